@@ -1,0 +1,34 @@
+// clownd: the companion executable that links the HTTP/TLS stack (cpp-httplib,
+// OpenSSL) so `clown run` and `clown hook` start without it (DESIGN.md
+// "Startup cost"). `clown daemon ...` and `clown registry sync` exec it.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "common/error.hpp"
+#include "common/paths.hpp"
+#include "cli/clownd_commands.hpp"
+
+int main(int argc, char** argv) {
+  clown::Paths paths = clown::Paths::from_env();
+  CLI::App app{"clownd - clown's daemon and network helper (started by clown)"};
+  app.name("clownd");
+  app.require_subcommand(1);
+  int exit_code = 0;
+  clown::cli::set_clownd_commands(app, paths, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const clown::Failure& e) {
+    std::cout.flush();
+    std::cerr << "clown: error: " << e.error().message << "\n";
+    return e.error().exit_code;
+  } catch (const std::exception& e) {
+    std::cout.flush();
+    std::cerr << "clown: error: " << e.what() << "\n";
+    return clown::k_exit_error;
+  }
+  std::cout.flush();
+  return exit_code;
+}

@@ -1,0 +1,33 @@
+#pragma once
+// The table of contents of clown's command line: one set_<group>_command per
+// file in cli/. Callbacks parse, call one module function and render; errors
+// are thrown as clown::Failure and printed once by main.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "common/paths.hpp"
+
+namespace clown::cli {
+
+struct Context {
+  Paths paths;
+  std::filesystem::path self_exe;  // absolute path of the running clown binary
+  int exit_code = 0;               // set by callbacks that pass a child's status through
+};
+
+void set_profiles_command(CLI::App& app, Context& ctx);   // profiles_cmd.cpp
+void set_catalog_commands(CLI::App& app, Context& ctx);   // catalog_cmd.cpp: agents, providers
+void set_run_command(CLI::App& app, Context& ctx);        // run_cmd.cpp
+void set_hook_command(CLI::App& app, Context& ctx);       // hook_cmd.cpp
+void set_usage_command(CLI::App& app, Context& ctx);      // usage_cmd.cpp
+void set_registry_command(CLI::App& app, Context& ctx);   // registry_cmd.cpp: registry, pricing
+void set_daemon_command(CLI::App& app, Context& ctx);     // daemon_cmd.cpp
+
+// Replaces this process with the companion executable `clownd` (which links
+// the HTTP/TLS stack clown itself keeps out of its start-up path).
+[[noreturn]] void exec_clownd(const Context& ctx, const std::vector<std::string>& args);
+
+}  // namespace clown::cli

@@ -1,0 +1,65 @@
+// clown: run AI coding agents under named profiles and account for every token.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "common/error.hpp"
+
+namespace {
+
+const char* k_footer = R"(Exit status:
+  0    success
+  1    runtime error (I/O, bad data, network)
+  2    bad command line or unknown profile
+  127  the agent binary was not found
+  N    `clown run` exits with the agent's own status (128+N if it died from signal N)
+
+Files live in $CLOWN_HOME (default ~/.config/clown). Docs: README.md)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  clown::cli::Context ctx;
+  ctx.paths = clown::Paths::from_env();
+  std::error_code ec;
+  ctx.self_exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) ctx.self_exe = argv[0];
+
+  CLI::App app{"clown - run AI coding agents under named profiles and track exactly what they use"};
+  app.name("clown");
+  app.set_version_flag("--version", std::string("clown ") + CLOWN_VERSION);
+  app.require_subcommand(1);
+  app.footer(k_footer);
+  clown::cli::set_profiles_command(app, ctx);
+  clown::cli::set_catalog_commands(app, ctx);
+  clown::cli::set_run_command(app, ctx);
+  clown::cli::set_hook_command(app, ctx);
+  clown::cli::set_usage_command(app, ctx);
+  clown::cli::set_registry_command(app, ctx);
+  clown::cli::set_daemon_command(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "clown: error: " << e.what() << "\n";
+    std::cerr << "Run 'clown --help' (or 'clown <command> --help') for usage.\n";
+    return clown::k_exit_usage;
+  } catch (const clown::Failure& e) {
+    std::cout.flush();
+    std::cerr << "clown: error: " << e.error().message << "\n";
+    return e.error().exit_code;
+  } catch (const std::exception& e) {
+    std::cout.flush();
+    std::cerr << "clown: error: " << e.what() << "\n";
+    return clown::k_exit_error;
+  }
+  std::cout.flush();
+  return ctx.exit_code;
+}

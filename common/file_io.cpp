@@ -1,0 +1,116 @@
+#include "common/file_io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+namespace clown {
+
+std::string errno_message(const std::string& what) {
+  return what + ": " + std::strerror(errno);
+}
+
+namespace {
+
+class Fd {
+ public:
+  explicit Fd(int fd) : m_fd(fd) {}
+  ~Fd() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return m_fd; }
+  int release() {
+    int fd = m_fd;
+    m_fd = -1;
+    return fd;
+  }
+
+ private:
+  int m_fd;
+};
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+}  // namespace
+
+Expected<std::string> read_file(const std::filesystem::path& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return fail(errno_message("cannot read " + path.string()));
+  struct stat st {};
+  std::string out;
+  if (::fstat(fd.get(), &st) == 0 && st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(errno_message("cannot read " + path.string()));
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_view content,
+                                 unsigned mode) {
+  const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+  std::random_device rd;
+  const auto tmp = dir / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()) + "." +
+                          std::to_string(rd()));
+  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  if (fd.get() < 0) return fail(errno_message("cannot write " + path.string()));
+  ::fchmod(fd.get(), mode);  // umask must not widen or narrow what we asked for
+  if (!write_all(fd.get(), content) || ::fsync(fd.get()) != 0) {
+    auto err = errno_message("cannot write " + path.string());
+    ::unlink(tmp.c_str());
+    return fail(err);
+  }
+  ::close(fd.release());
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    auto err = errno_message("cannot replace " + path.string());
+    ::unlink(tmp.c_str());
+    return fail(err);
+  }
+  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dfd.get() >= 0) ::fsync(dfd.get());
+  return {};
+}
+
+Expected<void> append_line_durable(const std::filesystem::path& path, std::string_view line,
+                                   unsigned mode) {
+  std::string buf(line);
+  if (buf.empty() || buf.back() != '\n') buf.push_back('\n');
+  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode));
+  if (fd.get() < 0) return fail(errno_message("cannot append to " + path.string()));
+  // One write call: a short write would let another writer's line in between,
+  // so treat it as an error rather than looping.
+  ssize_t n;
+  do {
+    n = ::write(fd.get(), buf.data(), buf.size());
+  } while (n < 0 && errno == EINTR);
+  if (n != static_cast<ssize_t>(buf.size())) {
+    return fail(n < 0 ? errno_message("cannot append to " + path.string())
+                      : "short write appending to " + path.string() + " (disk full?)");
+  }
+  if (::fsync(fd.get()) != 0) return fail(errno_message("cannot sync " + path.string()));
+  return {};
+}
+
+}  // namespace clown

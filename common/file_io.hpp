@@ -1,0 +1,28 @@
+#pragma once
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "common/error.hpp"
+
+namespace clown {
+
+// Reads a whole file. Errors name the path and the system reason.
+Expected<std::string> read_file(const std::filesystem::path& path);
+
+// Writes a file so readers see either the old or the new content, never a
+// mix: temp file in the same directory, fsync, rename, fsync the directory.
+Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_view content,
+                                 unsigned mode = 0644);
+
+// Appends one line with a single write(2) on an O_APPEND descriptor, then
+// fsync. POSIX makes O_APPEND writes atomic with respect to the file offset,
+// so concurrent writers never interleave or lose lines. A newline is added
+// when missing.
+Expected<void> append_line_durable(const std::filesystem::path& path, std::string_view line,
+                                   unsigned mode = 0644);
+
+// "what failed: reason" from errno.
+std::string errno_message(const std::string& what);
+
+}  // namespace clown

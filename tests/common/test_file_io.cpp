@@ -1,0 +1,51 @@
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <thread>
+#include <vector>
+
+#include "common/file_io.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace clown;
+
+TEST_CASE("atomic write replaces content and sets the mode") {
+  test::TempDir tmp;
+  auto p = tmp.path() / "secret";
+  REQUIRE(write_file_atomic(p, "one", 0600));
+  REQUIRE(write_file_atomic(p, "two", 0600));
+  CHECK(*read_file(p) == "two");
+  struct stat st {};
+  REQUIRE(::stat(p.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(std::distance(std::filesystem::directory_iterator(tmp.path()), {}) == 1);  // no temp left
+}
+
+TEST_CASE("concurrent appends never interleave") {
+  test::TempDir tmp;
+  auto p = tmp.path() / "log.jsonl";
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) REQUIRE(append_line_durable(p, std::string(200, char('a' + t))));
+    });
+  for (auto& t : threads) t.join();
+  auto text = *read_file(p);
+  size_t lines = 0, pos = 0;
+  while (pos < text.size()) {
+    auto nl = text.find('\n', pos);
+    REQUIRE(nl != std::string::npos);
+    auto line = text.substr(pos, nl - pos);
+    REQUIRE(line.size() == 200);
+    CHECK(line.find_first_not_of(line[0]) == std::string::npos);
+    ++lines;
+    pos = nl + 1;
+  }
+  CHECK(lines == 400);
+}
+
+TEST_CASE("reading a missing file names it") {
+  auto r = read_file("/nonexistent/clown/file");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("/nonexistent/clown/file") != std::string::npos);
+}

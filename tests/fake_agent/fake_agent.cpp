@@ -1,0 +1,139 @@
+// A stand-in for the `claude` binary in tests. Controlled by environment:
+//   FAKE_AGENT_OUT=path      write {"argv":[...],"env":{...},"settings":<json|null>,
+//                            "settings_mode":"0600","cwd":...} to path
+//   FAKE_AGENT_EXIT=N        exit with status N (default 0)
+//   FAKE_AGENT_SIGNAL=N      kill itself with signal N after writing
+//   FAKE_AGENT_WAIT=1        after writing, create FAKE_AGENT_READY (a path) and wait for
+//                            a signal; record it to FAKE_AGENT_GOT_SIGNAL (a path) and
+//                            exit 128+N
+//   FAKE_AGENT_SESSION=id    act like Claude Code: run the SessionStart hook from the
+//                            --settings file with {session_id, transcript_path, cwd, source},
+//                            copy FAKE_AGENT_TRANSCRIPT_SRC (if set) to the transcript path
+//                            ($CLAUDE_CONFIG_DIR/projects/<cwd with / -> ->/<id>.jsonl),
+//                            then run the SessionEnd hook.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+extern char** environ;
+namespace fs = std::filesystem;
+
+namespace {
+
+volatile sig_atomic_t g_signal = 0;
+void on_signal(int sig) { g_signal = sig; }
+
+std::string env_or(const char* name, const char* fallback = "") {
+  const char* v = std::getenv(name);
+  return v ? v : fallback;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void run_hooks(const nlohmann::json& settings, const std::string& event, const nlohmann::json& input) {
+  if (!settings.is_object() || !settings.contains("hooks") || !settings["hooks"].contains(event)) return;
+  for (const auto& matcher : settings["hooks"][event]) {
+    for (const auto& hook : matcher.value("hooks", nlohmann::json::array())) {
+      std::string cmd = hook.value("command", "");
+      FILE* p = ::popen(cmd.c_str(), "w");
+      if (!p) continue;
+      std::string data = input.dump();
+      std::fwrite(data.data(), 1, data.size(), p);
+      ::pclose(p);
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  nlohmann::json record;
+  record["argv"] = nlohmann::json::array();
+  std::string settings_path;
+  for (int i = 0; i < argc; ++i) {
+    record["argv"].push_back(argv[i]);
+    if (std::string(argv[i]) == "--settings" && i + 1 < argc) settings_path = argv[i + 1];
+  }
+  record["env"] = nlohmann::json::object();
+  for (char** e = environ; *e; ++e) {
+    std::string kv(*e);
+    auto eq = kv.find('=');
+    if (eq != std::string::npos) record["env"][kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  nlohmann::json settings = nullptr;
+  if (!settings_path.empty()) {
+    struct stat st {};
+    if (::stat(settings_path.c_str(), &st) == 0) {
+      char mode[8];
+      std::snprintf(mode, sizeof mode, "%04o", st.st_mode & 07777);
+      record["settings_mode"] = mode;
+    }
+    settings = nlohmann::json::parse(slurp(settings_path), nullptr, false);
+  }
+  record["settings"] = settings;
+  record["cwd"] = fs::current_path().string();
+
+  const std::string session = env_or("FAKE_AGENT_SESSION");
+  if (!session.empty()) {
+    fs::path config = env_or("CLAUDE_CONFIG_DIR", (env_or("HOME") + "/.claude").c_str());
+    std::string project = fs::current_path().string();
+    for (char& c : project)
+      if (c == '/' || c == '.') c = '-';
+    fs::path transcript = config / "projects" / project / (session + ".jsonl");
+    nlohmann::json input = {{"session_id", session},
+                            {"transcript_path", transcript.string()},
+                            {"cwd", fs::current_path().string()},
+                            {"hook_event_name", "SessionStart"},
+                            {"source", "startup"}};
+    run_hooks(settings, "SessionStart", input);
+    if (std::string src = env_or("FAKE_AGENT_TRANSCRIPT_SRC"); !src.empty()) {
+      fs::create_directories(transcript.parent_path());
+      std::ofstream(transcript, std::ios::binary | std::ios::app) << slurp(src);
+    }
+    input["hook_event_name"] = "SessionEnd";
+    input["reason"] = "exit";
+    run_hooks(settings, "SessionEnd", input);
+  }
+
+  if (std::string out = env_or("FAKE_AGENT_OUT"); !out.empty()) {
+    std::ofstream(out) << record.dump(2);
+  }
+
+  if (env_or("FAKE_AGENT_WAIT") == "1") {
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigset_t block, none;
+    sigemptyset(&block);
+    sigemptyset(&none);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGUSR1}) {
+      ::sigaction(sig, &sa, nullptr);
+      sigaddset(&block, sig);
+    }
+    // Blocked until sigsuspend so a signal between the check and the wait is not lost.
+    ::sigprocmask(SIG_BLOCK, &block, nullptr);
+    if (std::string ready = env_or("FAKE_AGENT_READY"); !ready.empty()) std::ofstream(ready) << ::getpid();
+    while (g_signal == 0) ::sigsuspend(&none);
+    if (std::string got = env_or("FAKE_AGENT_GOT_SIGNAL"); !got.empty()) std::ofstream(got) << g_signal;
+    return 128 + g_signal;
+  }
+  if (std::string sig = env_or("FAKE_AGENT_SIGNAL"); !sig.empty()) {
+    int n = std::atoi(sig.c_str());
+    ::signal(n, SIG_DFL);
+    ::raise(n);
+  }
+  return std::atoi(env_or("FAKE_AGENT_EXIT", "0").c_str());
+}
