@@ -31,3 +31,8 @@ void set_daemon_command(CLI::App& app, Context& ctx);     // daemon_cmd.cpp
 [[noreturn]] void exec_clownd(const Context& ctx, const std::vector<std::string>& args);
 
 }  // namespace clown::cli
+
+namespace clown::cli {
+// usage_import_cmd.cpp: `clown usage import-claude`, added by set_usage_command.
+void add_usage_import_command(CLI::App& usage, Context& ctx);
+}  // namespace clown::cli

@@ -1,0 +1,36 @@
+#pragma once
+// Usage reports shared by `clown usage ...` and the daemon's /api/usage...
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+#include "common/paths.hpp"
+
+namespace clown::telemetry {
+
+struct UsageFilter {
+  std::string period = "today";  // today|yesterday|week|month|7d|30d|all
+  std::optional<std::string> since;  // YYYY-MM-DD (inclusive, in timezone) or ISO-8601
+  std::optional<std::string> until;  // YYYY-MM-DD (inclusive) or ISO-8601
+  std::string profile, model, agent, project;
+  std::string timezone;  // IANA name; empty = system zone
+};
+
+struct Paging {
+  int64_t limit = 100;
+  int64_t offset = 0;
+};
+
+// kind: "summary" | "daily" | "hourly" | "models" | "profiles" | "sessions" | "projects".
+// Returns the `data` object: for "summary" exactly what `clown usage --json`
+// prints (period, since, until, timezone, total_tokens, total_cost,
+// total_requests, total_sessions, total_runtime_secs, unpriced_models,
+// aggregates{by_profile, by_model}). Bad period / date / timezone -> Error with
+// exit_code k_exit_usage (the daemon maps it to HTTP 400).
+Expected<nlohmann::json> usage_json(const Paths& paths, const UsageFilter& filter, const std::string& kind,
+                                    const Paging& paging = {});
+
+}  // namespace clown::telemetry
