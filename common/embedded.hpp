@@ -1,0 +1,25 @@
+#pragma once
+// Files compiled into the binary at build time (cmake/Embed.cmake), sorted by
+// name so lookups can binary-search.
+#include <cstddef>
+#include <string_view>
+
+namespace clown {
+
+struct EmbeddedFile {
+  std::string_view name;  // path relative to the embedding root, e.g. "usage.html"
+  std::string_view data;
+  std::string_view etag;  // quoted strong ETag derived from the content (FNV-1a 64)
+};
+
+struct EmbeddedFiles {
+  const EmbeddedFile* files;
+  size_t count;
+  const EmbeddedFile* find(std::string_view name) const {
+    for (size_t i = 0; i < count; ++i)
+      if (files[i].name == name) return &files[i];
+    return nullptr;
+  }
+};
+
+}  // namespace clown

@@ -1,0 +1,37 @@
+#pragma once
+// Profiles on disk: one TOML file per profile under $CLOWN_HOME/profiles/,
+// secrets under credentials/ (0600). See profiles/profile.hpp.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+#include "common/paths.hpp"
+#include "profiles/profile.hpp"
+
+namespace clown::profiles {
+
+// Aliases are [A-Za-z0-9._-]{1,64} and not "." or "..".
+Expected<void> validate_alias(const std::string& alias);
+
+Expected<Profile> load_profile(const Paths& paths, const std::string& alias);
+Expected<void> save_profile(const Paths& paths, const Profile& profile);
+Expected<void> delete_profile(const Paths& paths, const std::string& alias);
+
+struct ProfileListing {
+  std::vector<Profile> profiles;          // valid ones, sorted by alias
+  std::vector<std::string> broken;        // "<file>:<line>:<col>: <reason>" for unreadable files
+};
+ProfileListing list_profiles(const Paths& paths);
+std::vector<std::string> profile_aliases(const Paths& paths);
+
+// Stores an API key for the profile (credentials/<alias>, file 0600, dir 0700).
+Expected<void> store_credential(const Paths& paths, const std::string& alias, const std::string& key);
+Expected<std::string> load_credential(const Paths& paths, const std::string& alias);
+bool has_credential(const Paths& paths, const std::string& alias);
+
+// Public view of a profile: never contains a key (only where the key comes from).
+nlohmann::json to_public_json(const Paths& paths, const Profile& profile);
+
+}  // namespace clown::profiles
