@@ -52,9 +52,19 @@ class PricingTable {
   const std::map<std::string, ModelPrice, std::less<>>& entries() const { return m_prices; }
 
  private:
+  void build_index();
+
   std::map<std::string, ModelPrice, std::less<>> m_prices;
+  // normalize_model_name(key) -> key, for the "normalized" and "longest-match" rules.
+  std::map<std::string, std::string, std::less<>> m_normalized;
   size_t m_skipped = 0;
 };
+
+// Lower-cases a model name and removes its provider prefix ("anthropic/",
+// "bedrock/us-east-1/", "us.anthropic."), date suffix ("-20250929",
+// "@20250929", "-2025-08-07"), Bedrock version ("-v1:0") and Claude Code's
+// context marker ("[1m]").
+std::string normalize_model_name(std::string_view model);
 
 // Where the active table came from.
 struct PricingSource {
@@ -81,5 +91,7 @@ PricingLoadResult load_pricing(const Paths& paths);
 
 // The bundled snapshot alone (generated at build time).
 const PricingTable& bundled_pricing();
+// Its LiteLLM JSON text, as compiled in (registry/data/litellm-pricing-snapshot.json).
+std::string_view bundled_snapshot_json();
 
 }  // namespace clown::registry
