@@ -1,9 +1,144 @@
 #include "telemetry/store.hpp"
 
+#include <sys/stat.h>
+
+#include <system_error>
+
 namespace clown::telemetry {
 
-// Placeholder until the store lands.
-Expected<std::unique_ptr<Store>> Store::open(const Paths&) { return fail("store not implemented yet"); }
-Expected<std::unique_ptr<Store>> Store::open_readonly(const Paths&) { return fail("store not implemented yet"); }
+namespace {
+
+// Migration i (1-based) brings a database at version i-1 to version i. Append
+// new steps at the end; never edit a step that has shipped.
+const char* const k_migrations[] = {
+    // 1: the documented schema (store.hpp).
+    R"sql(
+CREATE TABLE IF NOT EXISTS requests(
+  id INTEGER PRIMARY KEY,
+  dedup_key TEXT UNIQUE NOT NULL,
+  ts_ms INTEGER NOT NULL,
+  session_id TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  profile TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  project TEXT NOT NULL,
+  sidechain INTEGER NOT NULL,
+  input INTEGER, output INTEGER, cache_write_5m INTEGER, cache_write_1h INTEGER,
+  cache_read INTEGER, web_search INTEGER,
+  cost_input REAL, cost_output REAL, cost_cache_write REAL, cost_cache_read REAL,
+  cost_web_search REAL, cost_total REAL,
+  priced INTEGER NOT NULL,
+  price_key TEXT NOT NULL,
+  source TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts_ms);
+CREATE INDEX IF NOT EXISTS requests_profile_ts ON requests(profile, ts_ms);
+CREATE INDEX IF NOT EXISTS requests_model_ts ON requests(model, ts_ms);
+CREATE INDEX IF NOT EXISTS requests_session ON requests(session_id);
+CREATE TABLE IF NOT EXISTS runs(
+  run_id TEXT PRIMARY KEY,
+  profile TEXT, agent TEXT, provider TEXT, model TEXT, cwd TEXT,
+  started_ms INTEGER, ended_ms INTEGER, duration_secs REAL, exit_code INTEGER);
+CREATE TABLE IF NOT EXISTS import_files(
+  path TEXT PRIMARY KEY,
+  dev INTEGER, ino INTEGER, size INTEGER, offset INTEGER, mtime_ns INTEGER, profile TEXT);
+CREATE TABLE IF NOT EXISTS stats_cache(
+  config_dir TEXT, model TEXT,
+  input INTEGER, output INTEGER, cache_read INTEGER, cache_creation INTEGER,
+  PRIMARY KEY(config_dir, model));
+)sql",
+};
+
+static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == k_schema_version,
+              "one migration per schema version");
+
+int read_version(SQLite::Database& db) {
+  if (!db.tableExists("schema_version")) return 0;
+  SQLite::Statement q(db, "SELECT MAX(version) FROM schema_version");
+  if (!q.executeStep() || q.getColumn(0).isNull()) return 0;
+  return q.getColumn(0).getInt();
+}
+
+Expected<void> migrate(SQLite::Database& db, const std::string& where) {
+  // Two processes may open a fresh database at once; BEGIN IMMEDIATE takes the
+  // write lock first so only one of them runs each migration.
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    db.exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER)");
+    int version = read_version(db);
+    if (version > k_schema_version) {
+      db.exec("ROLLBACK");
+      return fail(where + " was written by a newer clown (schema " + std::to_string(version) +
+                  " > " + std::to_string(k_schema_version) + "); upgrade clown");
+    }
+    for (int v = version; v < k_schema_version; ++v) db.exec(k_migrations[v]);
+    if (version < k_schema_version) {
+      db.exec("DELETE FROM schema_version");
+      db.exec("INSERT INTO schema_version(version) VALUES(" + std::to_string(k_schema_version) + ")");
+    }
+    db.exec("COMMIT");
+  } catch (...) {
+    try {
+      db.exec("ROLLBACK");
+    } catch (...) {
+    }
+    throw;
+  }
+  return {};
+}
+
+constexpr int k_busy_timeout_ms = 5000;
+
+}  // namespace
+
+Expected<std::unique_ptr<Store>> Store::open(const Paths& paths) {
+  const auto file = paths.usage_db();
+  if (!ensure_dir(file.parent_path(), 0700))
+    return fail("cannot create " + file.parent_path().string() + "; check its permissions");
+  try {
+    auto db = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                                                 k_busy_timeout_ms);
+    db->exec("PRAGMA journal_mode=WAL");
+    // WAL + NORMAL is durable across application crashes (only a power loss
+    // may drop the last transactions), and much faster than FULL for imports.
+    db->exec("PRAGMA synchronous=NORMAL");
+    auto migrated = migrate(*db, file.string());
+    if (!migrated) return tl::unexpected(migrated.error());
+    return std::unique_ptr<Store>(new Store(std::move(db)));
+  } catch (const std::exception& e) {
+    return fail("cannot open usage database " + file.string() + ": " + e.what() +
+                "; move the file aside to start a fresh one");
+  }
+}
+
+Expected<std::unique_ptr<Store>> Store::open_readonly(const Paths& paths) {
+  const auto file = paths.usage_db();
+  std::error_code ec;
+  try {
+    if (!std::filesystem::exists(file, ec)) {
+      // No database yet: an empty in-memory store with the schema, so reports
+      // show zeros instead of failing.
+      auto db = std::make_unique<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      auto migrated = migrate(*db, "in-memory store");
+      if (!migrated) return tl::unexpected(migrated.error());
+      return std::unique_ptr<Store>(new Store(std::move(db)));
+    }
+    {
+      auto db = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READONLY, k_busy_timeout_ms);
+      int version = read_version(*db);
+      if (version == k_schema_version) return std::unique_ptr<Store>(new Store(std::move(db)));
+    }
+    // An older schema: migrate once with a writable handle, then reopen.
+    auto rw = open(paths);
+    if (!rw) return tl::unexpected(rw.error());
+    rw->reset();
+    auto db = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READONLY, k_busy_timeout_ms);
+    return std::unique_ptr<Store>(new Store(std::move(db)));
+  } catch (const std::exception& e) {
+    return fail("cannot read usage database " + file.string() + ": " + e.what() +
+                "; check its permissions or move it aside");
+  }
+}
 
 }  // namespace clown::telemetry
