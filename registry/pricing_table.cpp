@@ -220,6 +220,39 @@ std::optional<PriceMatch> PricingTable::lookup(std::string_view model) const {
   return PriceMatch{p->first, "longest-match", &p->second};
 }
 
+bool provider_matches(const ModelPrice& price, std::string_view filter) {
+  std::string f(filter), prov = price.provider;
+  auto lower = [](std::string& s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  };
+  lower(f);
+  lower(prov);
+  if (f.empty() || prov == f || prov.rfind(f, 0) == 0) return true;
+  if (f == "google") return prov == "gemini" || prov.rfind("vertex_ai", 0) == 0;
+  if (f == "qwen" || f == "alibaba") return prov == "dashscope";
+  if (f == "kimi") return prov == "moonshot";
+  return false;
+}
+
+Expected<PricingTable> validate_pricing_download(std::string_view body) {
+  if (body.size() > k_max_pricing_bytes) return fail("the file is larger than the 64 MiB limit");
+  size_t first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return fail("the server sent an empty body");
+  if (body[first] == '<') return fail("the server sent an HTML page, not pricing JSON");
+  json doc = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return fail("the file is not valid JSON (truncated or malformed)");
+  if (!doc.is_object()) return fail(std::string("the file is a JSON ") + doc.type_name() + ", not an object of models");
+  doc = json();  // free the DOM before building the table
+  auto table = PricingTable::from_json(body);
+  if (!table) return tl::unexpected(table.error());
+  if (table->size() < k_min_priced_models)
+    return fail("the file has only " + std::to_string(table->size()) +
+                " models with a numeric input_cost_per_token (" + std::to_string(table->skipped()) +
+                " entries have missing or wrong-typed prices; at least " + std::to_string(k_min_priced_models) +
+                " are required)");
+  return table;
+}
+
 namespace {
 
 LoadedPricing bundled_loaded() {

@@ -66,6 +66,22 @@ class PricingTable {
 // context marker ("[1m]").
 std::string normalize_model_name(std::string_view model);
 
+// `clown pricing list --provider P`: P is a LiteLLM provider ("vertex_ai-language-models"),
+// its start ("vertex_ai"), or a vendor name clown uses ("google" = gemini + vertex_ai,
+// "qwen" = dashscope, "kimi" = moonshot).
+// Case-insensitive.
+bool provider_matches(const ModelPrice& price, std::string_view filter);
+
+// What a downloaded file must satisfy before it replaces the stored one
+// (issue 4 "Bad input keeps good data").
+inline constexpr size_t k_min_priced_models = 100;
+inline constexpr size_t k_max_pricing_bytes = size_t{64} << 20;  // 64 MiB
+
+// Parses and checks a downloaded pricing document: a JSON object (not an HTML
+// page, not truncated) with at least k_min_priced_models entries that carry a
+// numeric input_cost_per_token. The error says which rule failed.
+Expected<PricingTable> validate_pricing_download(std::string_view body);
+
 // Where the active table came from.
 struct PricingSource {
   std::string kind;        // "synced" or "bundled"

@@ -5,6 +5,14 @@
 
 namespace clown::registry {
 
+std::string format_age(int64_t seconds) {
+  if (seconds < 0) seconds = 0;
+  const int64_t d = seconds / 86400, h = seconds / 3600 % 24, m = seconds / 60 % 60;
+  if (d > 0) return std::to_string(d) + "d " + std::to_string(h) + "h";
+  if (h > 0) return std::to_string(h) + "h " + std::to_string(m) + "m";
+  return std::to_string(m) + "m";
+}
+
 RegistryStatus registry_status(const Paths& paths, int64_t now_epoch_ms) {
   RegistryStatus status;
   auto loaded = load_pricing(paths);

@@ -21,6 +21,9 @@ struct RegistryStatus {
   std::string warning;  // why a synced file was not used, if it exists but is broken
 };
 
+// 90 -> "1m", 7200 -> "2h 0m", 266400 -> "3d 2h" (under a minute: "0m").
+std::string format_age(int64_t seconds);
+
 RegistryStatus registry_status(const Paths& paths, int64_t now_epoch_ms);
 nlohmann::ordered_json to_json(const RegistryStatus& status);
 

@@ -1,12 +1,347 @@
 #include "registry/sync.hpp"
 
+#include <netdb.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <httplib.h>
+
+#include "common/file_io.hpp"
+#include "common/format.hpp"
+#include "common/time.hpp"
+#include "profiles/config.hpp"
+#include "registry/lock.hpp"
+#include "registry/pricing_table.hpp"
+#include "registry/status.hpp"
+
 namespace clown::registry {
 
-// Placeholder until the registry lands.
-Expected<SyncResult> sync_pricing(const Paths&, const SyncOptions&) { return fail("registry sync not implemented yet"); }
+namespace {
+
+// Debian's system trust store (ca-certificates); httplib verifies against it.
+constexpr const char* k_ca_bundle = "/etc/ssl/certs/ca-certificates.crt";
+constexpr int64_t k_fresh_ms = int64_t{24} * 3600 * 1000;
+constexpr int64_t k_default_connect_timeout_ms = 10'000;
+constexpr int64_t k_default_read_timeout_ms = 30'000;
+
+int64_t env_ms(const char* name, int64_t fallback) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  char* end = nullptr;
+  long long ms = std::strtoll(v, &end, 10);
+  return (end && *end == '\0' && ms > 0) ? ms : fallback;
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  static const char* k_hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += k_hex[digest[i] >> 4];
+    out += k_hex[digest[i] & 15];
+  }
+  return out;
+}
+
+struct Url {
+  std::string scheme_host_port;  // "https://host:port" as httplib::Client wants it
+  std::string host;
+  std::string path;  // with query
+};
+
+Expected<Url> parse_url(const std::string& url) {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos)
+    return fail("invalid pricing URL '" + url + "': expected https://host/path");
+  std::string scheme = url.substr(0, scheme_end);
+  if (scheme != "https" && scheme != "http")
+    return fail("invalid pricing URL '" + url + "': only https:// (and http://) are supported");
+  auto path_start = url.find('/', scheme_end + 3);
+  Url u;
+  u.scheme_host_port = url.substr(0, path_start);
+  std::string authority = u.scheme_host_port.substr(scheme_end + 3);
+  if (authority.empty()) return fail("invalid pricing URL '" + url + "': no host");
+  if (authority.front() == '[') {
+    u.host = authority.substr(1, authority.find(']') - 1);
+  } else {
+    u.host = authority.substr(0, authority.find(':'));
+  }
+  u.path = path_start == std::string::npos ? "/" : url.substr(path_start);
+  return u;
+}
+
+bool resolves(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &res);
+  if (res) ::freeaddrinfo(res);
+  return rc == 0;
+}
+
+std::string fmt_ms(int64_t ms) {
+  char buf[32];
+  if (ms % 1000 == 0)
+    std::snprintf(buf, sizeof buf, "%llds", static_cast<long long>(ms / 1000));
+  else
+    std::snprintf(buf, sizeof buf, "%.1fs", static_cast<double>(ms) / 1000.0);
+  return buf;
+}
+
+struct Fetch {
+  int status = 0;
+  std::string body;
+  std::string etag;
+  std::string last_modified;
+};
+
+// One GET with the limits of issue 4. Every failure becomes one sentence
+// saying what happened (the caller adds what was kept).
+Expected<Fetch> fetch(const std::string& url_text, const Url& url, const RegistryLock* previous) {
+  const int64_t connect_ms = env_ms("CLOWN_HTTP_CONNECT_TIMEOUT_MS", k_default_connect_timeout_ms);
+  const int64_t read_ms = env_ms("CLOWN_HTTP_READ_TIMEOUT_MS", k_default_read_timeout_ms);
+
+  httplib::Client client(url.scheme_host_port);
+  if (!client.is_valid()) return fail("invalid pricing URL '" + url_text + "'");
+  client.set_connection_timeout(std::chrono::milliseconds(connect_ms));
+  client.set_read_timeout(std::chrono::milliseconds(read_ms));
+  client.set_write_timeout(std::chrono::milliseconds(read_ms));
+  client.set_follow_location(true);
+  client.set_ca_cert_path(k_ca_bundle);
+  client.enable_server_certificate_verification(true);
+
+  httplib::Headers headers{{"User-Agent", "clown-registry-sync"}};
+  if (previous) {
+    if (!previous->etag.empty()) headers.emplace("If-None-Match", previous->etag);
+    if (!previous->last_modified.empty()) headers.emplace("If-Modified-Since", previous->last_modified);
+  }
+
+  Fetch out;
+  std::string stop_reason;  // set when we cancel the transfer ourselves
+  size_t announced = 0;     // Content-Length, when sent
+  auto last_data = std::chrono::steady_clock::now();
+  auto result = client.Get(
+      url.path, headers,
+      [&](const httplib::Response& response) {
+        out.status = response.status;
+        out.etag = response.get_header_value("ETag");
+        out.last_modified = response.get_header_value("Last-Modified");
+        if (response.status != 200) return true;  // an error page: read it, then report the status
+        if (response.has_header("Content-Length")) {
+          announced = static_cast<size_t>(std::strtoull(response.get_header_value("Content-Length").c_str(), nullptr, 10));
+          if (announced > k_max_pricing_bytes) {
+            stop_reason = "the server announced " + with_thousands(static_cast<int64_t>(announced)) +
+                          " bytes, more than the 64 MiB limit";
+            return false;
+          }
+          out.body.reserve(announced);
+        }
+        last_data = std::chrono::steady_clock::now();
+        return true;
+      },
+      [&](const char* data, size_t length) {
+        // Stop reading past the limit instead of buffering an endless body.
+        if (out.body.size() + length > k_max_pricing_bytes) {
+          stop_reason = "the response is larger than the 64 MiB limit (stopped reading)";
+          return false;
+        }
+        out.body.append(data, length);
+        last_data = std::chrono::steady_clock::now();
+        return true;
+      });
+
+  if (!stop_reason.empty()) return fail(stop_reason);
+  if (!result) {
+    const auto idle_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now() - last_data)
+                             .count();
+    switch (result.error()) {
+      case httplib::Error::Connection:
+        if (!resolves(url.host)) return fail("cannot resolve host '" + url.host + "' (DNS lookup failed)");
+        return fail("cannot connect to " + url.scheme_host_port);
+      case httplib::Error::ConnectionTimeout:
+        return fail("timed out connecting to " + url.scheme_host_port + " after " + fmt_ms(connect_ms));
+      case httplib::Error::SSLServerVerification: {
+        long code = client.get_openssl_verify_result();
+        std::string why = code != 0 ? std::string(X509_verify_cert_error_string(code)) : "verification failed";
+        return fail("TLS certificate of " + url.host + " is not trusted (" + why + "; checked against " +
+                    k_ca_bundle + ")");
+      }
+      case httplib::Error::SSLConnection:
+        return fail("TLS handshake with " + url.scheme_host_port + " failed");
+      case httplib::Error::SSLLoadingCerts:
+        return fail(std::string("cannot load the CA certificates from ") + k_ca_bundle +
+                    " (install the ca-certificates package)");
+      case httplib::Error::Read:
+        if (out.status != 0 && announced > 0 && out.body.size() < announced && idle_ms + 50 < read_ms)
+          return fail("the connection closed after " + with_thousands(static_cast<int64_t>(out.body.size())) +
+                      " of " + with_thousands(static_cast<int64_t>(announced)) + " bytes (truncated body)");
+        if (idle_ms + 50 >= read_ms)
+          return fail("timed out after " + fmt_ms(read_ms) + " waiting for " + url.scheme_host_port + " to send data");
+        return fail("the connection closed before the response was complete (truncated body)");
+      case httplib::Error::ExceedRedirectCount:
+        return fail("too many redirects");
+      case httplib::Error::Compression:
+        return fail("the response could not be decompressed");
+      default:
+        return fail("HTTP request failed (" + httplib::to_string(result.error()) + ")");
+    }
+  }
+  out.status = result->status;
+  return out;
+}
+
+std::string status_reason(int status) {
+  switch (status) {
+    case 400: return " Bad Request";
+    case 401: return " Unauthorized";
+    case 403: return " Forbidden";
+    case 404: return " Not Found";
+    case 429: return " Too Many Requests";
+    case 500: return " Internal Server Error";
+    case 502: return " Bad Gateway";
+    case 503: return " Service Unavailable";
+    case 504: return " Gateway Timeout";
+    default: return "";
+  }
+}
+
+std::string kept_suffix(const Paths& paths) {
+  std::error_code ec;
+  return fs::exists(paths.pricing_file(), ec) ? "; the stored prices are unchanged"
+                                              : "; prices still come from the bundled snapshot";
+}
+
+}  // namespace
+
+Expected<std::string> resolve_pricing_url(const Paths& paths, const SyncOptions& options) {
+  if (!options.url.empty()) return options.url;
+  if (const char* env = std::getenv("CLOWN_PRICING_URL"); env && *env) return std::string(env);
+  auto config = profiles::load_config(paths);
+  if (!config) return tl::unexpected(config.error());
+  if (!config->pricing_url.empty()) return config->pricing_url;
+  return std::string(k_default_pricing_url);
+}
+
+Expected<SyncResult> sync_pricing(const Paths& paths, const SyncOptions& options) {
+  SyncResult result;
+  const int64_t now = now_ms();
+
+  // What is stored now, and whether it is intact (the lock's sha256 matches).
+  std::optional<RegistryLock> lock;
+  if (auto l = read_lock(paths.registry_lock()); l) lock = *l;
+  std::optional<std::string> stored;
+  if (std::error_code ec; fs::exists(paths.pricing_file(), ec)) {
+    if (auto text = read_file(paths.pricing_file())) stored = std::move(*text);
+  }
+
+  if (options.offline) {
+    result.outcome = "offline";
+    if (stored) {
+      if (auto table = PricingTable::from_json(*stored); table && table->size() > 0) {
+        result.source = "synced";
+        result.path = paths.pricing_file().string();
+        result.model_count = table->size();
+        result.sha256 = lock ? lock->sha256 : std::string();
+        result.source_url = lock ? lock->source_url : std::string();
+        result.fetched_at = lock ? lock->fetched_at : std::string();
+        return result;
+      }
+    }
+    result.source = "bundled";
+    result.model_count = bundled_pricing().size();
+    return result;
+  }
+
+  auto url_text = resolve_pricing_url(paths, options);
+  if (!url_text) return tl::unexpected(url_text.error());
+  auto url = parse_url(*url_text);
+  if (!url) return tl::unexpected(url.error());
+  result.source_url = *url_text;
+  result.path = paths.pricing_file().string();
+
+  const bool intact = stored && lock && lock->source_url == *url_text && !lock->sha256.empty() &&
+                      sha256_hex(*stored) == lock->sha256;
+  if (intact && !options.force) {
+    auto fetched = parse_iso8601_ms(lock->fetched_at);
+    if (fetched && now - *fetched < k_fresh_ms && now >= *fetched) {
+      result.outcome = "fresh";
+      result.model_count = lock->model_count;
+      result.sha256 = lock->sha256;
+      result.fetched_at = lock->fetched_at;
+      result.age_seconds = (now - *fetched) / 1000;
+      return result;
+    }
+  }
+
+  auto got = fetch(*url_text, *url, intact ? &*lock : nullptr);
+  if (!got) return fail("registry sync from " + *url_text + ": " + got.error().message + kept_suffix(paths));
+
+  if (got->status == 304) {
+    if (!intact) return fail("registry sync from " + *url_text + ": the server answered 304 Not Modified to an "
+                             "unconditional request" + kept_suffix(paths));
+    RegistryLock updated = *lock;
+    updated.fetched_at = format_iso8601_ms(now);
+    if (!got->etag.empty()) updated.etag = got->etag;
+    if (!got->last_modified.empty()) updated.last_modified = got->last_modified;
+    if (auto w = write_lock(paths.registry_lock(), updated); !w) return tl::unexpected(w.error());
+    result.outcome = "not-modified";
+    result.model_count = updated.model_count;
+    result.sha256 = updated.sha256;
+    result.fetched_at = updated.fetched_at;
+    return result;
+  }
+  if (got->status != 200) {
+    return fail("registry sync from " + *url_text + ": the server answered HTTP " + std::to_string(got->status) +
+                status_reason(got->status) + "; check the URL" + kept_suffix(paths));
+  }
+
+  auto table = validate_pricing_download(got->body);
+  if (!table) return fail("registry sync from " + *url_text + ": " + table.error().message + kept_suffix(paths));
+
+  if (!ensure_dir(paths.registry_dir()))
+    return fail("cannot create " + paths.registry_dir().string() + ": check permissions of " + paths.root.string());
+  if (auto w = write_file_atomic(paths.pricing_file(), got->body); !w) return tl::unexpected(w.error());
+  RegistryLock updated;
+  updated.source_url = *url_text;
+  updated.etag = got->etag;
+  updated.last_modified = got->last_modified;
+  updated.sha256 = sha256_hex(got->body);
+  updated.fetched_at = format_iso8601_ms(now);
+  updated.model_count = table->size();
+  if (auto w = write_lock(paths.registry_lock(), updated); !w) return tl::unexpected(w.error());
+
+  result.outcome = "downloaded";
+  result.model_count = updated.model_count;
+  result.sha256 = updated.sha256;
+  result.fetched_at = updated.fetched_at;
+  return result;
+}
+
 nlohmann::json to_json(const SyncResult& r) {
-  return {{"outcome", r.outcome}, {"source_url", r.source_url}, {"model_count", r.model_count},
-          {"sha256", r.sha256}, {"fetched_at", r.fetched_at}};
+  nlohmann::json j{{"outcome", r.outcome},         {"source", r.source},   {"source_url", r.source_url},
+                   {"model_count", r.model_count}, {"sha256", r.sha256},   {"fetched_at", r.fetched_at},
+                   {"path", r.path}};
+  if (r.outcome == "fresh") j["age_seconds"] = r.age_seconds;
+  return j;
+}
+
+std::string describe(const SyncResult& r) {
+  const std::string models = with_thousands(static_cast<int64_t>(r.model_count)) + " models";
+  if (r.outcome == "downloaded") return "Downloaded " + models + " from " + r.source_url + " to " + r.path;
+  if (r.outcome == "not-modified")
+    return "Prices are up to date (" + r.source_url + " answered 304 Not Modified); " + models + " in " + r.path;
+  if (r.outcome == "fresh")
+    return "Skipped: prices were synced " + format_age(r.age_seconds) + " ago (less than 24 h); " + models +
+           " in " + r.path + ". Use --force to download now.";
+  if (r.source == "bundled") return "Offline: no synced prices stored; using the bundled snapshot (" + models + ")";
+  return "Offline: using the synced prices in " + r.path + " (" + models +
+         (r.fetched_at.empty() ? "" : ", fetched " + r.fetched_at) + ")";
 }
 
 }  // namespace clown::registry

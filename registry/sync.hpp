@@ -1,5 +1,6 @@
 #pragma once
 // `clown registry sync` (linked only into clownd: it needs cpp-httplib + OpenSSL).
+#include <cstdint>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -24,7 +25,17 @@ struct SyncResult {
   size_t model_count = 0;
   std::string sha256;
   std::string fetched_at;
+  std::string source = "synced";  // "synced" (the stored file) or "bundled" (offline, nothing stored)
+  std::string path;               // the stored file, empty when bundled
+  int64_t age_seconds = 0;        // "fresh": how long ago the stored file was fetched
 };
+
+// The URL a sync uses: --url, then CLOWN_PRICING_URL, then config.toml
+// [registry] pricing_url, then k_default_pricing_url.
+Expected<std::string> resolve_pricing_url(const Paths& paths, const SyncOptions& options);
+
+// One line for humans, e.g. "Downloaded 2,345 models from <url>".
+std::string describe(const SyncResult& result);
 
 Expected<SyncResult> sync_pricing(const Paths& paths, const SyncOptions& options);
 nlohmann::json to_json(const SyncResult& result);
