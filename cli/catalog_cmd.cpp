@@ -1,10 +1,103 @@
+// clown agents list, clown providers list|show
+#include <iostream>
+#include <memory>
+
 #include "cli/commands.hpp"
+#include "cli/table.hpp"
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+#include "profiles/catalog.hpp"
 
 namespace clown::cli {
 
+namespace {
+
+nlohmann::json provider_json(const profiles::Provider& p) {
+  return {{"id", p.id},
+          {"name", p.name},
+          {"type", profiles::to_string(p.type)},
+          {"endpoint", p.endpoint},
+          {"key_env", p.key_env},
+          {"key_var", p.key_var == profiles::KeyVar::api_key ? "ANTHROPIC_API_KEY" : "ANTHROPIC_AUTH_TOKEN"},
+          {"default_model", p.default_model},
+          {"haiku_model", p.haiku_model},
+          {"requires_endpoint", p.requires_endpoint},
+          {"source", p.source}};
+}
+
+void warn(const profiles::Catalog& c) {
+  for (const auto& w : c.warnings) std::cerr << "clown: warning: skipping " << w << "\n";
+}
+
+}  // namespace
+
 void set_catalog_commands(CLI::App& app, Context& ctx) {
-  (void)ctx;
-  (void)app;
+  auto* agents = app.add_subcommand("agents", "Agents clown can launch");
+  agents->require_subcommand(1);
+  auto agents_json = std::make_shared<bool>(false);
+  auto* agents_list = agents->add_subcommand("list", "List agents (built-in and agents.d/*.toml)");
+  agents_list->add_flag("--json", *agents_json, "Print JSON");
+  agents_list->callback([agents_json, &ctx] {
+    auto c = profiles::load_catalog(ctx.paths);
+    warn(c);
+    if (*agents_json) {
+      nlohmann::json arr = nlohmann::json::array();
+      for (const auto& a : c.agents)
+        arr.push_back({{"id", a.id}, {"name", a.name}, {"binary", a.binary}, {"source", a.source}});
+      std::cout << arr.dump(2) << "\n";
+      return;
+    }
+    Table t({"AGENT", "NAME", "BINARY", "SOURCE"});
+    for (const auto& a : c.agents) t.add({a.id, a.name, a.binary, a.source});
+    t.print(std::cout);
+  });
+
+  auto* providers = app.add_subcommand("providers", "Model providers profiles can use");
+  providers->require_subcommand(1);
+  auto prov_json = std::make_shared<bool>(false);
+  auto* prov_list = providers->add_subcommand("list", "List providers (built-in and providers.d/*.toml)");
+  prov_list->add_flag("--json", *prov_json, "Print JSON");
+  prov_list->callback([prov_json, &ctx] {
+    auto c = profiles::load_catalog(ctx.paths);
+    warn(c);
+    if (*prov_json) {
+      nlohmann::json arr = nlohmann::json::array();
+      for (const auto& p : c.providers) arr.push_back(provider_json(p));
+      std::cout << arr.dump(2) << "\n";
+      return;
+    }
+    Table t({"PROVIDER", "TYPE", "ENDPOINT", "KEY FROM", "DEFAULT MODEL"});
+    for (const auto& p : c.providers)
+      t.add({p.id, profiles::to_string(p.type),
+             p.requires_endpoint ? "(--endpoint)" : (p.endpoint.empty() ? "(agent default)" : p.endpoint),
+             p.key_env.empty() ? "-" : "$" + p.key_env, p.default_model.empty() ? "-" : p.default_model});
+    t.print(std::cout);
+  });
+
+  auto show_id = std::make_shared<std::string>();
+  auto show_json = std::make_shared<bool>(false);
+  auto* prov_show = providers->add_subcommand("show", "Show one provider");
+  prov_show->add_option("id", *show_id, "Provider id")->required();
+  prov_show->add_flag("--json", *show_json, "Print JSON");
+  prov_show->callback([show_id, show_json, &ctx] {
+    auto c = profiles::load_catalog(ctx.paths);
+    warn(c);
+    const auto* p = c.find_provider(*show_id);
+    if (!p) {
+      std::string ids;
+      for (const auto& q : c.providers) ids += (ids.empty() ? "" : ", ") + q.id;
+      throw Failure(clown::Error{"unknown provider '" + *show_id + "'; known: " + ids, k_exit_usage});
+    }
+    auto j = provider_json(*p);
+    if (*show_json) {
+      std::cout << j.dump(2) << "\n";
+      return;
+    }
+    for (const auto& [k, v] : j.items())
+      std::cout << k << std::string(k.size() < 18 ? 18 - k.size() : 1, ' ')
+                << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
+  });
 }
 
 }  // namespace clown::cli

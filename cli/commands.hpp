@@ -16,7 +16,14 @@ struct Context {
   Paths paths;
   std::filesystem::path self_exe;  // absolute path of the running clown binary
   int exit_code = 0;               // set by callbacks that pass a child's status through
+  // `clown run ALIAS ARGS...`: ARGS (a leading `--` removed), split off before
+  // CLI11 parses so the agent gets them unchanged and in order.
+  std::vector<std::string> run_args;
 };
+
+// Splits `clown run ALIAS ...` so that only `clown run ALIAS` is parsed by
+// CLI11; returns the argv to parse and fills ctx.run_args.
+std::vector<std::string> split_run_args(int argc, char** argv, Context& ctx);
 
 void set_profiles_command(CLI::App& app, Context& ctx);   // profiles_cmd.cpp
 void set_catalog_commands(CLI::App& app, Context& ctx);   // catalog_cmd.cpp: agents, providers

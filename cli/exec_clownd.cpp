@@ -17,7 +17,7 @@ void exec_clownd(const Context& ctx, const std::vector<std::string>& args) {
   for (auto& s : argv_strings) argv.push_back(s.data());
   argv.push_back(nullptr);
   ::execv(clownd.c_str(), argv.data());
-  throw Failure(Error{"cannot start " + clownd.string() + ": " + std::strerror(errno) +
+  throw Failure(clown::Error{"cannot start " + clownd.string() + ": " + std::strerror(errno) +
                           " (reinstall clown: clownd must sit next to clown)",
                       k_exit_error});
 }

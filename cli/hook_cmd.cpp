@@ -1,10 +1,30 @@
+// clown hook session-start|session-end --run ID — called by Claude Code.
+#include <iostream>
+#include <iterator>
+#include <memory>
+
 #include "cli/commands.hpp"
+#include "telemetry/run_record.hpp"
 
 namespace clown::cli {
 
 void set_hook_command(CLI::App& app, Context& ctx) {
-  (void)ctx;
-  (void)app;
+  auto* hook = app.add_subcommand("hook", "Internal: receives Claude Code's session hooks during clown run");
+  hook->group("Internal");
+  hook->require_subcommand(1);
+  for (const char* event : {"session-start", "session-end"}) {
+    auto run_id = std::make_shared<std::string>();
+    auto* cmd = hook->add_subcommand(event, std::string("Record a ") + event + " hook (JSON on stdin)");
+    cmd->add_option("--run", *run_id, "Run id")->required();
+    cmd->callback([run_id, event, &ctx] {
+      std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+      // Hook output on stdout would be shown to the model (SessionStart adds
+      // it to the context), and a failing hook must never stop the session:
+      // report problems on stderr and exit 0.
+      if (auto r = telemetry::record_hook_event(ctx.paths, *run_id, event, input); !r)
+        std::cerr << "clown hook: " << r.error().message << "\n";
+    });
+  }
 }
 
 }  // namespace clown::cli

@@ -40,7 +40,10 @@ int main(int argc, char** argv) {
   clown::cli::set_daemon_command(app, ctx);
 
   try {
-    app.parse(argc, argv);
+    auto args = clown::cli::split_run_args(argc, argv, ctx);
+    std::vector<const char*> cargs;
+    for (const auto& a : args) cargs.push_back(a.c_str());
+    app.parse(static_cast<int>(cargs.size()), const_cast<char**>(cargs.data()));
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

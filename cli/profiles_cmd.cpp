@@ -1,10 +1,229 @@
+// clown profiles create|list|show|delete|env|set
+#include <iostream>
+#include <memory>
+
 #include "cli/commands.hpp"
+#include "cli/table.hpp"
+#include "common/time.hpp"
+#include "launcher/launcher.hpp"
+#include "profiles/catalog.hpp"
+#include "profiles/profile_store.hpp"
 
 namespace clown::cli {
 
+namespace {
+
+bool valid_env_name(const std::string& name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return true;
+}
+
+std::pair<std::string, std::string> split_assignment(const std::string& text, const char* what) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw Failure(clown::Error{std::string("expected ") + what + " as KEY=VALUE, got '" + text + "'", k_exit_usage});
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+void check_endpoint(const std::string& endpoint) {
+  if (endpoint.empty() || endpoint.rfind("http://", 0) == 0 || endpoint.rfind("https://", 0) == 0) return;
+  throw Failure(clown::Error{"endpoint must start with http:// or https:// (got '" + endpoint + "')", k_exit_usage});
+}
+
+// Checks that the profile's agent and provider exist and fit together.
+void check_against_catalog(const Paths& paths, const profiles::Profile& p) {
+  const auto catalog = profiles::load_catalog(paths);
+  if (!catalog.find_agent(p.agent))
+    throw Failure(clown::Error{"unknown agent '" + p.agent + "' (see: clown agents list)", k_exit_usage});
+  const auto* provider = catalog.find_provider(p.provider);
+  if (!provider)
+    throw Failure(clown::Error{"unknown provider '" + p.provider + "' (see: clown providers list)", k_exit_usage});
+  if (provider->requires_endpoint && p.endpoint.empty())
+    throw Failure(clown::Error{"provider '" + p.provider + "' needs --endpoint URL (any Anthropic-compatible server)",
+                        k_exit_usage});
+  check_endpoint(p.endpoint);
+  if (!p.api_key_env.empty() && !valid_env_name(p.api_key_env))
+    throw Failure(clown::Error{"--api-key-env takes a variable name like MY_API_KEY, not '" + p.api_key_env + "'",
+                        k_exit_usage});
+}
+
+std::string read_key_from_stdin() {
+  std::string key;
+  std::getline(std::cin, key);
+  while (!key.empty() && (key.back() == '\r' || key.back() == ' ')) key.pop_back();
+  if (key.empty()) throw Failure(clown::Error{"--api-key-stdin: no key on standard input", k_exit_usage});
+  return key;
+}
+
+void print_profile(const Paths& paths, const profiles::Profile& p) {
+  const auto j = profiles::to_public_json(paths, p);
+  auto line = [](const char* k, const std::string& v) { std::cout << "  " << k << std::string(12 - std::string(k).size(), ' ') << v << "\n"; };
+  std::cout << p.alias << "\n";
+  line("agent", p.agent);
+  line("provider", p.provider);
+  line("model", p.model.empty() ? "(provider default)" : p.model);
+  if (!p.endpoint.empty()) line("endpoint", p.endpoint);
+  line("api key", j["api_key"].get<std::string>());
+  line("isolate", p.isolate ? "yes (" + paths.home_for(p.alias).string() + ")" : "no");
+  if (!p.agent_bin.empty()) line("agent bin", p.agent_bin);
+  for (const auto& [k, v] : j["env"].items()) line("env", k + "=" + v.get<std::string>());
+  if (!p.created_at.empty()) line("created", p.created_at);
+}
+
+struct CreateOptions {
+  std::vector<std::string> names;
+  std::string agent;
+  profiles::Profile profile;
+  std::vector<std::string> env;
+  bool api_key_stdin = false;
+  bool force = false;
+};
+
+void add_create(CLI::App& profiles_app, Context& ctx) {
+  auto opts = std::make_shared<CreateOptions>();
+  auto* cmd = profiles_app.add_subcommand("create", "Create a profile: clown profiles create [AGENT] ALIAS --provider ID");
+  cmd->add_option("names", opts->names, "[AGENT] ALIAS (agent defaults to claude)")->required()->expected(1, 2);
+  cmd->add_option("--agent", opts->agent, "Agent id (see: clown agents list); default claude");
+  cmd->add_option("--provider", opts->profile.provider, "Provider id (see: clown providers list)")->required();
+  cmd->add_option("--model", opts->profile.model, "Model (default: the provider's)");
+  cmd->add_option("--endpoint", opts->profile.endpoint, "Anthropic-compatible base URL (required for custom)");
+  auto* env_key = cmd->add_option("--api-key-env", opts->profile.api_key_env, "Read the API key from this env var at run time");
+  cmd->add_flag("--api-key-stdin", opts->api_key_stdin, "Read the API key from stdin; stored in credentials/ (0600)")
+      ->excludes(env_key);
+  cmd->add_flag("--isolate", opts->profile.isolate, "Give the agent its own config dir ($CLOWN_HOME/homes/ALIAS)");
+  cmd->add_option("--agent-bin", opts->profile.agent_bin, "Path of the agent binary (default: found on PATH)");
+  cmd->add_option("--env", opts->env, "Extra environment for the agent, KEY=VALUE (repeatable)");
+  cmd->add_flag("--force", opts->force, "Replace an existing profile");
+  cmd->callback([opts, &ctx] {
+    auto& p = opts->profile;
+    p.alias = opts->names.back();
+    std::string agent = opts->names.size() == 2 ? opts->names.front() : "";
+    if (!opts->agent.empty()) {
+      if (!agent.empty() && agent != opts->agent)
+        throw Failure(clown::Error{"agent given twice ('" + agent + "' and --agent " + opts->agent + ")", k_exit_usage});
+      agent = opts->agent;
+    }
+    p.agent = agent.empty() ? "claude" : agent;
+    unwrap(profiles::validate_alias(p.alias));
+    for (const auto& kv : opts->env) {
+      auto [k, v] = split_assignment(kv, "--env");
+      if (!valid_env_name(k)) throw Failure(clown::Error{"--env: invalid variable name '" + k + "'", k_exit_usage});
+      p.env[k] = v;
+    }
+    check_against_catalog(ctx.paths, p);
+    std::error_code ec;
+    if (!opts->force && std::filesystem::exists(ctx.paths.profile_file(p.alias), ec))
+      throw Failure(clown::Error{"profile '" + p.alias + "' already exists (change it with: clown profiles set " + p.alias +
+                              " key=value, or add --force to replace it)",
+                          k_exit_usage});
+    p.created_at = format_iso8601_ms(now_ms());
+    if (opts->api_key_stdin) unwrap(profiles::store_credential(ctx.paths, p.alias, read_key_from_stdin()));
+    unwrap(profiles::save_profile(ctx.paths, p));
+    std::cout << "Created profile '" << p.alias << "' (" << p.agent << " via " << p.provider
+              << "). Start it with: clown run " << p.alias << "\n";
+  });
+}
+
+void add_list_show(CLI::App& profiles_app, Context& ctx) {
+  auto json = std::make_shared<bool>(false);
+  auto* list = profiles_app.add_subcommand("list", "List profiles");
+  list->add_flag("--json", *json, "Print JSON");
+  list->callback([json, &ctx] {
+    auto listing = profiles::list_profiles(ctx.paths);
+    for (const auto& b : listing.broken) std::cerr << "clown: warning: skipping unreadable profile " << b << "\n";
+    if (*json) {
+      nlohmann::json arr = nlohmann::json::array();
+      for (const auto& p : listing.profiles) arr.push_back(profiles::to_public_json(ctx.paths, p));
+      std::cout << arr.dump(2) << "\n";
+      return;
+    }
+    if (listing.profiles.empty()) {
+      std::cout << "No profiles yet. Create one with: clown profiles create work-claude --provider anthropic\n";
+      return;
+    }
+    Table t({"PROFILE", "AGENT", "PROVIDER", "MODEL", "API KEY", "ISOLATED"});
+    for (const auto& p : listing.profiles) {
+      auto j = profiles::to_public_json(ctx.paths, p);
+      t.add({p.alias, p.agent, p.provider, p.model.empty() ? "-" : p.model, j["api_key"].get<std::string>(),
+             p.isolate ? "yes" : "no"});
+    }
+    t.print(std::cout);
+  });
+
+  auto show_alias = std::make_shared<std::string>();
+  auto show_json = std::make_shared<bool>(false);
+  auto* show = profiles_app.add_subcommand("show", "Show one profile (never the key)");
+  show->add_option("alias", *show_alias, "Profile name")->required();
+  show->add_flag("--json", *show_json, "Print JSON");
+  show->callback([show_alias, show_json, &ctx] {
+    auto p = unwrap(profiles::load_profile(ctx.paths, *show_alias));
+    if (*show_json) std::cout << profiles::to_public_json(ctx.paths, p).dump(2) << "\n";
+    else print_profile(ctx.paths, p);
+  });
+}
+
+void add_delete_env_set(CLI::App& profiles_app, Context& ctx) {
+  auto del_alias = std::make_shared<std::string>();
+  auto* del = profiles_app.add_subcommand("delete", "Delete a profile and its stored key");
+  del->add_option("alias", *del_alias, "Profile name")->required();
+  del->callback([del_alias, &ctx] {
+    unwrap(profiles::delete_profile(ctx.paths, *del_alias));
+    std::cout << "Deleted profile '" << *del_alias << "'\n";
+  });
+
+  auto env_alias = std::make_shared<std::string>();
+  auto* env = profiles_app.add_subcommand("env", "Print the profile's environment as shell exports: eval \"$(clown profiles env ALIAS)\"");
+  env->add_option("alias", *env_alias, "Profile name")->required();
+  env->callback([env_alias, &ctx] {
+    auto plan = unwrap(launcher::plan_for_profile(ctx.paths, *env_alias, {}, ctx.self_exe, "env"));
+    std::cout << launcher::shell_exports(plan);
+  });
+
+  auto set_alias = std::make_shared<std::string>();
+  auto assignments = std::make_shared<std::vector<std::string>>();
+  auto* set = profiles_app.add_subcommand(
+      "set", "Change fields: clown profiles set ALIAS key=value... (provider, model, endpoint, api_key_env, isolate, "
+             "agent, agent_bin, env.NAME; empty value clears)");
+  set->add_option("alias", *set_alias, "Profile name")->required();
+  set->add_option("assignments", *assignments, "key=value")->required();
+  set->callback([set_alias, assignments, &ctx] {
+    auto p = unwrap(profiles::load_profile(ctx.paths, *set_alias));
+    for (const auto& a : *assignments) {
+      auto [k, v] = split_assignment(a, "an assignment");
+      if (k == "provider") p.provider = v;
+      else if (k == "model") p.model = v;
+      else if (k == "endpoint") p.endpoint = v;
+      else if (k == "api_key_env") p.api_key_env = v;
+      else if (k == "agent") p.agent = v;
+      else if (k == "agent_bin") p.agent_bin = v;
+      else if (k == "isolate") {
+        if (v != "true" && v != "false") throw Failure(clown::Error{"isolate takes true or false", k_exit_usage});
+        p.isolate = v == "true";
+      } else if (k.rfind("env.", 0) == 0 && valid_env_name(k.substr(4))) {
+        if (v.empty()) p.env.erase(k.substr(4));
+        else p.env[k.substr(4)] = v;
+      } else {
+        throw Failure(clown::Error{"unknown field '" + k +
+                                "' (use provider, model, endpoint, api_key_env, isolate, agent, agent_bin, env.NAME)",
+                            k_exit_usage});
+      }
+    }
+    check_against_catalog(ctx.paths, p);
+    unwrap(profiles::save_profile(ctx.paths, p));
+    std::cout << "Updated profile '" << p.alias << "'\n";
+  });
+}
+
+}  // namespace
+
 void set_profiles_command(CLI::App& app, Context& ctx) {
-  (void)ctx;
-  (void)app;
+  auto* profiles_app = app.add_subcommand("profiles", "Create and manage profiles (agent + provider + model + key)");
+  profiles_app->require_subcommand(1);
+  add_create(*profiles_app, ctx);
+  add_list_show(*profiles_app, ctx);
+  add_delete_env_set(*profiles_app, ctx);
 }
 
 }  // namespace clown::cli

@@ -1,10 +1,33 @@
+// clown run <alias> [-- agent args...]
+#include <memory>
+
 #include "cli/commands.hpp"
+#include "launcher/launcher.hpp"
 
 namespace clown::cli {
 
+std::vector<std::string> split_run_args(int argc, char** argv, Context& ctx) {
+  std::vector<std::string> args(argv, argv + argc);
+  // Only `clown run ALIAS ...` (not `clown run --help`): everything after the
+  // alias belongs to the agent, whatever it looks like.
+  if (args.size() >= 3 && args[1] == "run" && !args[2].empty() && args[2][0] != '-') {
+    ctx.run_args.assign(args.begin() + 3, args.end());
+    if (!ctx.run_args.empty() && ctx.run_args.front() == "--") ctx.run_args.erase(ctx.run_args.begin());
+    args.resize(3);
+  }
+  return args;
+}
+
 void set_run_command(CLI::App& app, Context& ctx) {
-  (void)ctx;
-  (void)app;
+  auto alias = std::make_shared<std::string>();
+  auto* run = app.add_subcommand("run", "Run a profile's agent: clown run ALIAS [-- AGENT ARGS...]");
+  run->add_option("alias", *alias, "Profile name (see: clown profiles list)")->required();
+  run->footer(
+      "Everything after ALIAS (after `--` if you like) goes to the agent unchanged.\n"
+      "Exits with the agent's exit status (128+N if it died from signal N).");
+  run->callback([alias, &ctx] {
+    ctx.exit_code = unwrap(launcher::run_profile(ctx.paths, {*alias, ctx.run_args, ctx.self_exe}));
+  });
 }
 
 }  // namespace clown::cli

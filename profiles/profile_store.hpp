@@ -31,6 +31,10 @@ Expected<void> store_credential(const Paths& paths, const std::string& alias, co
 Expected<std::string> load_credential(const Paths& paths, const std::string& alias);
 bool has_credential(const Paths& paths, const std::string& alias);
 
+// True for env names that usually hold secrets (…KEY, …TOKEN, …SECRET, …);
+// their values are masked wherever a profile is shown.
+bool looks_secret(const std::string& env_name);
+
 // Public view of a profile: never contains a key (only where the key comes from).
 nlohmann::json to_public_json(const Paths& paths, const Profile& profile);
 

@@ -55,7 +55,27 @@ struct RunUsage {
 nlohmann::json to_json(const RunInfo& info);
 Expected<RunInfo> run_info_from_json(const nlohmann::json& j);
 
-Expected<void> write_run_start(const Paths& paths, const RunInfo& info);
+// Held by the launcher for the whole run: an flock on run.json. Locks die
+// with their process, so a run whose lock can be taken lost its launcher.
+class RunLock {
+ public:
+  RunLock() = default;
+  explicit RunLock(int fd) : m_fd(fd) {}
+  RunLock(RunLock&& o) noexcept : m_fd(o.m_fd) { o.m_fd = -1; }
+  RunLock& operator=(RunLock&& o) noexcept;
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
+  ~RunLock();
+
+ private:
+  int m_fd = -1;
+};
+
+// Creates runs/<id>/ (0700) with run.json and locks it.
+Expected<RunLock> write_run_start(const Paths& paths, const RunInfo& info);
+// Remembers the agent's pid (a launcher killed with SIGKILL leaves its agent
+// running; recovery waits for the agent too).
+void write_agent_pid(const Paths& paths, const std::string& run_id, int pid);
 // Appends the hook's stdin JSON (validated) to the run's hooks.jsonl.
 Expected<void> record_hook_event(const Paths& paths, const std::string& run_id, const std::string& event,
                                  const std::string& stdin_json);

@@ -1,0 +1,133 @@
+#include "launcher/launcher.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+
+#include "common/file_io.hpp"
+#include "common/format.hpp"
+#include "common/time.hpp"
+#include "launcher/spawn.hpp"
+#include "profiles/catalog.hpp"
+#include "profiles/profile_store.hpp"
+#include "telemetry/run_record.hpp"
+
+extern char** environ;
+
+namespace clown::launcher {
+
+EnvMap current_environment() {
+  EnvMap env;
+  for (char** e = environ; *e; ++e) {
+    const char* eq = std::strchr(*e, '=');
+    if (eq) env.emplace(std::string(*e, static_cast<size_t>(eq - *e)), std::string(eq + 1));
+  }
+  return env;
+}
+
+namespace {
+
+// The key, in order: a key stored with --api-key-stdin, the variable the
+// profile names, then the provider's usual variable in the user's environment.
+std::optional<std::string> resolve_key(const Paths& paths, const profiles::Profile& profile,
+                                       const profiles::Provider& provider, const EnvMap& env) {
+  if (profiles::has_credential(paths, profile.alias)) {
+    if (auto key = profiles::load_credential(paths, profile.alias); key && !key->empty()) return *key;
+  }
+  for (const auto& var : {profile.api_key_env, provider.key_env}) {
+    if (var.empty()) continue;
+    if (auto it = env.find(var); it != env.end() && !it->second.empty()) return it->second;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Expected<LaunchPlan> plan_for_profile(const Paths& paths, const std::string& alias,
+                                      const std::vector<std::string>& agent_args,
+                                      const std::filesystem::path& clown_exe, const std::string& run_id) {
+  auto profile = profiles::load_profile(paths, alias);
+  if (!profile) return tl::unexpected(profile.error());
+  const auto catalog = profiles::load_catalog(paths);
+  const auto* agent = catalog.find_agent(profile->agent);
+  if (!agent) return fail("profile '" + alias + "' names unknown agent '" + profile->agent + "' (see: clown agents list)");
+  const auto* provider = catalog.find_provider(profile->provider);
+  if (!provider)
+    return fail("profile '" + alias + "' names unknown provider '" + profile->provider +
+                "' (see: clown providers list)");
+  LaunchInputs in;
+  in.profile = *profile;
+  in.agent = *agent;
+  in.provider = *provider;
+  in.inherited_env = current_environment();
+  in.paths = paths;
+  in.run_id = run_id;
+  in.clown_exe = clown_exe;
+  in.agent_args = agent_args;
+  in.api_key = resolve_key(paths, *profile, *provider, in.inherited_env);
+  if (!in.api_key && provider->type != profiles::ProviderType::self && !provider->key_env.empty() &&
+      profile->api_key_env.empty()) {
+    return fail("profile '" + alias + "' has no API key for provider '" + provider->id + "': export " +
+                    provider->key_env + "=..., or store one with: clown profiles set " + alias +
+                    " api_key_env=VAR (or create the profile with --api-key-stdin)",
+                k_exit_usage);
+  }
+  if (!in.api_key && !profile->api_key_env.empty()) {
+    return fail("profile '" + alias + "' reads its API key from $" + profile->api_key_env +
+                    ", which is not set in this environment",
+                k_exit_usage);
+  }
+  return make_launch_plan(in);
+}
+
+Expected<int> run_profile(const Paths& paths, const RunRequest& request) {
+  const std::string run_id = random_hex_id(8);
+  auto plan = plan_for_profile(paths, request.alias, request.agent_args, request.clown_exe, run_id);
+  if (!plan) return tl::unexpected(plan.error());
+  auto profile = profiles::load_profile(paths, request.alias);  // cannot fail: the plan just loaded it
+
+  const auto path_var = plan->env.count("PATH") ? plan->env.at("PATH") : std::string("/usr/local/bin:/usr/bin:/bin");
+  auto executable = find_executable(plan->binary, path_var);
+  if (!executable)
+    return fail("agent binary '" + plan->binary + "' not found (profile '" + request.alias +
+                    "'); install it or point the profile at it: clown profiles set " + request.alias +
+                    " agent_bin=/path/to/" + plan->binary,
+                k_exit_not_found);
+
+  telemetry::RunInfo info;
+  info.run_id = run_id;
+  info.profile = request.alias;
+  info.agent_id = profile->agent;
+  info.provider_id = profile->provider;
+  info.model = plan->provider_env.count("ANTHROPIC_MODEL") ? plan->provider_env.at("ANTHROPIC_MODEL") : "";
+  std::error_code ec;
+  info.cwd = std::filesystem::current_path(ec).string();
+  info.config_dir = plan->config_dir;
+  info.launcher_pid = static_cast<int>(::getpid());
+  if (plan->isolated && !ensure_dir(plan->config_dir, 0700))
+    return fail(errno_message("cannot create the profile's config dir " + plan->config_dir));
+  info.started_ms = now_ms();
+  auto run_lock = telemetry::write_run_start(paths, info);
+  if (!run_lock) return tl::unexpected(run_lock.error());
+  if (plan->session) {
+    if (auto w = write_file_atomic(plan->settings_path, plan->settings.dump(2), 0600); !w) return tl::unexpected(w.error());
+  }
+
+  auto status = run_foreground(*executable, plan->argv, plan->env,
+                               [&](int pid) { telemetry::write_agent_pid(paths, run_id, pid); });
+  info.ended_ms = now_ms();
+  if (!status) {
+    std::error_code rm_ec;
+    std::filesystem::remove_all(paths.run_dir(run_id), rm_ec);
+    return tl::unexpected(status.error());
+  }
+  info.exit_code = *status;
+  if (auto usage = telemetry::finish_run(paths, info); !usage)
+    std::cerr << "clown: warning: the run finished but could not be recorded: " << usage.error().message << "\n";
+  telemetry::recover_abandoned_runs(paths);
+  return *status;
+}
+
+}  // namespace clown::launcher

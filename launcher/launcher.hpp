@@ -1,0 +1,32 @@
+#pragma once
+// `clown run <alias> [-- args...]`: load the profile, build the plan, record
+// the run, spawn the agent, and account for it when it ends.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/paths.hpp"
+#include "launcher/launch_plan.hpp"
+
+namespace clown::launcher {
+
+struct RunRequest {
+  std::string alias;
+  std::vector<std::string> agent_args;
+  std::filesystem::path clown_exe;
+};
+
+// Everything needed to launch a profile, without side effects (also used by
+// `clown profiles env`).
+Expected<LaunchPlan> plan_for_profile(const Paths& paths, const std::string& alias,
+                                      const std::vector<std::string>& agent_args,
+                                      const std::filesystem::path& clown_exe, const std::string& run_id);
+
+// Runs the agent and returns the exit status `clown run` should exit with.
+Expected<int> run_profile(const Paths& paths, const RunRequest& request);
+
+// The current process environment as a map.
+EnvMap current_environment();
+
+}  // namespace clown::launcher

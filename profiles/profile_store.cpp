@@ -1,0 +1,201 @@
+#include "profiles/profile_store.hpp"
+
+#include <sys/stat.h>
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <sstream>
+#include <system_error>
+
+#include "common/file_io.hpp"
+
+namespace clown::profiles {
+
+namespace {
+
+std::string toml_location(const std::filesystem::path& file, const toml::parse_error& e) {
+  return file.string() + ":" + std::to_string(e.source().begin.line) + ":" +
+         std::to_string(e.source().begin.column) + ": " + std::string(e.description());
+}
+
+Expected<Profile> profile_from_table(const std::filesystem::path& file, const std::string& alias,
+                                     const toml::table& t) {
+  Profile p;
+  p.alias = alias;
+  // Wrong types are errors naming the key, not silent defaults.
+  auto str = [&](const char* key, std::string& out) -> bool {
+    auto node = t[key];
+    if (!node) return true;
+    if (auto v = node.value<std::string>()) {
+      out = *v;
+      return true;
+    }
+    return false;
+  };
+  for (auto [key, out] : {std::pair<const char*, std::string*>{"agent", &p.agent}, {"provider", &p.provider},
+                          {"model", &p.model}, {"endpoint", &p.endpoint}, {"api_key_env", &p.api_key_env},
+                          {"agent_bin", &p.agent_bin}, {"created_at", &p.created_at}}) {
+    if (!str(key, *out)) return fail(file.string() + ": '" + key + "' must be a string");
+  }
+  if (auto node = t["isolate"]) {
+    auto v = node.value<bool>();
+    if (!v) return fail(file.string() + ": 'isolate' must be true or false");
+    p.isolate = *v;
+  }
+  if (auto node = t["env"]) {
+    auto* env = node.as_table();
+    if (!env) return fail(file.string() + ": '[env]' must be a table of strings");
+    for (const auto& [k, v] : *env) {
+      auto s = v.value<std::string>();
+      if (!s) return fail(file.string() + ": env." + std::string(k.str()) + " must be a string");
+      p.env[std::string(k.str())] = *s;
+    }
+  }
+  if (p.provider.empty()) return fail(file.string() + ": missing 'provider'");
+  return p;
+}
+
+}  // namespace
+
+bool looks_secret(const std::string& env_name) {
+  std::string upper;
+  for (char c : env_name) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (const char* word : {"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH"})
+    if (upper.find(word) != std::string::npos) return true;
+  return false;
+}
+
+Expected<void> validate_alias(const std::string& alias) {
+  const bool ok = !alias.empty() && alias.size() <= 64 && alias != "." && alias != ".." &&
+                  std::all_of(alias.begin(), alias.end(), [](char c) {
+                    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+                           c == '_' || c == '-';
+                  });
+  if (ok) return {};
+  return fail("invalid profile name '" + alias +
+                  "': use 1-64 characters from A-Z a-z 0-9 . _ - (e.g. work-claude)",
+              k_exit_usage);
+}
+
+Expected<Profile> load_profile(const Paths& paths, const std::string& alias) {
+  if (auto v = validate_alias(alias); !v) return tl::unexpected(v.error());
+  const auto file = paths.profile_file(alias);
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
+    auto known = profile_aliases(paths);
+    std::string list;
+    for (const auto& a : known) list += (list.empty() ? "" : ", ") + a;
+    return fail("unknown profile '" + alias + "'" +
+                    (known.empty() ? std::string("; no profiles yet — create one with: clown profiles create " + alias +
+                                                 " --provider anthropic")
+                                   : "; known profiles: " + list),
+                k_exit_usage);
+  }
+  try {
+    toml::table t = toml::parse_file(file.string());
+    return profile_from_table(file, alias, t);
+  } catch (const toml::parse_error& e) {
+    return fail(toml_location(file, e));
+  }
+}
+
+Expected<void> save_profile(const Paths& paths, const Profile& p) {
+  if (auto v = validate_alias(p.alias); !v) return v;
+  if (!ensure_dir(paths.profiles_dir(), 0755)) return fail(errno_message("cannot create " + paths.profiles_dir().string()));
+  toml::table t;
+  t.insert("agent", p.agent);
+  t.insert("provider", p.provider);
+  if (!p.model.empty()) t.insert("model", p.model);
+  if (!p.endpoint.empty()) t.insert("endpoint", p.endpoint);
+  if (!p.api_key_env.empty()) t.insert("api_key_env", p.api_key_env);
+  t.insert("isolate", p.isolate);
+  if (!p.agent_bin.empty()) t.insert("agent_bin", p.agent_bin);
+  if (!p.created_at.empty()) t.insert("created_at", p.created_at);
+  if (!p.env.empty()) {
+    toml::table env;
+    for (const auto& [k, v] : p.env) env.insert(k, v);
+    t.insert("env", std::move(env));
+  }
+  std::ostringstream out;
+  out << "# clown profile '" << p.alias << "' (no secrets here: keys live in credentials/ or an env var)\n"
+      << t << "\n";
+  return write_file_atomic(paths.profile_file(p.alias), out.str(), 0644);
+}
+
+Expected<void> delete_profile(const Paths& paths, const std::string& alias) {
+  if (auto v = validate_alias(alias); !v) return v;
+  std::error_code ec;
+  if (!std::filesystem::exists(paths.profile_file(alias), ec)) {
+    auto r = load_profile(paths, alias);  // builds the "unknown profile" message
+    return tl::unexpected(r.error());
+  }
+  std::filesystem::remove(paths.profile_file(alias), ec);
+  if (ec) return fail("cannot delete " + paths.profile_file(alias).string() + ": " + ec.message());
+  std::filesystem::remove(paths.credential_file(alias), ec);
+  return {};
+}
+
+std::vector<std::string> profile_aliases(const Paths& paths) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(paths.profiles_dir(), ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".toml") continue;
+    auto alias = it->path().stem().string();
+    if (validate_alias(alias)) out.push_back(alias);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+ProfileListing list_profiles(const Paths& paths) {
+  ProfileListing listing;
+  for (const auto& alias : profile_aliases(paths)) {
+    auto p = load_profile(paths, alias);
+    if (p) listing.profiles.push_back(std::move(*p));
+    else listing.broken.push_back(p.error().message);
+  }
+  return listing;
+}
+
+Expected<void> store_credential(const Paths& paths, const std::string& alias, const std::string& key) {
+  if (auto v = validate_alias(alias); !v) return v;
+  if (!ensure_dir(paths.credentials_dir(), 0700))
+    return fail(errno_message("cannot create " + paths.credentials_dir().string()));
+  ::chmod(paths.credentials_dir().c_str(), 0700);
+  return write_file_atomic(paths.credential_file(alias), key + "\n", 0600);
+}
+
+Expected<std::string> load_credential(const Paths& paths, const std::string& alias) {
+  auto text = read_file(paths.credential_file(alias));
+  if (!text) return text;
+  while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) text->pop_back();
+  return text;
+}
+
+bool has_credential(const Paths& paths, const std::string& alias) {
+  std::error_code ec;
+  return std::filesystem::exists(paths.credential_file(alias), ec);
+}
+
+nlohmann::json to_public_json(const Paths& paths, const Profile& p) {
+  std::string key_source = "none";
+  if (has_credential(paths, p.alias)) key_source = "stored (credentials/" + p.alias + ")";
+  else if (!p.api_key_env.empty()) key_source = "env $" + p.api_key_env;
+  nlohmann::json env = nlohmann::json::object();
+  for (const auto& [k, v] : p.env) env[k] = looks_secret(k) ? std::string("********") : v;
+  return {{"alias", p.alias},
+          {"agent", p.agent},
+          {"provider", p.provider},
+          {"model", p.model},
+          {"endpoint", p.endpoint},
+          {"api_key_env", p.api_key_env},
+          {"api_key", key_source},
+          {"isolate", p.isolate},
+          {"config_dir", p.isolate ? paths.home_for(p.alias).string() : std::string()},
+          {"agent_bin", p.agent_bin},
+          {"env", env},
+          {"created_at", p.created_at}};
+}
+
+}  // namespace clown::profiles
