@@ -1,8 +1,83 @@
 #include "telemetry/aggregates.hpp"
 
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "common/file_io.hpp"
+#include "common/time.hpp"
+#include "telemetry/report_rollup.hpp"
+#include "telemetry/store.hpp"
+
 namespace clown::telemetry {
 
-// Placeholder until reports land.
-Expected<void> refresh_aggregates(const Paths&) { return {}; }
+namespace {
+
+using nlohmann::json;
+
+struct Totals {
+  TokenCounts tokens;
+  CostParts cost;
+  double cost_total = 0;
+  int64_t requests = 0;
+  std::unordered_set<int32_t> sessions;
+
+  void add(const RollupRow& r) {
+    tokens += r.tokens;
+    cost += r.cost;
+    cost_total += r.cost_total;
+    requests += r.requests;
+    sessions.insert(r.session);
+  }
+  // The shape of aggregates.json's entries (the usage tracking doc).
+  json to_json() const {
+    return {{"tokens",
+             {{"input_tokens", tokens.input},
+              {"output_tokens", tokens.output},
+              {"cache_creation_input_tokens", tokens.cache_creation()},
+              {"cache_read_input_tokens", tokens.cache_read}}},
+            {"cost",
+             {{"input_cost", cost.input},
+              {"output_cost", cost.output},
+              {"cache_creation_cost", cost.cache_write},
+              {"cache_read_cost", cost.cache_read},
+              {"total_cost", cost_total}}},
+            {"requests", requests},
+            {"sessions", static_cast<int64_t>(sessions.size())}};
+  }
+};
+
+json group(const Rollup& rollup, int32_t RollupRow::*column) {
+  std::unordered_map<int32_t, Totals> by_index;
+  for (const auto& r : rollup.rows) by_index[r.*column].add(r);
+  std::map<std::string, const Totals*> sorted;
+  for (const auto& [idx, t] : by_index) sorted.emplace(rollup.strings[static_cast<size_t>(idx)], &t);
+  json out = json::object();
+  for (const auto& [name, t] : sorted) out[name] = t->to_json();
+  return out;
+}
+
+}  // namespace
+
+Expected<void> refresh_aggregates(const Paths& paths) {
+  auto store = Store::open_readonly(paths);
+  if (!store) return tl::unexpected(store.error());
+  auto rollup = load_rollup(paths, (*store)->db(), std::nullopt, std::nullopt);
+  if (!rollup) return tl::unexpected(rollup.error());
+
+  Totals all;
+  for (const auto& r : rollup->rows) all.add(r);
+  json doc = all.to_json();
+  doc["by_profile"] = group(*rollup, &RollupRow::profile);
+  doc["by_agent"] = group(*rollup, &RollupRow::agent);
+  doc["by_provider"] = group(*rollup, &RollupRow::provider);
+  doc["by_model"] = group(*rollup, &RollupRow::model);
+  doc["updated_at"] = format_iso8601_ms(now_ms());
+  if (!ensure_dir(paths.telemetry_dir(), 0700))
+    return fail("cannot create " + paths.telemetry_dir().string() + "; check its permissions");
+  return write_file_atomic(paths.aggregates_file(), doc.dump(2) + "\n");
+}
 
 }  // namespace clown::telemetry

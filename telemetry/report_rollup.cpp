@@ -1,0 +1,284 @@
+#include "telemetry/report_rollup.hpp"
+
+#include <sys/stat.h>
+
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+
+#include "common/file_io.hpp"
+#include "common/time.hpp"
+
+namespace clown::telemetry {
+
+namespace {
+
+static_assert(std::is_trivially_copyable_v<RollupRow>, "RollupRow is written to the cache as raw bytes");
+
+// Below this many requests in range, aggregating from `requests` through the
+// ts_ms index is faster than (re)building the all-time rollup.
+constexpr int64_t k_direct_limit = 20000;
+// A database written this recently may still change within the file system's
+// timestamp granularity, so a rollup built from it is not saved (the same
+// "racy" rule git uses for its index).
+constexpr int64_t k_racy_ms = 2000;
+constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '1'};
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+struct Key {
+  int64_t bucket;
+  int32_t f[6];
+  bool operator==(const Key&) const = default;
+};
+
+struct KeyHash {
+  size_t operator()(const Key& k) const {
+    uint64_t h = static_cast<uint64_t>(k.bucket) * 0x9E3779B97F4A7C15ull;
+    for (int32_t v : k.f) h = (h ^ static_cast<uint32_t>(v)) * 0x100000001B3ull;
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+};
+
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// What identifies one state of usage.db: the database and WAL files' identity,
+// size and mtime, plus the highest request id.
+struct Token {
+  int64_t dev = 0, ino = 0, size = 0, mtime_ns = 0, wal_size = 0, wal_mtime_ns = 0, max_id = 0, row_size = 0;
+  bool operator==(const Token&) const = default;
+};
+
+std::optional<Token> current_token(const Paths& paths, SQLite::Database& db, int64_t& newest_mtime_ms) {
+  struct stat st {};
+  if (::stat(paths.usage_db().c_str(), &st) != 0) return std::nullopt;
+  Token t;
+  t.dev = static_cast<int64_t>(st.st_dev);
+  t.ino = static_cast<int64_t>(st.st_ino);
+  t.size = st.st_size;
+  t.mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+  newest_mtime_ms = t.mtime_ns / 1000000;
+  struct stat wal {};
+  if (::stat((paths.usage_db().string() + "-wal").c_str(), &wal) == 0) {
+    t.wal_size = wal.st_size;
+    t.wal_mtime_ns = wal.st_mtim.tv_sec * 1000000000LL + wal.st_mtim.tv_nsec;
+    newest_mtime_ms = std::max(newest_mtime_ms, t.wal_mtime_ns / 1000000);
+  }
+  SQLite::Statement q(db, "SELECT max(id) FROM requests");
+  if (q.executeStep()) t.max_id = q.getColumn(0).getInt64();
+  t.row_size = sizeof(RollupRow);
+  return t;
+}
+
+class Builder {
+ public:
+  explicit Builder(Rollup& out) : m_out(out) {}
+
+  int32_t intern(std::string_view s) {
+    auto it = m_index.find(s);
+    if (it != m_index.end()) return it->second;
+    const auto id = static_cast<int32_t>(m_out.strings.size());
+    m_out.strings.emplace_back(s);
+    m_index.emplace(std::string(s), id);
+    return id;
+  }
+
+  RollupRow& row(const Key& key) {
+    auto [it, inserted] = m_rows.try_emplace(key, m_out.rows.size());
+    if (inserted) {
+      RollupRow r;
+      r.bucket = key.bucket;
+      r.session = key.f[0];
+      r.profile = key.f[1];
+      r.agent = key.f[2];
+      r.provider = key.f[3];
+      r.model = key.f[4];
+      r.project = key.f[5];
+      r.first_ms = std::numeric_limits<int64_t>::max();
+      r.last_ms = std::numeric_limits<int64_t>::min();
+      m_out.rows.push_back(r);
+    }
+    return m_out.rows[it->second];
+  }
+
+ private:
+  Rollup& m_out;
+  std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> m_index;
+  std::unordered_map<Key, size_t, KeyHash> m_rows;
+};
+
+std::string_view text(SQLite::Statement& q, int col) {
+  const char* p = q.getColumn(col).getText("");
+  return {p, static_cast<size_t>(q.getColumn(col).getBytes())};
+}
+
+void put(std::string& out, const void* p, size_t n) { out.append(static_cast<const char*>(p), n); }
+
+std::string serialize(const Token& token, const Rollup& r) {
+  std::string out;
+  put(out, k_magic, sizeof k_magic);
+  put(out, &token, sizeof token);
+  const uint64_t nstrings = r.strings.size();
+  put(out, &nstrings, sizeof nstrings);
+  for (const auto& s : r.strings) {
+    const auto len = static_cast<uint32_t>(s.size());
+    put(out, &len, sizeof len);
+    out += s;
+  }
+  const uint64_t nrows = r.rows.size();
+  put(out, &nrows, sizeof nrows);
+  if (nrows) put(out, r.rows.data(), nrows * sizeof(RollupRow));
+  return out;
+}
+
+std::optional<Rollup> deserialize(const std::string& data, const Token& expected) {
+  size_t pos = 0;
+  auto take = [&](void* p, size_t n) {
+    if (data.size() - pos < n) return false;
+    std::memcpy(p, data.data() + pos, n);
+    pos += n;
+    return true;
+  };
+  char magic[sizeof k_magic];
+  Token token;
+  uint64_t nstrings = 0;
+  if (!take(magic, sizeof magic) || std::memcmp(magic, k_magic, sizeof k_magic) != 0) return std::nullopt;
+  if (!take(&token, sizeof token) || !(token == expected)) return std::nullopt;
+  if (!take(&nstrings, sizeof nstrings) || nstrings > data.size()) return std::nullopt;
+  Rollup r;
+  r.strings.reserve(nstrings);
+  for (uint64_t i = 0; i < nstrings; ++i) {
+    uint32_t len = 0;
+    if (!take(&len, sizeof len) || data.size() - pos < len) return std::nullopt;
+    r.strings.emplace_back(data.data() + pos, len);
+    pos += len;
+  }
+  uint64_t nrows = 0;
+  if (!take(&nrows, sizeof nrows) || (data.size() - pos) != nrows * sizeof(RollupRow)) return std::nullopt;
+  r.rows.resize(nrows);
+  if (nrows) take(r.rows.data(), nrows * sizeof(RollupRow));
+  for (const auto& row : r.rows)
+    for (int32_t idx : {row.session, row.profile, row.agent, row.provider, row.model, row.project})
+      if (idx < 0 || static_cast<uint64_t>(idx) >= nstrings) return std::nullopt;
+  return r;
+}
+
+Rollup slice(const Rollup& all, std::optional<int64_t> since_ms, std::optional<int64_t> until_ms) {
+  if (!since_ms && !until_ms) return all;
+  Rollup out;
+  out.strings = all.strings;
+  const int64_t lo = since_ms ? *since_ms / k_bucket_ms : std::numeric_limits<int64_t>::min();
+  const int64_t hi = until_ms ? *until_ms / k_bucket_ms : std::numeric_limits<int64_t>::max();
+  for (const auto& row : all.rows)
+    if (row.bucket >= lo && row.bucket < hi) out.rows.push_back(row);
+  return out;
+}
+
+// The daemon answers many report requests; keep the last all-time rollup in
+// memory as long as the database has not changed.
+struct Memo {
+  std::mutex mutex;
+  std::string db_path;
+  Token token;
+  std::shared_ptr<const Rollup> rollup;
+};
+Memo& memo() {
+  static Memo m;
+  return m;
+}
+
+bool aligned(std::optional<int64_t> ms) { return !ms || *ms % k_bucket_ms == 0; }
+
+}  // namespace
+
+fs::path report_cache_file(const Paths& paths) { return paths.telemetry_dir() / "report-cache.bin"; }
+
+Rollup build_rollup(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional<int64_t> until_ms) {
+  Rollup out;
+  Builder builder(out);
+  SQLite::Statement q(db,
+                      "SELECT ts_ms, session_id, profile, agent, provider, model, project, input, output, "
+                      "cache_write_5m, cache_write_1h, cache_read, web_search, cost_input, cost_output, "
+                      "cost_cache_write, cost_cache_read, cost_web_search, cost_total, priced "
+                      "FROM requests WHERE ts_ms >= ? AND ts_ms < ?");
+  q.bind(1, since_ms.value_or(std::numeric_limits<int64_t>::min()));
+  q.bind(2, until_ms.value_or(std::numeric_limits<int64_t>::max()));
+  while (q.executeStep()) {
+    const int64_t ts = q.getColumn(0).getInt64();
+    Key key{floor_div(ts, k_bucket_ms),
+            {builder.intern(text(q, 1)), builder.intern(text(q, 2)), builder.intern(text(q, 3)),
+             builder.intern(text(q, 4)), builder.intern(text(q, 5)), builder.intern(text(q, 6))}};
+    RollupRow& r = builder.row(key);
+    r.first_ms = std::min(r.first_ms, ts);
+    r.last_ms = std::max(r.last_ms, ts);
+    r.requests += 1;
+    r.tokens.input += q.getColumn(7).getInt64();
+    r.tokens.output += q.getColumn(8).getInt64();
+    r.tokens.cache_write_5m += q.getColumn(9).getInt64();
+    r.tokens.cache_write_1h += q.getColumn(10).getInt64();
+    r.tokens.cache_read += q.getColumn(11).getInt64();
+    r.tokens.web_search += q.getColumn(12).getInt64();
+    r.cost.input += q.getColumn(13).getDouble();
+    r.cost.output += q.getColumn(14).getDouble();
+    r.cost.cache_write += q.getColumn(15).getDouble();
+    r.cost.cache_read += q.getColumn(16).getDouble();
+    r.cost.web_search += q.getColumn(17).getDouble();
+    r.cost_total += q.getColumn(18).getDouble();
+    if (q.getColumn(19).getInt() == 0) r.unpriced_requests += 1;
+  }
+  return out;
+}
+
+Expected<Rollup> load_rollup(const Paths& paths, SQLite::Database& db, std::optional<int64_t> since_ms,
+                             std::optional<int64_t> until_ms) {
+  try {
+    int64_t newest_ms = 0;
+    const auto token = aligned(since_ms) && aligned(until_ms) ? current_token(paths, db, newest_ms) : std::nullopt;
+    if (!token) return build_rollup(db, since_ms, until_ms);
+
+    Memo& m = memo();
+    std::lock_guard lock(m.mutex);
+    if (m.rollup && m.db_path == paths.usage_db().string() && m.token == *token)
+      return slice(*m.rollup, since_ms, until_ms);
+
+    const auto cache_file = report_cache_file(paths);
+    if (auto data = read_file(cache_file)) {
+      if (auto cached = deserialize(*data, *token)) {
+        auto shared = std::make_shared<const Rollup>(std::move(*cached));
+        m.db_path = paths.usage_db().string();
+        m.token = *token;
+        m.rollup = shared;
+        return slice(*shared, since_ms, until_ms);
+      }
+    }
+
+    if (since_ms || until_ms) {
+      SQLite::Statement count(db, "SELECT count(*) FROM requests WHERE ts_ms >= ? AND ts_ms < ?");
+      count.bind(1, since_ms.value_or(std::numeric_limits<int64_t>::min()));
+      count.bind(2, until_ms.value_or(std::numeric_limits<int64_t>::max()));
+      if (count.executeStep() && count.getColumn(0).getInt64() < k_direct_limit)
+        return build_rollup(db, since_ms, until_ms);
+    }
+
+    auto all = std::make_shared<const Rollup>(build_rollup(db, std::nullopt, std::nullopt));
+    if (now_ms() - newest_ms >= k_racy_ms) {
+      m.db_path = paths.usage_db().string();
+      m.token = *token;
+      m.rollup = all;
+      // A cache that cannot be written (read-only home) only costs speed.
+      (void)write_file_atomic(cache_file, serialize(*token, *all), 0600);
+    }
+    return slice(*all, since_ms, until_ms);
+  } catch (const std::exception& e) {
+    return fail(std::string("cannot read usage from ") + paths.usage_db().string() + ": " + e.what());
+  }
+}
+
+}  // namespace clown::telemetry

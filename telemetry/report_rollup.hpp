@@ -1,0 +1,54 @@
+#pragma once
+// The compact form every usage report is computed from: requests summed per
+// (UTC quarter hour, agent session, profile, agent, provider, model, project).
+// Quarter hours because every time zone offset in use is a multiple of 15
+// minutes, so local days and hours of any zone are unions of buckets.
+//
+// Reports over a few thousand requests aggregate straight from `requests`;
+// bigger ranges use an all-time rollup cached in telemetry/report-cache.bin,
+// rebuilt when usage.db changes (see load_rollup), so `clown usage --period all`
+// stays fast on a heavy user's history.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "common/error.hpp"
+#include "common/paths.hpp"
+#include "telemetry/usage_types.hpp"
+
+namespace clown::telemetry {
+
+inline constexpr int64_t k_bucket_ms = 15 * 60 * 1000;
+
+struct RollupRow {
+  int64_t bucket = 0;  // ts_ms / k_bucket_ms (floored)
+  int32_t session = 0, profile = 0, agent = 0, provider = 0, model = 0, project = 0;  // Rollup::strings
+  int32_t pad = 0;
+  int64_t first_ms = 0, last_ms = 0;
+  int64_t requests = 0;
+  int64_t unpriced_requests = 0;
+  TokenCounts tokens;
+  CostParts cost;
+  double cost_total = 0;  // sum of the stored cost_total column
+};
+
+struct Rollup {
+  std::vector<std::string> strings;  // interned values referenced by RollupRow
+  std::vector<RollupRow> rows;
+};
+
+// Rows whose time lies in [since, until) (nullopt = unbounded). An all-time
+// rollup is taken from (or written to) the cache when the range is large and
+// bucket-aligned; otherwise the range is aggregated from `requests`.
+Expected<Rollup> load_rollup(const Paths& paths, SQLite::Database& db, std::optional<int64_t> since_ms,
+                             std::optional<int64_t> until_ms);
+
+// Aggregates straight from `requests` (no cache).
+Rollup build_rollup(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional<int64_t> until_ms);
+
+fs::path report_cache_file(const Paths& paths);
+
+}  // namespace clown::telemetry
