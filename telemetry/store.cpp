@@ -48,6 +48,13 @@ CREATE TABLE IF NOT EXISTS stats_cache(
   input INTEGER, output INTEGER, cache_read INTEGER, cache_creation INTEGER,
   PRIMARY KEY(config_dir, model));
 )sql",
+    // 2: the Claude config dir a request was read from, so stats-cache.json's
+    // all-time totals can be compared with what clown holds for that dir.
+    R"sql(
+ALTER TABLE requests ADD COLUMN config_dir TEXT NOT NULL DEFAULT '';
+CREATE TABLE IF NOT EXISTS stats_cache_files(
+  config_dir TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER);
+)sql",
 };
 
 static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == k_schema_version,

@@ -1,6 +1,6 @@
 #pragma once
 // The SQLite store: $CLOWN_HOME/telemetry/usage.db (WAL, busy timeout,
-// schema_version + migrations). Schema (version 1):
+// schema_version + migrations). Schema (version 2):
 //
 //   requests(id INTEGER PRIMARY KEY, dedup_key TEXT UNIQUE NOT NULL, ts_ms INTEGER NOT NULL,
 //            session_id TEXT NOT NULL, run_id TEXT NOT NULL, profile TEXT NOT NULL,
@@ -10,7 +10,8 @@
 //            cache_read INTEGER, web_search INTEGER,
 //            cost_input REAL, cost_output REAL, cost_cache_write REAL, cost_cache_read REAL,
 //            cost_web_search REAL, cost_total REAL, priced INTEGER NOT NULL,
-//            price_key TEXT NOT NULL, source TEXT NOT NULL)
+//            price_key TEXT NOT NULL, source TEXT NOT NULL,
+//            config_dir TEXT NOT NULL DEFAULT '')     -- v2: Claude config dir read from
 //     indexes: (ts_ms), (profile, ts_ms), (model, ts_ms), (session_id)
 //   runs(run_id TEXT PRIMARY KEY, profile, agent, provider, model, cwd,
 //        started_ms INTEGER, ended_ms INTEGER, duration_secs REAL, exit_code INTEGER)
@@ -18,6 +19,7 @@
 //                offset INTEGER, mtime_ns INTEGER, profile TEXT)
 //   stats_cache(config_dir TEXT, model TEXT, input INTEGER, output INTEGER,
 //               cache_read INTEGER, cache_creation INTEGER, PRIMARY KEY(config_dir, model))
+//   stats_cache_files(config_dir TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER)  -- v2
 //   schema_version(version INTEGER)
 #include <memory>
 #include <string>
@@ -43,6 +45,6 @@ class Store {
   std::unique_ptr<SQLite::Database> m_db;
 };
 
-inline constexpr int k_schema_version = 1;
+inline constexpr int k_schema_version = 2;
 
 }  // namespace clown::telemetry
