@@ -115,8 +115,7 @@ Expected<int> run_profile(const Paths& paths, const RunRequest& request) {
     if (auto w = write_file_atomic(plan->settings_path, plan->settings.dump(2), 0600); !w) return tl::unexpected(w.error());
   }
 
-  auto status = run_foreground(*executable, plan->argv, plan->env,
-                               [&](int pid) { telemetry::write_agent_pid(paths, run_id, pid); });
+  auto status = run_foreground(*executable, plan->argv, plan->env);
   info.ended_ms = now_ms();
   if (!status) {
     std::error_code rm_ec;

@@ -76,7 +76,8 @@ Expected<RunLock> write_run_start(const Paths& paths, const RunInfo& info) {
   if (!ensure_dir(paths.runs_dir(), 0700) || !ensure_dir(dir, 0700))
     return fail(errno_message("cannot create " + dir.string()));
   const auto file = dir / "run.json";
-  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  // No O_CLOEXEC: the agent inherits the locked descriptor (see RunLock).
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (fd < 0) return fail(errno_message("cannot write " + file.string()));
   RunLock lock(fd);
   ::flock(fd, LOCK_EX);
@@ -84,10 +85,6 @@ Expected<RunLock> write_run_start(const Paths& paths, const RunInfo& info) {
   if (::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()))
     return fail(errno_message("cannot write " + file.string()));
   return lock;
-}
-
-void write_agent_pid(const Paths& paths, const std::string& run_id, int pid) {
-  (void)write_file_atomic(paths.run_dir(run_id) / "agent.pid", std::to_string(pid) + "\n", 0600);
 }
 
 Expected<void> record_hook_event(const Paths& paths, const std::string& run_id, const std::string& event,
@@ -172,12 +169,13 @@ Expected<RunUsage> finish_run(const Paths& paths, const RunInfo& info) {
   const auto events = read_hook_events(paths, info.run_id);
   auto usage = collect_run_usage(paths, info, events);
   RunUsage recorded = usage ? *usage : RunUsage{};
-  if (!usage) {
-    for (const auto& e : events)
-      if (!e.session_id.empty() &&
-          std::find(recorded.session_ids.begin(), recorded.session_ids.end(), e.session_id) == recorded.session_ids.end())
-        recorded.session_ids.push_back(e.session_id);
-  }
+  // Every session the hooks reported, once, in order (also when reading failed).
+  for (const auto& e : events)
+    if (!e.session_id.empty()) recorded.session_ids.push_back(e.session_id);
+  std::vector<std::string> unique;
+  for (const auto& id : recorded.session_ids)
+    if (std::find(unique.begin(), unique.end(), id) == unique.end()) unique.push_back(id);
+  recorded.session_ids = std::move(unique);
   auto line = session_line(info, recorded);
   // Never a silent zero: a run whose transcripts could not be read says so.
   if (!usage) line["telemetry_error"] = usage.error().message;
@@ -192,8 +190,6 @@ Expected<RunUsage> finish_run(const Paths& paths, const RunInfo& info) {
 }
 
 namespace {
-
-bool pid_alive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
 
 // When an abandoned run ended: the last time its agent wrote a transcript or a
 // hook fired, else when it started.
@@ -221,7 +217,7 @@ int recover_abandoned_runs(const Paths& paths) {
     int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) continue;
     RunLock lock(fd);
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) continue;  // its launcher (or another recoverer) holds it
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) continue;  // its launcher, agent or another recoverer holds it
     struct stat by_fd {}, by_path {};
     if (::fstat(fd, &by_fd) != 0 || ::stat(file.c_str(), &by_path) != 0 || by_fd.st_ino != by_path.st_ino)
       continue;  // finished and removed while we waited
@@ -230,8 +226,6 @@ int recover_abandoned_runs(const Paths& paths) {
     auto parsed = nlohmann::json::parse(*text, nullptr, false);
     auto info = run_info_from_json(parsed);
     if (!info) continue;
-    if (auto pid_text = read_file(dir / "agent.pid"); pid_text && pid_alive(std::atoi(pid_text->c_str())))
-      continue;  // the agent outlived its launcher and is still working
     info->ended_ms = last_activity_ms(*info, read_hook_events(paths, info->run_id));
     info->exit_code.reset();
     (void)finish_run(paths, *info);

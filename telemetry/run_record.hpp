@@ -55,8 +55,10 @@ struct RunUsage {
 nlohmann::json to_json(const RunInfo& info);
 Expected<RunInfo> run_info_from_json(const nlohmann::json& j);
 
-// Held by the launcher for the whole run: an flock on run.json. Locks die
-// with their process, so a run whose lock can be taken lost its launcher.
+// Held for the whole run: an flock on run.json. The descriptor is inherited
+// by the agent on purpose, so the lock lives while the launcher or its agent
+// does (a launcher killed with SIGKILL leaves its agent running); a run whose
+// lock can be taken has lost both.
 class RunLock {
  public:
   RunLock() = default;
@@ -73,9 +75,6 @@ class RunLock {
 
 // Creates runs/<id>/ (0700) with run.json and locks it.
 Expected<RunLock> write_run_start(const Paths& paths, const RunInfo& info);
-// Remembers the agent's pid (a launcher killed with SIGKILL leaves its agent
-// running; recovery waits for the agent too).
-void write_agent_pid(const Paths& paths, const std::string& run_id, int pid);
 // Appends the hook's stdin JSON (validated) to the run's hooks.jsonl.
 Expected<void> record_hook_event(const Paths& paths, const std::string& run_id, const std::string& event,
                                  const std::string& stdin_json);

@@ -33,9 +33,9 @@ struct ProcessResult {
 
 struct ProcessOptions {
   // Environment: the test process's own environment with these changes.
-  std::map<std::string, std::optional<std::string>> env;  // nullopt removes
-  std::string stdin_data;
-  fs::path cwd;
+  std::map<std::string, std::optional<std::string>> env{};  // nullopt removes
+  std::string stdin_data{};
+  fs::path cwd{};
   bool clear_env = false;  // start from an empty environment instead
 };
 

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Installs clown on Debian 12: the Debian packages it builds with, a Release
+# build with CMake, and `clown` + `clownd` on the PATH.
+#
+#   ./install.sh            install to /usr/local/bin (needs root or sudo for apt and the copy)
+#   ./install.sh --user     install to ~/.local/bin
+#   ./install.sh --prefix DIR   install to DIR/bin
+#   ./install.sh --no-deps  skip apt-get (packages already present)
+#
+# The build stays in ./build, so the test suite can run afterwards:
+#   ctest --test-dir build --output-on-failure
+set -euo pipefail
+cd "$(dirname "$0")"
+
+prefix=/usr/local
+install_deps=1
+build_dir=build
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --user) prefix="$HOME/.local" ;;
+    --prefix) prefix="$2"; shift ;;
+    --no-deps) install_deps=0 ;;
+    --build-dir) build_dir="$2"; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+# Build and test dependencies (Debian 12 package names). DESIGN.md lists why each is here.
+packages=(
+  build-essential cmake pkg-config git ca-certificates
+  libtomlplusplus-dev libsqlitecpp-dev libsqlite3-dev libcpp-httplib-dev libssl-dev
+  nlohmann-json3-dev libcli11-dev libexpected-dev libfmt-dev libhowardhinnant-date-dev
+  libsimdjson-dev libjs-chart.js catch2
+  # tests and benchmarks: headless browser, node for the real Claude Code CLI, load and timing tools
+  chromium nodejs npm wrk hyperfine time openssl
+)
+
+if [ "$install_deps" = 1 ]; then
+  missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  # Node from another source (nodesource, nvm) counts: don't fight it with Debian's.
+  if command -v node >/dev/null && command -v npm >/dev/null; then
+    missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
+  fi
+  missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "install.sh: installing Debian packages: ${missing[*]}"
+    sudo_cmd=()
+    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+fi
+
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release
+cmake --build "$build_dir" -j"$(nproc)"
+
+mkdir -p "$prefix/bin" 2>/dev/null || true
+if [ -w "$prefix/bin" ] || [ "$(id -u)" -eq 0 ]; then
+  cmake --install "$build_dir" --prefix "$prefix"
+else
+  sudo cmake --install "$build_dir" --prefix "$prefix"
+fi
+
+case ":$PATH:" in
+  *":$prefix/bin:"*) ;;
+  *) echo "install.sh: note: $prefix/bin is not on your PATH; add it, e.g. export PATH=\"$prefix/bin:\$PATH\"" ;;
+esac
+"$prefix/bin/clown" --version

@@ -1,0 +1,288 @@
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <set>
+#include <thread>
+
+#include "tests/integration/cli_fixture.hpp"
+
+using namespace clown::test;
+
+namespace {
+
+// Creates a profile whose agent is the fake agent.
+void make_profile(const ClownHome& h, const std::string& alias, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"profiles", "create", alias, "--agent-bin", fake_agent_binary().string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto r = h.clown(args);
+  REQUIRE(r.exit_code == 0);
+}
+
+nlohmann::json agent_record(const fs::path& file) { return nlohmann::json::parse(read_text(file)); }
+
+// Starts `clown args...` without waiting (stdio to /dev/null).
+pid_t spawn_clown(const ClownHome& h, const std::vector<std::string>& args, std::map<std::string, std::string> env) {
+  std::vector<std::string> argv = {clown_binary().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  env["CLOWN_HOME"] = h.home().string();
+  env["PATH"] = "/usr/bin:/bin";
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> a, e;
+  for (auto& s : argv) a.push_back(s.data());
+  a.push_back(nullptr);
+  for (auto& s : env_strings) e.push_back(s.data());
+  e.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  REQUIRE(posix_spawn(&pid, a[0], &fa, nullptr, a.data(), e.data()) == 0);
+  posix_spawn_file_actions_destroy(&fa);
+  return pid;
+}
+
+int wait_status(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// Waits (up to 30 s, a deadline rather than a sleep) for the fake agent to
+// write its pid into the FIFO it was given as FAKE_AGENT_READY.
+int wait_ready(const fs::path& fifo) {
+  int fd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  REQUIRE(fd >= 0);
+  std::string data;
+  for (;;) {
+    pollfd p{fd, POLLIN, 0};
+    int n = ::poll(&p, 1, 30000);
+    REQUIRE(n == 1);
+    char buf[64];
+    ssize_t r = ::read(fd, buf, sizeof buf);
+    if (r > 0) data.append(buf, static_cast<size_t>(r));
+    if (r == 0 && !data.empty()) break;  // writer closed after writing
+  }
+  ::close(fd);
+  return std::stoi(data);
+}
+
+}  // namespace
+
+TEST_CASE("clown run gives each provider type its variables in the env and in --settings") {
+  ClownHome h;
+  make_profile(h, "custom-p", {"--provider", "custom", "--endpoint", "http://127.0.0.1:4000", "--api-key-env",
+                               "MY_KEY", "--model", "claude-sonnet-4-5"});
+  make_profile(h, "self-p", {"--provider", "self"});
+  REQUIRE(h.clown({"profiles", "create", "anthropic-k", "--provider", "anthropic", "--api-key-stdin", "--agent-bin",
+                   fake_agent_binary().string()},
+                  {.stdin_data = "sk-ant-stored\n"})
+              .exit_code == 0);
+  const auto out = h.work() / "agent.json";
+  const std::map<std::string, std::optional<std::string>> inherited = {
+      {"FAKE_AGENT_OUT", out.string()},      {"MY_KEY", "key-from-env"},
+      {"ANTHROPIC_BASE_URL", "https://leak"}, {"ANTHROPIC_API_KEY", "leaked"},
+      {"ANTHROPIC_AUTH_TOKEN", "leaked"},     {"ANTHROPIC_MODEL", "leaked"},
+      {"CLAUDECODE", "1"},                    {"KEEP_ME", "yes"}};
+
+  auto r = h.clown({"run", "custom-p"}, {.env = inherited});
+  REQUIRE(r.exit_code == 0);
+  auto rec = agent_record(out);
+  nlohmann::json expected_env = {{"ANTHROPIC_BASE_URL", "http://127.0.0.1:4000"},
+                                 {"ANTHROPIC_AUTH_TOKEN", "key-from-env"},
+                                 {"ANTHROPIC_MODEL", "claude-sonnet-4-5"},
+                                 {"ANTHROPIC_DEFAULT_OPUS_MODEL", "claude-sonnet-4-5"},
+                                 {"ANTHROPIC_DEFAULT_SONNET_MODEL", "claude-sonnet-4-5"},
+                                 {"ANTHROPIC_DEFAULT_HAIKU_MODEL", "claude-sonnet-4-5"}};
+  CHECK(rec["settings"]["env"] == expected_env);
+  CHECK(rec["settings_mode"] == "0600");
+  for (const auto& [k, v] : expected_env.items()) CHECK(rec["env"][k] == v);
+  CHECK_FALSE(rec["env"].contains("ANTHROPIC_API_KEY"));
+  CHECK_FALSE(rec["env"].contains("CLAUDECODE"));
+  CHECK(rec["env"]["KEEP_ME"] == "yes");
+  CHECK(rec["argv"][1] == "--settings");
+  CHECK_FALSE(fs::exists(rec["argv"][2].get<std::string>()));  // removed after exit
+
+  r = h.clown({"run", "anthropic-k"}, {.env = inherited});
+  REQUIRE(r.exit_code == 0);
+  rec = agent_record(out);
+  CHECK(rec["settings"]["env"] == nlohmann::json{{"ANTHROPIC_API_KEY", "sk-ant-stored"}});
+  CHECK(rec["env"]["ANTHROPIC_API_KEY"] == "sk-ant-stored");
+  for (const char* var : {"ANTHROPIC_BASE_URL", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_MODEL"})
+    CHECK_FALSE(rec["env"].contains(var));
+
+  r = h.clown({"run", "self-p"}, {.env = inherited});
+  REQUIRE(r.exit_code == 0);
+  rec = agent_record(out);
+  CHECK(rec["settings"]["env"] == nlohmann::json::object());
+  for (const char* var : {"ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_MODEL"})
+    CHECK_FALSE(rec["env"].contains(var));
+  CHECK_FALSE(rec["env"].contains("CLAUDE_CONFIG_DIR"));
+}
+
+TEST_CASE("isolated profiles run with their own CLAUDE_CONFIG_DIR") {
+  ClownHome h;
+  make_profile(h, "iso", {"--provider", "self", "--isolate"});
+  const auto out = h.work() / "agent.json";
+  auto r = h.clown({"run", "iso"}, {.env = {{"FAKE_AGENT_OUT", out.string()}, {"CLAUDE_CONFIG_DIR", "/elsewhere"}}});
+  REQUIRE(r.exit_code == 0);
+  auto rec = agent_record(out);
+  CHECK(rec["env"]["CLAUDE_CONFIG_DIR"] == (h.home() / "homes" / "iso").string());
+  CHECK(fs::is_directory(h.home() / "homes" / "iso"));
+}
+
+TEST_CASE("arguments after -- reach the agent unchanged and in order") {
+  ClownHome h;
+  make_profile(h, "p", {"--provider", "self"});
+  const auto out = h.work() / "agent.json";
+  std::vector<std::string> args = {"-p", "hello world", "it's \"quoted\"", "ünïcødé ✓", "", "--", "$HOME", "*"};
+  std::vector<std::string> cmd = {"run", "p", "--"};
+  cmd.insert(cmd.end(), args.begin(), args.end());
+  REQUIRE(h.clown(cmd, {.env = {{"FAKE_AGENT_OUT", out.string()}}}).exit_code == 0);
+  auto argv = agent_record(out)["argv"].get<std::vector<std::string>>();
+  REQUIRE(argv.size() == 3 + args.size());
+  CHECK(std::vector<std::string>(argv.begin() + 3, argv.end()) == args);
+
+  // Non-session subcommands get no --settings.
+  REQUIRE(h.clown({"run", "p", "--", "mcp", "list"}, {.env = {{"FAKE_AGENT_OUT", out.string()}}}).exit_code == 0);
+  argv = agent_record(out)["argv"].get<std::vector<std::string>>();
+  CHECK(std::vector<std::string>(argv.begin() + 1, argv.end()) == std::vector<std::string>{"mcp", "list"});
+}
+
+TEST_CASE("clown run exits with the agent's code, or 128+N when it died from signal N") {
+  ClownHome h;
+  make_profile(h, "p", {"--provider", "self"});
+  CHECK(h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_EXIT", "7"}}}).exit_code == 7);
+  CHECK(h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_SIGNAL", "9"}}}).exit_code == 137);
+  CHECK(h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_SIGNAL", "15"}}}).exit_code == 143);
+  auto lines = h.session_lines();
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0]["exit_code"] == 7);
+  CHECK(lines[1]["exit_code"] == 137);
+  CHECK(lines[2]["exit_code"] == 143);
+}
+
+TEST_CASE("SIGINT and SIGTERM sent to clown run are forwarded to the running agent") {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    ClownHome h;
+    make_profile(h, "p", {"--provider", "self"});
+    const auto fifo = h.work() / "ready";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const auto got = h.work() / "got-signal";
+    pid_t clown_pid = spawn_clown(h, {"run", "p"},
+                                  {{"FAKE_AGENT_WAIT", "1"},
+                                   {"FAKE_AGENT_READY", fifo.string()},
+                                   {"FAKE_AGENT_GOT_SIGNAL", got.string()}});
+    int agent_pid = wait_ready(fifo);
+    CHECK(agent_pid != clown_pid);
+    REQUIRE(::kill(clown_pid, sig) == 0);
+    CHECK(wait_status(clown_pid) == 128 + sig);
+    CHECK(read_text(got) == std::to_string(sig));
+    auto lines = h.session_lines();
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0]["exit_code"] == 128 + sig);
+  }
+}
+
+TEST_CASE("20 concurrent runs append 20 intact sessions.jsonl lines") {
+  ClownHome h;
+  make_profile(h, "p", {"--provider", "self"});
+  std::vector<std::thread> threads;
+  std::vector<int> codes(20, -1);
+  for (int i = 0; i < 20; ++i)
+    threads.emplace_back([&, i] { codes[i] = h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_EXIT", std::to_string(i)}}}).exit_code; });
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < 20; ++i) CHECK(codes[i] == i);
+  auto lines = h.session_lines();  // throws on any torn line
+  REQUIRE(lines.size() == 20);
+  std::set<std::string> run_ids;
+  std::set<int> exit_codes;
+  for (const auto& l : lines) {
+    run_ids.insert(l["run_id"].get<std::string>());
+    exit_codes.insert(l["exit_code"].get<int>());
+    CHECK(l["profile"] == "p");
+    CHECK(l["agent_id"] == "claude");
+    CHECK(l["provider_id"] == "self");
+    CHECK(l["cwd"] == h.work().string());
+    CHECK(l["duration_secs"].get<double>() >= 0);
+  }
+  CHECK(run_ids.size() == 20);
+  CHECK(exit_codes.size() == 20);
+  CHECK(fs::is_empty(h.home() / "telemetry" / "runs"));
+}
+
+TEST_CASE("sessions.jsonl lines carry the documented fields with millisecond times") {
+  ClownHome h;
+  make_profile(h, "p", {"--provider", "custom", "--endpoint", "http://127.0.0.1:9", "--model", "claude-sonnet-4-5"});
+  REQUIRE(h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_SESSION", "sess-1"}}}).exit_code == 0);
+  auto lines = h.session_lines();
+  REQUIRE(lines.size() == 1);
+  const auto& l = lines[0];
+  for (const char* key : {"profile", "agent_id", "provider_id", "model", "run_id", "cwd", "started_at", "ended_at",
+                          "duration_secs", "exit_code", "tokens", "cost"})
+    CHECK(l.contains(key));
+  CHECK(l["model"] == "claude-sonnet-4-5");
+  CHECK(l["started_at"].get<std::string>().size() == 24);  // 2026-11-24T11:33:03.547Z
+  CHECK(l["session_ids"] == nlohmann::json::array({"sess-1"}));  // recorded by the SessionStart hook
+}
+
+TEST_CASE("a missing agent binary is one line naming it and the profile, exit 127") {
+  ClownHome h;
+  REQUIRE(h.clown({"profiles", "create", "p", "--provider", "self", "--agent-bin", "/nonexistent/claude"}).exit_code == 0);
+  auto r = h.clown({"run", "p"});
+  CHECK(r.exit_code == 127);
+  CHECK(r.err ==
+        "clown: error: agent binary '/nonexistent/claude' not found (profile 'p'); install it or point the profile at "
+        "it: clown profiles set p agent_bin=/path/to//nonexistent/claude\n");
+  REQUIRE(h.clown({"profiles", "set", "p", "agent_bin="}).exit_code == 0);
+  r = h.clown({"run", "p"}, {.env = {{"PATH", "/nonexistent"}}});
+  CHECK(r.exit_code == 127);
+  CHECK(r.err.find("agent binary 'claude' not found (profile 'p')") != std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
+TEST_CASE("an unknown profile lists the known ones, exit 2") {
+  ClownHome h;
+  make_profile(h, "alpha", {"--provider", "self"});
+  make_profile(h, "beta", {"--provider", "self"});
+  auto r = h.clown({"run", "gamma"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "clown: error: unknown profile 'gamma'; known profiles: alpha, beta\n");
+  r = h.clown({"run", "../etc"});
+  CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("a run whose launcher was killed is recorded by the next clown run") {
+  ClownHome h;
+  make_profile(h, "p", {"--provider", "self"});
+  const auto fifo = h.work() / "ready";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  pid_t clown_pid = spawn_clown(h, {"run", "p"}, {{"FAKE_AGENT_WAIT", "1"}, {"FAKE_AGENT_READY", fifo.string()}});
+  int agent_pid = wait_ready(fifo);
+  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, agent_pid, 0));
+  REQUIRE(pidfd >= 0);
+  REQUIRE(::kill(clown_pid, SIGKILL) == 0);
+  CHECK(wait_status(clown_pid) == 128 + SIGKILL);
+  // While the orphaned agent still runs, its run stays open.
+  REQUIRE(h.clown({"run", "p"}).exit_code == 0);
+  REQUIRE(h.session_lines().size() == 1);
+  REQUIRE(::kill(agent_pid, SIGTERM) == 0);
+  pollfd p{pidfd, POLLIN, 0};
+  REQUIRE(::poll(&p, 1, 30000) == 1);  // the agent has exited
+  ::close(pidfd);
+  REQUIRE(h.clown({"run", "p"}).exit_code == 0);
+  auto lines = h.session_lines();
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[2]["exit_code"].is_null());  // the recovered run: its status was lost with its launcher
+  CHECK(fs::is_empty(h.home() / "telemetry" / "runs"));
+}

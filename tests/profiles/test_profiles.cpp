@@ -1,0 +1,128 @@
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+
+#include "profiles/catalog.hpp"
+#include "profiles/config.hpp"
+#include "profiles/profile_store.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace clown;
+
+TEST_CASE("aliases are [A-Za-z0-9._-]{1,64}") {
+  for (std::string ok : std::vector<std::string>{"work-claude", "a", "A.b_c-9", std::string(64, 'x')}) CHECK(profiles::validate_alias(ok));
+  for (std::string bad : std::vector<std::string>{"", "../x", "a b", "a/b", ".", "..", std::string(65, 'x'), "é"}) {
+    auto r = profiles::validate_alias(bad);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().exit_code == k_exit_usage);
+  }
+}
+
+TEST_CASE("profiles round-trip through TOML without secrets") {
+  test::TempDir tmp;
+  Paths paths{tmp.path()};
+  profiles::Profile p;
+  p.alias = "work";
+  p.provider = "custom";
+  p.endpoint = "http://127.0.0.1:1234";
+  p.model = "claude-sonnet-4-5";
+  p.api_key_env = "WORK_KEY";
+  p.isolate = true;
+  p.env = {{"FOO", "a \"quoted\" value"}, {"MY_TOKEN", "t0p"}};
+  REQUIRE(profiles::save_profile(paths, p));
+  REQUIRE(profiles::store_credential(paths, "work", "sk-secret-123"));
+  auto loaded = profiles::load_profile(paths, "work");
+  REQUIRE(loaded);
+  CHECK(loaded->provider == "custom");
+  CHECK(loaded->endpoint == "http://127.0.0.1:1234");
+  CHECK(loaded->api_key_env == "WORK_KEY");
+  CHECK(loaded->isolate);
+  CHECK(loaded->env == p.env);
+  CHECK(test::read_text(paths.profile_file("work")).find("sk-secret-123") == std::string::npos);
+  CHECK(*profiles::load_credential(paths, "work") == "sk-secret-123");
+  struct stat st {};
+  REQUIRE(::stat(paths.credential_file("work").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  REQUIRE(::stat(paths.credentials_dir().c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0700);
+  auto pub = profiles::to_public_json(paths, *loaded).dump();
+  CHECK(pub.find("sk-secret-123") == std::string::npos);
+  CHECK(pub.find("t0p") == std::string::npos);  // env values that look secret are masked
+}
+
+TEST_CASE("a malformed profile names file, line and column and the others still load") {
+  test::TempDir tmp;
+  Paths paths{tmp.path()};
+  profiles::Profile good;
+  good.alias = "good";
+  good.provider = "self";
+  REQUIRE(profiles::save_profile(paths, good));
+  test::write_text(paths.profile_file("bad"), "provider = \"self\"\nmodel = \"unterminated\n");
+  auto bad = profiles::load_profile(paths, "bad");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.rfind(paths.profile_file("bad").string() + ":2:", 0) == 0);
+  auto listing = profiles::list_profiles(paths);
+  REQUIRE(listing.profiles.size() == 1);
+  CHECK(listing.profiles[0].alias == "good");
+  REQUIRE(listing.broken.size() == 1);
+}
+
+TEST_CASE("unknown profiles list the known ones") {
+  test::TempDir tmp;
+  Paths paths{tmp.path()};
+  for (const char* a : {"b-prof", "a-prof"}) {
+    profiles::Profile p;
+    p.alias = a;
+    p.provider = "self";
+    REQUIRE(profiles::save_profile(paths, p));
+  }
+  auto r = profiles::load_profile(paths, "nope");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == "unknown profile 'nope'; known profiles: a-prof, b-prof");
+  CHECK(r.error().exit_code == k_exit_usage);
+}
+
+TEST_CASE("built-in catalog has the documented providers and providers.d adds and overrides") {
+  auto c = profiles::builtin_catalog();
+  for (const char* id : {"anthropic", "self", "zai", "kimi", "minimax", "deepseek", "openrouter", "qwen", "custom"})
+    CHECK(c.find_provider(id) != nullptr);
+  CHECK(c.find_provider("zai")->endpoint == "https://api.z.ai/api/anthropic");
+  CHECK(c.find_provider("kimi")->endpoint == "https://api.moonshot.ai/anthropic");
+  CHECK(c.find_provider("minimax")->endpoint == "https://api.minimax.io/anthropic");
+  CHECK(c.find_provider("deepseek")->endpoint == "https://api.deepseek.com/anthropic");
+  CHECK(c.find_provider("qwen")->endpoint == "https://dashscope-intl.aliyuncs.com/apps/anthropic");
+  CHECK(c.find_agent("claude")->binary == "claude");
+
+  test::TempDir tmp;
+  Paths paths{tmp.path()};
+  test::write_text(paths.providers_dir() / "mine.toml",
+                   "id = \"mine\"\ntype = \"anthropic-compatible\"\nendpoint = \"https://llm.example/anthropic\"\n"
+                   "key_env = \"MINE_KEY\"\ndefault_model = \"m-1\"\n");
+  test::write_text(paths.providers_dir() / "zai.toml", "endpoint = \"https://proxy.example/zai\"\n");
+  test::write_text(paths.providers_dir() / "broken.toml", "id = \n");
+  test::write_text(paths.agents_dir() / "other.toml", "id = \"other\"\nbinary = \"other-agent\"\n");
+  auto loaded = profiles::load_catalog(paths);
+  REQUIRE(loaded.find_provider("mine"));
+  CHECK(loaded.find_provider("mine")->default_model == "m-1");
+  CHECK(loaded.find_provider("zai")->endpoint == "https://proxy.example/zai");
+  CHECK(loaded.find_agent("other")->binary == "other-agent");
+  REQUIRE(loaded.warnings.size() == 1);
+  CHECK(loaded.warnings[0].find("broken.toml:1:") != std::string::npos);
+}
+
+TEST_CASE("config.toml gives defaults when missing and errors with position when malformed") {
+  test::TempDir tmp;
+  Paths paths{tmp.path()};
+  auto c = profiles::load_config(paths);
+  REQUIRE(c);
+  CHECK(c->daemon_port == 8765);
+  test::write_text(paths.config_file(), "timezone = \"Europe/Berlin\"\n[daemon]\nport = 9000\n");
+  c = profiles::load_config(paths);
+  REQUIRE(c);
+  CHECK(c->daemon_port == 9000);
+  CHECK(c->timezone == "Europe/Berlin");
+  test::write_text(paths.config_file(), "[daemon\n");
+  c = profiles::load_config(paths);
+  REQUIRE_FALSE(c);
+  CHECK(c.error().message.find("config.toml:1:") != std::string::npos);
+}
