@@ -1,11 +1,116 @@
+// clownd daemon start|stop|status: the daemon's lifecycle (`clown daemon ...`
+// execs these so clown itself never links the HTTP stack).
+#include <iostream>
+#include <memory>
+
 #include "cli/clownd_commands.hpp"
+#include "common/error.hpp"
+#include "webui/daemon_control.hpp"
+#include "webui/server.hpp"
 
 namespace clown::cli {
 
-void set_clownd_serve_command(CLI::App& app, const Paths& paths, int& exit_code) {
-  (void)paths;
+namespace {
+
+struct StartArgs {
+  std::optional<int> port;
+  bool stay_alive = false;
+  bool foreground = false;
+};
+
+std::string idle_text(const webui::DaemonInfo& info) {
+  if (info.stay_alive || info.idle_timeout_secs <= 0) return "stays alive until `clown daemon stop`";
+  const int64_t s = info.idle_timeout_secs;
+  return "exits after " + (s % 60 == 0 ? std::to_string(s / 60) + " min" : std::to_string(s) + " s") +
+         " without requests (use --stay-alive to keep it)";
+}
+
+}  // namespace
+
+void set_clownd_daemon_command(CLI::App& app, const Paths& paths, int& exit_code) {
   (void)exit_code;
-  app.add_subcommand("serve", "(not yet implemented)");
+  auto* daemon = app.add_subcommand("daemon", "Start, stop or inspect the web UI daemon");
+  daemon->require_subcommand(1);
+
+  auto args = std::make_shared<StartArgs>();
+  auto* start = daemon->add_subcommand("start", "Start the daemon (web UI at http://127.0.0.1:8765/usage)");
+  start->add_option("--port", args->port, "Port on 127.0.0.1 (default: [daemon] port in config.toml, else 8765)")
+      ->check(CLI::Range(0, 65535));
+  start->add_flag("--stay-alive", args->stay_alive, "Do not exit after 30 minutes without requests");
+  start->add_flag("--foreground", args->foreground, "Run in this terminal (logs to stderr too); Ctrl-C stops it");
+  start->callback([&paths, args] {
+    webui::ServeOptions options;
+    options.port = args->port;
+    options.stay_alive = args->stay_alive;
+    options.idle_timeout_secs = webui::idle_timeout_secs_from_env();
+    if (args->foreground) {
+      options.log_to_stderr = true;
+      options.on_ready = [](const webui::DaemonInfo& info) {
+        std::cout << "clown daemon listening on " << info.url << "/usage (pid " << info.pid
+                  << "); Ctrl-C stops it" << std::endl;
+      };
+      auto served = webui::serve(paths, options);
+      if (!served && served.error().exit_code == webui::k_exit_already_running) {
+        std::cout << served.error().message << "\n";
+        return;
+      }
+      unwrap(std::move(served));
+      return;
+    }
+    auto result = unwrap(webui::start_daemon(paths, options));
+    if (result.stale_pid)
+      std::cout << "Replaced a stale daemon.json (pid " << *result.stale_pid << " is no longer running).\n";
+    if (result.already_running) {
+      std::cout << "clown daemon is already running (pid " << result.info.pid << "): " << result.info.url
+                << "/usage\n";
+      return;
+    }
+    std::cout << "clown daemon started (pid " << result.info.pid << "): " << result.info.url << "/usage\n"
+              << "It " << idle_text(result.info) << ".\n";
+  });
+
+  auto* stop = daemon->add_subcommand("stop", "Stop the daemon (requests in flight finish first)");
+  stop->callback([&paths] {
+    auto result = unwrap(webui::stop_daemon(paths));
+    if (result.stale_pid)
+      std::cout << "Removed a stale daemon.json (pid " << *result.stale_pid << " is no longer running).\n";
+    if (!result.was_running) {
+      std::cout << "clown daemon is not running.\n";
+      return;
+    }
+    std::cout << "clown daemon stopped (pid " << result.pid << ").\n";
+  });
+
+  auto json = std::make_shared<bool>(false);
+  auto* status = daemon->add_subcommand("status", "Show whether the daemon runs, its pid and URL");
+  status->add_flag("--json", *json, "Machine-readable output");
+  status->callback([&paths, json] {
+    auto st = webui::daemon_status(paths);
+    if (*json) {
+      nlohmann::json out{{"running", st.running}, {"stale", st.stale}};
+      if (st.info && st.running) {
+        out.update(webui::to_json(*st.info, false));
+        out["url"] = st.info->url + "/usage";
+      }
+      std::cout << out.dump(2) << "\n";
+      return;
+    }
+    if (!st.running) {
+      std::cout << "clown daemon is not running (start it with: clown daemon start).\n";
+      if (st.stale)
+        std::cout << "daemon.json" << (st.info ? " from pid " + std::to_string(st.info->pid) : std::string())
+                  << " is stale (that daemon was killed); the next start replaces it.\n";
+      return;
+    }
+    if (!st.info) {
+      std::cout << "clown daemon is starting.\n";
+      return;
+    }
+    std::cout << "clown daemon is running (pid " << st.info->pid << "): " << st.info->url << "/usage\n"
+              << "  started  " << st.info->started_at << "\n"
+              << "  idle     " << idle_text(*st.info) << "\n"
+              << "  log      " << st.info->log_file << "\n";
+  });
 }
 
 }  // namespace clown::cli

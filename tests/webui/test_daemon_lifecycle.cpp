@@ -1,0 +1,195 @@
+// `clown daemon start|stop|status` against the built binaries.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "tests/webui/daemon_fixture.hpp"
+
+using clown::test::DaemonFixture;
+using clown::test::read_text;
+using clown::test::write_text;
+
+namespace {
+
+bool is_hex(const std::string& s) {
+  return s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+bool process_alive(int pid) { return ::kill(pid, 0) == 0; }
+
+}  // namespace
+
+TEST_CASE("daemon start writes daemon.json, answers health, second start reports it", "[webui][daemon]") {
+  DaemonFixture d;
+  auto r = d.start();
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(r.err.empty());
+  const std::string url = "http://127.0.0.1:" + std::to_string(d.port);
+  CHECK(r.out == "clown daemon started (pid " + std::to_string(d.pid) + "): " + url +
+                     "/usage\nIt exits after 30 min without requests (use --stay-alive to keep it).\n");
+
+  struct stat st {};
+  REQUIRE(::stat((d.home / "daemon.json").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(d.token.size() == 32);
+  CHECK(is_hex(d.token));
+  CHECK(d.info["url"] == url);
+  CHECK(d.info["stay_alive"] == false);
+  CHECK(d.info["idle_timeout_secs"] == 1800);
+  CHECK(d.port > 0);
+  CHECK(process_alive(d.pid));
+
+  auto health = d.get_json("/api/health");
+  CHECK(health["success"] == true);
+  CHECK(health["data"]["status"] == "ok");
+  CHECK(health["data"]["pid"] == d.pid);
+  CHECK(health["data"]["port"] == d.port);
+
+  auto again = d.clown({"daemon", "start"});
+  CHECK(again.exit_code == 0);
+  CHECK(again.out == "clown daemon is already running (pid " + std::to_string(d.pid) + "): " + url + "/usage\n");
+  // The running daemon and its file are untouched.
+  CHECK(nlohmann::json::parse(read_text(d.home / "daemon.json"))["token"] == d.token);
+
+  auto status = d.clown({"daemon", "status", "--json"});
+  REQUIRE(status.exit_code == 0);
+  auto js = nlohmann::json::parse(status.out);
+  CHECK(js["running"] == true);
+  CHECK(js["stale"] == false);
+  CHECK(js["pid"] == d.pid);
+  CHECK(js["port"] == d.port);
+  CHECK(js["url"] == url + "/usage");
+  CHECK_FALSE(js.contains("token"));
+  CHECK(status.out.find(d.token) == std::string::npos);
+
+  auto text = d.clown({"daemon", "status"});
+  CHECK(text.exit_code == 0);
+  CHECK(text.out.rfind("clown daemon is running (pid " + std::to_string(d.pid) + "): " + url + "/usage\n", 0) == 0);
+
+  auto stop = d.clown({"daemon", "stop"});
+  CHECK(stop.exit_code == 0);
+  CHECK(stop.out == "clown daemon stopped (pid " + std::to_string(d.pid) + ").\n");
+  CHECK_FALSE(fs::exists(d.home / "daemon.json"));
+  CHECK_FALSE(d.get("/api/health"));  // nothing listens any more
+
+  auto after = d.clown({"daemon", "status", "--json"});
+  CHECK(nlohmann::json::parse(after.out) == nlohmann::json{{"running", false}, {"stale", false}});
+  auto stop_again = d.clown({"daemon", "stop"});
+  CHECK(stop_again.exit_code == 0);
+  CHECK(stop_again.out == "clown daemon is not running.\n");
+  CHECK(read_text(d.home / "daemon.log").find("clown daemon stopped (signal SIGTERM)") != std::string::npos);
+}
+
+TEST_CASE("a stale daemon.json from a killed daemon is detected and replaced", "[webui][daemon]") {
+  DaemonFixture d;
+  REQUIRE(d.start().exit_code == 0);
+  const int old_pid = d.pid;
+  REQUIRE(::kill(old_pid, SIGKILL) == 0);
+  // The kernel releases the flock when the process is gone; status sees that.
+  std::string status_out;
+  for (int i = 0; i < 1000; ++i) {
+    status_out = d.clown({"daemon", "status", "--json"}).out;
+    if (nlohmann::json::parse(status_out)["running"] == false) break;
+  }
+  auto st = nlohmann::json::parse(status_out);
+  CHECK(st["running"] == false);
+  CHECK(st["stale"] == true);
+  auto text = d.clown({"daemon", "status"});
+  CHECK(text.out == "clown daemon is not running (start it with: clown daemon start).\ndaemon.json from pid " +
+                        std::to_string(old_pid) + " is stale (that daemon was killed); the next start replaces it.\n");
+
+  auto r = d.start();
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.rfind("Replaced a stale daemon.json (pid " + std::to_string(old_pid) +
+                        " is no longer running).\nclown daemon started (pid " + std::to_string(d.pid) + ")",
+                    0) == 0);
+  CHECK(d.pid != old_pid);
+  CHECK(d.get_json("/api/health")["data"]["pid"] == d.pid);
+}
+
+TEST_CASE("a daemon.json naming a dead pid without a lock holder is replaced", "[webui][daemon]") {
+  DaemonFixture d;
+  write_text(d.home / "daemon.json",
+             R"({"pid": 999999, "port": 1, "token": "x", "url": "http://127.0.0.1:1", "started_at": ""})");
+  auto stop = d.clown({"daemon", "stop"});
+  CHECK(stop.exit_code == 0);
+  CHECK(stop.out == "Removed a stale daemon.json (pid 999999 is no longer running).\nclown daemon is not running.\n");
+  CHECK_FALSE(fs::exists(d.home / "daemon.json"));
+
+  write_text(d.home / "daemon.json", "not json");
+  auto r = d.start();
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.rfind("Replaced a stale daemon.json (pid 0 is no longer running).\n", 0) == 0);
+  CHECK(d.get_json("/api/health")["success"] == true);
+}
+
+TEST_CASE("port in use gives a one-line error naming the port", "[webui][daemon]") {
+  DaemonFixture d;
+  int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(sock >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  REQUIRE(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(sock, 1) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  const int port = ntohs(addr.sin_port);
+
+  auto r = d.clown({"daemon", "start", "--port", std::to_string(port)});
+  ::close(sock);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == "clown: error: port " + std::to_string(port) +
+                     " on 127.0.0.1 is already in use; stop what uses it or choose another with `clown daemon "
+                     "start --port N` (or [daemon] port in config.toml)\n");
+  CHECK_FALSE(fs::exists(d.home / "daemon.json"));
+  CHECK(nlohmann::json::parse(d.clown({"daemon", "status", "--json"}).out)["running"] == false);
+}
+
+TEST_CASE("the port comes from config.toml when --port is absent", "[webui][daemon]") {
+  DaemonFixture d;
+  // Find a free port, then let the daemon take it from config.toml.
+  int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  const int port = ntohs(addr.sin_port);
+  ::close(sock);
+  write_text(d.home / "config.toml", "[daemon]\nport = " + std::to_string(port) + "\n");
+  auto r = d.clown({"daemon", "start", "--stay-alive"});
+  REQUIRE(r.exit_code == 0);
+  d.load_info();
+  CHECK(d.port == port);
+  CHECK(d.info["stay_alive"] == true);
+  CHECK(d.info["idle_timeout_secs"] == 0);
+  CHECK(r.out.find("It stays alive until `clown daemon stop`.") != std::string::npos);
+}
+
+TEST_CASE("the daemon exits by itself after the idle timeout", "[webui][daemon]") {
+  DaemonFixture d;
+  d.extra_env["CLOWN_DAEMON_IDLE_SECS"] = "1";
+  auto r = d.start();
+  REQUIRE(r.exit_code == 0);
+  CHECK(d.info["idle_timeout_secs"] == 1);
+  CHECK(d.get_json("/api/health")["success"] == true);
+  REQUIRE(d.wait_daemon_file_gone());
+  CHECK(read_text(d.home / "daemon.log").find("clown daemon stopped (no requests for 1 s)") != std::string::npos);
+  CHECK(nlohmann::json::parse(d.clown({"daemon", "status", "--json"}).out)["running"] == false);
+}
+
+TEST_CASE("clown daemon rejects bad options before starting anything", "[webui][daemon]") {
+  DaemonFixture d;
+  auto r = d.clown({"daemon", "start", "--port", "70000"});
+  CHECK(r.exit_code == 2);
+  CHECK_FALSE(fs::exists(d.home / "daemon.json"));
+  auto none = d.clown({"daemon"});
+  CHECK(none.exit_code == 2);
+}

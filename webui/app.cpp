@@ -1,0 +1,310 @@
+#include "webui/app.hpp"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <exception>
+#include <filesystem>
+
+#include "common/embedded.hpp"
+#include "common/error.hpp"
+#include "common/time.hpp"
+#include "profiles/profile_store.hpp"
+#include "registry/sync.hpp"
+#include "telemetry/active_runs.hpp"
+#include "telemetry/importer.hpp"
+#include "telemetry/report.hpp"
+
+extern const clown::EmbeddedFiles clown_webui_assets;
+
+namespace clown::webui {
+
+namespace {
+
+constexpr const char* k_usage_prefix = "/api/usage";
+
+std::string fnv_etag(const std::string& data) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : data) h = (h ^ c) * 1099511628211ULL;
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+  for (size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
+    text.replace(pos, from.size(), to);
+}
+
+// Constant-time comparison so the token cannot be guessed byte by byte.
+bool same_secret(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+void add_security_headers(HttpResponse& res) {
+  res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  res.headers.emplace_back("Referrer-Policy", "no-referrer");
+  res.headers.emplace_back("X-Frame-Options", "DENY");
+  res.headers.emplace_back("Cache-Control", "no-cache");
+}
+
+HttpResponse conditional(const HttpRequest& req, std::string body, const std::string& etag,
+                         const std::string& content_type) {
+  HttpResponse res;
+  res.headers.emplace_back("ETag", etag);
+  if (req.header("if-none-match") == etag) {
+    res.status = 304;
+    res.content_type.clear();
+    return res;
+  }
+  res.content_type = content_type;
+  res.body = std::move(body);
+  return res;
+}
+
+Expected<int64_t> non_negative_param(const HttpRequest& req, const std::string& name, int64_t fallback,
+                                     int64_t max) {
+  auto text = req.param(name);
+  if (!text) return fallback;
+  int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || ptr != text->data() + text->size() || value < 0 || value > max)
+    return fail("'" + name + "' must be a whole number from 0 to " + std::to_string(max) + ", got '" + *text + "'",
+                k_exit_usage);
+  return value;
+}
+
+}  // namespace
+
+App::App(AppConfig config) : m_config(std::move(config)), m_cache(m_config.paths) {
+  m_routes = {
+      {"GET", "/api/health", &App::health},
+      {"GET", "/api/usage", &App::usage},
+      {"GET", "/api/usage/daily", &App::usage},
+      {"GET", "/api/usage/hourly", &App::usage},
+      {"GET", "/api/usage/models", &App::usage},
+      {"GET", "/api/usage/profiles", &App::usage},
+      {"GET", "/api/usage/sessions", &App::usage},
+      {"GET", "/api/usage/projects", &App::usage},
+      {"GET", "/api/profiles", &App::profiles},
+      {"GET", "/api/runs/active", &App::active_runs},
+      {"POST", "/api/usage/import-claude", &App::import_claude},
+      {"POST", "/api/registry/sync", &App::registry_sync},
+      {"GET", "/", &App::page},
+      {"GET", "/usage", &App::page},
+      {"GET", "/sessions", &App::page},
+      {"GET", "/profiles", &App::page},
+      {"GET", "/static/app.css", &App::asset},
+      {"GET", "/static/app.js", &App::asset},
+      {"GET", "/static/chart.min.js", &App::asset},
+  };
+  const EmbeddedFile* tmpl = clown_webui_assets.find("page.html");
+  struct PageSpec {
+    const char* path;
+    const char* name;
+    const char* title;
+  };
+  for (const PageSpec& spec : {PageSpec{"/", "usage", "Usage"}, PageSpec{"/usage", "usage", "Usage"},
+                               PageSpec{"/sessions", "sessions", "Sessions"},
+                               PageSpec{"/profiles", "profiles", "Profiles"}}) {
+    std::string html = tmpl ? std::string(tmpl->data) : std::string("<!doctype html><title>clown</title>");
+    replace_all(html, "__CLOWN_TOKEN__", m_config.token);
+    replace_all(html, "__CLOWN_PAGE__", spec.name);
+    replace_all(html, "__CLOWN_TITLE__", spec.title);
+    std::string etag = fnv_etag(html);
+    m_pages.emplace_back(spec.path, Page{std::move(html), std::move(etag)});
+  }
+  m_last_activity_ms = now_ms();
+}
+
+bool App::host_allowed(const std::string& host) const {
+  // DNS-rebinding guard: a page on evil.example that resolves to 127.0.0.1
+  // still sends its own name in Host.
+  const std::string port = std::to_string(m_config.port);
+  return host == "127.0.0.1:" + port || host == "localhost:" + port;
+}
+
+HttpResponse App::handle(const HttpRequest& request) {
+  ++m_in_flight;
+  m_last_activity_ms = now_ms();
+  HttpResponse res;
+  try {
+    res = dispatch(request);
+  } catch (const std::exception& e) {
+    res = json_error(500, "internal_error", std::string("internal error: ") + e.what() + " (see daemon.log)");
+  } catch (...) {
+    res = json_error(500, "internal_error", "internal error (see daemon.log)");
+  }
+  add_security_headers(res);
+  m_last_activity_ms = now_ms();
+  --m_in_flight;
+  return res;
+}
+
+HttpResponse App::dispatch(const HttpRequest& req) {
+  if (!host_allowed(req.header("host")))
+    return json_error(403, "forbidden",
+                      "Host '" + req.header("host") + "' is not allowed; open http://127.0.0.1:" +
+                          std::to_string(m_config.port) + "/ instead");
+  // HEAD is a GET without a body (the HTTP layer drops the body).
+  const std::string method = req.method == "HEAD" ? "GET" : req.method;
+  std::string allowed;
+  for (const Route& route : m_routes) {
+    if (req.path != route.path) continue;
+    if (method == route.method) {
+      if (method == "POST" && !same_secret(req.header("x-clown-token"), m_config.token))
+        return json_error(403, "forbidden",
+                          "missing or wrong X-Clown-Token header; use the token from daemon.json "
+                          "(the web UI sends it for you)");
+      return (this->*route.handler)(req);
+    }
+    allowed += (allowed.empty() ? "" : ", ") + std::string(route.method);
+  }
+  if (!allowed.empty()) {
+    HttpResponse res = json_error(405, "method_not_allowed", req.method + " is not allowed on " + req.path +
+                                                                 "; use " + allowed);
+    res.headers.emplace_back("Allow", allowed);
+    return res;
+  }
+  return json_error(404, "not_found", "no such page or endpoint: " + req.path + " (try /usage or /api/health)");
+}
+
+HttpResponse App::health(const HttpRequest&) {
+  return json_ok({{"status", "ok"},
+                  {"version", CLOWN_VERSION},
+                  {"pid", static_cast<int64_t>(::getpid())},
+                  {"port", m_config.port},
+                  {"started_at", m_config.started_at}});
+}
+
+HttpResponse App::usage(const HttpRequest& req) {
+  std::string kind = "summary";
+  if (req.path.size() > std::string(k_usage_prefix).size()) kind = req.path.substr(std::string(k_usage_prefix).size() + 1);
+
+  auto limit = non_negative_param(req, "limit", 100, 100000);
+  if (!limit) return json_error(400, "bad_request", limit.error().message);
+  auto offset = non_negative_param(req, "offset", 0, INT64_MAX / 2);
+  if (!offset) return json_error(400, "bad_request", offset.error().message);
+
+  telemetry::UsageFilter filter;
+  std::string key = kind;
+  auto take = [&](const char* name, std::string& out) {
+    auto v = req.param(name);
+    if (v) out = *v;
+    key += std::string("\n") + name + "=" + (v ? *v : "\x01");
+  };
+  take("period", filter.period);
+  std::string since, until;
+  take("since", since);
+  take("until", until);
+  if (req.param("since")) filter.since = since;
+  if (req.param("until")) filter.until = until;
+  take("profile", filter.profile);
+  take("model", filter.model);
+  take("agent", filter.agent);
+  take("project", filter.project);
+  take("timezone", filter.timezone);
+  telemetry::Paging paging{*limit, *offset};
+  key += "\n" + std::to_string(paging.limit) + "," + std::to_string(paging.offset);
+
+  CachedBody cached = m_cache.get(key, [&] {
+    auto data = telemetry::usage_json(m_config.paths, filter, kind, paging);
+    HttpResponse res = data ? json_ok(*data)
+                            : data.error().exit_code == k_exit_usage
+                                  ? json_error(400, "bad_request", data.error().message)
+                                  : json_error(500, "internal_error", data.error().message);
+    return CachedBody{res.status, std::move(res.body)};
+  });
+  HttpResponse res;
+  res.status = cached.status;
+  res.body = std::move(cached.body);
+  return res;
+}
+
+HttpResponse App::profiles(const HttpRequest&) {
+  auto listing = profiles::list_profiles(m_config.paths);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& profile : listing.profiles) list.push_back(profiles::to_public_json(m_config.paths, profile));
+  return json_ok({{"profiles", list}, {"broken", listing.broken}});
+}
+
+HttpResponse App::active_runs(const HttpRequest&) { return json_ok(telemetry::active_runs_json(m_config.paths)); }
+
+HttpResponse App::import_claude(const HttpRequest& req) {
+  telemetry::ImportOptions options;
+  if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object())
+      return json_error(400, "bad_request", R"(the body must be a JSON object such as {"claude_dir": "/home/me/.claude"})");
+    if (body.contains("claude_dir") && !body["claude_dir"].is_null()) {
+      if (!body["claude_dir"].is_string())
+        return json_error(400, "bad_request", "'claude_dir' must be a string path");
+      std::filesystem::path dir = body["claude_dir"].get<std::string>();
+      std::error_code ec;
+      if (dir.empty() || !dir.is_absolute() || !std::filesystem::is_directory(dir / "projects", ec))
+        return json_error(400, "bad_request",
+                          "claude_dir '" + dir.string() +
+                              "' must be an absolute path to an existing Claude config directory containing "
+                              "projects/ (e.g. /home/me/.claude)");
+      options.claude_dirs.push_back(dir);
+    }
+  }
+  std::lock_guard<std::mutex> lock(m_write_mutex);
+  auto summary = telemetry::import_claude(m_config.paths, options);
+  if (!summary)
+    return json_error(summary.error().exit_code == k_exit_usage ? 400 : 500,
+                      summary.error().exit_code == k_exit_usage ? "bad_request" : "internal_error",
+                      summary.error().message);
+  return json_ok(telemetry::to_json(*summary));
+}
+
+HttpResponse App::registry_sync(const HttpRequest& req) {
+  registry::SyncOptions options;
+  if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object())
+      return json_error(400, "bad_request", R"(the body must be a JSON object such as {"force": true})");
+    if (body.contains("force")) {
+      if (!body["force"].is_boolean()) return json_error(400, "bad_request", "'force' must be true or false");
+      options.force = body["force"].get<bool>();
+    }
+    if (body.contains("offline")) {
+      if (!body["offline"].is_boolean()) return json_error(400, "bad_request", "'offline' must be true or false");
+      options.offline = body["offline"].get<bool>();
+    }
+  }
+  std::lock_guard<std::mutex> lock(m_write_mutex);
+  auto result = registry::sync_pricing(m_config.paths, options);
+  if (!result)
+    return json_error(result.error().exit_code == k_exit_usage ? 400 : 502,
+                      result.error().exit_code == k_exit_usage ? "bad_request" : "sync_failed",
+                      result.error().message);
+  return json_ok(registry::to_json(*result));
+}
+
+HttpResponse App::page(const HttpRequest& req) {
+  for (const auto& [path, page] : m_pages)
+    if (path == req.path) {
+      HttpResponse res = conditional(req, page.html, page.etag, "text/html; charset=utf-8");
+      // Everything the page needs comes from this origin; nothing from the network.
+      res.headers.emplace_back("Content-Security-Policy",
+                               "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                               "script-src 'self'; connect-src 'self'; frame-ancestors 'none'");
+      return res;
+    }
+  return json_error(404, "not_found", "no such page: " + req.path);
+}
+
+HttpResponse App::asset(const HttpRequest& req) {
+  const std::string name = req.path.substr(std::string("/static/").size());
+  const EmbeddedFile* file = clown_webui_assets.find(name);
+  if (!file) return json_error(404, "not_found", "no such file: " + req.path);
+  const bool css = name.size() > 4 && name.compare(name.size() - 4, 4, ".css") == 0;
+  return conditional(req, std::string(file->data), std::string(file->etag),
+                     css ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8");
+}
+
+}  // namespace clown::webui

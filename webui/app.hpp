@@ -1,0 +1,70 @@
+#pragma once
+// The daemon's request handling without sockets: one route table, one
+// exception wrapper and one error shape (DESIGN.md "Web UI and API").
+// webui/server.cpp adapts cpp-httplib to it; tests can call handle() directly.
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/paths.hpp"
+#include "webui/http_types.hpp"
+#include "webui/usage_cache.hpp"
+
+namespace clown::webui {
+
+struct AppConfig {
+  Paths paths;
+  int port = 0;            // the port the server listens on (for the Host check)
+  std::string token;       // CSRF token every POST must carry in X-Clown-Token
+  std::string started_at;  // ISO-8601
+};
+
+class App {
+ public:
+  explicit App(AppConfig config);
+
+  // Never throws: every failure becomes the JSON error shape.
+  HttpResponse handle(const HttpRequest& request);
+
+  // Milliseconds since the epoch of the last request, and requests in flight
+  // (the idle timer only fires when nothing is in flight).
+  int64_t last_activity_ms() const { return m_last_activity_ms.load(); }
+  int in_flight() const { return m_in_flight.load(); }
+  void set_port(int port) { m_config.port = port; }
+
+ private:
+  using Handler = HttpResponse (App::*)(const HttpRequest&);
+  struct Route {
+    const char* method;
+    const char* path;
+    Handler handler;
+  };
+
+  HttpResponse dispatch(const HttpRequest& request);
+  bool host_allowed(const std::string& host) const;
+
+  HttpResponse health(const HttpRequest&);
+  HttpResponse usage(const HttpRequest&);
+  HttpResponse profiles(const HttpRequest&);
+  HttpResponse active_runs(const HttpRequest&);
+  HttpResponse import_claude(const HttpRequest&);
+  HttpResponse registry_sync(const HttpRequest&);
+  HttpResponse page(const HttpRequest&);
+  HttpResponse asset(const HttpRequest&);
+
+  AppConfig m_config;
+  std::vector<Route> m_routes;
+  UsageCache m_cache;
+  std::mutex m_write_mutex;  // one import / sync at a time
+  std::atomic<int64_t> m_last_activity_ms{0};
+  std::atomic<int> m_in_flight{0};
+  struct Page {
+    std::string html;  // the page template with the token filled in
+    std::string etag;
+  };
+  std::vector<std::pair<std::string, Page>> m_pages;  // by request path
+};
+
+}  // namespace clown::webui

@@ -1,0 +1,57 @@
+#pragma once
+// What a running daemon leaves on disk: daemon.lock, held with flock(2) for
+// the daemon's whole life (the kernel drops it when the process dies, so a
+// killed daemon can never look alive), and daemon.json (pid, port, token,
+// url; mode 0600 because the token authorizes POSTs).
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+#include "common/paths.hpp"
+
+namespace clown::webui {
+
+struct DaemonInfo {
+  int64_t pid = 0;
+  int port = 0;
+  std::string token;
+  std::string url;  // http://127.0.0.1:<port>
+  std::string started_at;
+  bool stay_alive = false;
+  int64_t idle_timeout_secs = 0;  // 0 with stay_alive
+  std::string log_file;
+};
+
+// with_token=false for anything shown to a user (status output).
+nlohmann::json to_json(const DaemonInfo& info, bool with_token);
+Expected<DaemonInfo> read_daemon_file(const Paths& paths);
+Expected<void> write_daemon_file(const Paths& paths, const DaemonInfo& info);
+// Removes daemon.json only when it still names this pid (a newer daemon may own it).
+void remove_daemon_file_if_owned(const Paths& paths, int64_t pid);
+
+// The daemon's lock: acquired once, released when the object dies.
+class DaemonLock {
+ public:
+  // Fails with the reason when another process holds it.
+  static Expected<DaemonLock> acquire(const Paths& paths);
+  DaemonLock(DaemonLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+  DaemonLock(const DaemonLock&) = delete;
+  DaemonLock& operator=(const DaemonLock&) = delete;
+  DaemonLock& operator=(DaemonLock&&) = delete;
+  ~DaemonLock();
+
+ private:
+  explicit DaemonLock(int fd) : m_fd(fd) {}
+  int m_fd = -1;
+};
+
+// True while some process holds the daemon lock (a daemon is running).
+bool daemon_lock_held(const Paths& paths);
+
+// The idle timeout: CLOWN_DAEMON_IDLE_SECS when set to a positive number, else 30 minutes.
+int64_t idle_timeout_secs_from_env();
+
+}  // namespace clown::webui

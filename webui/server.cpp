@@ -1,0 +1,223 @@
+#include "webui/server.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "common/format.hpp"
+#include "common/time.hpp"
+#include "profiles/config.hpp"
+#include "webui/app.hpp"
+
+namespace clown::webui {
+
+namespace {
+
+// A keep-alive connection holds a worker until it closes, so the pool is
+// sized for a browser plus a benchmark's 50 connections; beyond that,
+// connections queue (keep-alive is capped so they rotate).
+constexpr size_t k_worker_threads = 64;
+constexpr size_t k_max_body_bytes = 1 << 20;
+constexpr int k_listen_backlog = 256;
+
+// Debian's cpp-httplib is compiled with a listen backlog of 5: fifty
+// concurrent clients would see dropped SYNs and one-second retransmits.
+// svr_sock_ is protected, so a subclass can raise it after binding.
+class LoopbackServer : public httplib::Server {
+ public:
+  void raise_backlog(int backlog) { ::listen(svr_sock_.load(), backlog); }
+};
+
+class Log {
+ public:
+  Log(const fs::path& file, bool to_stderr) : m_to_stderr(to_stderr) {
+    m_file = std::fopen(file.c_str(), "a");
+  }
+  ~Log() {
+    if (m_file) std::fclose(m_file);
+  }
+  void line(const std::string& text) {
+    const std::string out = format_iso8601_ms(now_ms()) + " " + text + "\n";
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_file) {
+      std::fputs(out.c_str(), m_file);
+      std::fflush(m_file);
+    }
+    if (m_to_stderr) std::fputs(out.c_str(), stderr);
+  }
+
+ private:
+  std::FILE* m_file = nullptr;
+  bool m_to_stderr;
+  std::mutex m_mutex;
+};
+
+HttpRequest to_request(const httplib::Request& in) {
+  HttpRequest out;
+  out.method = in.method;
+  out.path = in.path;
+  for (const auto& [k, v] : in.params) out.params.emplace(k, v);
+  for (const auto& [k, v] : in.headers) {
+    std::string key = k;
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+    out.headers.emplace(std::move(key), v);
+  }
+  out.body = in.body;
+  return out;
+}
+
+void send(const HttpResponse& in, httplib::Response& out) {
+  out.status = in.status;
+  for (const auto& [k, v] : in.headers) out.set_header(k, v);
+  if (in.status == 304) return;
+  out.set_content(in.body, in.content_type);
+}
+
+}  // namespace
+
+Expected<void> serve(Paths paths, const ServeOptions& options) {
+  std::error_code ec;
+  paths.root = fs::absolute(paths.root, ec);
+  auto lock = DaemonLock::acquire(paths);
+  if (!lock) {
+    auto info = read_daemon_file(paths);
+    return fail(info ? "clown daemon is already running (pid " + std::to_string(info->pid) + "): " + info->url +
+                           "/usage"
+                     : "clown daemon is already running (" + lock.error().message + ")",
+                k_exit_already_running);
+  }
+  int port = 0;
+  if (options.port) {
+    port = *options.port;
+  } else {
+    auto config = profiles::load_config(paths);
+    if (!config) return tl::unexpected(config.error());
+    port = config->daemon_port;
+  }
+  if (port < 0 || port > 65535)
+    return fail("port " + std::to_string(port) + " is out of range; use --port 1-65535", k_exit_usage);
+
+  // Signals are taken by the main thread with sigtimedwait; block them before
+  // any thread exists so every worker inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  Log log(paths.daemon_log(), options.log_to_stderr);
+
+  LoopbackServer server;
+  // Only SO_REUSEADDR (restart right after a stop); never SO_REUSEPORT, which
+  // would let a second process share the port silently.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  const bool bound = port == 0 ? (port = server.bind_to_any_port("127.0.0.1")) > 0
+                               : server.bind_to_port("127.0.0.1", port);
+  if (!bound)
+    return fail("port " + std::to_string(port) +
+                " on 127.0.0.1 is already in use; stop what uses it or choose another with "
+                "`clown daemon start --port N` (or [daemon] port in config.toml)");
+  server.raise_backlog(k_listen_backlog);
+
+  DaemonInfo info;
+  info.pid = ::getpid();
+  info.port = port;
+  info.token = random_hex_id(16);
+  info.url = "http://127.0.0.1:" + std::to_string(port);
+  info.started_at = format_iso8601_ms(now_ms());
+  info.stay_alive = options.stay_alive;
+  info.idle_timeout_secs = options.stay_alive ? 0 : options.idle_timeout_secs;
+  info.log_file = paths.daemon_log().string();
+
+  App app(AppConfig{paths, port, info.token, info.started_at});
+
+  server.new_task_queue = [] { return new httplib::ThreadPool(k_worker_threads); };
+  server.set_payload_max_length(k_max_body_bytes);
+  server.set_read_timeout(5, 0);
+  server.set_write_timeout(5, 0);
+  server.set_keep_alive_timeout(2);
+  server.set_keep_alive_max_count(100);
+  server.set_tcp_nodelay(true);
+  auto handler = [&app](const httplib::Request& req, httplib::Response& res) { send(app.handle(to_request(req)), res); };
+  server.Get(".*", handler);
+  server.Post(".*", handler);
+  server.Put(".*", handler);
+  server.Patch(".*", handler);
+  server.Delete(".*", handler);
+  server.Options(".*", handler);
+  // Failures cpp-httplib answers itself (413 body too large, 400 malformed
+  // request) get the same JSON error shape as ours.
+  server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    HttpResponse err = json_error(res.status, error_code_for(res.status),
+                                  res.status == 413 ? "request body larger than 1 MiB"
+                                                    : "HTTP error " + std::to_string(res.status));
+    res.set_content(err.body, err.content_type);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  server.set_exception_handler([&log](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown error";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    log.line("error: " + req.method + " " + req.path + ": " + what);
+    HttpResponse err = json_error(500, "internal_error", "internal error (see daemon.log)");
+    res.status = 500;
+    res.set_content(err.body, err.content_type);
+  });
+  server.set_logger([&log](const httplib::Request& req, const httplib::Response& res) {
+    if (res.status >= 400 || req.method != "GET")
+      log.line(req.method + " " + req.path + " -> " + std::to_string(res.status));
+  });
+
+  if (auto written = write_daemon_file(paths, info); !written) return written;
+
+  std::thread listener([&server] { server.listen_after_bind(); });
+  log.line("clown daemon started (pid " + std::to_string(info.pid) + ") at " + info.url + "/usage" +
+           (options.stay_alive ? ", staying alive"
+                               : ", idle exit after " + std::to_string(options.idle_timeout_secs) + " s"));
+  if (options.on_ready) options.on_ready(info);
+
+  const int64_t idle_ms = options.idle_timeout_secs * 1000;
+  const timespec tick = options.idle_timeout_secs < 4 ? timespec{0, 100'000'000} : timespec{1, 0};
+  std::string reason;
+  for (;;) {
+    const int sig = sigtimedwait(&signals, nullptr, &tick);
+    if (sig > 0) {
+      reason = std::string("signal ") + (sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "SIGHUP");
+      break;
+    }
+    if (!options.stay_alive && app.in_flight() == 0 && now_ms() - app.last_activity_ms() >= idle_ms) {
+      reason = "no requests for " + std::to_string(options.idle_timeout_secs) + " s";
+      break;
+    }
+  }
+  // stop() closes the listening socket; workers finish the requests they
+  // hold and the pool is joined before listen_after_bind returns.
+  server.stop();
+  listener.join();
+  remove_daemon_file_if_owned(paths, info.pid);
+  log.line("clown daemon stopped (" + reason + ")");
+  return {};
+}
+
+}  // namespace clown::webui

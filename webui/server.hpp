@@ -1,0 +1,30 @@
+#pragma once
+// Runs the daemon in the calling process: cpp-httplib bound to 127.0.0.1,
+// a bounded thread pool, 1 MiB body limit, read/write timeouts; stops on
+// SIGTERM/SIGINT/SIGHUP (in-flight requests finish) or after the idle timeout.
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/error.hpp"
+#include "common/paths.hpp"
+#include "webui/daemon_state.hpp"
+
+namespace clown::webui {
+
+// Error exit code serve() uses when another daemon already holds the lock.
+inline constexpr int k_exit_already_running = 3;
+
+struct ServeOptions {
+  std::optional<int> port;  // command line; else config.toml [daemon] port; 0 = any free port
+  bool stay_alive = false;  // no idle exit
+  int64_t idle_timeout_secs = 30 * 60;
+  bool log_to_stderr = false;  // foreground: also print log lines
+  // Called once the server accepts connections and daemon.json is written.
+  std::function<void(const DaemonInfo&)> on_ready;
+};
+
+// Blocks until the daemon stops. Errors before it is ready are returned.
+Expected<void> serve(Paths paths, const ServeOptions& options);
+
+}  // namespace clown::webui
