@@ -69,7 +69,8 @@ Expected<std::string> read_file(const std::filesystem::path& path) {
 }
 
 Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_view content,
-                                 unsigned mode) {
+                                 unsigned mode, Durability durability) {
+  const bool sync = durability == Durability::synced;
   const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
   std::random_device rd;
   const auto tmp = dir / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()) + "." +
@@ -77,7 +78,7 @@ Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_
   Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
   if (fd.get() < 0) return fail(errno_message("cannot write " + path.string()));
   ::fchmod(fd.get(), mode);  // umask must not widen or narrow what we asked for
-  if (!write_all(fd.get(), content) || ::fsync(fd.get()) != 0) {
+  if (!write_all(fd.get(), content) || (sync && ::fsync(fd.get()) != 0)) {
     auto err = errno_message("cannot write " + path.string());
     ::unlink(tmp.c_str());
     return fail(err);
@@ -88,6 +89,7 @@ Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_
     ::unlink(tmp.c_str());
     return fail(err);
   }
+  if (!sync) return {};
   Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() >= 0) ::fsync(dfd.get());
   return {};

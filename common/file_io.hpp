@@ -12,8 +12,11 @@ Expected<std::string> read_file(const std::filesystem::path& path);
 
 // Writes a file so readers see either the old or the new content, never a
 // mix: temp file in the same directory, fsync, rename, fsync the directory.
+// Durability::atomic_only skips the fsyncs, for files that are derived or
+// short-lived (a crash may lose the new content, never corrupt the file).
+enum class Durability { synced, atomic_only };
 Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_view content,
-                                 unsigned mode = 0644);
+                                 unsigned mode = 0644, Durability durability = Durability::synced);
 
 // Appends one line with a single write(2) on an O_APPEND descriptor, then
 // fsync. POSIX makes O_APPEND writes atomic with respect to the file offset,

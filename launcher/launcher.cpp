@@ -112,7 +112,9 @@ Expected<int> run_profile(const Paths& paths, const RunRequest& request) {
   auto run_lock = telemetry::write_run_start(paths, info);
   if (!run_lock) return tl::unexpected(run_lock.error());
   if (plan->session) {
-    if (auto w = write_file_atomic(plan->settings_path, plan->settings.dump(2), 0600); !w) return tl::unexpected(w.error());
+    // Read once by the agent and removed after the run: no fsync needed.
+    if (auto w = write_file_atomic(plan->settings_path, plan->settings.dump(2), 0600, Durability::atomic_only); !w)
+      return tl::unexpected(w.error());
   }
 
   auto status = run_foreground(*executable, plan->argv, plan->env);
