@@ -98,28 +98,25 @@ struct Fetch {
   std::string body;
   std::string etag;
   std::string last_modified;
+  std::string location;
 };
 
 // One GET with the limits of issue 4. Every failure becomes one sentence
 // saying what happened (the caller adds what was kept).
-Expected<Fetch> fetch(const std::string& url_text, const Url& url, const RegistryLock* previous) {
+Expected<Fetch> fetch_once(const Url& url, const httplib::Headers& headers) {
   const int64_t connect_ms = env_ms("CLOWN_HTTP_CONNECT_TIMEOUT_MS", k_default_connect_timeout_ms);
   const int64_t read_ms = env_ms("CLOWN_HTTP_READ_TIMEOUT_MS", k_default_read_timeout_ms);
 
   httplib::Client client(url.scheme_host_port);
-  if (!client.is_valid()) return fail("invalid pricing URL '" + url_text + "'");
+  if (!client.is_valid()) return fail("invalid pricing URL '" + url.scheme_host_port + url.path + "'");
   client.set_connection_timeout(std::chrono::milliseconds(connect_ms));
   client.set_read_timeout(std::chrono::milliseconds(read_ms));
   client.set_write_timeout(std::chrono::milliseconds(read_ms));
-  client.set_follow_location(true);
+  // Redirects are followed by fetch() itself: httplib treats 304 as a redirect
+  // without a Location and fails it.
+  client.set_follow_location(false);
   client.set_ca_cert_path(k_ca_bundle);
   client.enable_server_certificate_verification(true);
-
-  httplib::Headers headers{{"User-Agent", "clown-registry-sync"}};
-  if (previous) {
-    if (!previous->etag.empty()) headers.emplace("If-None-Match", previous->etag);
-    if (!previous->last_modified.empty()) headers.emplace("If-Modified-Since", previous->last_modified);
-  }
 
   Fetch out;
   std::string stop_reason;  // set when we cancel the transfer ourselves
@@ -131,6 +128,8 @@ Expected<Fetch> fetch(const std::string& url_text, const Url& url, const Registr
         out.status = response.status;
         out.etag = response.get_header_value("ETag");
         out.last_modified = response.get_header_value("Last-Modified");
+        out.location = response.get_header_value("Location");
+        last_data = std::chrono::steady_clock::now();
         if (response.status != 200) return true;  // an error page: read it, then report the status
         if (response.has_header("Content-Length")) {
           announced = static_cast<size_t>(std::strtoull(response.get_header_value("Content-Length").c_str(), nullptr, 10));
@@ -141,7 +140,6 @@ Expected<Fetch> fetch(const std::string& url_text, const Url& url, const Registr
           }
           out.body.reserve(announced);
         }
-        last_data = std::chrono::steady_clock::now();
         return true;
       },
       [&](const char* data, size_t length) {
@@ -184,8 +182,6 @@ Expected<Fetch> fetch(const std::string& url_text, const Url& url, const Registr
         if (idle_ms + 50 >= read_ms)
           return fail("timed out after " + fmt_ms(read_ms) + " waiting for " + url.scheme_host_port + " to send data");
         return fail("the connection closed before the response was complete (truncated body)");
-      case httplib::Error::ExceedRedirectCount:
-        return fail("too many redirects");
       case httplib::Error::Compression:
         return fail("the response could not be decompressed");
       default:
@@ -194,6 +190,33 @@ Expected<Fetch> fetch(const std::string& url_text, const Url& url, const Registr
   }
   out.status = result->status;
   return out;
+}
+
+Expected<Fetch> fetch(const std::string& url_text, const RegistryLock* previous) {
+  httplib::Headers headers{{"User-Agent", "clown-registry-sync"}};
+  if (previous) {
+    if (!previous->etag.empty()) headers.emplace("If-None-Match", previous->etag);
+    if (!previous->last_modified.empty()) headers.emplace("If-Modified-Since", previous->last_modified);
+  }
+  std::string current = url_text;
+  for (int redirects = 0;; ++redirects) {
+    auto url = parse_url(current);
+    if (!url) return tl::unexpected(url.error());
+    auto got = fetch_once(*url, headers);
+    if (!got) return got;
+    const int st = got->status;
+    if (!(st == 301 || st == 302 || st == 303 || st == 307 || st == 308) || got->location.empty()) return got;
+    if (redirects == 5) return fail("too many redirects");
+    if (got->location.find("://") != std::string::npos) {
+      if (current.rfind("https://", 0) == 0 && got->location.rfind("https://", 0) != 0)
+        return fail("refused a redirect from https to '" + got->location + "'");
+      current = got->location;
+    }
+    else if (!got->location.empty() && got->location[0] == '/')
+      current = url->scheme_host_port + got->location;
+    else
+      return fail("unsupported redirect to '" + got->location + "'");
+  }
 }
 
 std::string status_reason(int status) {
@@ -279,7 +302,7 @@ Expected<SyncResult> sync_pricing(const Paths& paths, const SyncOptions& options
     }
   }
 
-  auto got = fetch(*url_text, *url, intact ? &*lock : nullptr);
+  auto got = fetch(*url_text, intact ? &*lock : nullptr);
   if (!got) return fail("registry sync from " + *url_text + ": " + got.error().message + kept_suffix(paths));
 
   if (got->status == 304) {
