@@ -78,3 +78,38 @@ TEST_CASE("store: open_readonly cannot write", "[store]") {
   REQUIRE(store);
   CHECK_THROWS((*store)->db().exec("INSERT INTO runs(run_id) VALUES('x')"));
 }
+
+TEST_CASE("store: a version-1 database is migrated to the current schema keeping its rows", "[store]") {
+  test::TempDir tmp;
+  Paths paths{tmp.path()};
+  fs::create_directories(paths.telemetry_dir());
+  {
+    SQLite::Database db(paths.usage_db().string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(R"sql(
+CREATE TABLE requests(id INTEGER PRIMARY KEY, dedup_key TEXT UNIQUE NOT NULL, ts_ms INTEGER NOT NULL,
+  session_id TEXT NOT NULL, run_id TEXT NOT NULL, profile TEXT NOT NULL, agent TEXT NOT NULL,
+  provider TEXT NOT NULL, model TEXT NOT NULL, project TEXT NOT NULL, sidechain INTEGER NOT NULL,
+  input INTEGER, output INTEGER, cache_write_5m INTEGER, cache_write_1h INTEGER, cache_read INTEGER,
+  web_search INTEGER, cost_input REAL, cost_output REAL, cost_cache_write REAL, cost_cache_read REAL,
+  cost_web_search REAL, cost_total REAL, priced INTEGER NOT NULL, price_key TEXT NOT NULL, source TEXT NOT NULL);
+CREATE TABLE runs(run_id TEXT PRIMARY KEY, profile, agent, provider, model, cwd, started_ms INTEGER,
+  ended_ms INTEGER, duration_secs REAL, exit_code INTEGER);
+CREATE TABLE import_files(path TEXT PRIMARY KEY, dev INTEGER, ino INTEGER, size INTEGER, offset INTEGER,
+  mtime_ns INTEGER, profile TEXT);
+CREATE TABLE stats_cache(config_dir TEXT, model TEXT, input INTEGER, output INTEGER, cache_read INTEGER,
+  cache_creation INTEGER, PRIMARY KEY(config_dir, model));
+CREATE TABLE schema_version(version INTEGER);
+INSERT INTO schema_version VALUES(1);
+INSERT INTO requests(dedup_key, ts_ms, session_id, run_id, profile, agent, provider, model, project, sidechain,
+  input, output, priced, price_key, source) VALUES('k', 1, 's', '', 'claude-native', 'claude', '', 'm', '', 0,
+  5, 6, 0, '', 'import');
+)sql");
+  }
+  auto store = Store::open(paths);
+  REQUIRE(store);
+  auto& db = (*store)->db();
+  CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 2);
+  CHECK(db.execAndGet("SELECT input || '/' || config_dir || '/' FROM requests WHERE dedup_key='k'").getString() ==
+        "5//");
+  CHECK(db.tableExists("stats_cache_files"));
+}
