@@ -52,6 +52,7 @@ class PricingTable {
   const std::map<std::string, ModelPrice, std::less<>>& entries() const { return m_prices; }
 
  private:
+  friend Expected<PricingTable> validate_pricing_download(std::string_view body);
   void build_index();
 
   std::map<std::string, ModelPrice, std::less<>> m_prices;
