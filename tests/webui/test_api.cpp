@@ -8,6 +8,7 @@ using clown::test::DaemonFixture;
 using clown::test::read_text;
 using clown::test::write_text;
 using nlohmann::json;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -66,14 +67,14 @@ TEST_CASE("security: Host header, POST token, no CORS", "[webui][api]") {
   const std::string port = std::to_string(d.port);
 
   SECTION("Host must be 127.0.0.1:<port> or localhost:<port>") {
-    for (const std::string host : {"127.0.0.1:" + port, "localhost:" + port}) {
+    for (const std::string& host : std::vector<std::string>{"127.0.0.1:" + port, "localhost:" + port}) {
       auto res = d.get("/api/health", {{"Host", host}});
       REQUIRE(res);
       CHECK(res->status == 200);
     }
-    for (const std::string host : {"evil.example:" + port, "127.0.0.1", "localhost", "127.0.0.1:1",
+    for (const std::string& host : std::vector<std::string>{"evil.example:" + port, "127.0.0.1", "localhost", "127.0.0.1:1",
                                    "localhost.evil.example:" + port}) {
-      for (const std::string path : {"/api/health", "/usage", "/api/usage", "/nope"}) {
+      for (const std::string& path : std::vector<std::string>{"/api/health", "/usage", "/api/usage", "/nope"}) {
         auto res = d.get(path, {{"Host", host}});
         REQUIRE(res);
         CHECK(res->status == 403);
@@ -92,7 +93,7 @@ TEST_CASE("security: Host header, POST token, no CORS", "[webui][api]") {
   }
 
   SECTION("every POST needs the token") {
-    for (const std::string path : {"/api/usage/import-claude", "/api/registry/sync"}) {
+    for (const std::string& path : std::vector<std::string>{"/api/usage/import-claude", "/api/registry/sync"}) {
       auto none = d.post(path, "{}", false);
       REQUIRE(none);
       CHECK(none->status == 403);
@@ -159,7 +160,7 @@ TEST_CASE("errors share one JSON shape with proper status codes", "[webui][api]"
   CHECK(json::parse(big->body) ==
         json{{"success", false}, {"error", {{"code", "payload_too_large"}, {"message", "request body larger than 1 MiB"}}}});
 
-  for (const std::string body : {"not json", "[1,2]", "\"x\""}) {
+  for (const std::string& body : std::vector<std::string>{"not json", "[1,2]", "\"x\""}) {
     auto res = d.post("/api/usage/import-claude", body);
     REQUIRE(res);
     CHECK(res->status == 400);
@@ -187,7 +188,7 @@ TEST_CASE("errors share one JSON shape with proper status codes", "[webui][api]"
   CHECK(bad_sync->status == 400);
   CHECK(json::parse(bad_sync->body)["error"]["message"] == "'force' must be true or false");
 
-  for (const std::string query : {"limit=abc", "limit=-1", "offset=1x", "limit=100001"}) {
+  for (const std::string& query : std::vector<std::string>{"limit=abc", "limit=-1", "offset=1x", "limit=100001"}) {
     auto res = d.get("/api/usage/sessions?" + query);
     REQUIRE(res);
     CHECK(res->status == 400);
@@ -198,9 +199,9 @@ TEST_CASE("errors share one JSON shape with proper status codes", "[webui][api]"
 TEST_CASE("bad report queries are 400 with the report's message", "[webui][api]") {
   DaemonFixture d;
   REQUIRE(d.start().exit_code == 0);
-  for (const std::string query : {"period=fortnight", "period=all&since=2026-13-45", "timezone=Mars/Olympus",
+  for (const std::string& query : std::vector<std::string>{"period=fortnight", "period=all&since=2026-13-45", "timezone=Mars/Olympus",
                                   "since=2026-11-10&until=2026-11-01"}) {
-    for (const std::string path : {"/api/usage", "/api/usage/daily", "/api/usage/sessions"}) {
+    for (const std::string& path : std::vector<std::string>{"/api/usage", "/api/usage/daily", "/api/usage/sessions"}) {
       auto res = d.get(path + "?" + query);
       REQUIRE(res);
       INFO(path << "?" << query << " -> " << res->body);
@@ -276,7 +277,7 @@ TEST_CASE("usage endpoints return the CLI's data, filtered, and follow imports",
   CHECK(sessions["data"]["limit"] == 2);
   CHECK(sessions["data"]["offset"] == 1);
   CHECK(sessions["data"]["sessions"].size() == 2);
-  for (const std::string kind : {"daily", "hourly", "models", "profiles", "sessions", "projects"}) {
+  for (const std::string& kind : std::vector<std::string>{"daily", "hourly", "models", "profiles", "sessions", "projects"}) {
     auto cli_kind = d.clown({"usage", kind, "--period", "all", "--json"});
     if (cli_kind.exit_code == 0 && kind != "sessions") {
       INFO(kind);
@@ -337,7 +338,7 @@ TEST_CASE("profiles, active runs and pages", "[webui][api]") {
   auto root = d.get("/");
   REQUIRE(root);
   CHECK(root->body == page->body);
-  for (const std::string name : {"sessions", "profiles"}) {
+  for (const std::string& name : std::vector<std::string>{"sessions", "profiles"}) {
     auto p = d.get("/" + name);
     REQUIRE(p);
     CHECK(p->status == 200);
@@ -362,7 +363,7 @@ TEST_CASE("profiles, active runs and pages", "[webui][api]") {
   CHECK(missing->status == 404);
 
   // No response carries a key; the token appears only in the page.
-  for (const std::string path : {"/api/health", "/api/profiles", "/api/runs/active", "/api/usage?period=all"}) {
+  for (const std::string& path : std::vector<std::string>{"/api/health", "/api/profiles", "/api/runs/active", "/api/usage?period=all"}) {
     auto res = d.get(path);
     REQUIRE(res);
     CHECK(res->body.find("SUPERSECRETKEY") == std::string::npos);

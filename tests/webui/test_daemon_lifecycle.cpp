@@ -11,6 +11,7 @@
 using clown::test::DaemonFixture;
 using clown::test::read_text;
 using clown::test::write_text;
+namespace fs = std::filesystem;
 
 namespace {
 

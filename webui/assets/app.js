@@ -1,1 +1,442 @@
+// clown web UI: one script for /usage, /sessions and /profiles. Data comes
+// from the daemon's JSON API; numbers are formatted like the CLI
+// (common/format.cpp). Text from transcripts (models, paths) is only ever
+// inserted as text nodes.
 "use strict";
+
+const TOKEN = document.querySelector('meta[name="clown-token"]').content;
+const PAGE = document.body.dataset.page;
+const PALETTE = ["#5b4bdb", "#2fb3a5", "#f08a24", "#e0457b", "#3f8ce0", "#9bbb2c", "#a06cd5", "#8a94a6"];
+
+// ---- formatting (same rules as the CLI) ----
+const fmt = {
+  int(n) {
+    const v = Math.round(Number(n) || 0);
+    return (v < 0 ? "-" : "") + String(Math.abs(v)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  },
+  usd(v) {
+    v = Number(v) || 0;
+    const cents = Math.round(Math.abs(v) * 100);
+    const whole = Math.floor(cents / 100);
+    return (v < 0 && cents > 0 ? "-$" : "$") + fmt.int(whole) + "." + String(cents % 100).padStart(2, "0");
+  },
+  duration(s) {
+    s = Number(s) || 0;
+    if (s < 60) return s.toFixed(1) + "s";
+    const t = Math.round(s), h = Math.floor(t / 3600), m = Math.floor(t / 60) % 60, sec = t % 60;
+    const p2 = (x) => String(x).padStart(2, "0");
+    return h > 0 ? `${h}h ${p2(m)}m ${p2(sec)}s` : `${m}m ${p2(sec)}s`;
+  },
+  pct(x) { return (x * 100).toFixed(1) + "%"; },
+  when(iso) { return iso ? String(iso).replace("T", " ").slice(0, 16) : "–"; },
+};
+const tokensOf = (t) => t ? t.input_tokens + t.output_tokens + t.cache_creation_input_tokens + t.cache_read_input_tokens : 0;
+const cacheHitRate = (t) => {
+  const denom = t.input_tokens + t.cache_creation_input_tokens + t.cache_read_input_tokens;
+  return denom > 0 ? t.cache_read_input_tokens / denom : 0;
+};
+
+// ---- DOM helpers ----
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "style") node.style.cssText = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
+  return node;
+}
+const $ = (sel) => document.querySelector(sel);
+
+// ---- API ----
+async function api(path, options) {
+  const res = await fetch(path, Object.assign({ headers: { Accept: "application/json" } }, options || {}));
+  let body = null;
+  try { body = await res.json(); } catch (e) { body = null; }
+  if (!body || !body.success) {
+    const msg = body && body.error ? body.error.message : `HTTP ${res.status}`;
+    throw new Error(msg);
+  }
+  return body.data;
+}
+
+// ---- filters (kept in the URL so reloads and page links keep them) ----
+const filters = (() => {
+  const q = new URLSearchParams(location.search);
+  return {
+    period: q.get("period") || (q.get("since") || q.get("until") ? "custom" : "month"),
+    since: q.get("since") || "",
+    until: q.get("until") || "",
+    profile: q.get("profile") || "",
+    model: q.get("model") || "",
+  };
+})();
+function filterQuery(extra) {
+  const q = new URLSearchParams();
+  if (filters.period === "custom") {
+    q.set("period", "all");
+    if (filters.since) q.set("since", filters.since);
+    if (filters.until) q.set("until", filters.until);
+  } else {
+    q.set("period", filters.period);
+  }
+  if (filters.profile) q.set("profile", filters.profile);
+  if (filters.model) q.set("model", filters.model);
+  for (const [k, v] of Object.entries(extra || {})) q.set(k, v);
+  return q.toString();
+}
+function pageQuery() {
+  const q = new URLSearchParams();
+  if (filters.period !== "month") q.set("period", filters.period);
+  if (filters.period === "custom") {
+    if (filters.since) q.set("since", filters.since);
+    if (filters.until) q.set("until", filters.until);
+  }
+  if (filters.profile) q.set("profile", filters.profile);
+  if (filters.model) q.set("model", filters.model);
+  const s = q.toString();
+  return s ? "?" + s : "";
+}
+function syncFilterControls() {
+  $("#f-period").value = filters.period;
+  $("#f-custom").hidden = filters.period !== "custom";
+  $("#f-since").value = filters.since;
+  $("#f-until").value = filters.until;
+  for (const a of document.querySelectorAll("nav a, a[data-keep-filters]"))
+    a.href = a.getAttribute("href").split("?")[0] + pageQuery();
+}
+function setOptions(select, values, current, allLabel) {
+  const list = Array.from(new Set(values.filter(Boolean))).sort();
+  if (current && !list.includes(current)) list.push(current);
+  select.replaceChildren(el("option", { value: "" }, allLabel), ...list.map((v) => el("option", { value: v }, v)));
+  select.value = current;
+}
+function onFilterChange() {
+  filters.period = $("#f-period").value;
+  filters.since = $("#f-since").value;
+  filters.until = $("#f-until").value;
+  filters.profile = $("#f-profile").value;
+  filters.model = $("#f-model").value;
+  if (filters.period !== "custom") { filters.since = ""; filters.until = ""; }
+  history.replaceState(null, "", location.pathname + pageQuery());
+  syncFilterControls();
+  if (filters.period === "custom" && !filters.since && !filters.until) return;  // wait for a date
+  refresh();
+}
+
+// ---- notices ----
+function notice(text, isError) {
+  const n = $("#notice");
+  n.hidden = false;
+  n.className = "notice" + (isError ? " error" : "");
+  n.replaceChildren(text);
+}
+
+// ---- charts ----
+const charts = {};
+function themeColors() {
+  const css = getComputedStyle(document.documentElement);
+  return { fg: css.getPropertyValue("--muted").trim(), grid: css.getPropertyValue("--border").trim() };
+}
+function drawChart(id, config) {
+  if (typeof Chart === "undefined") return;
+  const c = themeColors();
+  Chart.defaults.color = c.fg;
+  Chart.defaults.borderColor = c.grid;
+  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+  if (charts[id]) charts[id].destroy();
+  config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, config.options || {});
+  charts[id] = new Chart(document.getElementById(id), config);
+}
+function stackedBarOptions(tickFormat) {
+  return {
+    interaction: { mode: "index", intersect: false },
+    scales: { x: { stacked: true, grid: { display: false } },
+              y: { stacked: true, beginAtZero: true, ticks: { callback: tickFormat } } },
+    plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } },
+               tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${tickFormat(ctx.parsed.y)}` } } },
+  };
+}
+const shortTokens = (v) => v >= 1e9 ? (v / 1e9).toFixed(1) + "B" : v >= 1e6 ? (v / 1e6).toFixed(1) + "M"
+  : v >= 1e3 ? (v / 1e3).toFixed(1) + "k" : fmt.int(v);
+
+// ---- usage page ----
+function setCard(name, text) {
+  document.querySelector(`[data-card="${name}"] .value`).textContent = text;
+}
+function breakdownTable(table, rows) {
+  const max = Math.max(...rows.map((r) => r[1]), 0);
+  table.replaceChildren(...rows.map(([label, value, text]) =>
+    el("tr", {}, el("td", {}, label), el("td", { class: "barcell" },
+      el("div", { class: "bar", style: `width:${max > 0 ? Math.max(1, (100 * value) / max) : 0}%` })),
+      el("td", { class: "num" }, text))));
+}
+
+function sortableTable(table, columns, rows, initial) {
+  let key = initial ? initial.key : null, dir = initial ? initial.dir : -1;
+  function render() {
+    const sorted = rows.slice();
+    if (key) {
+      const col = columns.find((c) => c.key === key);
+      sorted.sort((a, b) => {
+        const x = col.sort(a), y = col.sort(b);
+        return (x < y ? -1 : x > y ? 1 : 0) * dir;
+      });
+    }
+    const head = el("tr", {}, columns.map((c) => el("th", {
+      class: c.num ? "num" : null, scope: "col",
+      "aria-sort": c.key === key ? (dir > 0 ? "ascending" : "descending") : null,
+      onclick: () => { if (key === c.key) dir = -dir; else { key = c.key; dir = c.num ? -1 : 1; } render(); },
+    }, c.label)));
+    const body = sorted.length ? sorted.map((r) => el("tr", {}, columns.map((c) =>
+      el("td", { class: [c.num ? "num" : "", c.mono ? "mono" : ""].join(" ").trim() || null, title: c.title ? c.title(r) : null },
+        c.text(r)))))
+      : [el("tr", {}, el("td", { colspan: columns.length, class: "muted" }, "No sessions in this period."))];
+    table.replaceChildren(el("thead", {}, head), el("tbody", {}, body));
+  }
+  render();
+}
+
+const SESSION_COLUMNS = [
+  { key: "last", label: "Last activity", text: (r) => fmt.when(r.last), sort: (r) => r.last },
+  { key: "session", label: "Session", mono: true, text: (r) => r.session_id.slice(0, 8), title: (r) => r.session_id, sort: (r) => r.session_id },
+  { key: "profile", label: "Profile", text: (r) => r.profile || "–", sort: (r) => r.profile },
+  { key: "project", label: "Project", text: (r) => r.project || "–", title: (r) => r.project, sort: (r) => r.project },
+  { key: "models", label: "Models", text: (r) => r.models.join(", "), sort: (r) => r.models.join(",") },
+  { key: "requests", label: "Requests", num: true, text: (r) => fmt.int(r.requests), sort: (r) => r.requests },
+  { key: "tokens", label: "Tokens", num: true, text: (r) => fmt.int(tokensOf(r.tokens)), sort: (r) => tokensOf(r.tokens) },
+  { key: "cost", label: "Cost", num: true, text: (r) => fmt.usd(r.cost.total_cost), sort: (r) => r.cost.total_cost },
+];
+
+function profileRows(byProfile) {
+  return Object.entries(byProfile).map(([name, p]) => Object.assign({ name }, p))
+    .sort((a, b) => b.cost.total_cost - a.cost.total_cost);
+}
+function profileUsageTable(table, rows) {
+  const head = el("tr", {}, ["Profile", "Tokens", "Cost", "Sessions", "Runtime", "Last used"].map((h, i) =>
+    el("th", { class: i > 0 && i < 5 ? "num" : null }, h)));
+  const body = rows.length ? rows.map((p) => el("tr", {},
+    el("td", {}, p.name || el("span", { class: "muted" }, "(no profile: agent's own history)")),
+    el("td", { class: "num" }, fmt.int(tokensOf(p.tokens))), el("td", { class: "num" }, fmt.usd(p.cost.total_cost)),
+    el("td", { class: "num" }, fmt.int(p.sessions)), el("td", { class: "num" }, fmt.duration(p.runtime_secs)),
+    el("td", {}, fmt.when(p.last_used))))
+    : [el("tr", {}, el("td", { colspan: 6, class: "muted" }, "No profile usage in this period."))];
+  table.replaceChildren(el("thead", {}, head), el("tbody", {}, body));
+}
+
+function heatmap(container, hourly) {
+  const grid = Array.from({ length: 7 }, () => new Array(24).fill(0));
+  for (const h of hourly) {
+    const iso = String(h.hour);
+    const day = new Date(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10))).getUTCDay();
+    grid[(day + 6) % 7][+iso.slice(11, 13)] += tokensOf(h.tokens);
+  }
+  const max = Math.max(...grid.flat(), 0);
+  const days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+  const cells = [el("div", {})];
+  for (let hr = 0; hr < 24; hr++) cells.push(el("div", { class: "hl" }, hr % 6 === 0 ? String(hr) : ""));
+  grid.forEach((row, d) => {
+    cells.push(el("div", {}, days[d]));
+    row.forEach((v, hr) => {
+      const a = max > 0 && v > 0 ? (0.15 + 0.85 * v / max).toFixed(3) : 0;
+      cells.push(el("div", { class: "cell", title: `${days[d]} ${String(hr).padStart(2, "0")}:00 · ${fmt.int(v)} tokens`,
+        style: a ? `background: rgba(var(--heat), ${a})` : null }));
+    });
+  });
+  container.replaceChildren(...cells);
+}
+
+async function dailyByModel(models) {
+  // The daily report totals all models; one request per top model gives the stack.
+  const top = filters.model ? [filters.model] : models.slice(0, 6).map((m) => m.model);
+  const [all, ...per] = await Promise.all([
+    api("/api/usage/daily?" + filterQuery()),
+    ...top.map((m) => api("/api/usage/daily?" + filterQuery({ model: m }))),
+  ]);
+  const labels = all.daily.map((d) => d.date);
+  const series = top.map((m, i) => {
+    const byDate = new Map(per[i].daily.map((d) => [d.date, d]));
+    return { model: m, days: labels.map((date) => byDate.get(date)) };
+  });
+  const other = labels.map((date, j) => {
+    const d = all.daily[j];
+    let cost = d.cost.total_cost, tokens = tokensOf(d.tokens);
+    for (const s of series) if (s.days[j]) { cost -= s.days[j].cost.total_cost; tokens -= tokensOf(s.days[j].tokens); }
+    return { cost: Math.max(0, cost), tokens: Math.max(0, tokens) };
+  });
+  if (!filters.model && other.some((o) => o.tokens > 0))
+    series.push({ model: "other", days: other.map((o) => ({ cost: { total_cost: o.cost }, tokensTotal: o.tokens })) });
+  const ds = (value) => series.map((s, i) => ({
+    label: s.model, backgroundColor: PALETTE[i % PALETTE.length], borderWidth: 0,
+    data: s.days.map((d) => d ? value(d) : 0) }));
+  drawChart("chart-daily-cost", { type: "bar", data: { labels, datasets: ds((d) => d.cost.total_cost) },
+    options: stackedBarOptions(fmt.usd) });
+  drawChart("chart-daily-tokens", { type: "bar",
+    data: { labels, datasets: ds((d) => d.tokensTotal !== undefined ? d.tokensTotal : tokensOf(d.tokens)) },
+    options: stackedBarOptions(shortTokens) });
+}
+
+async function loadUsage() {
+  const [summary, models, hourly, sessions] = await Promise.all([
+    api("/api/usage?" + filterQuery()),
+    api("/api/usage/models?" + filterQuery()),
+    api("/api/usage/hourly?" + filterQuery()),
+    api("/api/usage/sessions?" + filterQuery({ limit: 50 })),
+  ]);
+  const t = summary.total_tokens, c = summary.total_cost;
+  setCard("total_tokens", fmt.int(tokensOf(t)));
+  setCard("total_cost", fmt.usd(c.total_cost));
+  setCard("sessions", fmt.int(summary.total_sessions));
+  setCard("runtime", fmt.duration(summary.total_runtime_secs));
+  setCard("requests", fmt.int(summary.total_requests));
+  setCard("cache_hit_rate", fmt.pct(cacheHitRate(t)));
+  $("#f-range").textContent = summary.since || summary.until
+    ? `${fmt.when(summary.since)} → ${fmt.when(summary.until)} (${summary.timezone})` : `all time (${summary.timezone})`;
+
+  const empty = $("#empty");
+  empty.hidden = summary.total_requests > 0;
+  if (!empty.hidden) {
+    empty.replaceChildren(filters.period === "all" && !filters.profile && !filters.model
+      ? el("span", {}, "No usage yet — run ", el("code", {}, "clown run <profile>"), " or ",
+          el("a", { href: "#", onclick: (e) => { e.preventDefault(); importClaude(); } }, "Import Claude data"), ".")
+      : el("span", {}, "No usage in this period — pick a longer period, run ", el("code", {}, "clown run <profile>"),
+          ", or ", el("a", { href: "#", onclick: (e) => { e.preventDefault(); importClaude(); } }, "Import Claude data"), "."));
+  }
+  if (summary.unpriced_models && summary.unpriced_models.length)
+    notice("Unpriced models (cost shown as $0.00 for them): " + summary.unpriced_models.join(", ") +
+      " — run `clown registry sync` to refresh prices.", true);
+
+  breakdownTable($("#token-breakdown"), [
+    ["Input", t.input_tokens, fmt.int(t.input_tokens)], ["Output", t.output_tokens, fmt.int(t.output_tokens)],
+    ["Cache write", t.cache_creation_input_tokens, fmt.int(t.cache_creation_input_tokens)],
+    ["Cache read", t.cache_read_input_tokens, fmt.int(t.cache_read_input_tokens)]]);
+  const webSearch = Math.max(0, c.total_cost - c.input_cost - c.output_cost - c.cache_creation_cost - c.cache_read_cost);
+  const costRows = [["Input", c.input_cost, fmt.usd(c.input_cost)], ["Output", c.output_cost, fmt.usd(c.output_cost)],
+    ["Cache write", c.cache_creation_cost, fmt.usd(c.cache_creation_cost)], ["Cache read", c.cache_read_cost, fmt.usd(c.cache_read_cost)]];
+  if (webSearch >= 0.005) costRows.push(["Web search", webSearch, fmt.usd(webSearch)]);
+  breakdownTable($("#cost-breakdown"), costRows);
+
+  const modelList = models.models;
+  drawChart("chart-models", { type: "doughnut",
+    data: { labels: modelList.map((m) => m.model),
+      datasets: [{ data: modelList.map((m) => m.cost.total_cost), backgroundColor: modelList.map((_, i) => PALETTE[i % PALETTE.length]), borderWidth: 0 }] },
+    options: { plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } },
+      tooltip: { callbacks: { label: (ctx) => `${ctx.label}: ${fmt.usd(ctx.parsed)}` } } } } });
+  heatmap($("#heatmap"), hourly.hourly);
+  profileUsageTable($("#profile-table"), profileRows(summary.aggregates.by_profile));
+  sortableTable($("#session-table"), SESSION_COLUMNS, sessions.sessions, { key: "last", dir: -1 });
+  await dailyByModel(modelList);
+  return summary;
+}
+
+// ---- sessions page ----
+let sessionOffset = 0;
+const SESSION_PAGE = 100;
+async function loadSessions() {
+  const data = await api("/api/usage/sessions?" + filterQuery({ limit: SESSION_PAGE, offset: sessionOffset }));
+  sortableTable($("#all-sessions"), SESSION_COLUMNS, data.sessions, { key: "last", dir: -1 });
+  const end = Math.min(data.total, sessionOffset + data.sessions.length);
+  $("#page-info").textContent = data.total ? `${fmt.int(sessionOffset + 1)}–${fmt.int(end)} of ${fmt.int(data.total)}` : "No sessions in this period";
+  $("#prev").disabled = sessionOffset === 0;
+  $("#next").disabled = end >= data.total;
+}
+
+// ---- profiles page ----
+async function loadProfiles() {
+  const [list, usage] = await Promise.all([api("/api/profiles"), api("/api/usage?" + filterQuery())]);
+  const head = el("tr", {}, ["Profile", "Agent", "Provider", "Model", "API key", "Isolated"].map((h) => el("th", {}, h)));
+  const rows = list.profiles.length ? list.profiles.map((p) => el("tr", {},
+    el("td", {}, p.alias), el("td", {}, p.agent || "–"), el("td", {}, p.provider || "–"), el("td", {}, p.model || "(agent default)"),
+    el("td", {}, p.api_key || "–"), el("td", {}, p.isolate ? "yes" : "no")))
+    : [el("tr", {}, el("td", { colspan: 6, class: "muted" }, "No profiles yet — create one with: clown profiles create claude work-claude --provider anthropic"))];
+  for (const b of list.broken || []) rows.push(el("tr", {}, el("td", { colspan: 6, class: "muted" }, "Unreadable: " + b)));
+  $("#profiles-list").replaceChildren(el("thead", {}, head), el("tbody", {}, rows));
+  profileUsageTable($("#profiles-usage"), profileRows(usage.aggregates.by_profile));
+  return list;
+}
+
+// ---- filter option lists ----
+async function loadFilterOptions() {
+  const [profiles, models] = await Promise.all([
+    api("/api/profiles").catch(() => ({ profiles: [] })),
+    api("/api/usage/models?period=all").catch(() => ({ models: [] })),
+  ]);
+  setOptions($("#f-profile"), profiles.profiles.map((p) => p.alias), filters.profile, "All profiles");
+  setOptions($("#f-model"), models.models.map((m) => m.model), filters.model, "All models");
+}
+
+// ---- import ----
+async function importClaude() {
+  const btn = $("#import-btn");
+  btn.disabled = true;
+  btn.textContent = "Importing…";
+  try {
+    const s = await api("/api/usage/import-claude", {
+      method: "POST", headers: { "Content-Type": "application/json", "X-Clown-Token": TOKEN }, body: "{}" });
+    const parts = [`Imported ${fmt.int(s.new_requests)} new requests from ${fmt.int(s.files_read)} of ${fmt.int(s.files_seen)} files`,
+      `${fmt.int(s.duplicates)} duplicates`, `${fmt.int(s.skipped_lines)} unreadable lines skipped`];
+    if (s.history_requests) parts.push(`${fmt.int(s.history_requests)} history rows from stats-cache.json`);
+    notice(parts.join(" · ") + ` (${Number(s.seconds).toFixed(1)} s).` + (s.warnings && s.warnings.length ? " " + s.warnings.join(" ") : ""));
+    document.body.dataset.imported = "1";
+    await Promise.all([loadFilterOptions(), refresh()]);
+  } catch (e) {
+    notice("Import failed: " + e.message, true);
+  } finally {
+    btn.disabled = false;
+    btn.textContent = "Import Claude data";
+  }
+}
+
+// ---- running now ----
+async function pollRunning() {
+  if (document.hidden) return;
+  let runs = [];
+  try { runs = await api("/api/runs/active"); } catch (e) { return; }
+  const strip = $("#running");
+  strip.hidden = runs.length === 0;
+  strip.replaceChildren(...runs.map((r) => el("span", {}, el("span", { class: "dot" }),
+    el("strong", {}, r.profile || "run"), ` · ${r.model || r.agent || ""} · ${fmt.duration(r.duration_secs)} · `,
+    `${fmt.int(tokensOf(r.tokens))} tokens · ${fmt.usd(r.cost ? r.cost.total_cost : 0)}`)));
+}
+
+// ---- main ----
+let refreshing = null;
+async function refresh() {
+  const run = (async () => {
+    try {
+      if (PAGE === "usage") await loadUsage();
+      else if (PAGE === "sessions") await loadSessions();
+      else if (PAGE === "profiles") await loadProfiles();
+      document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
+    } catch (e) {
+      notice("Could not load data: " + e.message, true);
+      document.body.dataset.error = e.message;
+    }
+  })();
+  refreshing = run;
+  return run;
+}
+
+function init() {
+  for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.dataset.nav === PAGE);
+  const section = document.querySelector(`[data-show="${PAGE}"]`);
+  if (section) section.hidden = false;
+  syncFilterControls();
+  for (const id of ["#f-period", "#f-since", "#f-until", "#f-profile", "#f-model"]) $(id).addEventListener("change", onFilterChange);
+  $("#import-btn").addEventListener("click", importClaude);
+  if (PAGE === "sessions") {
+    $("#prev").addEventListener("click", () => { sessionOffset = Math.max(0, sessionOffset - SESSION_PAGE); refresh(); });
+    $("#next").addEventListener("click", () => { sessionOffset += SESSION_PAGE; refresh(); });
+  }
+  const dark = window.matchMedia("(prefers-color-scheme: dark)");
+  if (dark.addEventListener) dark.addEventListener("change", () => refresh());
+  loadFilterOptions();
+  refresh();
+  pollRunning();
+  setInterval(pollRunning, 5000);
+  document.addEventListener("visibilitychange", pollRunning);
+}
+init();
