@@ -249,7 +249,7 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
   if (!dirs_result) return tl::unexpected(dirs_result.error());
   auto dirs = std::move(*dirs_result);
 
-  auto store_result = Store::open(paths);
+  auto store_result = Store::open_single_thread(paths);
   if (!store_result) return tl::unexpected(store_result.error());
   auto& db = (*store_result)->db();
 
@@ -301,6 +301,8 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     // cursors move only together with the requests they cover.
     db.exec("PRAGMA cache_size=-16384");
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const bool bulk = !jobs.empty() && !db.execAndGet("SELECT EXISTS(SELECT 1 FROM requests)").getInt();
+    if (bulk) drop_request_indexes(db);
     RequestWriter writer(db, resolver);
     SQLite::Statement save_cursor(
         db, "INSERT OR REPLACE INTO import_files(path, dev, ino, size, offset, mtime_ns, profile) VALUES(?,?,?,?,?,?,?)");
@@ -347,6 +349,7 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
       }
     }
 
+    if (bulk) create_request_indexes(db);
     for (auto& dir : dirs) {
       auto history = import_stats_cache(db, writer, resolver, dir.path, dir.attribution, dir.read_any);
       if (!history)

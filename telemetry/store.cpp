@@ -8,6 +8,12 @@ namespace clown::telemetry {
 
 namespace {
 
+#define CLOWN_REQUEST_INDEXES                                                \
+  "CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts_ms);\n"            \
+  "CREATE INDEX IF NOT EXISTS requests_profile_ts ON requests(profile, ts_ms);\n" \
+  "CREATE INDEX IF NOT EXISTS requests_model_ts ON requests(model, ts_ms);\n"  \
+  "CREATE INDEX IF NOT EXISTS requests_session ON requests(session_id);\n"
+
 // Migration i (1-based) brings a database at version i-1 to version i. Append
 // new steps at the end; never edit a step that has shipped.
 const char* const k_migrations[] = {
@@ -32,11 +38,7 @@ CREATE TABLE IF NOT EXISTS requests(
   priced INTEGER NOT NULL,
   price_key TEXT NOT NULL,
   source TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts_ms);
-CREATE INDEX IF NOT EXISTS requests_profile_ts ON requests(profile, ts_ms);
-CREATE INDEX IF NOT EXISTS requests_model_ts ON requests(model, ts_ms);
-CREATE INDEX IF NOT EXISTS requests_session ON requests(session_id);
-CREATE TABLE IF NOT EXISTS runs(
+)sql" CLOWN_REQUEST_INDEXES R"sql(CREATE TABLE IF NOT EXISTS runs(
   run_id TEXT PRIMARY KEY,
   profile TEXT, agent TEXT, provider TEXT, model TEXT, cwd TEXT,
   started_ms INTEGER, ended_ms INTEGER, duration_secs REAL, exit_code INTEGER);
@@ -99,24 +101,48 @@ constexpr int k_busy_timeout_ms = 5000;
 
 }  // namespace
 
-Expected<std::unique_ptr<Store>> Store::open(const Paths& paths) {
+void drop_request_indexes(SQLite::Database& db) {
+  db.exec(
+      "DROP INDEX IF EXISTS requests_ts; DROP INDEX IF EXISTS requests_profile_ts; "
+      "DROP INDEX IF EXISTS requests_model_ts; DROP INDEX IF EXISTS requests_session;");
+}
+
+void create_request_indexes(SQLite::Database& db) { db.exec(CLOWN_REQUEST_INDEXES); }
+
+namespace {
+
+Expected<std::unique_ptr<SQLite::Database>> open_rw(const Paths& paths, int extra_flags) {
   const auto file = paths.usage_db();
   if (!ensure_dir(file.parent_path(), 0700))
     return fail("cannot create " + file.parent_path().string() + "; check its permissions");
   try {
-    auto db = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                                                 k_busy_timeout_ms);
+    auto db = std::make_unique<SQLite::Database>(
+        file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | extra_flags, k_busy_timeout_ms);
     db->exec("PRAGMA journal_mode=WAL");
     // WAL + NORMAL is durable across application crashes (only a power loss
     // may drop the last transactions), and much faster than FULL for imports.
     db->exec("PRAGMA synchronous=NORMAL");
     auto migrated = migrate(*db, file.string());
     if (!migrated) return tl::unexpected(migrated.error());
-    return std::unique_ptr<Store>(new Store(std::move(db)));
+    return db;
   } catch (const std::exception& e) {
     return fail("cannot open usage database " + file.string() + ": " + e.what() +
                 "; move the file aside to start a fresh one");
   }
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<Store>> Store::open(const Paths& paths) {
+  auto db = open_rw(paths, 0);
+  if (!db) return tl::unexpected(db.error());
+  return std::unique_ptr<Store>(new Store(std::move(*db)));
+}
+
+Expected<std::unique_ptr<Store>> Store::open_single_thread(const Paths& paths) {
+  auto db = open_rw(paths, SQLite::OPEN_NOMUTEX);
+  if (!db) return tl::unexpected(db.error());
+  return std::unique_ptr<Store>(new Store(std::move(*db)));
 }
 
 Expected<std::unique_ptr<Store>> Store::open_readonly(const Paths& paths) {

@@ -6,6 +6,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <simdjson.h>
 
 #include "common/file_io.hpp"
@@ -119,6 +123,31 @@ bool read_usage(od::object usage, TokenCounts& t, UsageFields& f) {
     }
   }
   return f.has_input && f.has_output;
+}
+
+// Finds the raw bytes "usage" (quotes included) in [p, end). SSE2 compares
+// 16 candidate positions at once on the three bytes that make the needle rare
+// in JSON (opening quote, 'u', closing quote), then confirms with memcmp.
+const char* find_usage_key(const char* p, const char* end) {
+  static constexpr char k_needle[] = "\"usage\"";
+  constexpr size_t k_len = sizeof(k_needle) - 1;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i u = _mm_set1_epi8('u');
+  while (end - p >= static_cast<ptrdiff_t>(16 + k_len - 1)) {
+    __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), quote);
+    __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1)), u);
+    __m128i c = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k_len - 1)), quote);
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(a, b), c)));
+    while (mask) {
+      int i = __builtin_ctz(mask);
+      if (std::memcmp(p + i, k_needle, k_len) == 0) return p + i;
+      mask &= mask - 1;
+    }
+    p += 16;
+  }
+#endif
+  return static_cast<const char*>(memmem(p, static_cast<size_t>(end - p), k_needle, k_len));
 }
 
 }  // namespace
@@ -244,7 +273,6 @@ LineParser::LineParser() : m_impl(std::make_unique<Impl>()) {}
 LineParser::~LineParser() = default;
 
 void LineParser::parse(std::string_view data, std::string_view fallback_session, RequestSet& out, ParseStats& stats) {
-  static constexpr std::string_view k_needle = "\"usage\"";
   const char* p = data.data();
   const char* const end = p + data.size();
   while (p < end) {
@@ -266,7 +294,7 @@ void LineParser::parse(std::string_view data, std::string_view fallback_session,
     // "usage" only occur as a real key or value: lines without them (tool
     // output, user prompts) are never parsed.
     size_t len = static_cast<size_t>(le - ls);
-    if (!memmem(ls, len, k_needle.data(), k_needle.size())) continue;
+    if (!find_usage_key(ls, le)) continue;
     TranscriptRequest r;
     size_t capacity = static_cast<size_t>(end - ls) + k_padding;
     switch (m_impl->parse_line(ls, len, capacity, fallback_session, r)) {
