@@ -1,0 +1,66 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "common/time.hpp"
+#include "telemetry/aggregates.hpp"
+#include "tests/reports/seed.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace clown;
+using nlohmann::json;
+
+namespace {
+json entry(int64_t in, int64_t out, int64_t cc, int64_t cr, double cin, double cout, double ccc, double ccr,
+           double total, int64_t requests, int64_t sessions) {
+  return {{"tokens",
+           {{"input_tokens", in}, {"output_tokens", out}, {"cache_creation_input_tokens", cc},
+            {"cache_read_input_tokens", cr}}},
+          {"cost",
+           {{"input_cost", cin}, {"output_cost", cout}, {"cache_creation_cost", ccc}, {"cache_read_cost", ccr},
+            {"total_cost", total}}},
+          {"requests", requests},
+          {"sessions", sessions}};
+}
+}  // namespace
+
+TEST_CASE("reports: aggregates.json holds all-time totals by profile, agent, provider and model", "[reports][aggregates]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  auto reqs = test::fixture_requests();
+  reqs[3].provider = "zai";  // the glm request
+  test::seed(paths, reqs, test::fixture_runs());
+  const int64_t before = now_ms();
+  REQUIRE(telemetry::refresh_aggregates(paths));
+
+  json got = json::parse(test::read_text(paths.aggregates_file()));
+  REQUIRE(got["updated_at"].is_string());
+  const auto updated = parse_iso8601_ms(got["updated_at"].get<std::string>());
+  REQUIRE(updated);
+  CHECK(*updated >= before - 1);
+  CHECK(*updated <= now_ms());
+  got.erase("updated_at");
+
+  const json all = entry(1118, 2230, 1031, 5305, 5.75, 19.75, 4.125, 8.1875, 38.0625, 5, 3);
+  const json work = entry(1110, 2220, 1024, 5300, 4.75, 17.75, 0.125, 0.1875, 23.0625, 3, 2);
+  const json opus = entry(1, 2, 7, 5, 1, 2, 4, 8, 15, 1, 1);
+  const json glm = entry(7, 8, 0, 0, 0, 0, 0, 0, 0, 1, 1);
+  json expected = all;
+  expected["by_profile"] = {{"work-claude", work}, {"claude-native", entry(8, 10, 7, 5, 1, 2, 4, 8, 15, 2, 1)}};
+  expected["by_agent"] = {{"claude", all}};
+  expected["by_provider"] = {{"anthropic", entry(1111, 2222, 1031, 5305, 5.75, 19.75, 4.125, 8.1875, 38.0625, 4, 3)},
+                             {"zai", glm}};
+  expected["by_model"] = {{"claude-sonnet-4-5-20250929", work}, {"claude-opus-4-1", opus}, {"glm-4.6", glm}};
+  CHECK(got == expected);
+}
+
+TEST_CASE("reports: aggregates.json for an empty store has zeros and empty groups", "[reports][aggregates]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  REQUIRE(telemetry::refresh_aggregates(paths));
+  json got = json::parse(test::read_text(paths.aggregates_file()));
+  got.erase("updated_at");
+  json expected = entry(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  for (const char* k : {"by_profile", "by_agent", "by_provider", "by_model"}) expected[k] = json::object();
+  CHECK(got == expected);
+}

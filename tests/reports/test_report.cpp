@@ -1,0 +1,443 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "common/time.hpp"
+#include "telemetry/report_query.hpp"
+#include "telemetry/report_rollup.hpp"
+#include "tests/reports/seed.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace clown;
+using namespace clown::telemetry;
+using nlohmann::json;
+
+namespace {
+
+json tokens(int64_t in, int64_t out, int64_t cc, int64_t cr) {
+  return {{"input_tokens", in}, {"output_tokens", out}, {"cache_creation_input_tokens", cc},
+          {"cache_read_input_tokens", cr}};
+}
+json cost(double in, double out, double cc, double cr, double total) {
+  return {{"input_cost", in}, {"output_cost", out}, {"cache_creation_cost", cc}, {"cache_read_cost", cr},
+          {"total_cost", total}};
+}
+
+json report(const Paths& paths, const std::string& kind, UsageFilter f, Paging paging = {}) {
+  auto r = usage_json_at(paths, f, kind, paging, test::fixture_now());
+  if (!r) FAIL(r.error().message);
+  return *r;
+}
+
+UsageFilter filter(const std::string& period, const std::string& zone) {
+  UsageFilter f;
+  f.period = period;
+  f.timezone = zone;
+  return f;
+}
+
+struct Fixture {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  Fixture() { test::seed(paths, test::fixture_requests(), test::fixture_runs()); }
+};
+
+const std::string k_sonnet = "claude-sonnet-4-5-20250929";
+
+}  // namespace
+
+TEST_CASE("reports: summary: exact object for today in Europe/Berlin", "[reports]") {
+  Fixture fx;
+  const json expected = {
+      {"period", "today"},
+      {"since", "2026-11-24T00:00:00+01:00"},
+      {"until", "2026-11-25T00:00:00+01:00"},
+      {"timezone", "Europe/Berlin"},
+      {"total_tokens", tokens(118, 230, 1031, 5305)},
+      {"total_cost", cost(1.75, 3.75, 4.125, 8.1875, 18.0625)},
+      {"total_requests", 4},
+      {"total_sessions", 2},
+      {"total_runtime_secs", 660.0},
+      {"unpriced_models", {"glm-4.6"}},
+      {"aggregates",
+       {{"by_profile",
+         {{"work-claude",
+           {{"tokens", tokens(110, 220, 1024, 5300)},
+            {"cost", cost(0.75, 1.75, 0.125, 0.1875, 3.0625)},
+            {"requests", 2},
+            {"sessions", 1},
+            {"runtime_secs", 660.0},
+            {"last_used", "2026-11-24T09:10:00+01:00"}}},
+          {"claude-native",
+           {{"tokens", tokens(8, 10, 7, 5)},
+            {"cost", cost(1, 2, 4, 8, 15)},
+            {"requests", 2},
+            {"sessions", 1},
+            {"runtime_secs", 0.0},
+            {"last_used", "2026-11-24T10:10:00+01:00"}}}}},
+        {"by_model",
+         {{k_sonnet,
+           {{"tokens", tokens(110, 220, 1024, 5300)},
+            {"cost", cost(0.75, 1.75, 0.125, 0.1875, 3.0625)},
+            {"requests", 2}}},
+          {"claude-opus-4-1", {{"tokens", tokens(1, 2, 7, 5)}, {"cost", cost(1, 2, 4, 8, 15)}, {"requests", 1}}},
+          {"glm-4.6", {{"tokens", tokens(7, 8, 0, 0)}, {"cost", cost(0, 0, 0, 0, 0)}, {"requests", 1}}}}}}}};
+  const json got = report(fx.paths, "summary", filter("today", "Europe/Berlin"));
+  CHECK(got == expected);
+}
+
+TEST_CASE("reports: summary: the same data cut in UTC puts 23:30Z on the previous day", "[reports]") {
+  Fixture fx;
+  const json got = report(fx.paths, "summary", filter("today", "UTC"));
+  CHECK(got["since"] == "2026-11-24T00:00:00+00:00");
+  CHECK(got["total_requests"] == 3);
+  CHECK(got["total_tokens"] == tokens(18, 30, 7, 305));
+  CHECK(got["total_cost"] == cost(1.25, 2.5, 4, 8.125, 15.875));
+  CHECK(got["total_sessions"] == 2);
+  CHECK(got["total_runtime_secs"] == 0.0);  // run-1 started on 2026-11-23 in UTC
+
+  const json yesterday = report(fx.paths, "summary", filter("yesterday", "UTC"));
+  CHECK(yesterday["total_requests"] == 2);
+  CHECK(yesterday["total_runtime_secs"] == 960.0);
+  CHECK(yesterday["unpriced_models"] == json::array());
+}
+
+TEST_CASE("reports: summary: empty store gives zeros", "[reports]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  const json got = report(paths, "summary", filter("all", "UTC"));
+  CHECK(got["since"].is_null());
+  CHECK(got["until"].is_null());
+  CHECK(got["total_requests"] == 0);
+  CHECK(got["total_tokens"] == tokens(0, 0, 0, 0));
+  CHECK(got["aggregates"] == json({{"by_profile", json::object()}, {"by_model", json::object()}}));
+}
+
+TEST_CASE("reports: filters apply to totals, groups and runtime", "[reports]") {
+  Fixture fx;
+  auto f = filter("all", "UTC");
+  f.model = "claude-sonnet-4-5";  // prefix of the dated name
+  json got = report(fx.paths, "summary", f);
+  CHECK(got["total_requests"] == 3);
+  CHECK(got["total_tokens"] == tokens(1110, 2220, 1024, 5300));
+  CHECK(got["total_cost"]["total_cost"] == 23.0625);
+  CHECK(got["total_runtime_secs"] == 960.0);
+  CHECK(got["aggregates"]["by_model"].size() == 1);
+
+  f = filter("all", "UTC");
+  f.project = "beta";
+  got = report(fx.paths, "summary", f);
+  CHECK(got["total_requests"] == 2);
+  CHECK(got["total_cost"]["total_cost"] == 15.0);
+  CHECK(got["total_runtime_secs"] == 0.0);
+
+  f = filter("all", "UTC");
+  f.project = "/home/u/alpha/";
+  CHECK(report(fx.paths, "summary", f)["total_requests"] == 3);
+
+  f = filter("all", "UTC");
+  f.profile = "claude-native";
+  got = report(fx.paths, "summary", f);
+  CHECK(got["total_requests"] == 2);
+  CHECK(got["total_sessions"] == 1);
+  CHECK(got["aggregates"]["by_profile"].size() == 1);
+  CHECK(got["unpriced_models"] == json({"glm-4.6"}));
+
+  f = filter("all", "UTC");
+  f.agent = "codex";
+  got = report(fx.paths, "summary", f);
+  CHECK(got["total_requests"] == 0);
+  CHECK(got["total_runtime_secs"] == 0.0);
+
+  f = filter("all", "UTC");
+  f.model = "claude-sonnet";  // boundary-aware: matches claude-sonnet-4-5-…
+  CHECK(report(fx.paths, "summary", f)["total_requests"] == 3);
+  f.model = "claude-son";
+  CHECK(report(fx.paths, "summary", f)["total_requests"] == 0);
+}
+
+TEST_CASE("reports: daily: days are cut in the report zone", "[reports]") {
+  Fixture fx;
+  const json berlin = report(fx.paths, "daily", filter("week", "Europe/Berlin"));
+  const json expected_days = {
+      {{"date", "2026-11-23"},
+       {"tokens", tokens(1000, 2000, 0, 0)},
+       {"cost", cost(4, 16, 0, 0, 20)},
+       {"requests", 1},
+       {"sessions", 1},
+       {"models", {k_sonnet}}},
+      {{"date", "2026-11-24"},
+       {"tokens", tokens(118, 230, 1031, 5305)},
+       {"cost", cost(1.75, 3.75, 4.125, 8.1875, 18.0625)},
+       {"requests", 4},
+       {"sessions", 2},
+       {"models", {"claude-opus-4-1", k_sonnet, "glm-4.6"}}}};
+  CHECK(berlin["daily"] == expected_days);
+  CHECK(berlin["totals"]["requests"] == 5);
+  CHECK(berlin["totals"]["sessions"] == 3);
+  CHECK(berlin["totals"]["runtime_secs"] == 960.0);
+  CHECK(berlin["unpriced_models"] == json({"glm-4.6"}));
+
+  const json utc = report(fx.paths, "daily", filter("week", "UTC"));
+  REQUIRE(utc["daily"].size() == 2);
+  CHECK(utc["daily"][0]["date"] == "2026-11-23");
+  CHECK(utc["daily"][0]["requests"] == 2);
+  CHECK(utc["daily"][1]["requests"] == 3);
+}
+
+TEST_CASE("reports: daily: a 25-hour DST day keeps both of its midnight-adjacent hours", "[reports]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  auto req = [](const char* ts, int64_t input) {
+    test::SeedRequest r = test::make_request(ts, "s", "p", "m", "/x");
+    r.input = input;
+    return r;
+  };
+  test::seed(paths, {req("2026-10-24T21:30:00Z", 1),    // 23:30 CEST 24 Oct
+                     req("2026-10-24T22:30:00Z", 10),   // 00:30 CEST 25 Oct
+                     req("2026-10-25T00:30:00Z", 100),  // 02:30 CEST (first 02:30)
+                     req("2026-10-25T01:30:00Z", 1000),  // 02:30 CET (second 02:30)
+                     req("2026-10-25T22:30:00Z", 10000),  // 23:30 CET 25 Oct
+                     req("2026-10-25T23:30:00Z", 100000)});  // 00:30 CET 26 Oct
+  auto f = filter("today", "Europe/Berlin");
+  f.since = "2026-10-24";
+  f.until = "2026-10-26";
+  const json daily = report(paths, "daily", f);
+  REQUIRE(daily["daily"].size() == 3);
+  CHECK(daily["daily"][0]["date"] == "2026-10-24");
+  CHECK(daily["daily"][0]["tokens"]["input_tokens"] == 1);
+  CHECK(daily["daily"][1]["date"] == "2026-10-25");
+  CHECK(daily["daily"][1]["tokens"]["input_tokens"] == 11110);
+  CHECK(daily["daily"][2]["date"] == "2026-10-26");
+  CHECK(daily["daily"][2]["tokens"]["input_tokens"] == 100000);
+  CHECK(daily["period"] == "custom");
+  CHECK(daily["since"] == "2026-10-24T00:00:00+02:00");
+  CHECK(daily["until"] == "2026-10-27T00:00:00+01:00");
+
+  f.since = "2026-10-25";
+  f.until = "2026-10-25";
+  const json hourly = report(paths, "hourly", f);
+  std::vector<std::string> hours;
+  for (const auto& h : hourly["hourly"]) hours.push_back(h["hour"]);
+  CHECK(hours == std::vector<std::string>{"2026-10-25T00:00:00+02:00", "2026-10-25T02:00:00+02:00",
+                                          "2026-10-25T02:00:00+01:00", "2026-10-25T23:00:00+01:00"});
+}
+
+TEST_CASE("reports: hourly: quarter-hour zones bucket on their own hours", "[reports]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  test::SeedRequest a = test::make_request("2026-11-24T04:10:00Z", "s", "p", "m", "/x");  // 09:55 +05:45
+  a.input = 1;
+  test::SeedRequest b = test::make_request("2026-11-24T04:20:00Z", "s", "p", "m", "/x");  // 10:05 +05:45
+  b.input = 2;
+  test::SeedRequest c = test::make_request("2026-11-24T05:14:59.999Z", "s", "p", "m", "/x");  // 10:59:59.999
+  c.input = 4;
+  test::seed(paths, {a, b, c});
+  const json got = report(paths, "hourly", filter("today", "Asia/Kathmandu"));
+  REQUIRE(got["hourly"].size() == 2);
+  CHECK(got["hourly"][0]["hour"] == "2026-11-24T09:00:00+05:45");
+  CHECK(got["hourly"][0]["tokens"]["input_tokens"] == 1);
+  CHECK(got["hourly"][1]["hour"] == "2026-11-24T10:00:00+05:45");
+  CHECK(got["hourly"][1]["tokens"]["input_tokens"] == 6);
+  CHECK(got["hourly"][1]["models"] == json({"m"}));
+}
+
+TEST_CASE("reports: models, profiles and projects reports", "[reports]") {
+  Fixture fx;
+  const json models = report(fx.paths, "models", filter("all", "UTC"));
+  REQUIRE(models["models"].size() == 3);
+  CHECK(models["models"][0] == json({{"model", k_sonnet},
+                                     {"tokens", tokens(1110, 2220, 1024, 5300)},
+                                     {"cost", cost(4.75, 17.75, 0.125, 0.1875, 23.0625)},
+                                     {"requests", 3},
+                                     {"sessions", 2},
+                                     {"priced", true}}));
+  CHECK(models["models"][1]["model"] == "claude-opus-4-1");
+  CHECK(models["models"][2] == json({{"model", "glm-4.6"},
+                                     {"tokens", tokens(7, 8, 0, 0)},
+                                     {"cost", cost(0, 0, 0, 0, 0)},
+                                     {"requests", 1},
+                                     {"sessions", 1},
+                                     {"priced", false}}));
+  CHECK(models["totals"] == json({{"tokens", tokens(1118, 2230, 1031, 5305)},
+                                  {"cost", cost(5.75, 19.75, 4.125, 8.1875, 38.0625)},
+                                  {"requests", 5},
+                                  {"sessions", 3},
+                                  {"runtime_secs", 960.0}}));
+
+  const json profiles = report(fx.paths, "profiles", filter("all", "UTC"));
+  REQUIRE(profiles["profiles"].size() == 2);
+  CHECK(profiles["profiles"][0] == json({{"profile", "work-claude"},
+                                         {"tokens", tokens(1110, 2220, 1024, 5300)},
+                                         {"cost", cost(4.75, 17.75, 0.125, 0.1875, 23.0625)},
+                                         {"requests", 3},
+                                         {"sessions", 2},
+                                         {"runtime_secs", 960.0},
+                                         {"last_used", "2026-11-24T08:10:00+00:00"}}));
+  CHECK(profiles["profiles"][1]["profile"] == "claude-native");
+
+  const json projects = report(fx.paths, "projects", filter("all", "UTC"));
+  REQUIRE(projects["projects"].size() == 2);
+  CHECK(projects["projects"][0]["project"] == "/home/u/alpha");
+  CHECK(projects["projects"][0]["sessions"] == 2);
+  CHECK(projects["projects"][0]["last_used"] == "2026-11-24T08:00:00+00:00");
+  CHECK(projects["projects"][1] == json({{"project", "/home/u/beta"},
+                                         {"tokens", tokens(8, 10, 7, 5)},
+                                         {"cost", cost(1, 2, 4, 8, 15)},
+                                         {"requests", 2},
+                                         {"sessions", 1},
+                                         {"last_used", "2026-11-24T09:10:00+00:00"}}));
+}
+
+TEST_CASE("reports: sessions: most recent first, paged, with a total", "[reports]") {
+  Fixture fx;
+  const json all = report(fx.paths, "sessions", filter("all", "UTC"));
+  CHECK(all["total"] == 3);
+  REQUIRE(all["sessions"].size() == 3);
+  CHECK(all["sessions"][0]["session_id"] == "s2");
+  CHECK(all["sessions"][2]["session_id"] == "s3");
+
+  const json page = report(fx.paths, "sessions", filter("all", "UTC"), Paging{1, 1});
+  CHECK(page["total"] == 3);
+  CHECK(page["limit"] == 1);
+  CHECK(page["offset"] == 1);
+  REQUIRE(page["sessions"].size() == 1);
+  CHECK(page["sessions"][0] == json({{"session_id", "s1"},
+                                     {"profile", "work-claude"},
+                                     {"project", "/home/u/alpha"},
+                                     {"first", "2026-11-23T23:30:00+00:00"},
+                                     {"last", "2026-11-24T08:00:00+00:00"},
+                                     {"models", {k_sonnet}},
+                                     {"tokens", tokens(110, 220, 1024, 5300)},
+                                     {"cost", cost(0.75, 1.75, 0.125, 0.1875, 3.0625)},
+                                     {"requests", 2}}));
+  CHECK(report(fx.paths, "sessions", filter("all", "UTC"), Paging{10, 5})["sessions"].empty());
+}
+
+TEST_CASE("reports: unknown report kinds and negative offsets are usage errors", "[reports]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  auto r = usage_json_at(paths, filter("all", "UTC"), "weekly", {}, test::fixture_now());
+  REQUIRE_FALSE(r);
+  CHECK(r.error().exit_code == k_exit_usage);
+  CHECK(r.error().message ==
+        "unknown report 'weekly': use one of summary, daily, hourly, models, profiles, sessions, projects");
+  r = usage_json_at(paths, filter("all", "UTC"), "sessions", Paging{10, -1}, test::fixture_now());
+  REQUIRE_FALSE(r);
+  CHECK(r.error().exit_code == k_exit_usage);
+}
+
+TEST_CASE("reports: the timezone defaults to config.toml", "[reports]") {
+  Fixture fx;
+  test::write_text(fx.paths.config_file(), "timezone = \"Europe/Berlin\"\n");
+  const json got = report(fx.paths, "summary", filter("today", ""));
+  CHECK(got["timezone"] == "Europe/Berlin");
+  CHECK(got["total_requests"] == 4);
+}
+
+TEST_CASE("reports: the all-time rollup cache gives the same numbers and follows new requests", "[reports]") {
+  Fixture fx;
+  const auto f = filter("all", "UTC");
+  // Unaligned instants bypass the cache: the reference numbers.
+  auto direct = filter("all", "UTC");
+  direct.since = "2000-01-01T00:00:00.001Z";
+  auto expected = report(fx.paths, "summary", direct);
+  expected.erase("period");
+  expected.erase("since");
+
+  // A database written just now is "racy": used, but not cached.
+  auto first = report(fx.paths, "summary", f);
+  CHECK_FALSE(std::filesystem::exists(report_cache_file(fx.paths)));
+  // Age the database so the rollup is saved.
+  const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::hours(1);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::error_code ec;
+    std::filesystem::last_write_time(fx.paths.usage_db().string() + suffix, old, ec);
+  }
+  auto second = report(fx.paths, "summary", f);
+  CHECK(std::filesystem::exists(report_cache_file(fx.paths)));
+  auto third = report(fx.paths, "summary", f);  // from the cache / memo
+  for (auto* j : {&first, &second, &third}) {
+    j->erase("period");
+    j->erase("since");
+    CHECK(*j == expected);
+  }
+
+  // New requests invalidate it.
+  test::SeedRequest extra = test::make_request("2026-11-24T09:59:00Z", "s9", "work-claude", "claude-opus-4-1", "/home/u/alpha");
+  extra.input = 5;
+  extra.cost_input = 0.5;
+  test::seed(fx.paths, {extra});
+  const auto after = report(fx.paths, "summary", f);
+  CHECK(after["total_requests"] == 6);
+  CHECK(after["total_tokens"]["input_tokens"] == 1123);
+  CHECK(after["total_cost"]["total_cost"] == 38.5625);
+}
+
+TEST_CASE("reports: export: CSV rows exactly, RFC 4180 quoting", "[reports]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  auto reqs = test::fixture_requests();
+  reqs[2].project = "/home/u/a \"quoted\", dir";
+  test::seed(paths, reqs, test::fixture_runs());
+  auto f = filter("today", "Europe/Berlin");
+  f.profile = "claude-native";
+  std::ostringstream csv;
+  REQUIRE(export_usage(paths, f, "csv", csv, test::fixture_now()));
+  CHECK(csv.str() ==
+        "timestamp,date,session_id,run_id,profile,agent,provider,model,project,sidechain,input_tokens,"
+        "output_tokens,cache_creation_5m_tokens,cache_creation_1h_tokens,cache_read_tokens,web_search_requests,"
+        "input_cost,output_cost,cache_creation_cost,cache_read_cost,web_search_cost,total_cost,priced,source\r\n"
+        "2026-11-24T09:00:00.000Z,2026-11-24,s2,,claude-native,claude,anthropic,claude-opus-4-1,"
+        "\"/home/u/a \"\"quoted\"\", dir\",0,1,2,3,4,5,0,1,2,4,8,0,15,1,import\r\n"
+        "2026-11-24T09:10:00.000Z,2026-11-24,s2,,claude-native,claude,anthropic,glm-4.6,/home/u/beta,0,7,8,0,0,0,0,"
+        "0,0,0,0,0,0,0,import\r\n");
+
+  f = filter("today", "Europe/Berlin");
+  std::ostringstream all;
+  REQUIRE(export_usage(paths, f, "csv", all, test::fixture_now()));
+  const std::string text = all.str();
+  CHECK(std::count(text.begin(), text.end(), '\n') == 5);  // header + r1..r4
+  CHECK(text.find("\r\n2026-11-23T23:30:00.000Z,2026-11-24,s1,run-1,work-claude,") != std::string::npos);
+  CHECK(text.find(",0.5,1.25,0.125,0.0625,0.25,2.1875,1,import\r\n") != std::string::npos);
+}
+
+TEST_CASE("reports: export: JSON carries the period and one object per request", "[reports]") {
+  Fixture fx;
+  auto f = filter("today", "UTC");
+  f.model = "glm-4.6";
+  std::ostringstream out;
+  REQUIRE(export_usage(fx.paths, f, "json", out, test::fixture_now()));
+  const json got = json::parse(out.str());
+  CHECK(got["period"] == "today");
+  CHECK(got["timezone"] == "UTC");
+  REQUIRE(got["requests"].size() == 1);
+  CHECK(got["requests"][0] == json({{"timestamp", "2026-11-24T09:10:00.000Z"},
+                                    {"date", "2026-11-24"},
+                                    {"session_id", "s2"},
+                                    {"run_id", ""},
+                                    {"profile", "claude-native"},
+                                    {"agent", "claude"},
+                                    {"provider", "anthropic"},
+                                    {"model", "glm-4.6"},
+                                    {"project", "/home/u/beta"},
+                                    {"sidechain", false},
+                                    {"input_tokens", 7},
+                                    {"output_tokens", 8},
+                                    {"cache_creation_5m_tokens", 0},
+                                    {"cache_creation_1h_tokens", 0},
+                                    {"cache_read_tokens", 0},
+                                    {"web_search_requests", 0},
+                                    {"input_cost", 0.0},
+                                    {"output_cost", 0.0},
+                                    {"cache_creation_cost", 0.0},
+                                    {"cache_read_cost", 0.0},
+                                    {"web_search_cost", 0.0},
+                                    {"total_cost", 0.0},
+                                    {"priced", false},
+                                    {"source", "import"}}));
+  std::ostringstream bad;
+  auto r = export_usage(fx.paths, f, "xml", bad, test::fixture_now());
+  REQUIRE_FALSE(r);
+  CHECK(r.error().exit_code == k_exit_usage);
+}

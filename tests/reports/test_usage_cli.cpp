@@ -1,0 +1,154 @@
+// Runs the built `clown usage …` with a private CLOWN_HOME.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/reports/seed.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace clown;
+using nlohmann::json;
+
+namespace {
+
+struct Home {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+
+  test::ProcessResult clown(std::vector<std::string> args, std::map<std::string, std::optional<std::string>> env = {}) {
+    args.insert(args.begin(), test::clown_binary().string());
+    env["CLOWN_HOME"] = paths.root.string();
+    env["NO_COLOR"] = "1";
+    test::ProcessOptions options;
+    options.env = env;
+    return test::run_process(args, options);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("reports: clown usage: bad period, date and zone exit 2 with one actionable line", "[reports][cli]") {
+  Home home;
+  auto r = home.clown({"usage", "--period", "fortnight"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "clown: error: unknown period 'fortnight': use one of today, yesterday, week, month, 7d, 30d, all\n");
+
+  r = home.clown({"usage", "daily", "--since", "2026-02-30"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "clown: error: invalid since '2026-02-30': use a date YYYY-MM-DD or an ISO-8601 time such as "
+                 "2026-11-24T09:30:00Z\n");
+
+  r = home.clown({"usage", "models", "--timezone", "Mars/Olympus_Mons", "--json"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "clown: error: unknown time zone 'Mars/Olympus_Mons': use an IANA name such as UTC, "
+                 "Europe/Berlin or America/New_York\n");
+
+  r = home.clown({"usage", "export", "--format", "xml"});
+  CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("reports: clown usage --json prints exactly the documented keys", "[reports][cli]") {
+  Home home;
+  test::seed(home.paths, test::fixture_requests(), test::fixture_runs());
+  auto r = home.clown({"usage", "--json", "--period", "all", "--timezone", "Europe/Berlin"});
+  REQUIRE(r.exit_code == 0);
+  const json got = json::parse(r.out);
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : got.items()) keys.push_back(k);
+  CHECK(keys == std::vector<std::string>{"aggregates", "period", "since", "timezone", "total_cost",
+                                         "total_requests", "total_runtime_secs", "total_sessions", "total_tokens",
+                                         "unpriced_models", "until"});
+  CHECK(got["total_requests"] == 5);
+  CHECK(got["total_cost"]["total_cost"] == 38.0625);
+  CHECK(got["total_runtime_secs"] == 960.0);
+  CHECK(got["aggregates"]["by_model"]["glm-4.6"]["requests"] == 1);
+
+  // Filters after the subcommand and before it land in the same place.
+  r = home.clown({"usage", "--period", "all", "--timezone", "UTC", "models", "--profile", "claude-native", "--json"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(json::parse(r.out)["totals"]["requests"] == 2);
+}
+
+TEST_CASE("reports: clown usage: time zone from --timezone, config.toml, then TZ", "[reports][cli]") {
+  Home home;
+  auto r = home.clown({"usage", "--json"}, {{"TZ", "America/New_York"}});
+  REQUIRE(r.exit_code == 0);
+  CHECK(json::parse(r.out)["timezone"] == "America/New_York");
+
+  test::write_text(home.paths.config_file(), "timezone = \"Asia/Tokyo\"\n");
+  r = home.clown({"usage", "--json"}, {{"TZ", "America/New_York"}});
+  REQUIRE(r.exit_code == 0);
+  CHECK(json::parse(r.out)["timezone"] == "Asia/Tokyo");
+
+  r = home.clown({"usage", "--json", "--timezone", "Europe/Berlin"}, {{"TZ", "America/New_York"}});
+  REQUIRE(r.exit_code == 0);
+  CHECK(json::parse(r.out)["timezone"] == "Europe/Berlin");
+}
+
+TEST_CASE("reports: clown usage: empty state says what to do", "[reports][cli]") {
+  Home home;
+  auto r = home.clown({"usage", "--since", "2020-01-01", "--until", "2020-01-31", "--timezone", "UTC"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "Usage — custom (2020-01-01 to 2020-01-31)  [UTC]\n\n"
+                 "No usage in custom (2020-01-01 to 2020-01-31) — run `clown run <profile>` or "
+                 "`clown usage import-claude`\n");
+}
+
+TEST_CASE("reports: clown usage models: aligned table, thousands, cents, unpriced line", "[reports][cli]") {
+  Home home;
+  test::seed(home.paths, test::fixture_requests(), test::fixture_runs());
+  auto r = home.clown({"usage", "models", "--period", "all", "--timezone", "UTC"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out ==
+        "Usage by model — all time  [UTC]\n"
+        "\n"
+        "Model                       Requests  Sessions  Input  Output  Cache write  Cache read  Total tokens      Cost\n"
+        "claude-sonnet-4-5-20250929         3         2  1,110   2,220        1,024       5,300         9,654    $23.06\n"
+        "claude-opus-4-1                    1         1      1       2            7           5            15    $15.00\n"
+        "glm-4.6                            1         1      7       8            0           0            15  unpriced\n"
+        "--------------------------------------------------------------------------------------------------------------\n"
+        "Total                              5         3  1,118   2,230        1,031       5,305         9,684    $38.06\n"
+        "\n"
+        "Unpriced models (no price in the pricing table, not in the cost): glm-4.6 — run `clown registry sync`\n");
+}
+
+TEST_CASE("reports: clown usage export --format csv writes a header and one row per request", "[reports][cli]") {
+  Home home;
+  test::seed(home.paths, test::fixture_requests(), test::fixture_runs());
+  auto r = home.clown({"usage", "export", "--format", "csv", "--since", "2026-11-23", "--until", "2026-11-23",
+                       "--timezone", "UTC", "--profile", "work-claude"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out ==
+        "timestamp,date,session_id,run_id,profile,agent,provider,model,project,sidechain,input_tokens,"
+        "output_tokens,cache_creation_5m_tokens,cache_creation_1h_tokens,cache_read_tokens,web_search_requests,"
+        "input_cost,output_cost,cache_creation_cost,cache_read_cost,web_search_cost,total_cost,priced,source\r\n"
+        "2026-11-23T12:00:00.000Z,2026-11-23,s3,run-2,work-claude,claude,anthropic,claude-sonnet-4-5-20250929,"
+        "/home/u/alpha,0,1000,2000,0,0,0,0,4,16,0,0,0,20,1,import\r\n"
+        "2026-11-23T23:30:00.000Z,2026-11-23,s1,run-1,work-claude,claude,anthropic,claude-sonnet-4-5-20250929,"
+        "/home/u/alpha,0,100,200,1000,24,5000,1,0.5,1.25,0.125,0.0625,0.25,2.1875,1,import\r\n");
+}
+
+TEST_CASE("reports: clown usage subcommands as the docs spell them run", "[reports][cli]") {
+  Home home;
+  test::seed(home.paths, test::fixture_requests(), test::fixture_runs());
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"usage"},
+           {"usage", "--period", "month", "--profile", "work-claude"},
+           {"usage", "daily", "--period", "week"},
+           {"usage", "hourly"},
+           {"usage", "models"},
+           {"usage", "profiles"},
+           {"usage", "projects"},
+           {"usage", "sessions", "--limit", "2", "--offset", "1", "--period", "all"},
+           {"usage", "export", "--format", "csv", "--period", "month"},
+           {"usage", "export", "--format", "json", "--period", "month"}}) {
+    auto r = home.clown(args);
+    INFO(args.back() << " " << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+    CHECK_FALSE(r.out.empty());
+  }
+  auto r = home.clown({"usage", "sessions", "--limit", "2", "--offset", "1", "--period", "all", "--timezone", "UTC"});
+  CHECK(r.out.find("Sessions 2-3 of 3 (most recent first; --limit/--offset page)\n") != std::string::npos);
+}
