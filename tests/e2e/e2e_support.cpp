@@ -1,0 +1,270 @@
+#include "tests/e2e/e2e_support.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cerrno>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace clown::e2e {
+
+namespace {
+
+std::vector<std::string> make_env(const Env& changes) {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string kv(*e);
+    auto eq = kv.find('=');
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  for (const auto& [k, v] : changes) {
+    if (v) env[k] = *v;
+    else env.erase(k);
+  }
+  std::vector<std::string> out;
+  for (const auto& [k, v] : env) out.push_back(k + "=" + v);
+  return out;
+}
+
+pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path& cwd,
+            const fs::path& out, const fs::path& err) {
+  std::vector<std::string> env_strings = make_env(env);
+  std::vector<char*> envp, args;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_copy = argv;
+  for (auto& s : argv_copy) args.push_back(s.data());
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
+  // A clean signal state: the child must see SIGINT even if we ignore it.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t all, none;
+  sigfillset(&all);
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  pid_t pid = -1;
+  int rc = posix_spawnp(&pid, args[0], &fa, &attr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
+  return pid;
+}
+
+int decode(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+fs::path claude_bin(const std::string& version) {
+  fs::path bin = fs::path(CLOWN_E2E_DIR) / version / "node_modules" / ".bin" / "claude";
+  if (!fs::exists(bin)) {
+    FAIL("Claude Code " << version << " is not installed at " << bin.string()
+                        << "; run: tests/e2e/setup " << fs::path(CLOWN_E2E_DIR).parent_path().string());
+  }
+  return bin;
+}
+
+double Totals::sonnet_45_cost() const {
+  return static_cast<double>(input) * 3e-6 + static_cast<double>(output) * 15e-6 +
+         static_cast<double>(cache_5m) * 3.75e-6 + static_cast<double>(cache_1h) * 6e-6 +
+         static_cast<double>(cache_read) * 0.3e-6;
+}
+
+bool wait_until(const std::function<bool()>& pred, int timeout_secs) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_secs);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return pred();
+}
+
+FakeProvider::FakeProvider(const fs::path& dir, uint64_t seed, const std::string& mode,
+                           const std::string& expect_key) {
+  std::string name = "provider-" + std::to_string(seed);
+  m_record = dir / (name + ".jsonl");
+  fs::path port_file = dir / (name + ".port");
+  std::vector<std::string> argv = {FAKE_PROVIDER_BIN, "--port",  "0",
+                                   "--seed",          std::to_string(seed),
+                                   "--record",        m_record.string(),
+                                   "--port-file",     port_file.string(),
+                                   "--mode",          mode};
+  if (!expect_key.empty()) argv.insert(argv.end(), {"--expect-key", expect_key});
+  m_pid = spawn(argv, {}, {}, dir / (name + ".out"), dir / (name + ".err"));
+  bool up = wait_until([&] { return fs::exists(port_file); }, 10);
+  REQUIRE(up);
+  m_port = std::stoi(clown::test::read_text(port_file));
+}
+
+FakeProvider::~FakeProvider() {
+  if (m_pid > 0) {
+    ::kill(m_pid, SIGTERM);
+    int status = 0;
+    while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+std::vector<json> FakeProvider::messages() const {
+  std::vector<json> out;
+  for (auto& line : read_jsonl(m_record))
+    if (line.value("path", "") == "/v1/messages" && line.contains("status")) out.push_back(line);
+  return out;
+}
+
+Totals FakeProvider::totals() const {
+  Totals t;
+  for (const auto& r : messages()) {
+    if (r.value("status", 0) != 200 || !r.contains("usage")) continue;
+    const auto& u = r["usage"];
+    t.input += u["input_tokens"].get<int64_t>();
+    t.output += u["output_tokens"].get<int64_t>();
+    t.cache_5m += u["cache_creation"]["ephemeral_5m_input_tokens"].get<int64_t>();
+    t.cache_1h += u["cache_creation"]["ephemeral_1h_input_tokens"].get<int64_t>();
+    t.cache_read += u["cache_read_input_tokens"].get<int64_t>();
+    ++t.requests;
+  }
+  return t;
+}
+
+Background::Background(const std::vector<std::string>& argv, const Env& env, const fs::path& cwd,
+                       const fs::path& log_prefix) {
+  m_pid = spawn(argv, env, cwd, log_prefix.string() + ".out", log_prefix.string() + ".err");
+}
+
+Background::~Background() {
+  if (!m_done) wait(0);
+}
+
+void Background::signal(int sig) { ::kill(m_pid, sig); }
+
+int Background::wait(int timeout_secs) {
+  if (m_done) return m_status;
+  int status = 0;
+  bool exited = wait_until(
+      [&] {
+        pid_t r = ::waitpid(m_pid, &status, WNOHANG);
+        return r == m_pid;
+      },
+      timeout_secs);
+  if (!exited) {
+    ::kill(m_pid, SIGKILL);
+    while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    m_done = true;
+    m_status = -1;
+    return -1;
+  }
+  m_done = true;
+  m_status = decode(status);
+  return m_status;
+}
+
+std::vector<json> read_jsonl(const fs::path& path) {
+  std::vector<json> out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    json j = json::parse(line, nullptr, false);
+    if (!j.is_discarded()) out.push_back(std::move(j));
+  }
+  return out;
+}
+
+std::vector<json> transcript_lines(const fs::path& config_dir) {
+  std::vector<json> out;
+  fs::path projects = config_dir / "projects";
+  if (!fs::exists(projects)) return out;
+  for (const auto& entry : fs::recursive_directory_iterator(projects)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".jsonl") continue;
+    for (auto& line : read_jsonl(entry.path())) out.push_back(std::move(line));
+  }
+  return out;
+}
+
+std::map<std::string, double> last_cost_state(const fs::path& config_dir) {
+  std::map<std::string, double> out;
+  for (const auto& line : transcript_lines(config_dir))
+    if (line.value("type", "") == "cost-state" && line.contains("totalCostUSD"))
+      out[line.value("sessionId", "")] = line["totalCostUSD"].get<double>();
+  return out;
+}
+
+World::World() {
+  clown_home = tmp.path() / "clown-home";
+  home = tmp.path() / "home";
+  work = tmp.path() / "work";
+  fs::create_directories(home);
+  fs::create_directories(work);
+  env = {{"CLOWN_HOME", clown_home.string()},
+         {"HOME", home.string()},
+         {"XDG_CONFIG_HOME", (home / ".config").string()},
+         {"CLAUDE_CONFIG_DIR", std::nullopt},
+         {"ANTHROPIC_API_KEY", std::nullopt},
+         {"ANTHROPIC_AUTH_TOKEN", std::nullopt},
+         {"ANTHROPIC_BASE_URL", std::nullopt},
+         {"ANTHROPIC_MODEL", std::nullopt},
+         {"CLAUDECODE", std::nullopt},
+         {"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"},
+         {"DISABLE_AUTOUPDATER", "1"},
+         {"NO_COLOR", "1"},
+         {"TZ", "UTC"}};
+}
+
+clown::test::ProcessResult World::clown(const std::vector<std::string>& args) const {
+  return clown_with(args, {});
+}
+
+clown::test::ProcessResult World::clown_with(const std::vector<std::string>& args,
+                                             const Env& extra) const {
+  // `timeout` keeps a hung agent from hanging the suite; it passes the exit
+  // status through (124 only when it had to stop the command).
+  std::vector<std::string> argv = {"timeout", "120", clown::test::clown_binary().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  clown::test::ProcessOptions options;
+  options.env = env;
+  for (const auto& [k, v] : extra) options.env[k] = v;
+  options.cwd = work;
+  return clown::test::run_process(argv, options);
+}
+
+std::vector<json> World::session_lines() const {
+  return read_jsonl(clown_home / "telemetry" / "sessions.jsonl");
+}
+
+clown::test::ProcessResult run_claude_direct(const World& world, const fs::path& claude,
+                                             const std::string& provider_url,
+                                             const std::string& key,
+                                             const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"timeout", "120", claude.string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  clown::test::ProcessOptions options;
+  options.env = world.env;
+  options.env["ANTHROPIC_BASE_URL"] = provider_url;
+  options.env["ANTHROPIC_API_KEY"] = key;
+  options.env["CLAUDE_CONFIG_DIR"] = (world.tmp.path() / "direct-config").string();
+  options.cwd = world.work;
+  return clown::test::run_process(argv, options);
+}
+
+}  // namespace clown::e2e

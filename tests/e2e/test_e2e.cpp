@@ -1,0 +1,370 @@
+// End-to-end proof with the real Claude Code CLI (issue 6): `clown run` of a
+// profile pointing at tests/fake_provider, then telemetry, import and the web
+// UI, checked against what the provider returned and against Claude Code's
+// own cost-state totals.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <future>
+#include <string>
+
+#include <httplib.h>
+
+#include "common/format.hpp"
+#include "tests/e2e/e2e_support.hpp"
+
+using namespace clown::e2e;
+using clown::test::ProcessResult;
+
+namespace {
+
+void create_profile(const World& world, const std::string& alias, const FakeProvider& provider,
+                    const std::string& key_env, const fs::path& claude, bool isolate) {
+  std::vector<std::string> args = {"profiles",    "create", alias,       "--agent",
+                                   "claude",      "--provider", "custom", "--endpoint",
+                                   provider.url(), "--api-key-env", key_env, "--model",
+                                   "claude-sonnet-4-5", "--agent-bin", claude.string()};
+  if (isolate) args.push_back("--isolate");
+  ProcessResult r = world.clown(args);
+  INFO("profiles create: " << r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
+void check_tokens(const json& tokens, const Totals& t) {
+  INFO("tokens: " << tokens.dump());
+  CHECK(tokens.at("input_tokens").get<int64_t>() == t.input);
+  CHECK(tokens.at("output_tokens").get<int64_t>() == t.output);
+  CHECK(tokens.at("cache_creation_input_tokens").get<int64_t>() == t.cache_5m + t.cache_1h);
+  CHECK(tokens.at("cache_read_input_tokens").get<int64_t>() == t.cache_read);
+}
+
+json usage_json(const World& world, const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {"usage", "--period", "all", "--json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  ProcessResult r = world.clown(args);
+  INFO("clown usage: " << r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  json j = json::parse(r.out, nullptr, false);
+  REQUIRE_FALSE(j.is_discarded());
+  return j;
+}
+
+const std::vector<std::string> k_prompt = {"--", "-p", "run echo", "--allowedTools", "Bash"};
+
+std::vector<std::string> run_args(const std::string& alias) {
+  std::vector<std::string> args = {"run", alias};
+  args.insert(args.end(), k_prompt.begin(), k_prompt.end());
+  return args;
+}
+
+// Scenario 1: one run, exact tokens and cost.
+void scenario_run_tokens_and_cost(const std::string& version) {
+  fs::path claude = claude_bin(version);
+  World world;
+  const std::string key = "e2e-key-" + version;
+  FakeProvider provider(world.tmp.path(), 101, "normal", key);
+  create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
+
+  ProcessResult run = world.clown_with(run_args("e2e"), {{"E2E_KEY", key}});
+  INFO("clown run: " << run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("The command ran and printed: hi") != std::string::npos);
+
+  // The provider saw the profile's key (as x-api-key or a bearer token) and model.
+  auto requests = provider.messages();
+  REQUIRE(requests.size() >= 2);  // the Bash tool call, then the final text
+  for (const auto& r : requests) {
+    INFO("request: " << r.dump());
+    CHECK(r.value("status", 0) == 200);
+    std::string kind = r.value("auth_kind", "");
+    CHECK((kind == "x-api-key" || kind == "bearer"));
+    CHECK(r.value("auth_value", "") == key);
+    CHECK(r.value("model", "") == "claude-sonnet-4-5");
+  }
+
+  auto lines = world.session_lines();
+  REQUIRE(lines.size() == 1);
+  const json& line = lines[0];
+  INFO("sessions.jsonl: " << line.dump());
+  CHECK(line.value("profile", "") == "e2e");
+  CHECK(line.value("exit_code", -1) == 0);
+  Totals t = provider.totals();
+  check_tokens(line.at("tokens"), t);
+
+  // Claude Code's own total: 2.1.328 writes it (cost-state); 2.1.197 does not,
+  // so its oracle is the same prices applied to what the provider returned.
+  double oracle = t.sonnet_45_cost();
+  auto cost_states = last_cost_state(world.clown_home / "homes" / "e2e");
+  if (version == k_new_claude) {
+    REQUIRE(cost_states.size() == 1);
+    CHECK(std::abs(cost_states.begin()->second - oracle) < 1e-9);
+    oracle = cost_states.begin()->second;
+  }
+  CHECK(std::abs(line.at("cost").at("total_cost").get<double>() - oracle) < 1e-9);
+}
+
+// Scenario 3: the agent fails; clown passes its status through and records the run.
+void scenario_agent_fails(const std::string& version, const std::string& mode) {
+  fs::path claude = claude_bin(version);
+  World world;
+  const std::string good_key = "right-key";
+  // fail500: every call gets HTTP 500; unauthorized: the profile's key is wrong → 401.
+  const std::string sent_key = mode == "fail500" ? good_key : "wrong-key";
+  FakeProvider provider(world.tmp.path(), 301, mode == "fail500" ? "fail500" : "normal", good_key);
+
+  ProcessResult direct = run_claude_direct(world, claude, provider.url(), sent_key,
+                                           {"-p", "run echo", "--allowedTools", "Bash"});
+  INFO("claude direct: " << direct.exit_code << " " << direct.out << direct.err);
+  REQUIRE(direct.exit_code != 0);
+  REQUIRE(direct.exit_code != 124);
+
+  create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
+  ProcessResult run = world.clown_with(run_args("e2e"), {{"E2E_KEY", sent_key}});
+  INFO("clown run: " << run.out << run.err);
+  CHECK(run.exit_code == direct.exit_code);
+
+  auto requests = provider.messages();
+  REQUIRE_FALSE(requests.empty());
+  for (const auto& r : requests) CHECK(r.value("status", 0) == (mode == "fail500" ? 500 : 401));
+
+  auto lines = world.session_lines();
+  REQUIRE(lines.size() == 1);
+  INFO("sessions.jsonl: " << lines[0].dump());
+  CHECK(lines[0].value("profile", "") == "e2e");
+  CHECK(lines[0].value("exit_code", -1) == direct.exit_code);
+  check_tokens(lines[0].at("tokens"), Totals{});
+}
+
+// Scenario 6: SIGINT to `clown run` while Claude Code waits on the provider.
+void scenario_sigint(const std::string& version) {
+  fs::path claude = claude_bin(version);
+  World world;
+  const std::string key = "slow-key";
+
+  auto interrupt = [&](const std::vector<std::string>& argv, const Env& extra,
+                       const FakeProvider& provider, const std::string& log) {
+    Env env = world.env;
+    for (const auto& [k, v] : extra) env[k] = v;
+    Background proc(argv, env, world.work, world.tmp.path() / log);
+    bool waiting = wait_until(
+        [&] {
+          for (const auto& r : provider.messages())
+            if (r.value("slow", false)) return true;
+          return false;
+        },
+        60);
+    REQUIRE(waiting);
+    proc.signal(SIGINT);
+    int status = proc.wait(60);
+    INFO(log << " out: " << clown::test::read_text(world.tmp.path() / (log + ".out"))
+             << " err: " << clown::test::read_text(world.tmp.path() / (log + ".err")));
+    REQUIRE(status != -1);  // it ended after SIGINT, without SIGKILL
+    // Claude Code dropped the pending request: the provider saw the disconnect.
+    bool dropped = wait_until(
+        [&] {
+          for (const auto& r : read_jsonl(provider.record_file()))
+            if (r.value("event", "") == "client_disconnected") return true;
+          return false;
+        },
+        10);
+    CHECK(dropped);
+    return status;
+  };
+
+  // Reference: the status Claude Code itself exits with on SIGINT.
+  int direct_status;
+  {
+    FakeProvider provider(world.tmp.path(), 601, "slow");
+    direct_status = interrupt({claude.string(), "-p", "run echo", "--allowedTools", "Bash"},
+                              {{"ANTHROPIC_BASE_URL", provider.url()},
+                               {"ANTHROPIC_API_KEY", key},
+                               {"CLAUDE_CONFIG_DIR", (world.tmp.path() / "direct-config").string()}},
+                              provider, "claude-direct");
+  }
+  FakeProvider provider(world.tmp.path(), 602, "slow");
+  create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
+  std::vector<std::string> argv = {clown::test::clown_binary().string()};
+  auto args = run_args("e2e");
+  argv.insert(argv.end(), args.begin(), args.end());
+  int status = interrupt(argv, {{"E2E_KEY", key}}, provider, "clown-run");
+  CHECK(status == direct_status);
+
+  auto lines = world.session_lines();
+  REQUIRE(lines.size() == 1);
+  INFO("sessions.jsonl: " << lines[0].dump());
+  CHECK(lines[0].value("exit_code", -1) == direct_status);
+  CHECK(lines[0].value("profile", "") == "e2e");
+}
+
+}  // namespace
+
+TEST_CASE("e2e1 run records provider tokens and Claude Code cost - claude 2.1.328") {
+  scenario_run_tokens_and_cost(k_new_claude);
+}
+
+TEST_CASE("e2e1 run records provider tokens and Claude Code cost - claude 2.1.197") {
+  scenario_run_tokens_and_cost(k_old_claude);
+}
+
+TEST_CASE("e2e2 two profiles run concurrently from one directory - claude 2.1.328") {
+  fs::path claude = claude_bin(k_new_claude);
+  World world;
+  FakeProvider provider_a(world.tmp.path(), 201, "normal", "key-a");
+  FakeProvider provider_b(world.tmp.path(), 202, "normal", "key-b");
+  // Not isolated: both write into the same ~/.claude/projects/<cwd>/ folder,
+  // so only the session hooks can tell whose transcript is whose.
+  create_profile(world, "e2e-a", provider_a, "E2E_KEY_A", claude, false);
+  create_profile(world, "e2e-b", provider_b, "E2E_KEY_B", claude, false);
+  Env keys = {{"E2E_KEY_A", "key-a"}, {"E2E_KEY_B", "key-b"}};
+  auto a = std::async(std::launch::async, [&] { return world.clown_with(run_args("e2e-a"), keys); });
+  auto b = std::async(std::launch::async, [&] { return world.clown_with(run_args("e2e-b"), keys); });
+  ProcessResult ra = a.get(), rb = b.get();
+  INFO("run a: " << ra.out << ra.err << "\nrun b: " << rb.out << rb.err);
+  REQUIRE(ra.exit_code == 0);
+  REQUIRE(rb.exit_code == 0);
+
+  Totals ta = provider_a.totals(), tb = provider_b.totals();
+  REQUIRE(ta.requests >= 2);
+  REQUIRE(tb.requests >= 2);
+  auto lines = world.session_lines();
+  REQUIRE(lines.size() == 2);
+  for (const auto& line : lines) {
+    INFO("sessions.jsonl: " << line.dump());
+    bool is_a = line.value("profile", "") == "e2e-a";
+    CHECK((is_a || line.value("profile", "") == "e2e-b"));
+    const Totals& t = is_a ? ta : tb;
+    check_tokens(line.at("tokens"), t);
+    CHECK(std::abs(line.at("cost").at("total_cost").get<double>() - t.sonnet_45_cost()) < 1e-9);
+
+    json usage = usage_json(world, {"--profile", line.value("profile", "")});
+    INFO("usage --profile: " << usage.dump());
+    check_tokens(usage.at("total_tokens"), t);
+    CHECK(std::abs(usage.at("total_cost").at("total_cost").get<double>() - t.sonnet_45_cost()) < 1e-9);
+    CHECK(usage.value("total_requests", -1) == t.requests);
+  }
+}
+
+TEST_CASE("e2e3 agent fails with HTTP 500 - claude 2.1.328") {
+  scenario_agent_fails(k_new_claude, "fail500");
+}
+
+TEST_CASE("e2e3 agent fails with a bad key - claude 2.1.328") {
+  scenario_agent_fails(k_new_claude, "unauthorized");
+}
+
+TEST_CASE("e2e3 agent fails with HTTP 500 - claude 2.1.197") {
+  scenario_agent_fails(k_old_claude, "fail500");
+}
+
+TEST_CASE("e2e4 import-claude after runs adds nothing - claude 2.1.328") {
+  fs::path claude = claude_bin(k_new_claude);
+  World world;
+  FakeProvider provider(world.tmp.path(), 401, "normal", "key-4");
+  create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
+  ProcessResult run = world.clown_with(run_args("e2e"), {{"E2E_KEY", "key-4"}});
+  INFO("clown run: " << run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+
+  Totals t = provider.totals();
+  json before = usage_json(world);
+  check_tokens(before.at("total_tokens"), t);
+  REQUIRE(before.value("total_requests", -1) == t.requests);
+
+  auto import = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"usage", "import-claude", "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    ProcessResult r = world.clown(args);
+    INFO("import-claude: " << r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    json summary = json::parse(r.out, nullptr, false);
+    REQUIRE_FALSE(summary.is_discarded());
+    return summary;
+  };
+  auto check_unchanged = [&] {
+    json after = usage_json(world);
+    CHECK(after.at("total_tokens") == before.at("total_tokens"));
+    CHECK(after.value("total_requests", -1) == before.value("total_requests", -2));
+    CHECK(std::abs(after.at("total_cost").at("total_cost").get<double>() -
+                   before.at("total_cost").at("total_cost").get<double>()) < 1e-12);
+    CHECK(after.at("aggregates").at("by_profile").contains("e2e"));
+    CHECK_FALSE(after.at("aggregates").at("by_profile").contains("claude-native"));
+  };
+
+  // Default dirs (HOME has no ~/.claude; isolated homes are always included).
+  json first = import({});
+  INFO("first import: " << first.dump());
+  CHECK(first.value("new_requests", -1) == 0);
+  check_unchanged();
+  std::string home = (world.clown_home / "homes" / "e2e").string();
+  json second = import({"--claude-dir", home});
+  INFO("second import: " << second.dump());
+  CHECK(second.value("new_requests", -1) == 0);
+  json third = import({"--claude-dir", home});
+  INFO("third import: " << third.dump());
+  CHECK(third.value("new_requests", -1) == 0);
+  check_unchanged();
+}
+
+TEST_CASE("e2e5 daemon API and usage page show the CLI totals - claude 2.1.328") {
+  fs::path claude = claude_bin(k_new_claude);
+  World world;
+  FakeProvider provider(world.tmp.path(), 501, "normal", "key-5");
+  create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
+  ProcessResult run = world.clown_with(run_args("e2e"), {{"E2E_KEY", "key-5"}});
+  INFO("clown run: " << run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  json cli = usage_json(world);
+
+  ProcessResult start = world.clown({"daemon", "start", "--port", "0"});
+  INFO("daemon start: " << start.out << start.err);
+  REQUIRE(start.exit_code == 0);
+  struct StopDaemon {
+    const World& world;
+    ~StopDaemon() { world.clown({"daemon", "stop"}); }
+  } stop{world};
+  json daemon = json::parse(clown::test::read_text(world.clown_home / "daemon.json"), nullptr, false);
+  REQUIRE_FALSE(daemon.is_discarded());
+  int port = daemon.value("port", 0);
+  REQUIRE(port > 0);
+
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(10, 0);
+  auto res = client.Get("/api/usage?period=all");
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  json api = json::parse(res->body, nullptr, false);
+  REQUIRE_FALSE(api.is_discarded());
+  INFO("api: " << api.dump());
+  CHECK(api.value("success", false));
+  CHECK(api.at("data").at("total_tokens") == cli.at("total_tokens"));
+  CHECK(api.at("data").at("total_requests") == cli.at("total_requests"));
+  CHECK(std::abs(api.at("data").at("total_cost").at("total_cost").get<double>() -
+                 cli.at("total_cost").at("total_cost").get<double>()) < 1e-12);
+
+  // The page as a browser renders it (its script fetches /api/usage).
+  ProcessResult page = clown::test::run_process(
+      {"timeout", "60", "chromium", "--headless", "--no-sandbox", "--disable-gpu",
+       "--user-data-dir=" + (world.tmp.path() / "chromium").string(), "--virtual-time-budget=10000",
+       "--dump-dom", "http://127.0.0.1:" + std::to_string(port) + "/usage?period=all"},
+      {.env = {{"HOME", world.home.string()}}});
+  REQUIRE(page.exit_code == 0);
+  const json& tokens = cli.at("total_tokens");
+  for (const char* field : {"input_tokens", "output_tokens", "cache_read_input_tokens"}) {
+    int64_t value = tokens.at(field).get<int64_t>();
+    INFO(field << " = " << value << " in page:\n" << page.out);
+    CHECK((page.out.find(clown::with_thousands(value)) != std::string::npos ||
+           page.out.find(std::to_string(value)) != std::string::npos));
+  }
+  std::string cost = clown::format_usd(cli.at("total_cost").at("total_cost").get<double>());
+  INFO("cost " << cost << " in page");
+  CHECK(page.out.find(cost) != std::string::npos);
+}
+
+TEST_CASE("e2e6 SIGINT reaches Claude Code waiting on a slow provider - claude 2.1.328") {
+  scenario_sigint(k_new_claude);
+}
+
+TEST_CASE("e2e6 SIGINT reaches Claude Code waiting on a slow provider - claude 2.1.197") {
+  scenario_sigint(k_old_claude);
+}
