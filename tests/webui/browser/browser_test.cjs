@@ -1,0 +1,221 @@
+// Headless Chromium test of the web UI: seeds usage, starts the daemon with
+// the built clown, loads /usage, checks every card equals the API's numbers
+// (formatted like the CLI), clicks "Import Claude data", and saves light,
+// dark and 375 px screenshots as artifacts.
+//
+// usage: node browser_test.cjs <clown binary> <node_modules dir> <artifacts dir>
+"use strict";
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const http = require("http");
+const { execFileSync } = require("child_process");
+
+const [clownBin, nodeModules, artifacts] = process.argv.slice(2);
+const { chromium } = require(path.join(nodeModules, "playwright-core"));
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "clown-browser-"));
+const home = path.join(tmp, "home");
+const user = path.join(tmp, "user");
+fs.mkdirSync(home, { recursive: true });
+fs.mkdirSync(user, { recursive: true });
+fs.mkdirSync(artifacts, { recursive: true });
+const env = Object.assign({}, process.env, { CLOWN_HOME: home, HOME: user, NO_COLOR: "1" });
+delete env.CLAUDE_CONFIG_DIR;
+delete env.XDG_CONFIG_HOME;
+
+const failures = [];
+function check(cond, what) {
+  if (!cond) failures.push(what);
+  console.log((cond ? "ok   " : "FAIL ") + what);
+}
+
+// ---- the CLI's number formats (common/format.cpp) ----
+const thousands = (n) => (n < 0 ? "-" : "") + String(Math.abs(Math.round(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+function usd(v) {
+  const cents = Math.round(Math.abs(v) * 100);
+  return (v < 0 && cents > 0 ? "-$" : "$") + thousands(Math.floor(cents / 100)) + "." + String(cents % 100).padStart(2, "0");
+}
+function duration(s) {
+  if (s < 60) return s.toFixed(1) + "s";
+  const t = Math.round(s), h = Math.floor(t / 3600), m = Math.floor(t / 60) % 60, x = t % 60;
+  const p = (v) => String(v).padStart(2, "0");
+  return h > 0 ? `${h}h ${p(m)}m ${p(x)}s` : `${m}m ${p(x)}s`;
+}
+const tokensOf = (t) => t.input_tokens + t.output_tokens + t.cache_creation_input_tokens + t.cache_read_input_tokens;
+
+// ---- seed data ----
+function line(session, id, model, ts, i, o, cw, cr, cwd) {
+  return JSON.stringify({ type: "assistant", sessionId: session, timestamp: ts, requestId: "req_" + id, cwd, isSidechain: false,
+    message: { id: "msg_" + id, model, usage: { input_tokens: i, output_tokens: o, cache_creation_input_tokens: cw,
+      cache_read_input_tokens: cr, cache_creation: { ephemeral_5m_input_tokens: cw, ephemeral_1h_input_tokens: 0 } } } }) + "\n";
+}
+function writeSession(dir, project, session, lines) {
+  const p = path.join(dir, "projects", project);
+  fs.mkdirSync(p, { recursive: true });
+  fs.writeFileSync(path.join(p, session + ".jsonl"), lines.join(""));
+}
+const day = 86400000;
+const iso = (ms) => new Date(ms).toISOString();
+const now = Date.now();
+// Already imported before the page loads: several days, three models, two sessions.
+const seedDir = path.join(tmp, "seed-claude");
+writeSession(seedDir, "-work-api", "aaaaaaaa-1111", [
+  line("aaaaaaaa-1111", "s1", "claude-sonnet-4-5", iso(now - 3 * day), 1200, 3400, 25000, 180000, "/work/api"),
+  line("aaaaaaaa-1111", "s2", "claude-sonnet-4-5", iso(now - 2 * day), 800, 2100, 12000, 240000, "/work/api"),
+  line("aaaaaaaa-1111", "s3", "claude-haiku-4-5", iso(now - 2 * day + 3600000), 5000, 900, 0, 30000, "/work/api"),
+]);
+writeSession(seedDir, "-work-web", "bbbbbbbb-2222", [
+  line("bbbbbbbb-2222", "w1", "claude-opus-4-1", iso(now - day), 300, 1800, 9000, 60000, "/work/web"),
+  line("bbbbbbbb-2222", "w2", "claude-sonnet-4-5", iso(now - 3600000), 150, 700, 4000, 90000, "/work/web"),
+]);
+execFileSync(clownBin, ["usage", "import-claude", "--claude-dir", seedDir], { env, stdio: "pipe" });
+// What the Import button will find in the default ~/.claude.
+writeSession(path.join(user, ".claude"), "-work-cli", "cccccccc-3333", [
+  line("cccccccc-3333", "c1", "claude-sonnet-4-5", iso(now - 7200000), 2000, 5000, 10000, 50000, "/work/cli"),
+]);
+
+// ---- daemon ----
+execFileSync(clownBin, ["daemon", "start", "--port", "0"], { env, stdio: "pipe" });
+const daemon = JSON.parse(fs.readFileSync(path.join(home, "daemon.json"), "utf8"));
+const base = `http://127.0.0.1:${daemon.port}`;
+function getJson(p) {
+  return new Promise((resolve, reject) => {
+    http.get(base + p, (res) => {
+      let body = "";
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve(JSON.parse(body)));
+    }).on("error", reject);
+  });
+}
+function expectedCards(d) {
+  const t = d.total_tokens;
+  const denom = t.input_tokens + t.cache_creation_input_tokens + t.cache_read_input_tokens;
+  return {
+    total_tokens: thousands(tokensOf(t)),
+    total_cost: usd(d.total_cost.total_cost),
+    sessions: thousands(d.total_sessions),
+    runtime: duration(d.total_runtime_secs),
+    requests: thousands(d.total_requests),
+    cache_hit_rate: ((denom > 0 ? t.cache_read_input_tokens / denom : 0) * 100).toFixed(1) + "%",
+  };
+}
+async function cardsOnPage(page) {
+  return page.$$eval("[data-card]", (cards) =>
+    Object.fromEntries(cards.map((c) => [c.dataset.card, c.querySelector(".value").textContent])));
+}
+
+(async () => {
+  const profileDir = fs.mkdtempSync(path.join(tmp, "chromium-profile-"));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+           "--disable-sync", "--no-first-run"],
+    viewport: { width: 1280, height: 900 },
+    colorScheme: "light",
+  });
+  try {
+    const page = context.pages()[0] || (await context.newPage());
+    const consoleErrors = [];
+    const offsite = [];
+    page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+    page.on("pageerror", (e) => consoleErrors.push(String(e)));
+    page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) offsite.push(r.url()); });
+
+    await page.goto(base + "/usage?period=all");
+    await page.waitForSelector("body[data-loaded]", { timeout: 15000 });
+    const api = (await getJson("/api/usage?period=all")).data;
+    check(api.total_requests === 5, `seeded 5 requests (API says ${api.total_requests})`);
+    const want = expectedCards(api);
+    const got = await cardsOnPage(page);
+    for (const k of Object.keys(want)) check(got[k] === want[k], `card ${k}: page "${got[k]}" == API "${want[k]}"`);
+    check(await page.$eval("#empty", (e) => e.hidden), "no empty state with data");
+    const sessionsRows = await page.$$eval("#session-table tbody tr", (rows) => rows.length);
+    check(sessionsRows === 2, `sessions table has 2 rows (got ${sessionsRows})`);
+    const profileRows = await page.$$eval("#profile-table tbody tr", (rows) => rows.length);
+    check(profileRows === 1, `profile table has 1 row (got ${profileRows})`);
+    const heatCells = await page.$$eval("#heatmap .cell[style]", (c) => c.length);
+    check(heatCells >= 3, `heatmap shows activity (${heatCells} cells)`);
+    const charts = await page.$$eval("canvas", (cs) => cs.filter((c) => c.width > 0 && c.height > 0).length);
+    check(charts === 3, `three charts drawn (got ${charts})`);
+    check((await page.$eval('meta[name="clown-token"]', (m) => m.content)) === daemon.token, "page carries the CSRF token");
+
+    // Sorting the sessions table by cost puts the most expensive first.
+    await page.click("#session-table th:nth-child(8)");
+    const sortedCosts = await page.$$eval("#session-table tbody tr td:nth-child(8)", (tds) => tds.map((t) => t.textContent));
+    const sessionsApi = (await getJson("/api/usage/sessions?period=all")).data.sessions;
+    const desc = sessionsApi.map((s) => s.cost.total_cost).sort((a, b) => b - a).map(usd);
+    check(JSON.stringify(sortedCosts) === JSON.stringify(desc), `sorted by cost: ${sortedCosts.join(" ")}`);
+
+    // Model filter updates every panel.
+    await page.selectOption("#f-model", "claude-haiku-4-5");
+    await page.waitForFunction(() => Number(document.body.dataset.loaded) >= 2);
+    const haiku = (await getJson("/api/usage?period=all&model=claude-haiku-4-5")).data;
+    const gotHaiku = await cardsOnPage(page);
+    check(gotHaiku.requests === "1" && gotHaiku.total_tokens === expectedCards(haiku).total_tokens,
+          `model filter: requests ${gotHaiku.requests}, tokens ${gotHaiku.total_tokens}`);
+    check(new URL(page.url()).searchParams.get("model") === "claude-haiku-4-5", "filter kept in the URL");
+    await page.selectOption("#f-model", "");
+    await page.waitForFunction(() => Number(document.body.dataset.loaded) >= 3);
+    await page.screenshot({ path: path.join(artifacts, "usage-light.png"), fullPage: true });
+
+    // Import button: POST with the page's token, summary shown, cards refreshed.
+    await page.click("#import-btn");
+    await page.waitForSelector("body[data-imported='1']", { timeout: 15000 });
+    await page.waitForFunction(() => Number(document.body.dataset.loaded) >= 4);
+    const noticeText = await page.$eval("#notice", (n) => n.textContent);
+    check(/^Imported 1 new requests from 1 of 1 files/.test(noticeText), `import summary shown: "${noticeText}"`);
+    const after = (await getJson("/api/usage?period=all")).data;
+    check(after.total_requests === 6, `API has 6 requests after import (got ${after.total_requests})`);
+    const gotAfter = await cardsOnPage(page);
+    const wantAfter = expectedCards(after);
+    for (const k of Object.keys(wantAfter)) check(gotAfter[k] === wantAfter[k], `after import, card ${k}: "${gotAfter[k]}" == "${wantAfter[k]}"`);
+
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.waitForFunction(() => Number(document.body.dataset.loaded) >= 5);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    check(bg === "rgb(17, 20, 24)", `dark theme follows the system (${bg})`);
+    await page.screenshot({ path: path.join(artifacts, "usage-dark.png"), fullPage: true });
+
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.reload();
+    await page.waitForSelector("body[data-loaded]");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 0, `no horizontal scrolling at 375 px (overflow ${overflow}px)`);
+    await page.screenshot({ path: path.join(artifacts, "usage-375.png"), fullPage: true });
+
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(base + "/sessions?period=all");
+    await page.waitForSelector("body[data-loaded]");
+    const allRows = await page.$$eval("#all-sessions tbody tr", (rows) => rows.length);
+    check(allRows === 3, `sessions page lists 3 sessions (got ${allRows})`);
+    await page.screenshot({ path: path.join(artifacts, "sessions-light.png"), fullPage: true });
+    await page.goto(base + "/profiles?period=all");
+    await page.waitForSelector("body[data-loaded]");
+    await page.screenshot({ path: path.join(artifacts, "profiles-light.png"), fullPage: true });
+
+    // Empty state in a period without usage.
+    await page.goto(base + "/usage?period=custom&since=2001-01-01&until=2001-01-02");
+    await page.waitForSelector("body[data-loaded]");
+    const emptyText = await page.$eval("#empty", (e) => (e.hidden ? "" : e.textContent));
+    check(emptyText.startsWith("No usage in this period"), `empty state: "${emptyText}"`);
+
+    check(consoleErrors.length === 0, `no console errors (${consoleErrors.join(" | ")})`);
+    check(offsite.length === 0, `nothing requested from the network (${offsite.join(" ")})`);
+  } finally {
+    await context.close();
+    try { execFileSync(clownBin, ["daemon", "stop"], { env, stdio: "pipe" }); } catch (e) { /* reported below */ }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  if (failures.length) {
+    console.error(`${failures.length} check(s) failed`);
+    process.exit(1);
+  }
+  console.log(`all checks passed; screenshots in ${artifacts}`);
+})().catch((e) => {
+  console.error(e);
+  try { execFileSync(clownBin, ["daemon", "stop"], { env, stdio: "pipe" }); } catch (x) { /* ignore */ }
+  process.exit(1);
+});
