@@ -131,9 +131,11 @@ std::vector<json> FakeProvider::messages() const {
   return out;
 }
 
-Totals FakeProvider::totals() const {
+Totals FakeProvider::totals() const { return totals_of(messages()); }
+
+Totals totals_of(const std::vector<json>& records) {
   Totals t;
-  for (const auto& r : messages()) {
+  for (const auto& r : records) {
     if (r.value("status", 0) != 200 || !r.contains("usage")) continue;
     const auto& u = r["usage"];
     t.input += u["input_tokens"].get<int64_t>();
@@ -207,6 +209,19 @@ std::map<std::string, double> last_cost_state(const fs::path& config_dir) {
   for (const auto& line : transcript_lines(config_dir))
     if (line.value("type", "") == "cost-state" && line.contains("totalCostUSD"))
       out[line.value("sessionId", "")] = line["totalCostUSD"].get<double>();
+  return out;
+}
+
+std::vector<double> cost_states_of(const fs::path& config_dir, const std::string& session_id) {
+  std::vector<double> out;
+  fs::path projects = config_dir / "projects";
+  if (!fs::exists(projects)) return out;
+  for (const auto& entry : fs::recursive_directory_iterator(projects)) {
+    if (!entry.is_regular_file() || entry.path().filename() != session_id + ".jsonl") continue;
+    for (const auto& line : read_jsonl(entry.path()))
+      if (line.value("type", "") == "cost-state" && line.contains("totalCostUSD"))
+        out.push_back(line["totalCostUSD"].get<double>());
+  }
   return out;
 }
 

@@ -42,6 +42,9 @@ struct Totals {
   double sonnet_45_cost() const;
 };
 
+// Sums over the answered (200) requests among `records` (fake_provider lines).
+Totals totals_of(const std::vector<json>& records);
+
 // tests/fake_provider/fake_provider on 127.0.0.1, an ephemeral port, stopped
 // on destruction. Its record file is read back to see what it got and returned.
 class FakeProvider {
@@ -93,6 +96,9 @@ std::vector<json> read_jsonl(const fs::path& path);
 std::vector<json> transcript_lines(const fs::path& config_dir);
 // The last cost-state line's totalCostUSD per session id.
 std::map<std::string, double> last_cost_state(const fs::path& config_dir);
+// Every cost-state totalCostUSD of a session, in file order (they are
+// cumulative across --resume).
+std::vector<double> cost_states_of(const fs::path& config_dir, const std::string& session_id);
 
 // A test's private world: CLOWN_HOME, HOME, a work dir, and the environment
 // for clown and claude (inherited routing variables removed, non-essential

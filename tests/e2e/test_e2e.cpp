@@ -104,6 +104,40 @@ void scenario_run_tokens_and_cost(const std::string& version) {
   CHECK(std::abs(line.at("cost").at("total_cost").get<double>() - oracle) < 1e-9);
 }
 
+// Scenario 1 with a subagent: the sidechain requests are billed too.
+void scenario_subagent(const std::string& version) {
+  fs::path claude = claude_bin(version);
+  World world;
+  FakeProvider provider(world.tmp.path(), 111, "normal", "key-sub");
+  create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
+  // fake_provider answers a first turn whose prompt has SPAWN_SUBAGENT with a
+  // Task (2.1.197) / Agent (2.1.328) tool call.
+  ProcessResult run = world.clown_with(
+      {"run", "e2e", "--", "-p", "SPAWN_SUBAGENT: run echo hi in a subagent", "--allowedTools",
+       "Bash", "Task", "Agent"},
+      {{"E2E_KEY", "key-sub"}});
+  INFO("clown run: " << run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  Totals t = provider.totals();
+  REQUIRE(t.requests >= 4);  // main: tool call + end; subagent: tool call + end
+  int sidechain = 0;
+  for (const auto& line : transcript_lines(world.clown_home / "homes" / "e2e"))
+    if (line.value("type", "") == "assistant" && line.value("isSidechain", false)) ++sidechain;
+  REQUIRE(sidechain >= 2);
+
+  auto lines = world.session_lines();
+  REQUIRE(lines.size() == 1);
+  INFO("sessions.jsonl: " << lines[0].dump());
+  check_tokens(lines[0].at("tokens"), t);
+  double oracle = t.sonnet_45_cost();
+  if (version == k_new_claude) {
+    auto cost_states = last_cost_state(world.clown_home / "homes" / "e2e");
+    REQUIRE(cost_states.size() == 1);
+    CHECK(std::abs(cost_states.begin()->second - oracle) < 1e-9);
+  }
+  CHECK(std::abs(lines[0].at("cost").at("total_cost").get<double>() - oracle) < 1e-9);
+}
+
 // Scenario 3: the agent fails; clown passes its status through and records the run.
 void scenario_agent_fails(const std::string& version, const std::string& mode) {
   fs::path claude = claude_bin(version);
@@ -205,6 +239,51 @@ TEST_CASE("e2e1 run records provider tokens and Claude Code cost - claude 2.1.32
 
 TEST_CASE("e2e1 run records provider tokens and Claude Code cost - claude 2.1.197") {
   scenario_run_tokens_and_cost(k_old_claude);
+}
+
+TEST_CASE("e2e1 run with a subagent counts sidechain requests - claude 2.1.328") {
+  scenario_subagent(k_new_claude);
+}
+
+TEST_CASE("e2e1 run with a subagent counts sidechain requests - claude 2.1.197") {
+  scenario_subagent(k_old_claude);
+}
+
+TEST_CASE("e2e1 resumed session: the second run gets only its own requests - claude 2.1.328") {
+  fs::path claude = claude_bin(k_new_claude);
+  World world;
+  FakeProvider provider(world.tmp.path(), 121, "normal", "key-res");
+  create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
+  Env key = {{"E2E_KEY", "key-res"}};
+  ProcessResult first = world.clown_with(run_args("e2e"), key);
+  INFO("first run: " << first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  auto first_requests = provider.messages();
+  auto lines = world.session_lines();
+  REQUIRE(lines.size() == 1);
+  REQUIRE(lines[0].contains("session_ids"));
+  REQUIRE_FALSE(lines[0]["session_ids"].empty());
+  std::string session = lines[0]["session_ids"][0].get<std::string>();
+
+  ProcessResult second =
+      world.clown_with({"run", "e2e", "--", "-p", "say done", "--resume", session}, key);
+  INFO("second run: " << second.out << second.err);
+  REQUIRE(second.exit_code == 0);
+  auto all = provider.messages();
+  REQUIRE(all.size() > first_requests.size());
+  std::vector<json> later(all.begin() + static_cast<std::ptrdiff_t>(first_requests.size()), all.end());
+  Totals t1 = totals_of(first_requests), t2 = totals_of(later);
+
+  lines = world.session_lines();
+  REQUIRE(lines.size() == 2);
+  INFO("sessions.jsonl: " << lines[0].dump() << "\n" << lines[1].dump());
+  check_tokens(lines[0].at("tokens"), t1);
+  check_tokens(lines[1].at("tokens"), t2);
+  // Claude Code's cost-state is cumulative over the resumed session.
+  auto costs = cost_states_of(world.clown_home / "homes" / "e2e", session);
+  REQUIRE(costs.size() == 2);
+  CHECK(std::abs(lines[0].at("cost").at("total_cost").get<double>() - costs[0]) < 1e-9);
+  CHECK(std::abs(lines[1].at("cost").at("total_cost").get<double>() - (costs[1] - costs[0])) < 1e-9);
 }
 
 TEST_CASE("e2e2 two profiles run concurrently from one directory - claude 2.1.328") {
