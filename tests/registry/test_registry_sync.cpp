@@ -449,7 +449,7 @@ TEST_CASE("URL precedence: --url > CLOWN_PRICING_URL > config.toml", "[registry]
   CHECK(server.hits("/good2.json") == 1);
 }
 
-TEST_CASE("--offline uses the stored file, else the bundled snapshot, without network", "[registry][sync]") {
+TEST_CASE("sync --offline uses the stored file, else the bundled snapshot, without network", "[registry][sync]") {
   Home home;
   auto env = home.env();
   env.env["CLOWN_PRICING_URL"] = "http://127.0.0.1:1/never-contacted.json";
