@@ -134,7 +134,7 @@ struct UsageTable {
                                   bool sessions) {
     std::vector<bool> a(l.size(), false);
     a.insert(a.end(), k_token_headers.size() + (sessions ? 3 : 2), true);
-    a.insert(a.end(), t.size(), true);
+    for (const auto& h : t) a.push_back(h != "Models");  // lists read left to right
     return a;
   }
 };
@@ -169,6 +169,16 @@ void add_total(UsageTable& t, const json& totals, size_t lead_cols, size_t trail
   t.add(lead, totals, std::vector<std::string>(trail_cols, ""));
 }
 
+// Object entries (name -> group), most expensive first, ties by name.
+std::vector<std::pair<std::string, json>> by_cost(const json& groups) {
+  std::vector<std::pair<std::string, json>> v;
+  for (const auto& [name, e] : groups.items()) v.emplace_back(name, e);
+  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
+    return a.second["cost"].value("total_cost", 0.0) > b.second["cost"].value("total_cost", 0.0);
+  });
+  return v;
+}
+
 void render_summary(const json& d) {
   const Style st;
   print_title(st, "Usage", d);
@@ -184,12 +194,12 @@ void render_summary(const json& d) {
                  {"tokens", d["total_tokens"]},
                  {"cost", d["total_cost"]}};
   UsageTable profiles({"Profile"}, {"Runtime", "Last used"}, true);
-  for (const auto& [name, e] : d["aggregates"]["by_profile"].items())
+  for (const auto& [name, e] : by_cost(d["aggregates"]["by_profile"]))
     profiles.add({name}, e, {format_duration(e.value("runtime_secs", 0.0)), local_time(e["last_used"])});
   profiles.table.print(std::cout, st.color);
   std::cout << "\n";
   UsageTable models({"Model"}, {}, false);
-  for (const auto& [name, e] : d["aggregates"]["by_model"].items()) models.add({name}, e, {});
+  for (const auto& [name, e] : by_cost(d["aggregates"]["by_model"])) models.add({name}, e, {});
   add_total(models, totals, 1, 0);
   models.table.print(std::cout, st.color);
   print_unpriced(st, d);

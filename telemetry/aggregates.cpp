@@ -1,5 +1,6 @@
 #include "telemetry/aggregates.hpp"
 
+#include <algorithm>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -22,17 +23,19 @@ struct Totals {
   CostParts cost;
   double cost_total = 0;
   int64_t requests = 0;
-  std::unordered_set<int32_t> sessions;
+  std::vector<int32_t> sessions;  // deduplicated in to_json
 
   void add(const RollupRow& r) {
     tokens += r.tokens;
     cost += r.cost;
     cost_total += r.cost_total;
     requests += r.requests;
-    sessions.insert(r.session);
+    if (sessions.empty() || sessions.back() != r.session) sessions.push_back(r.session);
   }
   // The shape of aggregates.json's entries (the usage tracking doc).
-  json to_json() const {
+  json to_json() {
+    std::sort(sessions.begin(), sessions.end());
+    sessions.erase(std::unique(sessions.begin(), sessions.end()), sessions.end());
     return {{"tokens",
              {{"input_tokens", tokens.input},
               {"output_tokens", tokens.output},
@@ -52,8 +55,8 @@ struct Totals {
 json group(const Rollup& rollup, int32_t RollupRow::*column) {
   std::unordered_map<int32_t, Totals> by_index;
   for (const auto& r : rollup.rows) by_index[r.*column].add(r);
-  std::map<std::string, const Totals*> sorted;
-  for (const auto& [idx, t] : by_index) sorted.emplace(rollup.strings[static_cast<size_t>(idx)], &t);
+  std::map<std::string, Totals*> sorted;
+  for (auto& [idx, t] : by_index) sorted.emplace(rollup.strings[static_cast<size_t>(idx)], &t);
   json out = json::object();
   for (const auto& [name, t] : sorted) out[name] = t->to_json();
   return out;
@@ -68,12 +71,12 @@ Expected<void> refresh_aggregates(const Paths& paths) {
   if (!rollup) return tl::unexpected(rollup.error());
 
   Totals all;
-  for (const auto& r : rollup->rows) all.add(r);
+  for (const auto& r : (*rollup)->rows) all.add(r);
   json doc = all.to_json();
-  doc["by_profile"] = group(*rollup, &RollupRow::profile);
-  doc["by_agent"] = group(*rollup, &RollupRow::agent);
-  doc["by_provider"] = group(*rollup, &RollupRow::provider);
-  doc["by_model"] = group(*rollup, &RollupRow::model);
+  doc["by_profile"] = group(**rollup, &RollupRow::profile);
+  doc["by_agent"] = group(**rollup, &RollupRow::agent);
+  doc["by_provider"] = group(**rollup, &RollupRow::provider);
+  doc["by_model"] = group(**rollup, &RollupRow::model);
   doc["updated_at"] = format_iso8601_ms(now_ms());
   if (!ensure_dir(paths.telemetry_dir(), 0700))
     return fail("cannot create " + paths.telemetry_dir().string() + "; check its permissions");

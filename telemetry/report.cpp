@@ -23,31 +23,40 @@ using nlohmann::json;
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-// Running totals for one group of a report.
+// Running totals for one group of a report. Sessions and models are
+// collected as string indices and deduplicated once at the end (cheaper than
+// a set insert per row).
 struct Acc {
   TokenCounts tokens;
   CostParts cost;
   double cost_total = 0;
   int64_t requests = 0;
   int64_t unpriced = 0;
-  std::unordered_set<int32_t> sessions;
-  std::set<std::string> models;
+  mutable std::vector<int32_t> sessions, models;
   int64_t first = std::numeric_limits<int64_t>::max();
   int64_t last = std::numeric_limits<int64_t>::min();
   double runtime_secs = 0;
   int64_t last_run_end = std::numeric_limits<int64_t>::min();
   std::unordered_map<int32_t, int64_t> profile_requests, project_requests;
 
-  void add(const RollupRow& r, const std::vector<std::string>& strings, bool track_models) {
+  void add(const RollupRow& r, bool track_models) {
     tokens += r.tokens;
     cost += r.cost;
     cost_total += r.cost_total;
     requests += r.requests;
     unpriced += r.unpriced_requests;
-    sessions.insert(r.session);
-    if (track_models) models.insert(strings[static_cast<size_t>(r.model)]);
+    if (sessions.empty() || sessions.back() != r.session) sessions.push_back(r.session);
+    if (track_models && (models.empty() || models.back() != r.model)) models.push_back(r.model);
     first = std::min(first, r.first_ms);
     last = std::max(last, r.last_ms);
+  }
+  static void dedup(std::vector<int32_t>& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+  }
+  int64_t session_count() const {
+    dedup(sessions);
+    return static_cast<int64_t>(sessions.size());
   }
   std::optional<int64_t> last_used() const {
     const int64_t v = std::max(last, last_run_end);
@@ -81,7 +90,7 @@ json group_json(const Acc& a) {
   return {{"tokens", tokens_json(a.tokens)},
           {"cost", cost_json(a)},
           {"requests", a.requests},
-          {"sessions", static_cast<int64_t>(a.sessions.size())}};
+          {"sessions", a.session_count()}};
 }
 
 // Offsets of the report zone with the last transition interval cached (the
@@ -145,11 +154,18 @@ std::vector<RunRow> load_runs(SQLite::Database& db, const ResolvedPeriod& period
 // Everything a report kind needs: the resolved period, the filtered rows and runs.
 struct ReportData {
   ResolvedPeriod period;
-  Rollup rollup;
+  std::shared_ptr<const Rollup> rollup;
   std::vector<const RollupRow*> rows;
   std::vector<RunRow> runs;
 
-  const std::string& str(int32_t idx) const { return rollup.strings[static_cast<size_t>(idx)]; }
+  const std::string& str(int32_t idx) const { return rollup->strings[static_cast<size_t>(idx)]; }
+  std::vector<std::string> names(std::vector<int32_t> ids) const {
+    Acc::dedup(ids);
+    std::vector<std::string> out;
+    for (int32_t id : ids) out.push_back(str(id));
+    std::sort(out.begin(), out.end());
+    return out;
+  }
 };
 
 Expected<ReportData> load_report(const Paths& paths, const UsageFilter& filter, int64_t now) {
@@ -164,7 +180,7 @@ Expected<ReportData> load_report(const Paths& paths, const UsageFilter& filter, 
   data.rollup = std::move(*rollup);
 
   // Decide each distinct string once, then filter rows by index.
-  const auto& strings = data.rollup.strings;
+  const auto& strings = data.rollup->strings;
   std::vector<char> ok_profile(strings.size(), 1), ok_agent(strings.size(), 1), ok_model(strings.size(), 1),
       ok_project(strings.size(), 1);
   for (size_t i = 0; i < strings.size(); ++i) {
@@ -173,8 +189,8 @@ Expected<ReportData> load_report(const Paths& paths, const UsageFilter& filter, 
     if (!filter.model.empty()) ok_model[i] = model_matches(strings[i], filter.model);
     if (!filter.project.empty()) ok_project[i] = project_matches(strings[i], filter.project);
   }
-  for (const auto& r : data.rollup.rows) {
-    if (ok_profile[static_cast<size_t>(r.profile)] && ok_agent[static_cast<size_t>(r.agent)] &&
+  for (const auto& r : data.rollup->rows) {
+    if (data.period.contains(r.first_ms) && ok_profile[static_cast<size_t>(r.profile)] && ok_agent[static_cast<size_t>(r.agent)] &&
         ok_model[static_cast<size_t>(r.model)] && ok_project[static_cast<size_t>(r.project)])
       data.rows.push_back(&r);
   }
@@ -189,15 +205,15 @@ Expected<ReportData> load_report(const Paths& paths, const UsageFilter& filter, 
 json envelope(const ResolvedPeriod& p) { return report_envelope(p); }
 
 std::vector<std::string> unpriced_models(const ReportData& d) {
-  std::set<std::string> names;
+  std::vector<int32_t> ids;
   for (const auto* r : d.rows)
-    if (r->unpriced_requests > 0) names.insert(d.str(r->model));
-  return {names.begin(), names.end()};
+    if (r->unpriced_requests > 0) ids.push_back(r->model);
+  return d.names(std::move(ids));
 }
 
 Acc totals(const ReportData& d) {
   Acc total;
-  for (const auto* r : d.rows) total.add(*r, d.rollup.strings, false);
+  for (const auto* r : d.rows) total.add(*r, false);
   for (const auto& run : d.runs) total.runtime_secs += run.duration_secs;
   return total;
 }
@@ -206,7 +222,7 @@ Acc totals(const ReportData& d) {
 template <class KeyOf>
 std::map<std::string, Acc> group_by(const ReportData& d, KeyOf key_of, bool track_models) {
   std::unordered_map<int32_t, Acc> by_index;
-  for (const auto* r : d.rows) by_index[key_of(*r)].add(*r, d.rollup.strings, track_models);
+  for (const auto* r : d.rows) by_index[key_of(*r)].add(*r, track_models);
   std::map<std::string, Acc> out;
   for (auto& [idx, acc] : by_index) out.emplace(d.str(idx), std::move(acc));
   return out;
@@ -272,7 +288,7 @@ json time_buckets(const ReportData& d, bool hourly) {
   std::map<int64_t, Acc> buckets;
   for (const auto* r : d.rows) {
     const int64_t ts = r->first_ms;  // all of a quarter hour lies in one local hour and day
-    buckets[hourly ? zone.hour_start(ts) : zone.day(ts)].add(*r, d.rollup.strings, true);
+    buckets[hourly ? zone.hour_start(ts) : zone.day(ts)].add(*r, true);
   }
   json list = json::array();
   for (const auto& [key, acc] : buckets) {
@@ -281,7 +297,7 @@ json time_buckets(const ReportData& d, bool hourly) {
       e["hour"] = local_iso(d.period.zone, key);
     else
       e["date"] = local_date(d.period.zone, local_midnight_ms(d.period.zone, key));
-    e["models"] = std::vector<std::string>(acc.models.begin(), acc.models.end());
+    e["models"] = d.names(acc.models);
     list.push_back(std::move(e));
   }
   return with_totals(d, hourly ? "hourly" : "daily", std::move(list));
@@ -334,7 +350,7 @@ json sessions_report(const ReportData& d, const Paging& paging) {
   std::unordered_map<int32_t, Acc> sessions;
   for (const auto* r : d.rows) {
     Acc& acc = sessions[r->session];
-    acc.add(*r, d.rollup.strings, true);
+    acc.add(*r, true);
     acc.profile_requests[r->profile] += r->requests;
     acc.project_requests[r->project] += r->requests;
   }
@@ -358,7 +374,7 @@ json sessions_report(const ReportData& d, const Paging& paging) {
     e["project"] = most_requests(d, acc->project_requests);
     e["first"] = local_iso(d.period.zone, acc->first);
     e["last"] = local_iso(d.period.zone, acc->last);
-    e["models"] = std::vector<std::string>(acc->models.begin(), acc->models.end());
+    e["models"] = d.names(acc->models);
     list.push_back(std::move(e));
   }
   json j = with_totals(d, "sessions", std::move(list));

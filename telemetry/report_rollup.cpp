@@ -1,6 +1,9 @@
 #include "telemetry/report_rollup.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <limits>
@@ -80,6 +83,7 @@ std::optional<Token> current_token(const Paths& paths, SQLite::Database& db, int
 class Builder {
  public:
   explicit Builder(Rollup& out) : m_out(out) {}
+  std::vector<RollupRow> take_rows() { return std::move(m_rows_vec); }
 
   int32_t intern(std::string_view s) {
     auto it = m_index.find(s);
@@ -91,7 +95,7 @@ class Builder {
   }
 
   RollupRow& row(const Key& key) {
-    auto [it, inserted] = m_rows.try_emplace(key, m_out.rows.size());
+    auto [it, inserted] = m_rows.try_emplace(key, m_rows_vec.size());
     if (inserted) {
       RollupRow r;
       r.bucket = key.bucket;
@@ -103,15 +107,16 @@ class Builder {
       r.project = key.f[5];
       r.first_ms = std::numeric_limits<int64_t>::max();
       r.last_ms = std::numeric_limits<int64_t>::min();
-      m_out.rows.push_back(r);
+      m_rows_vec.push_back(r);
     }
-    return m_out.rows[it->second];
+    return m_rows_vec[it->second];
   }
 
  private:
   Rollup& m_out;
   std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> m_index;
   std::unordered_map<Key, size_t, KeyHash> m_rows;
+  std::vector<RollupRow> m_rows_vec;
 };
 
 std::string_view text(SQLite::Statement& q, int col) {
@@ -134,11 +139,27 @@ std::string serialize(const Token& token, const Rollup& r) {
   }
   const uint64_t nrows = r.rows.size();
   put(out, &nrows, sizeof nrows);
+  out.append((8 - out.size() % 8) % 8, '\0');  // rows are read in place: keep them aligned
   if (nrows) put(out, r.rows.data(), nrows * sizeof(RollupRow));
   return out;
 }
 
-std::optional<Rollup> deserialize(const std::string& data, const Token& expected) {
+// Maps the cache and uses its rows in place (the cache of a heavy user is
+// several MB; copying it would cost more than the report).
+std::optional<Rollup> read_cache(const fs::path& file, const Token& expected) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  const auto size = static_cast<size_t>(st.st_size);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) return std::nullopt;
+  std::shared_ptr<const void> mapping(map, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
+  const std::string_view data(static_cast<const char*>(map), size);
   size_t pos = 0;
   auto take = [&](void* p, size_t n) {
     if (data.size() - pos < n) return false;
@@ -161,24 +182,15 @@ std::optional<Rollup> deserialize(const std::string& data, const Token& expected
     pos += len;
   }
   uint64_t nrows = 0;
-  if (!take(&nrows, sizeof nrows) || (data.size() - pos) != nrows * sizeof(RollupRow)) return std::nullopt;
-  r.rows.resize(nrows);
-  if (nrows) take(r.rows.data(), nrows * sizeof(RollupRow));
+  if (!take(&nrows, sizeof nrows)) return std::nullopt;
+  pos += (8 - pos % 8) % 8;
+  if (pos > data.size() || (data.size() - pos) != nrows * sizeof(RollupRow)) return std::nullopt;
+  r.rows = std::span<const RollupRow>(reinterpret_cast<const RollupRow*>(data.data() + pos), nrows);
   for (const auto& row : r.rows)
     for (int32_t idx : {row.session, row.profile, row.agent, row.provider, row.model, row.project})
       if (idx < 0 || static_cast<uint64_t>(idx) >= nstrings) return std::nullopt;
+  r.mapping = std::move(mapping);
   return r;
-}
-
-Rollup slice(const Rollup& all, std::optional<int64_t> since_ms, std::optional<int64_t> until_ms) {
-  if (!since_ms && !until_ms) return all;
-  Rollup out;
-  out.strings = all.strings;
-  const int64_t lo = since_ms ? *since_ms / k_bucket_ms : std::numeric_limits<int64_t>::min();
-  const int64_t hi = until_ms ? *until_ms / k_bucket_ms : std::numeric_limits<int64_t>::max();
-  for (const auto& row : all.rows)
-    if (row.bucket >= lo && row.bucket < hi) out.rows.push_back(row);
-  return out;
 }
 
 // The daemon answers many report requests; keep the last all-time rollup in
@@ -233,38 +245,35 @@ Rollup build_rollup(SQLite::Database& db, std::optional<int64_t> since_ms, std::
     r.cost_total += q.getColumn(18).getDouble();
     if (q.getColumn(19).getInt() == 0) r.unpriced_requests += 1;
   }
+  out.own(builder.take_rows());
   return out;
 }
 
-Expected<Rollup> load_rollup(const Paths& paths, SQLite::Database& db, std::optional<int64_t> since_ms,
-                             std::optional<int64_t> until_ms) {
+Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::Database& db,
+                                                    std::optional<int64_t> since_ms, std::optional<int64_t> until_ms) {
+  auto direct = [&] { return std::make_shared<const Rollup>(build_rollup(db, since_ms, until_ms)); };
   try {
     int64_t newest_ms = 0;
     const auto token = aligned(since_ms) && aligned(until_ms) ? current_token(paths, db, newest_ms) : std::nullopt;
-    if (!token) return build_rollup(db, since_ms, until_ms);
+    if (!token) return direct();
 
     Memo& m = memo();
     std::lock_guard lock(m.mutex);
-    if (m.rollup && m.db_path == paths.usage_db().string() && m.token == *token)
-      return slice(*m.rollup, since_ms, until_ms);
-
-    const auto cache_file = report_cache_file(paths);
-    if (auto data = read_file(cache_file)) {
-      if (auto cached = deserialize(*data, *token)) {
-        auto shared = std::make_shared<const Rollup>(std::move(*cached));
-        m.db_path = paths.usage_db().string();
-        m.token = *token;
-        m.rollup = shared;
-        return slice(*shared, since_ms, until_ms);
-      }
-    }
+    if (m.rollup && m.db_path == paths.usage_db().string() && m.token == *token) return m.rollup;
 
     if (since_ms || until_ms) {
       SQLite::Statement count(db, "SELECT count(*) FROM requests WHERE ts_ms >= ? AND ts_ms < ?");
       count.bind(1, since_ms.value_or(std::numeric_limits<int64_t>::min()));
       count.bind(2, until_ms.value_or(std::numeric_limits<int64_t>::max()));
-      if (count.executeStep() && count.getColumn(0).getInt64() < k_direct_limit)
-        return build_rollup(db, since_ms, until_ms);
+      if (count.executeStep() && count.getColumn(0).getInt64() < k_direct_limit) return direct();
+    }
+
+    const auto cache_file = report_cache_file(paths);
+    if (auto cached = read_cache(cache_file, *token)) {
+      m.db_path = paths.usage_db().string();
+      m.token = *token;
+      m.rollup = std::make_shared<const Rollup>(std::move(*cached));
+      return m.rollup;
     }
 
     auto all = std::make_shared<const Rollup>(build_rollup(db, std::nullopt, std::nullopt));
@@ -275,7 +284,7 @@ Expected<Rollup> load_rollup(const Paths& paths, SQLite::Database& db, std::opti
       // A cache that cannot be written (read-only home) only costs speed.
       (void)write_file_atomic(cache_file, serialize(*token, *all), 0600);
     }
-    return slice(*all, since_ms, until_ms);
+    return all;
   } catch (const std::exception& e) {
     return fail(std::string("cannot read usage from ") + paths.usage_db().string() + ": " + e.what());
   }

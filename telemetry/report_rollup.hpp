@@ -9,7 +9,9 @@
 // rebuilt when usage.db changes (see load_rollup), so `clown usage --period all`
 // stays fast on a heavy user's history.
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -37,14 +39,29 @@ struct RollupRow {
 
 struct Rollup {
   std::vector<std::string> strings;  // interned values referenced by RollupRow
-  std::vector<RollupRow> rows;
+  std::span<const RollupRow> rows;   // over `owned`, or over the mapped cache file
+
+  Rollup() = default;
+  Rollup(const Rollup&) = delete;
+  Rollup& operator=(const Rollup&) = delete;
+  Rollup(Rollup&&) = default;  // moving a vector keeps its buffer, so `rows` stays valid
+  Rollup& operator=(Rollup&&) = default;
+
+  void own(std::vector<RollupRow> v) {
+    owned = std::move(v);
+    rows = owned;
+  }
+  std::vector<RollupRow> owned;
+  std::shared_ptr<const void> mapping;  // keeps the mapped cache alive
 };
 
-// Rows whose time lies in [since, until) (nullopt = unbounded). An all-time
-// rollup is taken from (or written to) the cache when the range is large and
-// bucket-aligned; otherwise the range is aggregated from `requests`.
-Expected<Rollup> load_rollup(const Paths& paths, SQLite::Database& db, std::optional<int64_t> since_ms,
-                             std::optional<int64_t> until_ms);
+// A rollup covering at least [since, until) (nullopt = unbounded): the cached
+// all-time rollup when the range is large and bucket-aligned, else an
+// aggregate of just that range from `requests`. Rows may lie outside the
+// range; callers keep rows whose first_ms is inside it (exact, because a
+// bucket never straddles an aligned bound and direct rows are all inside).
+Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::Database& db,
+                                                    std::optional<int64_t> since_ms, std::optional<int64_t> until_ms);
 
 // Aggregates straight from `requests` (no cache).
 Rollup build_rollup(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional<int64_t> until_ms);
