@@ -231,6 +231,94 @@ void scenario_sigint(const std::string& version) {
   CHECK(lines[0].value("profile", "") == "e2e");
 }
 
+// Scenario 2: two profiles, two providers, one directory, at the same time.
+void scenario_concurrent(const std::string& version) {
+  fs::path claude = claude_bin(version);
+  World world;
+  FakeProvider provider_a(world.tmp.path(), 201, "normal", "key-a");
+  FakeProvider provider_b(world.tmp.path(), 202, "normal", "key-b");
+  // Not isolated: both write into the same ~/.claude/projects/<cwd>/ folder,
+  // so only the session hooks can tell whose transcript is whose.
+  create_profile(world, "e2e-a", provider_a, "E2E_KEY_A", claude, false);
+  create_profile(world, "e2e-b", provider_b, "E2E_KEY_B", claude, false);
+  Env keys = {{"E2E_KEY_A", "key-a"}, {"E2E_KEY_B", "key-b"}};
+  auto a = std::async(std::launch::async, [&] { return world.clown_with(run_args("e2e-a"), keys); });
+  auto b = std::async(std::launch::async, [&] { return world.clown_with(run_args("e2e-b"), keys); });
+  ProcessResult ra = a.get(), rb = b.get();
+  INFO("run a: " << ra.out << ra.err << "\nrun b: " << rb.out << rb.err);
+  REQUIRE(ra.exit_code == 0);
+  REQUIRE(rb.exit_code == 0);
+
+  Totals ta = provider_a.totals(), tb = provider_b.totals();
+  REQUIRE(ta.requests >= 2);
+  REQUIRE(tb.requests >= 2);
+  auto lines = world.session_lines();
+  REQUIRE(lines.size() == 2);
+  for (const auto& line : lines) {
+    INFO("sessions.jsonl: " << line.dump());
+    bool is_a = line.value("profile", "") == "e2e-a";
+    CHECK((is_a || line.value("profile", "") == "e2e-b"));
+    const Totals& t = is_a ? ta : tb;
+    check_tokens(line.at("tokens"), t);
+    CHECK(std::abs(line.at("cost").at("total_cost").get<double>() - t.sonnet_45_cost()) < 1e-9);
+
+    json usage = usage_json(world, {"--profile", line.value("profile", "")});
+    INFO("usage --profile: " << usage.dump());
+    check_tokens(usage.at("total_tokens"), t);
+    CHECK(std::abs(usage.at("total_cost").at("total_cost").get<double>() - t.sonnet_45_cost()) < 1e-9);
+    CHECK(usage.value("total_requests", -1) == t.requests);
+  }
+}
+
+// Scenario 4: import-claude after runs adds nothing and changes no total.
+void scenario_import_after_run(const std::string& version) {
+  fs::path claude = claude_bin(version);
+  World world;
+  FakeProvider provider(world.tmp.path(), 401, "normal", "key-4");
+  create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
+  ProcessResult run = world.clown_with(run_args("e2e"), {{"E2E_KEY", "key-4"}});
+  INFO("clown run: " << run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+
+  Totals t = provider.totals();
+  json before = usage_json(world);
+  check_tokens(before.at("total_tokens"), t);
+  REQUIRE(before.value("total_requests", -1) == t.requests);
+
+  auto import = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"usage", "import-claude", "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    ProcessResult r = world.clown(args);
+    INFO("import-claude: " << r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    json summary = json::parse(r.out, nullptr, false);
+    REQUIRE_FALSE(summary.is_discarded());
+    return summary;
+  };
+  auto check_unchanged = [&] {
+    json after = usage_json(world);
+    CHECK(after.at("total_tokens") == before.at("total_tokens"));
+    CHECK(after.value("total_requests", -1) == before.value("total_requests", -2));
+    CHECK(std::abs(after.at("total_cost").at("total_cost").get<double>() -
+                   before.at("total_cost").at("total_cost").get<double>()) < 1e-12);
+    CHECK(after.at("aggregates").at("by_profile").contains("e2e"));
+    CHECK_FALSE(after.at("aggregates").at("by_profile").contains("claude-native"));
+  };
+
+  // Default dirs (HOME has no ~/.claude; isolated homes are always included).
+  json first = import({});
+  INFO("first import: " << first.dump());
+  CHECK(first.value("new_requests", -1) == 0);
+  check_unchanged();
+  std::string home = (world.clown_home / "homes" / "e2e").string();
+  json second = import({"--claude-dir", home});
+  INFO("second import: " << second.dump());
+  CHECK(second.value("new_requests", -1) == 0);
+  json third = import({"--claude-dir", home});
+  INFO("third import: " << third.dump());
+  CHECK(third.value("new_requests", -1) == 0);
+  check_unchanged();
+}
 }  // namespace
 
 TEST_CASE("e2e1 run records provider tokens and Claude Code cost - claude 2.1.328") {
@@ -287,41 +375,11 @@ TEST_CASE("e2e1 resumed session: the second run gets only its own requests - cla
 }
 
 TEST_CASE("e2e2 two profiles run concurrently from one directory - claude 2.1.328") {
-  fs::path claude = claude_bin(k_new_claude);
-  World world;
-  FakeProvider provider_a(world.tmp.path(), 201, "normal", "key-a");
-  FakeProvider provider_b(world.tmp.path(), 202, "normal", "key-b");
-  // Not isolated: both write into the same ~/.claude/projects/<cwd>/ folder,
-  // so only the session hooks can tell whose transcript is whose.
-  create_profile(world, "e2e-a", provider_a, "E2E_KEY_A", claude, false);
-  create_profile(world, "e2e-b", provider_b, "E2E_KEY_B", claude, false);
-  Env keys = {{"E2E_KEY_A", "key-a"}, {"E2E_KEY_B", "key-b"}};
-  auto a = std::async(std::launch::async, [&] { return world.clown_with(run_args("e2e-a"), keys); });
-  auto b = std::async(std::launch::async, [&] { return world.clown_with(run_args("e2e-b"), keys); });
-  ProcessResult ra = a.get(), rb = b.get();
-  INFO("run a: " << ra.out << ra.err << "\nrun b: " << rb.out << rb.err);
-  REQUIRE(ra.exit_code == 0);
-  REQUIRE(rb.exit_code == 0);
+  scenario_concurrent(k_new_claude);
+}
 
-  Totals ta = provider_a.totals(), tb = provider_b.totals();
-  REQUIRE(ta.requests >= 2);
-  REQUIRE(tb.requests >= 2);
-  auto lines = world.session_lines();
-  REQUIRE(lines.size() == 2);
-  for (const auto& line : lines) {
-    INFO("sessions.jsonl: " << line.dump());
-    bool is_a = line.value("profile", "") == "e2e-a";
-    CHECK((is_a || line.value("profile", "") == "e2e-b"));
-    const Totals& t = is_a ? ta : tb;
-    check_tokens(line.at("tokens"), t);
-    CHECK(std::abs(line.at("cost").at("total_cost").get<double>() - t.sonnet_45_cost()) < 1e-9);
-
-    json usage = usage_json(world, {"--profile", line.value("profile", "")});
-    INFO("usage --profile: " << usage.dump());
-    check_tokens(usage.at("total_tokens"), t);
-    CHECK(std::abs(usage.at("total_cost").at("total_cost").get<double>() - t.sonnet_45_cost()) < 1e-9);
-    CHECK(usage.value("total_requests", -1) == t.requests);
-  }
+TEST_CASE("e2e2 two profiles run concurrently from one directory - claude 2.1.197") {
+  scenario_concurrent(k_old_claude);
 }
 
 TEST_CASE("e2e3 agent fails with HTTP 500 - claude 2.1.328") {
@@ -337,52 +395,11 @@ TEST_CASE("e2e3 agent fails with HTTP 500 - claude 2.1.197") {
 }
 
 TEST_CASE("e2e4 import-claude after runs adds nothing - claude 2.1.328") {
-  fs::path claude = claude_bin(k_new_claude);
-  World world;
-  FakeProvider provider(world.tmp.path(), 401, "normal", "key-4");
-  create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
-  ProcessResult run = world.clown_with(run_args("e2e"), {{"E2E_KEY", "key-4"}});
-  INFO("clown run: " << run.out << run.err);
-  REQUIRE(run.exit_code == 0);
+  scenario_import_after_run(k_new_claude);
+}
 
-  Totals t = provider.totals();
-  json before = usage_json(world);
-  check_tokens(before.at("total_tokens"), t);
-  REQUIRE(before.value("total_requests", -1) == t.requests);
-
-  auto import = [&](const std::vector<std::string>& extra) {
-    std::vector<std::string> args = {"usage", "import-claude", "--json"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    ProcessResult r = world.clown(args);
-    INFO("import-claude: " << r.out << r.err);
-    REQUIRE(r.exit_code == 0);
-    json summary = json::parse(r.out, nullptr, false);
-    REQUIRE_FALSE(summary.is_discarded());
-    return summary;
-  };
-  auto check_unchanged = [&] {
-    json after = usage_json(world);
-    CHECK(after.at("total_tokens") == before.at("total_tokens"));
-    CHECK(after.value("total_requests", -1) == before.value("total_requests", -2));
-    CHECK(std::abs(after.at("total_cost").at("total_cost").get<double>() -
-                   before.at("total_cost").at("total_cost").get<double>()) < 1e-12);
-    CHECK(after.at("aggregates").at("by_profile").contains("e2e"));
-    CHECK_FALSE(after.at("aggregates").at("by_profile").contains("claude-native"));
-  };
-
-  // Default dirs (HOME has no ~/.claude; isolated homes are always included).
-  json first = import({});
-  INFO("first import: " << first.dump());
-  CHECK(first.value("new_requests", -1) == 0);
-  check_unchanged();
-  std::string home = (world.clown_home / "homes" / "e2e").string();
-  json second = import({"--claude-dir", home});
-  INFO("second import: " << second.dump());
-  CHECK(second.value("new_requests", -1) == 0);
-  json third = import({"--claude-dir", home});
-  INFO("third import: " << third.dump());
-  CHECK(third.value("new_requests", -1) == 0);
-  check_unchanged();
+TEST_CASE("e2e4 import-claude after runs adds nothing - claude 2.1.197") {
+  scenario_import_after_run(k_old_claude);
 }
 
 TEST_CASE("e2e5 daemon API and usage page show the CLI totals - claude 2.1.328") {
