@@ -121,7 +121,8 @@ Expected<Fetch> fetch_once(const Url& url, const httplib::Headers& headers) {
   Fetch out;
   std::string stop_reason;  // set when we cancel the transfer ourselves
   size_t announced = 0;     // Content-Length, when sent
-  auto last_data = std::chrono::steady_clock::now();
+  const auto started = std::chrono::steady_clock::now();
+  auto last_data = started;
   auto result = client.Get(
       url.path, headers,
       [&](const httplib::Response& response) {
@@ -159,9 +160,15 @@ Expected<Fetch> fetch_once(const Url& url, const httplib::Headers& headers) {
                              std::chrono::steady_clock::now() - last_data)
                              .count();
     switch (result.error()) {
-      case httplib::Error::Connection:
+      case httplib::Error::Connection: {
         if (!resolves(url.host)) return fail("cannot resolve host '" + url.host + "' (DNS lookup failed)");
+        // httplib 0.11 reports an expired connect timeout as a plain connection error.
+        const auto spent_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+        if (spent_ms + 50 >= connect_ms)
+          return fail("timed out connecting to " + url.scheme_host_port + " after " + fmt_ms(connect_ms));
         return fail("cannot connect to " + url.scheme_host_port);
+      }
       case httplib::Error::ConnectionTimeout:
         return fail("timed out connecting to " + url.scheme_host_port + " after " + fmt_ms(connect_ms));
       case httplib::Error::SSLServerVerification: {

@@ -400,6 +400,35 @@ TEST_CASE("connection refused, DNS failure and invalid URLs", "[registry][sync]"
   CHECK_FALSE(fs::exists(home.pricing()));
 }
 
+TEST_CASE("a server that never accepts the connection hits the connect timeout", "[registry][sync]") {
+  // A listener with a full accept queue: Linux drops further SYNs, so connect() hangs.
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listener, 0) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    fillers.push_back(fd);
+  }
+  Home home;
+  auto env = home.env();
+  env.env["CLOWN_HTTP_CONNECT_TIMEOUT_MS"] = "300";
+  const std::string base = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  auto r = home.clown({"registry", "sync", "--url", base + "/p.json"}, env);
+  for (int fd : fillers) ::close(fd);
+  ::close(listener);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "clown: error: registry sync from " + base + "/p.json: timed out connecting to " + base +
+                     " after 0.3s; prices still come from the bundled snapshot\n");
+}
+
 TEST_CASE("TLS: a self-signed certificate fails verification", "[registry][sync]") {
   TempDir certs;
   const auto cert = certs.path() / "cert.pem", key = certs.path() / "key.pem";
