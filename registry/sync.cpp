@@ -328,7 +328,9 @@ Expected<SyncResult> sync_pricing(const Paths& paths, const SyncOptions& options
   }
   if (got->status != 200) {
     return fail("registry sync from " + *url_text + ": the server answered HTTP " + std::to_string(got->status) +
-                status_reason(got->status) + "; check the URL" + kept_suffix(paths));
+                status_reason(got->status) +
+                (got->status == 429 || got->status >= 500 ? "; try again later" : "; check the URL") +
+                kept_suffix(paths));
   }
 
   auto table = validate_pricing_download(got->body);

@@ -323,7 +323,7 @@ TEST_CASE("bad downloads fail with one line and keep the stored files byte-for-b
       {"/oversized.json", "the response is larger than the 64 MiB limit (stopped reading)"},
       {"/announced-huge.json", "the server announced 300,000,000 bytes, more than the 64 MiB limit"},
       {"/html.json", "the server sent an HTML page, not pricing JSON"},
-      {"/error502.json", "the server answered HTTP 502 Bad Gateway; check the URL"},
+      {"/error502.json", "the server answered HTTP 502 Bad Gateway; try again later"},
       {"/missing.json", "the server answered HTTP 404 Not Found; check the URL"},
       {"/malformed.json", "the file is not valid JSON (truncated or malformed)"},
       {"/array.json", "the file is a JSON array, not an object of models"},
