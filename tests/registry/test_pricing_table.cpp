@@ -3,6 +3,7 @@
 #include "common/file_io.hpp"
 #include "registry/lock.hpp"
 #include "registry/pricing_table.hpp"
+#include "registry/status.hpp"
 #include "tests/support/test_support.hpp"
 
 using clown::registry::PricingTable;
@@ -251,4 +252,53 @@ TEST_CASE("registry.lock round-trips", "[registry]") {
   REQUIRE(*back);
   CHECK((*back)->etag == "\"abc\"");
   CHECK((*back)->model_count == 120);
+}
+
+TEST_CASE("validate_pricing_download names the rule a download breaks", "[registry]") {
+  using clown::registry::validate_pricing_download;
+  CHECK(validate_pricing_download("").error().message == "the server sent an empty body");
+  CHECK(validate_pricing_download("  \n<!doctype html><p>hi</p>").error().message ==
+        "the server sent an HTML page, not pricing JSON");
+  CHECK(validate_pricing_download("{\"a\": ").error().message == "the file is not valid JSON (truncated or malformed)");
+  CHECK(validate_pricing_download("\"text\"").error().message == "the file is a JSON string, not an object of models");
+  CHECK(validate_pricing_download("null").error().message == "the file is a JSON null, not an object of models");
+  CHECK(validate_pricing_download("{}").error().message ==
+        "the file has only 0 models with a numeric input_cost_per_token (0 entries have missing or wrong-typed "
+        "prices; at least 100 are required)");
+  // The bundled snapshot itself passes (164 models).
+  auto ok = validate_pricing_download(clown::registry::bundled_snapshot_json());
+  REQUIRE(ok);
+  CHECK(ok->size() == 164);
+  // Integer prices are numbers too.
+  std::string doc = "{";
+  for (int i = 0; i < 100; ++i) doc += (i ? ",\"m" : "\"m") + std::to_string(i) + "\": {\"input_cost_per_token\": 0}";
+  doc += "}";
+  auto ints = validate_pricing_download(doc);
+  REQUIRE(ints);
+  CHECK(ints->size() == 100);
+  CHECK(ints->lookup("m7")->price->input == 0.0);
+}
+
+TEST_CASE("provider_matches: LiteLLM names, prefixes and vendor aliases", "[registry]") {
+  using clown::registry::provider_matches;
+  clown::registry::ModelPrice p;
+  p.provider = "vertex_ai-language-models";
+  CHECK(provider_matches(p, ""));
+  CHECK(provider_matches(p, "vertex_ai-language-models"));
+  CHECK(provider_matches(p, "vertex_ai"));
+  CHECK(provider_matches(p, "Google"));
+  CHECK_FALSE(provider_matches(p, "openai"));
+  p.provider = "moonshot";
+  CHECK(provider_matches(p, "kimi"));
+  p.provider = "dashscope";
+  CHECK(provider_matches(p, "qwen"));
+  CHECK_FALSE(provider_matches(p, "google"));
+}
+
+TEST_CASE("format_age", "[registry]") {
+  using clown::registry::format_age;
+  CHECK(format_age(0) == "0m");
+  CHECK(format_age(90) == "1m");
+  CHECK(format_age(7200) == "2h 0m");
+  CHECK(format_age(266400) == "3d 2h");
 }
