@@ -9,9 +9,12 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string_view>
 #include <type_traits>
 #include <unordered_map>
+
+#include <sqlite3.h>
 
 #include "common/file_io.hpp"
 #include "common/time.hpp"
@@ -25,10 +28,10 @@ static_assert(std::is_trivially_copyable_v<RollupRow>, "RollupRow is written to 
 // Below this many requests in range, aggregating from `requests` through the
 // ts_ms index is faster than (re)building the all-time rollup.
 constexpr int64_t k_direct_limit = 20000;
-// A database written this recently may still change within the file system's
-// timestamp granularity, so a rollup built from it is not saved (the same
-// "racy" rule git uses for its index).
-constexpr int64_t k_racy_ms = 2000;
+// A database written this recently may change again within the same tick of
+// the kernel's coarse file timestamps (a few ms) without its token changing,
+// so a rollup built from it is not saved (the "racy" rule git uses for its index).
+constexpr int64_t k_racy_ms = 100;
 constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '1'};
 
 struct StringHash {
@@ -119,10 +122,6 @@ class Builder {
   std::vector<RollupRow> m_rows_vec;
 };
 
-std::string_view text(SQLite::Statement& q, int col) {
-  const char* p = q.getColumn(col).getText("");
-  return {p, static_cast<size_t>(q.getColumn(col).getBytes())};
-}
 
 void put(std::string& out, const void* p, size_t n) { out.append(static_cast<const char*>(p), n); }
 
@@ -215,35 +214,62 @@ fs::path report_cache_file(const Paths& paths) { return paths.telemetry_dir() / 
 Rollup build_rollup(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional<int64_t> until_ms) {
   Rollup out;
   Builder builder(out);
-  SQLite::Statement q(db,
-                      "SELECT ts_ms, session_id, profile, agent, provider, model, project, input, output, "
-                      "cache_write_5m, cache_write_1h, cache_read, web_search, cost_input, cost_output, "
-                      "cost_cache_write, cost_cache_read, cost_web_search, cost_total, priced "
-                      "FROM requests WHERE ts_ms >= ? AND ts_ms < ?");
-  q.bind(1, since_ms.value_or(std::numeric_limits<int64_t>::min()));
-  q.bind(2, until_ms.value_or(std::numeric_limits<int64_t>::max()));
-  while (q.executeStep()) {
-    const int64_t ts = q.getColumn(0).getInt64();
-    Key key{floor_div(ts, k_bucket_ms),
-            {builder.intern(text(q, 1)), builder.intern(text(q, 2)), builder.intern(text(q, 3)),
-             builder.intern(text(q, 4)), builder.intern(text(q, 5)), builder.intern(text(q, 6))}};
+  // Unbounded: a plain table scan in rowid order (sequential pages); bounded:
+  // the ts_ms index. The raw sqlite3 API below avoids a SQLite::Column (and
+  // its shared_ptr) per value on this hot loop.
+  const bool bounded = since_ms || until_ms;
+  std::string sql =
+      "SELECT ts_ms, session_id, profile, agent, provider, model, project, input, output, "
+      "cache_write_5m, cache_write_1h, cache_read, web_search, cost_input, cost_output, "
+      "cost_cache_write, cost_cache_read, cost_web_search, cost_total, priced FROM requests";
+  if (bounded) sql += " WHERE ts_ms >= ? AND ts_ms < ?";
+  // Memory-mapped reads skip copying every page out of the page cache.
+  sqlite3_exec(db.getHandle(), "PRAGMA mmap_size=1073741824", nullptr, nullptr, nullptr);
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db.getHandle(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+    throw std::runtime_error(sqlite3_errmsg(db.getHandle()));
+  const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(raw, sqlite3_finalize);
+  sqlite3_stmt* st = raw;
+  if (bounded) {
+    sqlite3_bind_int64(st, 1, since_ms.value_or(std::numeric_limits<int64_t>::min()));
+    sqlite3_bind_int64(st, 2, until_ms.value_or(std::numeric_limits<int64_t>::max()));
+  }
+  // Consecutive requests mostly share session, profile, project...: compare
+  // with the previous row's value before hashing.
+  std::string last_text[6];
+  int32_t last_id[6] = {-1, -1, -1, -1, -1, -1};
+  auto column_id = [&](int i) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i + 1));
+    const std::string_view v(p ? p : "", p ? static_cast<size_t>(sqlite3_column_bytes(st, i + 1)) : 0);
+    if (last_id[i] < 0 || v != last_text[i]) {
+      last_id[i] = builder.intern(v);
+      last_text[i].assign(v);
+    }
+    return last_id[i];
+  };
+  for (;;) {
+    const int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) throw std::runtime_error(sqlite3_errmsg(db.getHandle()));
+    const int64_t ts = sqlite3_column_int64(st, 0);
+    Key key{floor_div(ts, k_bucket_ms), {column_id(0), column_id(1), column_id(2), column_id(3), column_id(4), column_id(5)}};
     RollupRow& r = builder.row(key);
     r.first_ms = std::min(r.first_ms, ts);
     r.last_ms = std::max(r.last_ms, ts);
     r.requests += 1;
-    r.tokens.input += q.getColumn(7).getInt64();
-    r.tokens.output += q.getColumn(8).getInt64();
-    r.tokens.cache_write_5m += q.getColumn(9).getInt64();
-    r.tokens.cache_write_1h += q.getColumn(10).getInt64();
-    r.tokens.cache_read += q.getColumn(11).getInt64();
-    r.tokens.web_search += q.getColumn(12).getInt64();
-    r.cost.input += q.getColumn(13).getDouble();
-    r.cost.output += q.getColumn(14).getDouble();
-    r.cost.cache_write += q.getColumn(15).getDouble();
-    r.cost.cache_read += q.getColumn(16).getDouble();
-    r.cost.web_search += q.getColumn(17).getDouble();
-    r.cost_total += q.getColumn(18).getDouble();
-    if (q.getColumn(19).getInt() == 0) r.unpriced_requests += 1;
+    r.tokens.input += sqlite3_column_int64(st, 7);
+    r.tokens.output += sqlite3_column_int64(st, 8);
+    r.tokens.cache_write_5m += sqlite3_column_int64(st, 9);
+    r.tokens.cache_write_1h += sqlite3_column_int64(st, 10);
+    r.tokens.cache_read += sqlite3_column_int64(st, 11);
+    r.tokens.web_search += sqlite3_column_int64(st, 12);
+    r.cost.input += sqlite3_column_double(st, 13);
+    r.cost.output += sqlite3_column_double(st, 14);
+    r.cost.cache_write += sqlite3_column_double(st, 15);
+    r.cost.cache_read += sqlite3_column_double(st, 16);
+    r.cost.web_search += sqlite3_column_double(st, 17);
+    r.cost_total += sqlite3_column_double(st, 18);
+    if (sqlite3_column_int64(st, 19) == 0) r.unpriced_requests += 1;
   }
   out.own(builder.take_rows());
   return out;

@@ -345,15 +345,19 @@ TEST_CASE("reports: the all-time rollup cache gives the same numbers and follows
   expected.erase("period");
   expected.erase("since");
 
-  // A database written just now is "racy": used, but not cached.
+  auto set_db_mtime = [&](std::chrono::hours shift) {
+    const auto t = std::filesystem::file_time_type::clock::now() + shift;
+    for (const char* suffix : {"", "-wal"}) {
+      std::error_code ec;
+      std::filesystem::last_write_time(fx.paths.usage_db().string() + suffix, t, ec);
+    }
+  };
+  // A database written "just now" is racy: used, but not cached.
+  set_db_mtime(std::chrono::hours(1));
   auto first = report(fx.paths, "summary", f);
   CHECK_FALSE(std::filesystem::exists(report_cache_file(fx.paths)));
   // Age the database so the rollup is saved.
-  const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::hours(1);
-  for (const char* suffix : {"", "-wal", "-shm"}) {
-    std::error_code ec;
-    std::filesystem::last_write_time(fx.paths.usage_db().string() + suffix, old, ec);
-  }
+  set_db_mtime(std::chrono::hours(-1));
   auto second = report(fx.paths, "summary", f);
   CHECK(std::filesystem::exists(report_cache_file(fx.paths)));
   auto third = report(fx.paths, "summary", f);  // from the cache / memo
