@@ -1,11 +1,13 @@
 #include "telemetry/importer.hpp"
 
 #include <sys/stat.h>
+#include <time.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <deque>
 #include <map>
@@ -195,7 +197,7 @@ class ParallelScanner {
 
  private:
   // Bounds memory: parsed-but-unwritten requests wait here.
-  static constexpr size_t k_max_pending_requests = 20000;
+  static constexpr size_t k_max_pending_requests = 8000;
 
   void work() {
     LineParser parser;
@@ -235,6 +237,33 @@ class ParallelScanner {
   std::vector<std::thread> m_threads;
 };
 
+// CLOWN_TRACE_IMPORT=1 prints phase timings to stderr (for bench/).
+class PhaseTrace {
+ public:
+  PhaseTrace() : m_on(std::getenv("CLOWN_TRACE_IMPORT") != nullptr), m_last(std::chrono::steady_clock::now()) {
+    m_last_cpu = thread_cpu_ms();
+  }
+  void mark(const char* phase) {
+    if (!m_on) return;
+    auto now = std::chrono::steady_clock::now();
+    double cpu = thread_cpu_ms();
+    std::fprintf(stderr, "import: %-18s %8.1f ms wall %8.1f ms main-thread cpu\n", phase,
+                 std::chrono::duration<double, std::milli>(now - m_last).count(), cpu - m_last_cpu);
+    m_last = now;
+    m_last_cpu = cpu;
+  }
+
+ private:
+  static double thread_cpu_ms() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+  }
+  bool m_on;
+  std::chrono::steady_clock::time_point m_last;
+  double m_last_cpu = 0;
+};
+
 unsigned worker_count() {
   unsigned hw = std::thread::hardware_concurrency();
   return std::clamp(hw, 1u, 4u);
@@ -245,6 +274,7 @@ unsigned worker_count() {
 Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   ImportSummary summary;
+  PhaseTrace trace;
   auto dirs_result = resolve_dirs(paths, options);
   if (!dirs_result) return tl::unexpected(dirs_result.error());
   auto dirs = std::move(*dirs_result);
@@ -293,13 +323,16 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
       }
     }
 
+    trace.mark("list files");
     const auto pricing = registry::load_pricing(paths);
     if (!pricing.warning.empty()) summary.warnings.push_back(pricing.warning);
+    trace.mark("load pricing");
     PriceResolver resolver(pricing.pricing.table);
 
     // One transaction: an interrupted import leaves the store as it was, and
     // cursors move only together with the requests they cover.
     db.exec("PRAGMA cache_size=-16384");
+    db.exec("PRAGMA temp_store=MEMORY");
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     const bool bulk = !jobs.empty() && !db.execAndGet("SELECT EXISTS(SELECT 1 FROM requests)").getInt();
     if (bulk) drop_request_indexes(db);
@@ -349,7 +382,9 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
       }
     }
 
+    trace.mark("scan + write");
     if (bulk) create_request_indexes(db);
+    trace.mark("build indexes");
     for (auto& dir : dirs) {
       auto history = import_stats_cache(db, writer, resolver, dir.path, dir.attribution, dir.read_any);
       if (!history)
@@ -357,16 +392,20 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
       else
         summary.history_requests += *history;
     }
+    trace.mark("stats-cache");
     tx.commit();
+    trace.mark("commit");
     if (options.progress && total_bytes > 0) options.progress(total_bytes, total_bytes);
   } catch (const std::exception& e) {
     return fail(std::string("import failed while writing the usage database: ") + e.what() +
                 "; retry, or move telemetry/usage.db aside");
   }
   store_result->reset();
+  trace.mark("close (checkpoint)");
 
   if (summary.files_read > 0 || summary.history_requests > 0) {
     if (auto agg = refresh_aggregates(paths); !agg) summary.warnings.push_back(agg.error().message);
+    trace.mark("refresh aggregates");
   }
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

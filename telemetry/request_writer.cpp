@@ -30,15 +30,15 @@ WriteOutcome RequestWriter::write(const TranscriptRequest& r, const Attribution&
 
   auto& s = m_insert;
   int i = 1;
-  s.bind(i++, r.key);
+  s.bindNoCopy(i++, r.key);
   s.bind(i++, static_cast<int64_t>(r.ts_ms));
-  s.bind(i++, r.session_id);
-  s.bind(i++, a.run_id);
-  s.bind(i++, a.profile);
-  s.bind(i++, a.agent);
-  s.bind(i++, a.provider);
-  s.bind(i++, r.model);
-  s.bind(i++, r.cwd);
+  s.bindNoCopy(i++, r.session_id);
+  s.bindNoCopy(i++, a.run_id);
+  s.bindNoCopy(i++, a.profile);
+  s.bindNoCopy(i++, a.agent);
+  s.bindNoCopy(i++, a.provider);
+  s.bindNoCopy(i++, r.model);
+  s.bindNoCopy(i++, r.cwd);
   s.bind(i++, r.sidechain ? 1 : 0);
   s.bind(i++, static_cast<int64_t>(t.input));
   s.bind(i++, static_cast<int64_t>(t.output));
@@ -53,9 +53,9 @@ WriteOutcome RequestWriter::write(const TranscriptRequest& r, const Attribution&
   s.bind(i++, cost.web_search);
   s.bind(i++, cost.total());
   s.bind(i++, priced ? 1 : 0);
-  s.bind(i++, price_key);
-  s.bind(i++, a.source);
-  s.bind(i++, a.config_dir);
+  s.bindNoCopy(i++, price_key);
+  s.bindNoCopy(i++, a.source);
+  s.bindNoCopy(i++, a.config_dir);
   int changed = s.exec();
   s.reset();
   if (changed > 0) return WriteOutcome::inserted;
