@@ -1,0 +1,76 @@
+// webui::App without sockets: routing, guards and the error shape.
+#include <catch2/catch.hpp>
+
+#include "tests/support/test_support.hpp"
+#include "webui/app.hpp"
+
+using clown::webui::App;
+using clown::webui::AppConfig;
+using clown::webui::HttpRequest;
+using nlohmann::json;
+
+namespace {
+
+HttpRequest request(const std::string& method, const std::string& path, const std::string& host = "127.0.0.1:4242") {
+  HttpRequest r;
+  r.method = method;
+  r.path = path;
+  r.headers["host"] = host;
+  return r;
+}
+
+std::string header(const clown::webui::HttpResponse& res, const std::string& name) {
+  for (const auto& [k, v] : res.headers)
+    if (k == name) return v;
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("App routes, guards and answers with one error shape", "[webui][app]") {
+  clown::test::TempDir tmp;
+  App app(AppConfig{clown::Paths{tmp.path()}, 4242, "t0k3n", "2026-11-24T10:00:00.000Z"});
+
+  auto health = app.handle(request("GET", "/api/health"));
+  CHECK(health.status == 200);
+  CHECK(json::parse(health.body)["data"]["port"] == 4242);
+  CHECK(header(health, "X-Content-Type-Options") == "nosniff");
+  CHECK(app.in_flight() == 0);
+
+  auto head = app.handle(request("HEAD", "/api/health"));
+  CHECK(head.status == 200);
+
+  auto rebind = app.handle(request("GET", "/api/health", "attacker.example:4242"));
+  CHECK(rebind.status == 403);
+  CHECK(json::parse(rebind.body) ==
+        json{{"success", false},
+             {"error",
+              {{"code", "forbidden"},
+               {"message", "Host 'attacker.example:4242' is not allowed; open http://127.0.0.1:4242/ instead"}}}});
+  CHECK(app.handle(request("GET", "/api/health", "")).status == 403);
+  CHECK(app.handle(request("GET", "/api/health", "localhost:4242")).status == 200);
+
+  CHECK(app.handle(request("GET", "/missing")).status == 404);
+  auto put = app.handle(request("PUT", "/api/health"));
+  CHECK(put.status == 405);
+  CHECK(header(put, "Allow") == "GET");
+
+  auto post = request("POST", "/api/registry/sync");
+  post.body = R"({"offline": 1})";
+  CHECK(app.handle(post).status == 403);
+  post.headers["x-clown-token"] = "t0k3n";
+  auto offline = app.handle(post);
+  CHECK(offline.status == 400);
+  CHECK(json::parse(offline.body)["error"]["message"] == "'offline' must be true or false");
+
+  auto page = app.handle(request("GET", "/profiles"));
+  CHECK(page.status == 200);
+  CHECK(page.body.find("<meta name=\"clown-token\" content=\"t0k3n\">") != std::string::npos);
+  CHECK(page.body.find("__CLOWN_") == std::string::npos);
+  CHECK(header(page, "Content-Security-Policy").rfind("default-src 'self'", 0) == 0);
+  auto again = request("GET", "/profiles");
+  again.headers["if-none-match"] = header(page, "ETag");
+  auto not_modified = app.handle(again);
+  CHECK(not_modified.status == 304);
+  CHECK(not_modified.body.empty());
+}
