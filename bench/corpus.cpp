@@ -234,8 +234,8 @@ class Generator {
   std::string body(uint64_t target, bool sidechain) {
     std::string out;
     out.reserve(target + 4096);
-    // About one request per 8 KB: ~150k requests in ~1.2 GiB.
-    const uint64_t per_request = 8400;
+    // About one request per 7.6 KB: ~150k requests in ~1.2 GiB.
+    const uint64_t per_request = 7600;
     std::string model = k_models[m_rng() % (sizeof(k_models) / sizeof(k_models[0]))];
     out += R"({"type":"queue-operation","operation":"dequeue","timestamp":")" + format_iso8601_ms(m_ts) +
            R"(","sessionId":")" + m_session + "\"}\n";
@@ -254,9 +254,16 @@ class Generator {
   }
 
   void write_session(int index, uint64_t size) {
+    // Subagents: separate, billed requests in <session>/subagents/, one file
+    // of the size distribution like any other transcript.
+    if (index > 0 && !m_session.empty() && chance(0.12)) {
+      write_file(m_dir / "projects" / m_project / m_session / "subagents" / ("agent-a" + hex(16) + ".jsonl"),
+                 body(size, true));
+      return;
+    }
     m_session = uuid();
     m_cwd = "/home/dev/project" + std::to_string(index % 40);
-    std::string proj = "-home-dev-project" + std::to_string(index % 40);
+    m_project = "-home-dev-project" + std::to_string(index % 40);
     m_ts = 1788220800000LL + static_cast<int64_t>(index) * 1500000;  // from 2026-09-01, spread over ~52 days
     std::string out;
     if (m_spec.edge_cases && index > 0 && chance(0.05) && !m_recent.empty()) {
@@ -274,23 +281,14 @@ class Generator {
       out += truncated(l, l.size() / 3);
       ++m_totals.skipped_lines;
     }
-    const fs::path file = m_dir / "projects" / proj / (m_session + ".jsonl");
-    write_file(file, out);
-    if (chance(0.1)) {
-      // Subagents: separate, billed requests in <session>/subagents/.
-      int agents = static_cast<int>(rnd(1, 2));
-      for (int a = 0; a < agents; ++a) {
-        std::string sub = body(static_cast<uint64_t>(std::max(4000.0, static_cast<double>(size) / 8)), true);
-        write_file(m_dir / "projects" / proj / m_session / "subagents" / ("agent-a" + hex(16) + ".jsonl"), sub);
-      }
-    }
+    write_file(m_dir / "projects" / m_project / (m_session + ".jsonl"), out);
   }
 
   fs::path m_dir;
   CorpusSpec m_spec;
   std::mt19937_64 m_rng;
   std::string m_filler;
-  std::string m_session, m_cwd;
+  std::string m_session, m_cwd, m_project;
   int64_t m_ts = 0;
   std::unordered_map<std::string, Known> m_known;
   std::vector<std::string> m_recent;

@@ -13,7 +13,7 @@ namespace clown::bench {
 
 struct CorpusSpec {
   uint64_t seed = 1;
-  int files = 3000;           // main transcripts (subagent files come on top)
+  int files = 3000;           // transcripts, subagent files included
   double scale = 1.0;         // multiplies every file size
   bool one_huge_file = true;  // one ~90 MB transcript
   bool edge_cases = true;     // partials, copies, bad lines, synthetic, unpriced model...
