@@ -50,6 +50,18 @@ json usage_json(const World& world, const std::vector<std::string>& extra = {}) 
   return j;
 }
 
+// The text right after `marker` then `opener` in a dumped DOM, up to the next
+// tag: e.g. the value of the card after data-card="total_tokens".
+std::string page_text_after(const std::string& dom, const std::string& marker,
+                            const std::string& opener) {
+  auto at = dom.find(marker);
+  if (at == std::string::npos) return "<" + marker + " not found>";
+  at = dom.find(opener, at);
+  if (at == std::string::npos) return "<" + opener + " not found>";
+  at += opener.size();
+  return dom.substr(at, dom.find('<', at) - at);
+}
+
 const std::vector<std::string> k_prompt = {"--", "-p", "run echo", "--allowedTools", "Bash"};
 
 std::vector<std::string> run_args(const std::string& alias) {
@@ -445,16 +457,27 @@ TEST_CASE("e2e5 daemon API and usage page show the CLI totals - claude 2.1.328")
        "--dump-dom", "http://127.0.0.1:" + std::to_string(port) + "/usage?period=all"},
       {.env = {{"HOME", world.home.string()}}});
   REQUIRE(page.exit_code == 0);
+  INFO("page:\n" << page.out);
   const json& tokens = cli.at("total_tokens");
-  for (const char* field : {"input_tokens", "output_tokens", "cache_read_input_tokens"}) {
-    int64_t value = tokens.at(field).get<int64_t>();
-    INFO(field << " = " << value << " in page:\n" << page.out);
-    CHECK((page.out.find(clown::with_thousands(value)) != std::string::npos ||
-           page.out.find(std::to_string(value)) != std::string::npos));
+  int64_t total_tokens = 0;
+  for (const auto& [field, value] : tokens.items()) total_tokens += value.get<int64_t>();
+  CHECK(page_text_after(page.out, "data-card=\"total_tokens\"", "class=\"value\">") ==
+        clown::with_thousands(total_tokens));
+  CHECK(page_text_after(page.out, "data-card=\"total_cost\"", "class=\"value\">") ==
+        clown::format_usd(cli.at("total_cost").at("total_cost").get<double>()));
+  CHECK(page_text_after(page.out, "data-card=\"requests\"", "class=\"value\">") ==
+        clown::with_thousands(cli.at("total_requests").get<int64_t>()));
+  // The token breakdown table: one row per kind, in this order.
+  const std::pair<const char*, const char*> rows[] = {{"<td>Input</td>", "input_tokens"},
+                                                      {"<td>Output</td>", "output_tokens"},
+                                                      {"<td>Cache write</td>", "cache_creation_input_tokens"},
+                                                      {"<td>Cache read</td>", "cache_read_input_tokens"}};
+  std::string table = page.out.substr(std::min(page.out.find("id=\"token-breakdown\""), page.out.size()));
+  for (const auto& [label, field] : rows) {
+    INFO(label);
+    CHECK(page_text_after(table, label, "class=\"num\">") ==
+          clown::with_thousands(tokens.at(field).get<int64_t>()));
   }
-  std::string cost = clown::format_usd(cli.at("total_cost").at("total_cost").get<double>());
-  INFO("cost " << cost << " in page");
-  CHECK(page.out.find(cost) != std::string::npos);
 }
 
 TEST_CASE("e2e6 SIGINT reaches Claude Code waiting on a slow provider - claude 2.1.328") {
