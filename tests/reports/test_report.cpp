@@ -445,3 +445,62 @@ TEST_CASE("reports: export: JSON carries the period and one object per request",
   REQUIRE_FALSE(r);
   CHECK(r.error().exit_code == k_exit_usage);
 }
+
+TEST_CASE("reports: large ranges use the all-time rollup and cut it exactly at local midnights", "[reports]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  // 30,000 requests, one a minute from 2026-10-01T00:00Z (more than the
+  // direct-query limit inside the range below).
+  std::vector<test::SeedRequest> reqs;
+  const int64_t start = *parse_iso8601_ms("2026-10-01T00:00:00Z");
+  for (int i = 0; i < 30000; ++i) {
+    auto r = test::make_request(format_iso8601_ms(start + int64_t{i} * 60000), "s" + std::to_string(i / 100), "p",
+                                i % 2 ? "m1" : "m2", "/x");
+    r.input = 1;
+    r.cost_input = 0.5;
+    reqs.push_back(r);
+  }
+  test::seed(paths, reqs);
+  auto f = filter("all", "Asia/Kathmandu");
+  f.since = "2026-10-02";
+  f.until = "2026-10-20";
+  auto check = [&] {
+    const json daily = report(paths, "daily", f);
+    REQUIRE(daily["daily"].size() == 19);
+    CHECK(daily["daily"][0]["date"] == "2026-10-02");
+    CHECK(daily["daily"][0]["requests"] == 1440);
+    CHECK(daily["daily"][18]["date"] == "2026-10-20");
+    CHECK(daily["totals"]["requests"] == 27360);
+    CHECK(daily["totals"]["tokens"]["input_tokens"] == 27360);
+    CHECK(daily["totals"]["cost"]["total_cost"] == 13680.0);
+    // Sessions of 100 minutes: the range is minutes 1095 (2026-10-01T18:15Z) to
+    // 28454, i.e. sessions s10..s284.
+    CHECK(daily["totals"]["sessions"] == 275);
+  };
+  check();  // built now (racy database: not cached)
+  const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::hours(1);
+  for (const char* suffix : {"", "-wal"}) {
+    std::error_code ec;
+    std::filesystem::last_write_time(paths.usage_db().string() + suffix, old, ec);
+  }
+  check();  // builds and saves the cache
+  CHECK(std::filesystem::exists(report_cache_file(paths)));
+  check();  // from the cache
+}
+
+TEST_CASE("reports: a profile with runs but no requests shows its runtime", "[reports]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  test::SeedRun idle{"run-9", "idle", "claude", "anthropic", "", "/tmp", "2026-11-24T09:00:00Z",
+                     "2026-11-24T09:30:00Z", 1800.5};
+  test::seed(paths, test::fixture_requests(), {idle});
+  const json got = report(paths, "summary", filter("today", "UTC"));
+  CHECK(got["total_runtime_secs"] == 1800.5);
+  CHECK(got["aggregates"]["by_profile"]["idle"] ==
+        json({{"tokens", tokens(0, 0, 0, 0)},
+              {"cost", cost(0, 0, 0, 0, 0)},
+              {"requests", 0},
+              {"sessions", 0},
+              {"runtime_secs", 1800.5},
+              {"last_used", "2026-11-24T09:30:00+00:00"}}));
+}
