@@ -280,6 +280,9 @@ Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::
   auto direct = [&] { return std::make_shared<const Rollup>(build_rollup(db, since_ms, until_ms)); };
   try {
     int64_t newest_ms = 0;
+    // Racy is judged at the time of the stat: a write after it carries a
+    // newer mtime than any write k_racy_ms before it.
+    const int64_t stat_ms = now_ms();
     const auto token = aligned(since_ms) && aligned(until_ms) ? current_token(paths, db, newest_ms) : std::nullopt;
     if (!token) return direct();
 
@@ -303,7 +306,7 @@ Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::
     }
 
     auto all = std::make_shared<const Rollup>(build_rollup(db, std::nullopt, std::nullopt));
-    if (now_ms() - newest_ms >= k_racy_ms) {
+    if (stat_ms - newest_ms >= k_racy_ms) {
       m.db_path = paths.usage_db().string();
       m.token = *token;
       m.rollup = all;
