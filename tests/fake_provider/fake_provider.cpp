@@ -453,8 +453,9 @@ class Provider {
   // record line, so we can see what it tried.
   void other(const httplib::Request& req, httplib::Response& res) {
     record({{"time", now_iso()}, {"method", req.method}, {"path", req.path}, {"unknown", true}});
-    // Claude Code 2.1.197 probes `HEAD /` as a connectivity check.
-    if (req.method == "HEAD" && req.path == "/") return;
+    // Claude Code probes the base URL with HEAD (2.1.197: `/`, 2.1.328:
+    // `/api/hello`) as a connectivity check: any answer will do, 200 is calmest.
+    if (req.method == "HEAD") return;
     res.status = 404;
     res.set_content(error_json("not_found_error", "Not found: " + req.path, "").dump(),
                     "application/json");
