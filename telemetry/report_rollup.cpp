@@ -72,7 +72,9 @@ std::optional<Token> current_token(const Paths& paths, SQLite::Database& db, int
   t.mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
   newest_mtime_ms = t.mtime_ns / 1000000;
   struct stat wal {};
-  if (::stat((paths.usage_db().string() + "-wal").c_str(), &wal) == 0) {
+  // An empty WAL holds nothing: same state as no WAL (readers create an empty
+  // one, a closing writer deletes it).
+  if (::stat((paths.usage_db().string() + "-wal").c_str(), &wal) == 0 && wal.st_size > 0) {
     t.wal_size = wal.st_size;
     t.wal_mtime_ns = wal.st_mtim.tv_sec * 1000000000LL + wal.st_mtim.tv_nsec;
     newest_mtime_ms = std::max(newest_mtime_ms, t.wal_mtime_ns / 1000000);

@@ -5,6 +5,7 @@
 #include "common/time.hpp"
 #include "telemetry/report_query.hpp"
 #include "telemetry/report_rollup.hpp"
+#include "telemetry/store.hpp"
 #include "tests/reports/seed.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -366,6 +367,17 @@ TEST_CASE("reports: the all-time rollup cache gives the same numbers and follows
     j->erase("since");
     CHECK(*j == expected);
   }
+
+  // Opening the store for writing without writing keeps the cache valid
+  // (the closing writer deletes the empty WAL a reader created).
+  { REQUIRE(Store::open(fx.paths)); }
+  const auto marker = std::filesystem::file_time_type::clock::now() - std::chrono::hours(2);
+  std::filesystem::last_write_time(report_cache_file(fx.paths), marker);
+  auto fourth = report(fx.paths, "summary", f);
+  CHECK(std::filesystem::last_write_time(report_cache_file(fx.paths)) == marker);
+  fourth.erase("period");
+  fourth.erase("since");
+  CHECK(fourth == expected);
 
   // New requests invalidate it.
   test::SeedRequest extra = test::make_request("2026-11-24T09:59:00Z", "s9", "work-claude", "claude-opus-4-1", "/home/u/alpha");
