@@ -11,6 +11,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <unordered_map>
 
@@ -213,18 +214,25 @@ bool aligned(std::optional<int64_t> ms) { return !ms || *ms % k_bucket_ms == 0; 
 
 fs::path report_cache_file(const Paths& paths) { return paths.telemetry_dir() / "report-cache.bin"; }
 
-Rollup build_rollup(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional<int64_t> until_ms) {
+namespace {
+
+// Rows of `requests` either in a time range (through the ts_ms index) or in a
+// rowid range (a plain table scan in rowid order: sequential pages). The raw
+// sqlite3 API avoids a SQLite::Column (and its shared_ptr) per value on this
+// hot loop.
+Rollup scan(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional<int64_t> until_ms,
+            std::optional<std::pair<int64_t, int64_t>> ids) {
   Rollup out;
   Builder builder(out);
-  // Unbounded: a plain table scan in rowid order (sequential pages); bounded:
-  // the ts_ms index. The raw sqlite3 API below avoids a SQLite::Column (and
-  // its shared_ptr) per value on this hot loop.
   const bool bounded = since_ms || until_ms;
   std::string sql =
       "SELECT ts_ms, session_id, profile, agent, provider, model, project, input, output, "
       "cache_write_5m, cache_write_1h, cache_read, web_search, cost_input, cost_output, "
       "cost_cache_write, cost_cache_read, cost_web_search, cost_total, priced FROM requests";
-  if (bounded) sql += " WHERE ts_ms >= ? AND ts_ms < ?";
+  if (bounded)
+    sql += " WHERE ts_ms >= ? AND ts_ms < ?";
+  else if (ids)
+    sql += " WHERE id >= ? AND id <= ?";
   // Memory-mapped reads skip copying every page out of the page cache.
   sqlite3_exec(db.getHandle(), "PRAGMA mmap_size=1073741824", nullptr, nullptr, nullptr);
   sqlite3_stmt* raw = nullptr;
@@ -235,6 +243,9 @@ Rollup build_rollup(SQLite::Database& db, std::optional<int64_t> since_ms, std::
   if (bounded) {
     sqlite3_bind_int64(st, 1, since_ms.value_or(std::numeric_limits<int64_t>::min()));
     sqlite3_bind_int64(st, 2, until_ms.value_or(std::numeric_limits<int64_t>::max()));
+  } else if (ids) {
+    sqlite3_bind_int64(st, 1, ids->first);
+    sqlite3_bind_int64(st, 2, ids->second);
   }
   // Consecutive requests mostly share session, profile, project...: compare
   // with the previous row's value before hashing.
@@ -277,6 +288,73 @@ Rollup build_rollup(SQLite::Database& db, std::optional<int64_t> since_ms, std::
   return out;
 }
 
+// Sums rollups built from disjoint sets of requests.
+Rollup merge(const Rollup& a, const Rollup& b) {
+  Rollup out;
+  Builder builder(out);
+  for (const Rollup* part : {&a, &b}) {
+    std::vector<int32_t> remap(part->strings.size());
+    for (size_t i = 0; i < remap.size(); ++i) remap[i] = builder.intern(part->strings[i]);
+    for (const auto& src : part->rows) {
+      auto id = [&](int32_t v) { return remap[static_cast<size_t>(v)]; };
+      RollupRow& r = builder.row(Key{src.bucket,
+                                     {id(src.session), id(src.profile), id(src.agent), id(src.provider),
+                                      id(src.model), id(src.project)}});
+      r.first_ms = std::min(r.first_ms, src.first_ms);
+      r.last_ms = std::max(r.last_ms, src.last_ms);
+      r.requests += src.requests;
+      r.unpriced_requests += src.unpriced_requests;
+      r.tokens += src.tokens;
+      r.cost += src.cost;
+      r.cost_total += src.cost_total;
+    }
+  }
+  out.own(builder.take_rows());
+  return out;
+}
+
+// The all-time rollup, the two halves of the table scanned on both cores
+// (a second read-only connection; each thread owns its connection).
+Rollup build_all(const Paths& paths, SQLite::Database& db) {
+  SQLite::Statement range(db, "SELECT min(id), max(id) FROM requests");
+  int64_t lo = 0, hi = -1;
+  if (range.executeStep() && !range.getColumn(0).isNull()) {
+    lo = range.getColumn(0).getInt64();
+    hi = range.getColumn(1).getInt64();
+  }
+  if (hi - lo < k_direct_limit || std::thread::hardware_concurrency() < 2)
+    return scan(db, std::nullopt, std::nullopt, std::nullopt);
+  const int64_t mid = lo + (hi - lo) / 2;
+  Rollup upper;
+  std::exception_ptr upper_error;
+  std::thread worker([&] {
+    try {
+      SQLite::Database db2(paths.usage_db().string(), SQLite::OPEN_READONLY, 5000);
+      upper = scan(db2, std::nullopt, std::nullopt, std::make_pair(mid + 1, hi));
+    } catch (...) {
+      upper_error = std::current_exception();
+    }
+  });
+  Rollup lower;
+  try {
+    lower = scan(db, std::nullopt, std::nullopt, std::make_pair(lo, mid));
+  } catch (...) {
+    worker.join();
+    throw;
+  }
+  worker.join();
+  if (upper_error) std::rethrow_exception(upper_error);
+  // Rows outside [lo, hi] appeared after min/max were read: a third, usually empty, part.
+  Rollup rest = scan(db, std::nullopt, std::nullopt, std::make_pair(hi + 1, std::numeric_limits<int64_t>::max()));
+  return merge(merge(lower, upper), rest);
+}
+
+}  // namespace
+
+Rollup build_rollup(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional<int64_t> until_ms) {
+  return scan(db, since_ms, until_ms, std::nullopt);
+}
+
 Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::Database& db,
                                                     std::optional<int64_t> since_ms, std::optional<int64_t> until_ms) {
   auto direct = [&] { return std::make_shared<const Rollup>(build_rollup(db, since_ms, until_ms)); };
@@ -307,7 +385,7 @@ Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::
       return m.rollup;
     }
 
-    auto all = std::make_shared<const Rollup>(build_rollup(db, std::nullopt, std::nullopt));
+    auto all = std::make_shared<const Rollup>(build_all(paths, db));
     if (stat_ms - newest_ms >= k_racy_ms) {
       m.db_path = paths.usage_db().string();
       m.token = *token;
