@@ -9,6 +9,7 @@
 //
 //   fake_provider --port 0 --seed N --record FILE [--port-file FILE]
 //                 [--mode normal|fail500|unauthorized|slow] [--expect-key KEY]
+//                 [--thinking]   (a thinking block first when the request enables thinking)
 #include <httplib.h>
 #include <signal.h>
 #include <unistd.h>
@@ -39,6 +40,7 @@ struct Options {
   std::string port_file;
   std::string expect_key;
   Mode mode = Mode::normal;
+  bool thinking = false;  // answer requests that enable thinking with a thinking block first
 };
 
 struct Usage {
@@ -228,6 +230,7 @@ Reply plan_reply(const json& body, std::uint64_t seed, std::uint64_t n) {
 
 json block_json(const Block& b) {
   if (b.type == "text") return {{"type", "text"}, {"text", b.text}};
+  if (b.type == "thinking") return {{"type", "thinking"}, {"thinking", b.text}, {"signature", b.tool_id}};
   return {{"type", "tool_use"}, {"id", b.tool_id}, {"name", b.tool_name}, {"input", b.tool_input}};
 }
 
@@ -253,7 +256,19 @@ std::string stream_body(const std::string& id, const std::string& model, const R
   out += sse("ping", {{"type", "ping"}});
   for (std::size_t i = 0; i < reply.blocks.size(); ++i) {
     const Block& b = reply.blocks[i];
-    if (b.type == "text") {
+    if (b.type == "thinking") {
+      out += sse("content_block_start",
+                 {{"type", "content_block_start"},
+                  {"index", i},
+                  {"content_block", {{"type", "thinking"}, {"thinking", ""}, {"signature", ""}}}});
+      out += sse("content_block_delta", {{"type", "content_block_delta"},
+                                         {"index", i},
+                                         {"delta", {{"type", "thinking_delta"}, {"thinking", b.text}}}});
+      out += sse("content_block_delta",
+                 {{"type", "content_block_delta"},
+                  {"index", i},
+                  {"delta", {{"type", "signature_delta"}, {"signature", b.tool_id}}}});
+    } else if (b.type == "text") {
       out += sse("content_block_start", {{"type", "content_block_start"},
                                          {"index", i},
                                          {"content_block", {{"type", "text"}, {"text", ""}}}});
@@ -418,6 +433,14 @@ class Provider {
     }
 
     Reply reply = plan_reply(body, m_options.seed, n);
+    bool wants_thinking = body.contains("thinking") && body["thinking"].is_object() &&
+                          body["thinking"].value("type", "") == "enabled";
+    if (m_options.thinking && wants_thinking) {
+      // The signature is opaque to clients; a fixed-shape base64-ish string.
+      reply.blocks.insert(reply.blocks.begin(),
+                          {"thinking", "The user wants a shell command run.",
+                           "EqQB" + hex_id(m_options.seed * 4 + 3, n, 40), "", json()});
+    }
     Usage u = usage_for(m_options.seed, n);
     std::string id = "msg_01" + hex_id(m_options.seed * 4 + 1, n, 22);
     line["status"] = 200;
@@ -473,7 +496,7 @@ class Provider {
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "fake_provider: " << message
             << "\nusage: fake_provider --port N --seed N --record FILE [--port-file FILE] "
-               "[--mode normal|fail500|unauthorized|slow] [--expect-key KEY]\n";
+               "[--mode normal|fail500|unauthorized|slow] [--expect-key KEY] [--thinking]\n";
   std::exit(2);
 }
 
@@ -490,6 +513,7 @@ Options parse_args(int argc, char** argv) {
     else if (a == "--record") o.record_path = value();
     else if (a == "--port-file") o.port_file = value();
     else if (a == "--expect-key") o.expect_key = value();
+    else if (a == "--thinking") o.thinking = true;
     else if (a == "--mode") {
       std::string m = value();
       if (m == "normal") o.mode = Mode::normal;
