@@ -28,7 +28,7 @@ rss() { awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' "/proc/$pid/status"; }
 echo "idle RSS after start: $(rss)"
 
 url="http://127.0.0.1:$port/api/usage?period=month"
-curl -s -o /dev/null -w "first GET /api/usage?period=month (uncached): %{time_total} s\n" "$url"
+curl -s -o /dev/null -w "first GET /api/usage?period=month (cold; waits for the start-up warm-up): %{time_total} s\n" "$url"
 curl -s -o /dev/null -w "second GET (cached): %{time_total} s\n" "$url"
 for kind in daily hourly models profiles sessions projects; do
   curl -s -o /dev/null -w "first GET /api/usage/$kind?period=month: %{time_total} s\n" \
@@ -40,5 +40,5 @@ echo "RSS after first queries: $(rss)"
 echo "--- wrk -t2 -c50 -d${secs}s $url"
 wrk -t2 -c50 -d"${secs}s" --latency "$url" | sed -n '/Latency Distribution/,/Requests\/sec/p;/Thread Stats/,/Latency /p'
 echo "RSS after load: $(rss)"
-sleep 2
+sleep 5
 echo "RSS idle after load: $(rss)"

@@ -8,9 +8,9 @@ namespace clown::webui {
 
 namespace {
 
-void append_stamp(std::string& out, const fs::path& file) {
+void append_stamp(std::string& out, const fs::path& file, bool empty_is_absent = false) {
   struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) {
+  if (::stat(file.c_str(), &st) != 0 || (empty_is_absent && st.st_size == 0)) {
     out += "-;";
     return;
   }
@@ -24,7 +24,9 @@ std::string UsageCache::data_stamp() const {
   std::string stamp = std::to_string(now_ms() / 60000) + ";";
   const fs::path db = m_paths.usage_db();
   append_stamp(stamp, db);
-  append_stamp(stamp, fs::path(db.string() + "-wal"));
+  // The first reader of a WAL database creates an empty -wal file: that is
+  // no change of data. Commits grow it (or, after a checkpoint, touch usage.db).
+  append_stamp(stamp, fs::path(db.string() + "-wal"), true);
   append_stamp(stamp, m_paths.sessions_log());
   append_stamp(stamp, m_paths.config_file());
   append_stamp(stamp, m_paths.profiles_dir());
