@@ -256,7 +256,7 @@ json summary(const ReportData& d) {
   j["total_tokens"] = tokens_json(total.tokens);
   j["total_cost"] = cost_json(total);
   j["total_requests"] = total.requests;
-  j["total_sessions"] = static_cast<int64_t>(total.sessions.size());
+  j["total_sessions"] = total.session_count();
   j["total_runtime_secs"] = total.runtime_secs;
   j["unpriced_models"] = unpriced_models(d);
   j["aggregates"] = {{"by_profile", by_profile}, {"by_model", by_model}};

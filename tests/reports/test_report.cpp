@@ -516,3 +516,20 @@ TEST_CASE("reports: a profile with runs but no requests shows its runtime", "[re
               {"runtime_secs", 1800.5},
               {"last_used", "2026-11-24T09:30:00+00:00"}}));
 }
+
+TEST_CASE("reports: sessions interleaved in time are counted once", "[reports]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  test::seed(paths, {test::make_request("2026-11-24T08:00:00Z", "s1", "p", "m", "/x"),
+                     test::make_request("2026-11-24T08:20:00Z", "s2", "p", "m", "/x"),
+                     test::make_request("2026-11-24T08:40:00Z", "s1", "p", "m", "/x"),
+                     test::make_request("2026-11-24T09:00:00Z", "s2", "q", "m", "/x")});
+  const json got = report(paths, "summary", filter("today", "UTC"));
+  CHECK(got["total_sessions"] == 2);
+  CHECK(got["aggregates"]["by_profile"]["p"]["sessions"] == 2);
+  CHECK(got["aggregates"]["by_profile"]["q"]["sessions"] == 1);
+  const json daily = report(paths, "daily", filter("today", "UTC"));
+  CHECK(daily["daily"][0]["sessions"] == 2);
+  CHECK(daily["totals"]["sessions"] == 2);
+  CHECK(report(paths, "sessions", filter("today", "UTC"))["total"] == 2);
+}
