@@ -332,7 +332,6 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     // One transaction: an interrupted import leaves the store as it was, and
     // cursors move only together with the requests they cover.
     db.exec("PRAGMA cache_size=-16384");
-    db.exec("PRAGMA temp_store=MEMORY");
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     const bool bulk = !jobs.empty() && !db.execAndGet("SELECT EXISTS(SELECT 1 FROM requests)").getInt();
     if (bulk) drop_request_indexes(db);
