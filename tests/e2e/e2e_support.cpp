@@ -99,7 +99,7 @@ bool wait_until(const std::function<bool()>& pred, int timeout_secs) {
 }
 
 FakeProvider::FakeProvider(const fs::path& dir, uint64_t seed, const std::string& mode,
-                           const std::string& expect_key) {
+                           const std::string& expect_key, const std::vector<std::string>& extra) {
   std::string name = "provider-" + std::to_string(seed);
   m_record = dir / (name + ".jsonl");
   fs::path port_file = dir / (name + ".port");
@@ -109,6 +109,7 @@ FakeProvider::FakeProvider(const fs::path& dir, uint64_t seed, const std::string
                                    "--port-file",     port_file.string(),
                                    "--mode",          mode};
   if (!expect_key.empty()) argv.insert(argv.end(), {"--expect-key", expect_key});
+  argv.insert(argv.end(), extra.begin(), extra.end());
   m_pid = spawn(argv, {}, {}, dir / (name + ".out"), dir / (name + ".err"));
   bool up = wait_until([&] { return fs::exists(port_file); }, 10);
   REQUIRE(up);

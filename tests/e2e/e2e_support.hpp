@@ -50,7 +50,7 @@ Totals totals_of(const std::vector<json>& records);
 class FakeProvider {
  public:
   FakeProvider(const fs::path& dir, uint64_t seed, const std::string& mode = "normal",
-               const std::string& expect_key = "");
+               const std::string& expect_key = "", const std::vector<std::string>& extra = {});
   ~FakeProvider();
   FakeProvider(const FakeProvider&) = delete;
   FakeProvider& operator=(const FakeProvider&) = delete;

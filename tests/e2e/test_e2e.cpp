@@ -70,12 +70,15 @@ std::vector<std::string> run_args(const std::string& alias) {
   return args;
 }
 
-// Scenario 1: one run, exact tokens and cost.
-void scenario_run_tokens_and_cost(const std::string& version) {
+// Scenario 1: one run, exact tokens and cost. With `thinking` the provider
+// answers with a thinking block first, so one response becomes three
+// transcript lines (thinking, text, tool_use) with the same usage.
+void scenario_run_tokens_and_cost(const std::string& version, bool thinking = false) {
   fs::path claude = claude_bin(version);
   World world;
   const std::string key = "e2e-key-" + version;
-  FakeProvider provider(world.tmp.path(), 101, "normal", key);
+  FakeProvider provider(world.tmp.path(), 101, "normal", key,
+                        thinking ? std::vector<std::string>{"--thinking"} : std::vector<std::string>{});
   create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
 
   ProcessResult run = world.clown_with(run_args("e2e"), {{"E2E_KEY", key}});
@@ -93,6 +96,17 @@ void scenario_run_tokens_and_cost(const std::string& version) {
     CHECK((kind == "x-api-key" || kind == "bearer"));
     CHECK(r.value("auth_value", "") == key);
     CHECK(r.value("model", "") == "claude-sonnet-4-5");
+  }
+
+  if (thinking) {
+    int thinking_lines = 0;
+    for (const auto& l : transcript_lines(world.clown_home / "homes" / "e2e")) {
+      if (l.value("type", "") != "assistant" || !l.contains("message")) continue;
+      json content = l["message"].value("content", json::array());
+      if (content.is_array() && !content.empty() && content[0].value("type", "") == "thinking")
+        ++thinking_lines;
+    }
+    CHECK(thinking_lines == static_cast<int>(requests.size()));
   }
 
   auto lines = world.session_lines();
@@ -339,6 +353,14 @@ TEST_CASE("e2e1 run records provider tokens and Claude Code cost - claude 2.1.32
 
 TEST_CASE("e2e1 run records provider tokens and Claude Code cost - claude 2.1.197") {
   scenario_run_tokens_and_cost(k_old_claude);
+}
+
+TEST_CASE("e2e1 run with thinking blocks counts each response once - claude 2.1.328") {
+  scenario_run_tokens_and_cost(k_new_claude, true);
+}
+
+TEST_CASE("e2e1 run with thinking blocks counts each response once - claude 2.1.197") {
+  scenario_run_tokens_and_cost(k_old_claude, true);
 }
 
 TEST_CASE("e2e1 run with a subagent counts sidechain requests - claude 2.1.328") {
