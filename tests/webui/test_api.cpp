@@ -1,4 +1,8 @@
 // The JSON API and pages of a running daemon (cpp-httplib client).
+#include <unistd.h>
+
+#include <fstream>
+
 #include <catch2/catch.hpp>
 
 #include "common/time.hpp"
@@ -369,4 +373,48 @@ TEST_CASE("profiles, active runs and pages", "[webui][api]") {
     CHECK(res->body.find("SUPERSECRETKEY") == std::string::npos);
     CHECK(res->body.find(d.token) == std::string::npos);
   }
+}
+
+TEST_CASE("active runs show live token counts read from their transcripts", "[webui][api]") {
+  DaemonFixture d;
+  const int64_t now = clown::now_ms();
+  const fs::path transcript = d.tmp.path() / "live" / "s9.jsonl";
+  fs::create_directories(transcript.parent_path());
+  write_text(transcript, usage_line("s9", "l1", "claude-sonnet-4-5", clown::format_iso8601_ms(now - 30000), 100, 200,
+                                    300, 400, "/tmp/live"));
+  auto add_run = [&](const std::string& id, int launcher_pid) {
+    fs::create_directories(d.home / "telemetry" / "runs" / id);
+    write_text(d.home / "telemetry" / "runs" / id / "run.json",
+               json{{"run_id", id}, {"profile", "work"}, {"agent_id", "claude"}, {"provider_id", "anthropic"},
+                    {"model", "claude-sonnet-4-5"}, {"cwd", "/tmp/live"}, {"config_dir", ""},
+                    {"started_ms", now - 60000}, {"started_at", clown::format_iso8601_ms(now - 60000)},
+                    {"launcher_pid", launcher_pid}}
+                   .dump());
+    write_text(d.home / "telemetry" / "runs" / id / "hooks.jsonl",
+               json{{"event", "session-start"}, {"session_id", "s9"}, {"transcript_path", transcript.string()},
+                    {"cwd", "/tmp/live"}, {"source", "startup"}, {"received_ms", now - 59000}}
+                       .dump() +
+                   "\n");
+  };
+  add_run("run-alive", static_cast<int>(::getpid()));  // this test process stands in for the launcher
+  add_run("run-dead", 999999);                         // a launcher that no longer exists
+  REQUIRE(d.start().exit_code == 0);
+
+  auto runs = d.get_json("/api/runs/active");
+  REQUIRE(runs["success"] == true);
+  REQUIRE(runs["data"].size() == 1);
+  const json& run = runs["data"][0];
+  CHECK(run["run_id"] == "run-alive");
+  CHECK(run["profile"] == "work");
+  CHECK(run["requests"] == 1);
+  CHECK(run["tokens"] == json{{"input_tokens", 100}, {"output_tokens", 200}, {"cache_creation_input_tokens", 300},
+                              {"cache_read_input_tokens", 400}});
+
+  // The transcript grows while the run goes on: the next poll sees it.
+  std::ofstream(transcript, std::ios::app) << usage_line("s9", "l2", "claude-sonnet-4-5",
+                                                          clown::format_iso8601_ms(now - 1000), 1, 2, 3, 4, "/tmp/live");
+  auto later = d.get_json("/api/runs/active");
+  REQUIRE(later["data"].size() == 1);
+  CHECK(later["data"][0]["requests"] == 2);
+  CHECK(later["data"][0]["tokens"]["input_tokens"] == 101);
 }

@@ -245,3 +245,19 @@ TEST_CASE("stop lets a request in flight finish", "[webui][daemon]") {
   CHECK(stop.out == "clown daemon stopped (pid " + std::to_string(d.pid) + ").\n");
   CHECK_FALSE(fs::exists(d.home / "daemon.json"));
 }
+
+TEST_CASE("--foreground serves in the terminal and logs to stderr", "[webui][daemon]") {
+  DaemonFixture d;
+  // The idle timeout ends the foreground daemon, so the command returns by itself.
+  d.extra_env["CLOWN_DAEMON_IDLE_SECS"] = "1";
+  auto r = d.clown({"daemon", "start", "--foreground", "--port", "0"});
+  CHECK(r.exit_code == 0);
+  const std::string prefix = "clown daemon listening on http://127.0.0.1:";
+  REQUIRE(r.out.rfind(prefix, 0) == 0);
+  CHECK(r.out.find("/usage (pid ") != std::string::npos);
+  CHECK(r.out.substr(r.out.size() - std::string("); Ctrl-C stops it\n").size()) == "); Ctrl-C stops it\n");
+  CHECK(r.err.find(" clown daemon started (pid ") != std::string::npos);
+  CHECK(r.err.find(" clown daemon stopped (no requests for 1 s)\n") != std::string::npos);
+  CHECK_FALSE(fs::exists(d.home / "daemon.json"));
+  CHECK(read_text(d.home / "daemon.log").find("clown daemon stopped (no requests for 1 s)") != std::string::npos);
+}

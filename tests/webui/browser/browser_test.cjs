@@ -75,6 +75,18 @@ writeSession(path.join(user, ".claude"), "-work-cli", "cccccccc-3333", [
   line("cccccccc-3333", "c1", "claude-sonnet-4-5", iso(now - 7200000), 2000, 5000, 10000, 50000, "/work/cli"),
 ]);
 
+// A run in progress (this node process stands in for its launcher) for the "running now" strip.
+const liveTranscript = path.join(tmp, "live", "live-1.jsonl");
+fs.mkdirSync(path.dirname(liveTranscript), { recursive: true });
+fs.writeFileSync(liveTranscript, line("live-1", "l1", "claude-sonnet-4-5", iso(now - 20000), 100, 200, 300, 400, "/work/live"));
+const runDir = path.join(home, "telemetry", "runs", "run-live");
+fs.mkdirSync(runDir, { recursive: true });
+fs.writeFileSync(path.join(runDir, "run.json"), JSON.stringify({ run_id: "run-live", profile: "work-claude", agent_id: "claude",
+  provider_id: "anthropic", model: "claude-sonnet-4-5", cwd: "/work/live", config_dir: "", started_ms: now - 65000,
+  started_at: iso(now - 65000), launcher_pid: process.pid }));
+fs.writeFileSync(path.join(runDir, "hooks.jsonl"), JSON.stringify({ event: "session-start", session_id: "live-1",
+  transcript_path: liveTranscript, cwd: "/work/live", source: "startup", received_ms: now - 64000 }) + "\n");
+
 // ---- daemon ----
 execFileSync(clownBin, ["daemon", "start", "--port", "0"], { env, stdio: "pipe" });
 const daemon = JSON.parse(fs.readFileSync(path.join(home, "daemon.json"), "utf8"));
@@ -140,6 +152,9 @@ async function cardsOnPage(page) {
     const charts = await page.$$eval("canvas", (cs) => cs.filter((c) => c.width > 0 && c.height > 0).length);
     check(charts === 3, `three charts drawn (got ${charts})`);
     check((await page.$eval('meta[name="clown-token"]', (m) => m.content)) === daemon.token, "page carries the CSRF token");
+    await page.waitForSelector("#running:not([hidden])", { timeout: 10000 });
+    const strip = await page.$eval("#running", (e) => e.textContent);
+    check(/^work-claude · claude-sonnet-4-5 · 1m \d\ds · 1,000 tokens · \$\d+\.\d\d$/.test(strip), `running-now strip: "${strip}"`);
 
     // Sorting the sessions table by cost puts the most expensive first.
     await page.click("#session-table th:nth-child(8)");
