@@ -246,7 +246,7 @@ TEST_CASE("stop lets a request in flight finish", "[webui][daemon]") {
   CHECK_FALSE(fs::exists(d.home / "daemon.json"));
 }
 
-TEST_CASE("--foreground serves in the terminal and logs to stderr", "[webui][daemon]") {
+TEST_CASE("daemon start --foreground serves in the terminal and logs to stderr", "[webui][daemon]") {
   DaemonFixture d;
   // The idle timeout ends the foreground daemon, so the command returns by itself.
   d.extra_env["CLOWN_DAEMON_IDLE_SECS"] = "1";
