@@ -30,7 +30,7 @@ struct Totals {
     cost += r.cost;
     cost_total += r.cost_total;
     requests += r.requests;
-    if (sessions.empty() || sessions.back() != r.session) sessions.push_back(r.session);
+    if (!r.no_session && (sessions.empty() || sessions.back() != r.session)) sessions.push_back(r.session);
   }
   // The shape of aggregates.json's entries (the usage tracking doc).
   json to_json() {

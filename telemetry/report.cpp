@@ -45,7 +45,7 @@ struct Acc {
     cost_total += r.cost_total;
     requests += r.requests;
     unpriced += r.unpriced_requests;
-    if (sessions.empty() || sessions.back() != r.session) sessions.push_back(r.session);
+    if (!r.no_session && (sessions.empty() || sessions.back() != r.session)) sessions.push_back(r.session);
     if (track_models && (models.empty() || models.back() != r.model)) models.push_back(r.model);
     first = std::min(first, r.first_ms);
     last = std::max(last, r.last_ms);
@@ -349,6 +349,7 @@ std::string most_requests(const ReportData& d, const std::unordered_map<int32_t,
 json sessions_report(const ReportData& d, const Paging& paging) {
   std::unordered_map<int32_t, Acc> sessions;
   for (const auto* r : d.rows) {
+    if (r->no_session) continue;  // history without a session is in the totals only
     Acc& acc = sessions[r->session];
     acc.add(*r, true);
     acc.profile_requests[r->profile] += r->requests;

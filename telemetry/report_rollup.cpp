@@ -33,7 +33,7 @@ constexpr int64_t k_direct_limit = 20000;
 // the kernel's coarse file timestamps (a few ms) without its token changing,
 // so a rollup built from it is not saved (the "racy" rule git uses for its index).
 constexpr int64_t k_racy_ms = 100;
-constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '1'};
+constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '2'};
 
 struct StringHash {
   using is_transparent = void;
@@ -111,6 +111,7 @@ class Builder {
       r.provider = key.f[3];
       r.model = key.f[4];
       r.project = key.f[5];
+      r.no_session = m_out.strings[static_cast<size_t>(key.f[0])].empty() ? 1 : 0;
       r.first_ms = std::numeric_limits<int64_t>::max();
       r.last_ms = std::numeric_limits<int64_t>::min();
       m_rows_vec.push_back(r);
@@ -226,7 +227,9 @@ Rollup scan(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional
   Builder builder(out);
   const bool bounded = since_ms || until_ms;
   std::string sql =
-      "SELECT ts_ms, session_id, profile, agent, provider, model, project, input, output, "
+      // stats-cache history rows carry a placeholder session id: they are no agent session.
+      "SELECT ts_ms, CASE WHEN source = 'stats-cache' THEN '' ELSE session_id END, profile, agent, provider, "
+      "model, project, input, output, "
       "cache_write_5m, cache_write_1h, cache_read, web_search, cost_input, cost_output, "
       "cost_cache_write, cost_cache_read, cost_web_search, cost_total, priced FROM requests";
   if (bounded)

@@ -29,6 +29,12 @@ TEST_CASE("reports: aggregates.json holds all-time totals by profile, agent, pro
   Paths paths{dir.path() / "home"};
   auto reqs = test::fixture_requests();
   reqs[3].provider = "zai";  // the glm request
+  // Per-model history from stats-cache.json: tokens, but no agent session.
+  auto history = test::make_request("2026-01-05T09:00:00Z", "stats-cache", "claude-native", "claude-opus-4-1", "");
+  history.source = "stats-cache";
+  history.input = 1000;
+  history.cost_input = 2;
+  reqs.push_back(history);
   test::seed(paths, reqs, test::fixture_runs());
   const int64_t before = now_ms();
   REQUIRE(telemetry::refresh_aggregates(paths));
@@ -41,14 +47,14 @@ TEST_CASE("reports: aggregates.json holds all-time totals by profile, agent, pro
   CHECK(*updated <= now_ms());
   got.erase("updated_at");
 
-  const json all = entry(1118, 2230, 1031, 5305, 5.75, 19.75, 4.125, 8.1875, 38.0625, 5, 3);
+  const json all = entry(2118, 2230, 1031, 5305, 7.75, 19.75, 4.125, 8.1875, 40.0625, 6, 3);
   const json work = entry(1110, 2220, 1024, 5300, 4.75, 17.75, 0.125, 0.1875, 23.0625, 3, 2);
-  const json opus = entry(1, 2, 7, 5, 1, 2, 4, 8, 15, 1, 1);
+  const json opus = entry(1001, 2, 7, 5, 3, 2, 4, 8, 17, 2, 1);
   const json glm = entry(7, 8, 0, 0, 0, 0, 0, 0, 0, 1, 1);
   json expected = all;
-  expected["by_profile"] = {{"work-claude", work}, {"claude-native", entry(8, 10, 7, 5, 1, 2, 4, 8, 15, 2, 1)}};
+  expected["by_profile"] = {{"work-claude", work}, {"claude-native", entry(1008, 10, 7, 5, 3, 2, 4, 8, 17, 3, 1)}};
   expected["by_agent"] = {{"claude", all}};
-  expected["by_provider"] = {{"anthropic", entry(1111, 2222, 1031, 5305, 5.75, 19.75, 4.125, 8.1875, 38.0625, 4, 3)},
+  expected["by_provider"] = {{"anthropic", entry(2111, 2222, 1031, 5305, 7.75, 19.75, 4.125, 8.1875, 40.0625, 5, 3)},
                              {"zai", glm}};
   expected["by_model"] = {{"claude-sonnet-4-5-20250929", work}, {"claude-opus-4-1", opus}, {"glm-4.6", glm}};
   CHECK(got == expected);

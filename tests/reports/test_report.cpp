@@ -533,3 +533,23 @@ TEST_CASE("reports: sessions interleaved in time are counted once", "[reports]")
   CHECK(daily["totals"]["sessions"] == 2);
   CHECK(report(paths, "sessions", filter("today", "UTC"))["total"] == 2);
 }
+
+TEST_CASE("reports: stats-cache history counts in totals but is no session", "[reports]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  auto history = test::make_request("2026-11-24T01:00:00Z", "stats-cache", "claude-native", "m", "");
+  history.source = "stats-cache";
+  history.input = 1000;
+  auto live = test::make_request("2026-11-24T02:00:00Z", "s1", "claude-native", "m", "/x");
+  live.input = 1;
+  test::seed(paths, {history, live});
+  const json got = report(paths, "summary", filter("today", "UTC"));
+  CHECK(got["total_requests"] == 2);
+  CHECK(got["total_tokens"]["input_tokens"] == 1001);
+  CHECK(got["total_sessions"] == 1);
+  CHECK(got["aggregates"]["by_profile"]["claude-native"]["sessions"] == 1);
+  const json sessions = report(paths, "sessions", filter("today", "UTC"));
+  CHECK(sessions["total"] == 1);
+  CHECK(sessions["sessions"][0]["session_id"] == "s1");
+  CHECK(sessions["totals"]["requests"] == 2);
+}
