@@ -337,18 +337,31 @@ Expected<FileScan> scan_transcript(const std::filesystem::path& path, const Scan
   const std::string session = path.stem().string();
   FileScan scan;
   scan.end_offset = options.offset;
-  size_t cap = k_read_size;
+  size_t cap = std::min(k_read_size, std::max<size_t>(options.max_line, 4096));
   std::unique_ptr<char[]> buf(new char[cap + LineParser::k_padding]);
   size_t have = 0;
   uint64_t pos = options.offset;
+  // Inside a line longer than max_line: its bytes are dropped as they come
+  // (memory stays bounded) and end_offset moves past it only once its
+  // newline has been seen.
+  bool discarding = false;
+  uint64_t discarded = 0;
   for (;;) {
     if (have == cap) {
-      // One line longer than the buffer: grow to hold it.
-      size_t ncap = cap * 2;
-      std::unique_ptr<char[]> nbuf(new char[ncap + LineParser::k_padding]);
-      std::memcpy(nbuf.get(), buf.get(), have);
-      buf = std::move(nbuf);
-      cap = ncap;
+      if (cap >= options.max_line) {
+        ++scan.stats.lines;
+        ++scan.stats.skipped_lines;
+        discarding = true;
+        discarded = have;
+        have = 0;
+      } else {
+        // One line longer than the buffer: grow to hold it.
+        size_t ncap = std::min(cap * 2, std::max(options.max_line, cap + 1));
+        std::unique_ptr<char[]> nbuf(new char[ncap + LineParser::k_padding]);
+        std::memcpy(nbuf.get(), buf.get(), have);
+        buf = std::move(nbuf);
+        cap = ncap;
+      }
     }
     ssize_t n = ::pread(f.fd, buf.get() + have, cap - have, static_cast<off_t>(pos));
     if (n < 0) {
@@ -359,6 +372,20 @@ Expected<FileScan> scan_transcript(const std::filesystem::path& path, const Scan
     pos += static_cast<uint64_t>(n);
     scan.bytes_read += static_cast<uint64_t>(n);
     have += static_cast<size_t>(n);
+    if (discarding) {
+      const char* nl = static_cast<const char*>(std::memchr(buf.get(), '\n', have));
+      if (!nl) {
+        discarded += have;
+        have = 0;
+        continue;
+      }
+      size_t rest = static_cast<size_t>(nl - buf.get()) + 1;
+      scan.end_offset += discarded + rest;
+      std::memmove(buf.get(), buf.get() + rest, have - rest);
+      have -= rest;
+      discarding = false;
+      discarded = 0;
+    }
     const char* last_nl = static_cast<const char*>(memrchr(buf.get(), '\n', have));
     if (!last_nl) continue;
     size_t complete = static_cast<size_t>(last_nl - buf.get()) + 1;
@@ -367,6 +394,7 @@ Expected<FileScan> scan_transcript(const std::filesystem::path& path, const Scan
     std::memmove(buf.get(), buf.get() + complete, have - complete);
     have -= complete;
   }
+  if (discarding) return scan;  // a giant line still being written: read again next time
   if (have > 0 && options.read_partial_tail) {
     // The agent may still be writing this line; its bytes stay unconsumed.
     parser.parse(std::string_view(buf.get(), have), session, scan.requests, scan.stats);

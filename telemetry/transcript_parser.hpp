@@ -97,6 +97,10 @@ struct ScanOptions {
   // parsed (and counted as skipped if unreadable) but end_offset stays before
   // it, so the next incremental read starts there again.
   bool read_partial_tail = true;
+  // Lines longer than this are tool output (images, whole files), never an
+  // API response's usage line: they are skipped (and counted) without being
+  // held in memory.
+  size_t max_line = 64u << 20;
 };
 
 // Reads with large buffered reads; memory stays bounded by the longest line.

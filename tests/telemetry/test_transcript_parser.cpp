@@ -186,3 +186,26 @@ TEST_CASE("scan_transcript: a missing file is an error naming it", "[parser]") {
   REQUIRE(!s);
   CHECK(s.error().message.find("/nonexistent/x.jsonl") != std::string::npos);
 }
+
+TEST_CASE("scan_transcript: a line longer than max_line is skipped without holding it", "[parser]") {
+  test::TempDir tmp;
+  auto file = tmp.path() / "giant.jsonl";
+  std::string giant = R"({"type":"user","message":{"content":")" + std::string(100000, 'g') + "\"}}\n";
+  std::string a = line("a", "r", 1, 1), b = line("b", "r", 2, 2);
+  test::write_text(file, a + giant + b);
+  LineParser parser;
+  ScanOptions o;
+  o.max_line = 8192;
+  auto s = scan_transcript(file, o, parser);
+  REQUIRE(s);
+  CHECK(s->requests.size() == 2);
+  CHECK(s->stats.skipped_lines == 1);
+  CHECK(s->end_offset == a.size() + giant.size() + b.size());
+
+  // Still being written: the offset stays before it so it is read again.
+  test::write_text(file, a + giant.substr(0, 50000));
+  auto partial = scan_transcript(file, o, parser);
+  REQUIRE(partial);
+  CHECK(partial->requests.size() == 1);
+  CHECK(partial->end_offset == a.size());
+}
