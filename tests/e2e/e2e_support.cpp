@@ -1,6 +1,7 @@
 #include "tests/e2e/e2e_support.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -37,7 +38,7 @@ std::vector<std::string> make_env(const Env& changes) {
 }
 
 pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path& cwd,
-            const fs::path& out, const fs::path& err) {
+            const fs::path& out, const fs::path& err, int stdout_fd = -1) {
   std::vector<std::string> env_strings = make_env(env);
   std::vector<char*> envp, args;
   for (auto& s : env_strings) envp.push_back(s.data());
@@ -48,7 +49,8 @@ pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (stdout_fd >= 0) posix_spawn_file_actions_adddup2(&fa, stdout_fd, 1);
+  else posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
   // A clean signal state: the child must see SIGINT even if we ignore it.
@@ -150,12 +152,37 @@ Totals totals_of(const std::vector<json>& records) {
 }
 
 Background::Background(const std::vector<std::string>& argv, const Env& env, const fs::path& cwd,
-                       const fs::path& log_prefix) {
-  m_pid = spawn(argv, env, cwd, log_prefix.string() + ".out", log_prefix.string() + ".err");
+                       const fs::path& log_prefix, bool stdout_pipe) {
+  int fds[2] = {-1, -1};
+  if (stdout_pipe && ::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  m_pid = spawn(argv, env, cwd, log_prefix.string() + ".out", log_prefix.string() + ".err", fds[1]);
+  if (stdout_pipe) {
+    ::close(fds[1]);
+    m_stdout_fd = fds[0];
+  }
 }
 
 Background::~Background() {
   if (!m_done) wait(0);
+  if (m_stdout_fd >= 0) ::close(m_stdout_fd);
+}
+
+bool Background::wait_stdout_closed(int timeout_secs) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_secs);
+  char buf[4096];
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
+    if (left <= 0) return false;
+    pollfd p{m_stdout_fd, POLLIN, 0};
+    int r = ::poll(&p, 1, static_cast<int>(left));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    ssize_t n = ::read(m_stdout_fd, buf, sizeof buf);
+    if (n == 0) return true;
+    if (n < 0 && errno != EINTR) return false;
+  }
 }
 
 void Background::signal(int sig) { ::kill(m_pid, sig); }

@@ -71,8 +71,11 @@ class FakeProvider {
 // A process started in the background (stdout/stderr to files), for signals.
 class Background {
  public:
+  // With stdout_pipe, stdout is a pipe instead of a file: wait_stdout_closed()
+  // then tells when every process holding it (e.g. an agent that outlived its
+  // launcher) has exited.
   Background(const std::vector<std::string>& argv, const Env& env, const fs::path& cwd,
-             const fs::path& log_prefix);
+             const fs::path& log_prefix, bool stdout_pipe = false);
   ~Background();
   Background(const Background&) = delete;
   Background& operator=(const Background&) = delete;
@@ -81,9 +84,12 @@ class Background {
   // Waits at most timeout_secs; returns the exit status (128+N for signal N),
   // or -1 after killing it on timeout.
   int wait(int timeout_secs);
+  // Reads stdout until EOF; false on timeout.
+  bool wait_stdout_closed(int timeout_secs);
 
  private:
   pid_t m_pid = -1;
+  int m_stdout_fd = -1;
   bool m_done = false;
   int m_status = -1;
 };

@@ -502,6 +502,51 @@ TEST_CASE("e2e5 daemon API and usage page show the CLI totals - claude 2.1.328")
   }
 }
 
+TEST_CASE("e2e7 a killed launcher's run is attributed by the next clown run - claude 2.1.328") {
+  fs::path claude = claude_bin(k_new_claude);
+  World world;
+  // Each answer comes 700 ms after the request is recorded: time to kill clown.
+  FakeProvider slow(world.tmp.path(), 701, "normal", "key-7", {"--delay-ms", "700"});
+  FakeProvider quick(world.tmp.path(), 702, "normal", "key-7");
+  create_profile(world, "e2e", slow, "E2E_KEY", claude, true);
+  create_profile(world, "e2e-next", quick, "E2E_KEY", claude, true);
+  Env env = world.env;
+  env["E2E_KEY"] = "key-7";
+
+  std::vector<std::string> argv = {clown::test::clown_binary().string()};
+  auto args = run_args("e2e");
+  argv.insert(argv.end(), args.begin(), args.end());
+  Background launcher(argv, env, world.work, world.tmp.path() / "killed-run", true);
+  REQUIRE(wait_until([&] { return !slow.messages().empty(); }, 60));
+  launcher.signal(SIGKILL);
+  CHECK(launcher.wait(10) == 128 + SIGKILL);
+  // Claude Code carries on without its launcher; its stdout closes when it exits.
+  REQUIRE(launcher.wait_stdout_closed(60));
+  Totals orphan = slow.totals();
+  REQUIRE(orphan.requests >= 2);
+  CHECK(world.session_lines().empty());
+
+  ProcessResult next = world.clown_with(run_args("e2e-next"), {{"E2E_KEY", "key-7"}});
+  INFO("next run: " << next.out << next.err);
+  REQUIRE(next.exit_code == 0);
+  auto lines = world.session_lines();
+  REQUIRE(lines.size() == 2);
+  bool seen_orphan = false, seen_next = false;
+  for (const auto& line : lines) {
+    INFO("sessions.jsonl: " << line.dump());
+    if (line.value("profile", "") == "e2e") {
+      seen_orphan = true;
+      check_tokens(line.at("tokens"), orphan);
+      CHECK(std::abs(line.at("cost").at("total_cost").get<double>() - orphan.sonnet_45_cost()) < 1e-9);
+    } else {
+      seen_next = line.value("profile", "") == "e2e-next";
+      check_tokens(line.at("tokens"), quick.totals());
+    }
+  }
+  CHECK(seen_orphan);
+  CHECK(seen_next);
+}
+
 TEST_CASE("e2e6 SIGINT reaches Claude Code waiting on a slow provider - claude 2.1.328") {
   scenario_sigint(k_new_claude);
 }

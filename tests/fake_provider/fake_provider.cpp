@@ -10,6 +10,7 @@
 //   fake_provider --port 0 --seed N --record FILE [--port-file FILE]
 //                 [--mode normal|fail500|unauthorized|slow] [--expect-key KEY]
 //                 [--thinking]   (a thinking block first when the request enables thinking)
+//                 [--delay-ms N] (answer each request N ms after recording it)
 #include <httplib.h>
 #include <signal.h>
 #include <unistd.h>
@@ -41,6 +42,7 @@ struct Options {
   std::string expect_key;
   Mode mode = Mode::normal;
   bool thinking = false;  // answer requests that enable thinking with a thinking block first
+  int delay_ms = 0;       // hold each normal answer this long (recorded on arrival)
 };
 
 struct Usage {
@@ -455,6 +457,9 @@ class Provider {
       res.set_content(message_json(id, model, reply, u).dump(), "application/json");
     }
     record(line);
+    // The answer leaves when the handler returns: the record line exists first,
+    // so a test can act while the client waits.
+    if (m_options.delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(m_options.delay_ms));
   }
 
   void count_tokens(const httplib::Request& req, httplib::Response& res) {
@@ -496,7 +501,7 @@ class Provider {
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "fake_provider: " << message
             << "\nusage: fake_provider --port N --seed N --record FILE [--port-file FILE] "
-               "[--mode normal|fail500|unauthorized|slow] [--expect-key KEY] [--thinking]\n";
+               "[--mode normal|fail500|unauthorized|slow] [--expect-key KEY] [--thinking] [--delay-ms N]\n";
   std::exit(2);
 }
 
@@ -514,6 +519,7 @@ Options parse_args(int argc, char** argv) {
     else if (a == "--port-file") o.port_file = value();
     else if (a == "--expect-key") o.expect_key = value();
     else if (a == "--thinking") o.thinking = true;
+    else if (a == "--delay-ms") o.delay_ms = std::stoi(value());
     else if (a == "--mode") {
       std::string m = value();
       if (m == "normal") o.mode = Mode::normal;
