@@ -36,11 +36,12 @@ Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, co
   try {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     RequestWriter writer(db, resolver);
-    // A request an import-claude stored while the run was going (unattributed
-    // history) belongs to this run: claim it rather than lose it.
+    // A request an import-claude stored while the run was going (history not
+    // yet tied to a run, under claude-native or this run's own profile when
+    // its home was imported) belongs to this run: claim it rather than lose it.
     SQLite::Statement claim(db,
                             "UPDATE requests SET run_id=?, profile=?, agent=?, provider=?, source='run' "
-                            "WHERE dedup_key=? AND run_id='' AND source='import' AND profile=?");
+                            "WHERE dedup_key=? AND run_id='' AND source='import' AND profile IN (?, ?)");
     SQLite::Statement stored(db, "SELECT input, output, cache_write_5m, cache_write_1h, cache_read, web_search, "
                                  "cost_input, cost_output, cost_cache_write, cost_cache_read, cost_web_search, priced "
                                  "FROM requests WHERE dedup_key=?");
@@ -66,6 +67,7 @@ Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, co
         claim.bind(4, a.provider);
         claim.bind(5, r.key);
         claim.bind(6, std::string(k_native_profile));
+        claim.bind(7, a.profile);
         bool claimed = claim.exec() > 0;
         claim.reset();
         if (!claimed) continue;  // another run's (or already this run's) request

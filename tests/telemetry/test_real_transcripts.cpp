@@ -271,3 +271,32 @@ TEST_CASE("run usage: a session that never wrote a transcript is zero, not an er
   CHECK(usage->requests == 0);
   CHECK(usage->session_ids == std::vector<std::string>{"s"});
 }
+
+TEST_CASE("run usage: an isolated profile's imported history is claimed by that profile's run", "[run]") {
+  test::TempDir tmp;
+  Paths paths{tmp.path() / "home"};
+  fs::create_directories(paths.home_for("work"));
+  fs::copy(data_dir("2.1.328") / "projects", paths.home_for("work") / "projects", fs::copy_options::recursive);
+  ImportOptions o;
+  o.claude_dirs = {paths.home_for("work")};
+  auto s = import_claude(paths, o);
+  REQUIRE(s);
+  CHECK(s->new_requests == 8);
+  auto transcript =
+      paths.home_for("work") / "projects" / "-tmp-clown-capture-work" / "f68ecd51-5840-462e-ad22-69eab295730b.jsonl";
+  auto [lo, hi] = session_span(transcript);
+  RunInfo info;
+  info.run_id = "r";
+  info.profile = "work";
+  info.started_ms = lo;
+  info.ended_ms = hi;
+  auto mine = collect_run_usage(paths, info, {event("session-start", "f68ecd51-5840-462e-ad22-69eab295730b", transcript)});
+  REQUIRE(mine);
+  CHECK(mine->requests == 3);
+  // Another profile's run cannot take them.
+  info.run_id = "r2";
+  info.profile = "other";
+  auto theirs = collect_run_usage(paths, info, {event("session-start", "f68ecd51-5840-462e-ad22-69eab295730b", transcript)});
+  REQUIRE(theirs);
+  CHECK(theirs->requests == 0);
+}
