@@ -217,7 +217,22 @@ TEST_CASE("stop lets a request in flight finish", "[webui][daemon]") {
   REQUIRE(d.start().exit_code == 0);
   const int fd = connect_to(d.port);
   REQUIRE(fd >= 0);
-  const std::string head = "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(d.port) + "\r\n";
+  // A complete first request proves a worker owns the connection (a
+  // connection still waiting in the kernel's accept queue is not in flight);
+  // the second request follows on the same connection, half sent. (Not
+  // pipelined: cpp-httplib drops read-ahead bytes between requests.)
+  const std::string host = "Host: 127.0.0.1:" + std::to_string(d.port) + "\r\n";
+  const std::string first_request = "GET /api/health HTTP/1.1\r\n" + host + "\r\n";
+  REQUIRE(::write(fd, first_request.data(), first_request.size()) == static_cast<ssize_t>(first_request.size()));
+  std::string first;
+  char chunk[4096];
+  while (first.find("\"success\":true}") == std::string::npos) {
+    ssize_t n = ::read(fd, chunk, sizeof chunk);
+    REQUIRE(n > 0);
+    first.append(chunk, static_cast<size_t>(n));
+  }
+  CHECK(first.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  const std::string head = "GET /api/health HTTP/1.1\r\n" + host;
   REQUIRE(::write(fd, head.data(), head.size()) == static_cast<ssize_t>(head.size()));
 
   // Stop while the request is half sent; `clown daemon stop` waits for the daemon to exit.
