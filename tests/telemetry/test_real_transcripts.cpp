@@ -286,17 +286,18 @@ TEST_CASE("run usage: an isolated profile's imported history is claimed by that 
       paths.home_for("work") / "projects" / "-tmp-clown-capture-work" / "f68ecd51-5840-462e-ad22-69eab295730b.jsonl";
   auto [lo, hi] = session_span(transcript);
   RunInfo info;
-  info.run_id = "r";
-  info.profile = "work";
-  info.started_ms = lo;
-  info.ended_ms = hi;
-  auto mine = collect_run_usage(paths, info, {event("session-start", "f68ecd51-5840-462e-ad22-69eab295730b", transcript)});
-  REQUIRE(mine);
-  CHECK(mine->requests == 3);
-  // Another profile's run cannot take them.
   info.run_id = "r2";
   info.profile = "other";
+  info.started_ms = lo;
+  info.ended_ms = hi;
+  // Another profile's run cannot take the work profile's history...
   auto theirs = collect_run_usage(paths, info, {event("session-start", "f68ecd51-5840-462e-ad22-69eab295730b", transcript)});
   REQUIRE(theirs);
   CHECK(theirs->requests == 0);
+  // ...the work profile's own run can.
+  info.run_id = "r";
+  info.profile = "work";
+  auto mine = collect_run_usage(paths, info, {event("session-start", "f68ecd51-5840-462e-ad22-69eab295730b", transcript)});
+  REQUIRE(mine);
+  CHECK(mine->requests == 3);
 }
