@@ -163,6 +163,11 @@ function stackedBarOptions(tickFormat) {
 const shortTokens = (v) => v >= 1e9 ? (v / 1e9).toFixed(1) + "B" : v >= 1e6 ? (v / 1e6).toFixed(1) + "M"
   : v >= 1e3 ? (v / 1e3).toFixed(1) + "k" : fmt.int(v);
 
+function showRange(d) {
+  $("#f-range").textContent = d.since || d.until
+    ? `${fmt.when(d.since)} → ${fmt.when(d.until)} (${d.timezone})` : `all time (${d.timezone})`;
+}
+
 // ---- usage page ----
 function setCard(name, text) {
   document.querySelector(`[data-card="${name}"] .value`).textContent = text;
@@ -293,8 +298,7 @@ async function loadUsage() {
   setCard("runtime", fmt.duration(summary.total_runtime_secs));
   setCard("requests", fmt.int(summary.total_requests));
   setCard("cache_hit_rate", fmt.pct(cacheHitRate(t)));
-  $("#f-range").textContent = summary.since || summary.until
-    ? `${fmt.when(summary.since)} → ${fmt.when(summary.until)} (${summary.timezone})` : `all time (${summary.timezone})`;
+  showRange(summary);
 
   const empty = $("#empty");
   empty.hidden = summary.total_requests > 0;
@@ -337,6 +341,7 @@ let sessionOffset = 0;
 const SESSION_PAGE = 100;
 async function loadSessions() {
   const data = await api("/api/usage/sessions?" + filterQuery({ limit: SESSION_PAGE, offset: sessionOffset }));
+  showRange(data);
   sortableTable($("#all-sessions"), SESSION_COLUMNS, data.sessions, { key: "last", dir: -1 });
   const end = Math.min(data.total, sessionOffset + data.sessions.length);
   $("#page-info").textContent = data.total ? `${fmt.int(sessionOffset + 1)}–${fmt.int(end)} of ${fmt.int(data.total)}` : "No sessions in this period";
@@ -354,6 +359,7 @@ async function loadProfiles() {
     : [el("tr", {}, el("td", { colspan: 6, class: "muted" }, "No profiles yet — create one with: clown profiles create claude work-claude --provider anthropic"))];
   for (const b of list.broken || []) rows.push(el("tr", {}, el("td", { colspan: 6, class: "muted" }, "Unreadable: " + b)));
   $("#profiles-list").replaceChildren(el("thead", {}, head), el("tbody", {}, rows));
+  showRange(usage);
   profileUsageTable($("#profiles-usage"), profileRows(usage.aggregates.by_profile));
   return list;
 }
@@ -397,7 +403,7 @@ async function pollRunning() {
   try { runs = await api("/api/runs/active"); } catch (e) { return; }
   const strip = $("#running");
   strip.hidden = runs.length === 0;
-  strip.replaceChildren(...runs.map((r) => el("span", {}, el("span", { class: "dot" }),
+  strip.replaceChildren(el("span", { class: "muted" }, "Running now:"), ...runs.map((r) => el("span", { class: "run" }, el("span", { class: "dot" }),
     el("strong", {}, r.profile || "run"), ` · ${r.model || r.agent || ""} · ${fmt.duration(r.duration_secs)} · `,
     `${fmt.int(tokensOf(r.tokens))} tokens · ${fmt.usd(r.cost ? r.cost.total_cost : 0)}`)));
 }

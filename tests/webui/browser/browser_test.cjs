@@ -154,7 +154,7 @@ async function cardsOnPage(page) {
     check((await page.$eval('meta[name="clown-token"]', (m) => m.content)) === daemon.token, "page carries the CSRF token");
     await page.waitForSelector("#running:not([hidden])", { timeout: 10000 });
     const strip = await page.$eval("#running", (e) => e.textContent);
-    check(/^work-claude · claude-sonnet-4-5 · 1m \d\ds · 1,000 tokens · \$\d+\.\d\d$/.test(strip), `running-now strip: "${strip}"`);
+    check(/^Running now:work-claude · claude-sonnet-4-5 · 1m \d\ds · 1,000 tokens · \$\d+\.\d\d$/.test(strip), `running-now strip: "${strip}"`);
 
     // Sorting the sessions table by cost puts the most expensive first.
     await page.click("#session-table th:nth-child(8)");
