@@ -374,7 +374,10 @@ Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::
     if (m.rollup && m.db_path == paths.usage_db().string() && m.token == *token) return m.rollup;
 
     if (since_ms || until_ms) {
-      SQLite::Statement count(db, "SELECT count(*) FROM requests WHERE ts_ms >= ? AND ts_ms < ?");
+      // Counting stops at the limit, so a big range costs no more than a small one.
+      SQLite::Statement count(db,
+                              "SELECT count(*) FROM (SELECT 1 FROM requests WHERE ts_ms >= ? AND ts_ms < ? LIMIT " +
+                                  std::to_string(k_direct_limit) + ")");
       count.bind(1, since_ms.value_or(std::numeric_limits<int64_t>::min()));
       count.bind(2, until_ms.value_or(std::numeric_limits<int64_t>::max()));
       if (count.executeStep() && count.getColumn(0).getInt64() < k_direct_limit) return direct();
