@@ -173,9 +173,11 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
   // request) get the same JSON error shape as ours.
   server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    HttpResponse err = json_error(res.status, error_code_for(res.status),
-                                  res.status == 413 ? "request body larger than 1 MiB"
-                                                    : "HTTP error " + std::to_string(res.status));
+    const std::string message = res.status == 413   ? "request body larger than 1 MiB"
+                                : res.status == 414 ? "request URI too long"
+                                : res.status == 400 ? "malformed or unsupported HTTP request"
+                                                    : "HTTP error " + std::to_string(res.status);
+    HttpResponse err = json_error(res.status, error_code_for(res.status), message);
     res.set_content(err.body, err.content_type);
     return httplib::Server::HandlerResponse::Handled;
   }));

@@ -164,6 +164,21 @@ TEST_CASE("errors share one JSON shape with proper status codes", "[webui][api]"
   CHECK(json::parse(big->body) ==
         json{{"success", false}, {"error", {{"code", "payload_too_large"}, {"message", "request body larger than 1 MiB"}}}});
 
+  // Requests cpp-httplib refuses itself get the same shape.
+  httplib::Request propfind;
+  propfind.method = "PROPFIND";
+  propfind.path = "/api/health";
+  auto odd = d.client().send(propfind);
+  REQUIRE(odd);
+  CHECK(odd->status == 400);
+  CHECK(json::parse(odd->body) ==
+        json{{"success", false},
+             {"error", {{"code", "bad_request"}, {"message", "malformed or unsupported HTTP request"}}}});
+  auto long_uri = d.get("/api/usage?x=" + std::string(9000, 'a'));
+  REQUIRE(long_uri);
+  CHECK(long_uri->status == 414);
+  CHECK(json::parse(long_uri->body)["error"]["code"] == "uri_too_long");
+
   for (const std::string& body : std::vector<std::string>{"not json", "[1,2]", "\"x\""}) {
     auto res = d.post("/api/usage/import-claude", body);
     REQUIRE(res);
