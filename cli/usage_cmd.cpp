@@ -88,6 +88,17 @@ std::string local_time(const json& iso) {
   return s.size() >= 16 ? s.substr(0, 10) + " " + s.substr(11, 5) : s;
 }
 
+// "claude-sonnet-4-5-20250929" -> "sonnet-4-5" for the Models column of
+// daily/hourly/sessions tables (the full names are in `clown usage models`).
+std::string short_model(std::string name) {
+  if (name.rfind("claude-", 0) == 0) name = name.substr(7);
+  const auto dash = name.rfind('-');
+  if (dash != std::string::npos && name.size() - dash == 9 &&
+      name.find_first_not_of("0123456789", dash + 1) == std::string::npos)
+    name.resize(dash);
+  return name;
+}
+
 // Input, output, cache write, cache read, total.
 std::vector<std::string> token_cells(const json& t) {
   const int64_t in = t.value("input_tokens", int64_t{0}), out = t.value("output_tokens", int64_t{0}),
@@ -218,7 +229,7 @@ void render_list(const std::string& kind, const json& d) {
     UsageTable t({kind == "daily" ? "Date" : "Hour"}, {"Models"}, false);
     for (const auto& e : list) {
       std::string models;
-      for (const auto& m : e["models"]) models += (models.empty() ? "" : ", ") + m.get<std::string>();
+      for (const auto& m : e["models"]) models += (models.empty() ? "" : ", ") + short_model(m.get<std::string>());
       t.add({kind == "daily" ? e.value("date", "") : local_time(e["hour"])}, e, {models});
     }
     add_total(t, totals, 1, 1);
@@ -245,7 +256,7 @@ void render_list(const std::string& kind, const json& d) {
     UsageTable t({"Session", "Profile", "Project", "Last"}, {"Models"}, false);
     for (const auto& e : list) {
       std::string models;
-      for (const auto& m : e["models"]) models += (models.empty() ? "" : ", ") + m.get<std::string>();
+      for (const auto& m : e["models"]) models += (models.empty() ? "" : ", ") + short_model(m.get<std::string>());
       std::string project = e.value("project", "");
       if (auto slash = project.rfind('/'); slash != std::string::npos && slash + 1 < project.size())
         project = project.substr(slash + 1);

@@ -152,3 +152,21 @@ TEST_CASE("reports: clown usage subcommands as the docs spell them run", "[repor
   auto r = home.clown({"usage", "sessions", "--limit", "2", "--offset", "1", "--period", "all", "--timezone", "UTC"});
   CHECK(r.out.find("Sessions 2-3 of 3 (most recent first; --limit/--offset page)\n") != std::string::npos);
 }
+
+TEST_CASE("reports: clown usage daily: local days, short model names, total row", "[reports][cli]") {
+  Home home;
+  test::seed(home.paths, test::fixture_requests(), test::fixture_runs());
+  auto r = home.clown({"usage", "daily", "--since", "2026-11-23", "--until", "2026-11-24", "--timezone",
+                       "Europe/Berlin"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out ==
+        "Daily usage — custom (2026-11-23 to 2026-11-24)  [Europe/Berlin]\n"
+        "\n"
+        "Date        Requests  Input  Output  Cache write  Cache read  Total tokens    Cost  Models\n"
+        "2026-11-23         1  1,000   2,000            0           0         3,000  $20.00  sonnet-4-5\n"
+        "2026-11-24         4    118     230        1,031       5,305         6,684  $18.06  opus-4-1, sonnet-4-5, glm-4.6\n"
+        "-----------------------------------------------------------------------------------------------------------------\n"
+        "Total              5  1,118   2,230        1,031       5,305         9,684  $38.06\n"
+        "\n"
+        "Unpriced models (no price in the pricing table, not in the cost): glm-4.6 — run `clown registry sync`\n");
+}
