@@ -217,25 +217,24 @@ TEST_CASE("stop lets a request in flight finish", "[webui][daemon]") {
   REQUIRE(d.start().exit_code == 0);
   const int fd = connect_to(d.port);
   REQUIRE(fd >= 0);
-  // A complete first request proves a worker owns the connection (a
-  // connection still waiting in the kernel's accept queue is not in flight);
-  // the second request follows on the same connection, half sent. (Not
-  // pipelined: cpp-httplib drops read-ahead bytes between requests.)
-  const std::string host = "Host: 127.0.0.1:" + std::to_string(d.port) + "\r\n";
-  const std::string first_request = "GET /api/health HTTP/1.1\r\n" + host + "\r\n";
-  REQUIRE(::write(fd, first_request.data(), first_request.size()) == static_cast<ssize_t>(first_request.size()));
-  std::string first;
-  char chunk[4096];
-  while (first.find("\"success\":true}") == std::string::npos) {
+  // Headers with "Expect: 100-continue": the interim 100 answer proves a
+  // worker is inside this request (not just a connection in the accept
+  // queue); the body is sent only after the stop has begun.
+  const std::string head = "POST /api/usage/import-claude HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(d.port) +
+                           "\r\nX-Clown-Token: " + d.token +
+                           "\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\n"
+                           "Connection: close\r\n\r\n";
+  REQUIRE(::write(fd, head.data(), head.size()) == static_cast<ssize_t>(head.size()));
+  std::string interim;
+  char chunk[256];
+  while (interim.find("\r\n\r\n") == std::string::npos) {
     ssize_t n = ::read(fd, chunk, sizeof chunk);
     REQUIRE(n > 0);
-    first.append(chunk, static_cast<size_t>(n));
+    interim.append(chunk, static_cast<size_t>(n));
   }
-  CHECK(first.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
-  const std::string head = "GET /api/health HTTP/1.1\r\n" + host;
-  REQUIRE(::write(fd, head.data(), head.size()) == static_cast<ssize_t>(head.size()));
+  REQUIRE(interim.rfind("HTTP/1.1 100 Continue\r\n", 0) == 0);
 
-  // Stop while the request is half sent; `clown daemon stop` waits for the daemon to exit.
+  // `clown daemon stop` waits for the daemon to exit.
   clown::test::ProcessResult stop;
   std::thread stopper([&] { stop = d.clown({"daemon", "stop"}); });
   // The daemon closes its listening socket first: wait until connections are refused.
@@ -245,17 +244,18 @@ TEST_CASE("stop lets a request in flight finish", "[webui][daemon]") {
     if (std::chrono::steady_clock::now() > deadline) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  CHECK(fs::exists(d.home / "daemon.json"));  // still serving the request in flight
+  const bool file_while_stopping = fs::exists(d.home / "daemon.json");  // still serving the request in flight
 
-  const std::string rest = "Connection: close\r\n\r\n";
-  REQUIRE(::write(fd, rest.data(), rest.size()) == static_cast<ssize_t>(rest.size()));
+  const ssize_t sent = ::write(fd, "{}", 2);
   std::string response;
   char buf[4096];
   for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) response.append(buf, static_cast<size_t>(n));
   ::close(fd);
   stopper.join();
+  CHECK(file_while_stopping);
+  CHECK(sent == 2);
   CHECK(response.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
-  CHECK(response.find("\"status\":\"ok\"") != std::string::npos);
+  CHECK(response.find("\"new_requests\":0") != std::string::npos);
   CHECK(stop.exit_code == 0);
   CHECK(stop.out == "clown daemon stopped (pid " + std::to_string(d.pid) + ").\n");
   CHECK_FALSE(fs::exists(d.home / "daemon.json"));
