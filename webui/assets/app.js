@@ -366,11 +366,14 @@ async function loadProfiles() {
 
 // ---- filter option lists ----
 async function loadFilterOptions() {
-  const [profiles, models] = await Promise.all([
+  const [profiles, used, models] = await Promise.all([
     api("/api/profiles").catch(() => ({ profiles: [] })),
+    api("/api/usage/profiles?period=all").catch(() => ({ profiles: [] })),
     api("/api/usage/models?period=all").catch(() => ({ models: [] })),
   ]);
-  setOptions($("#f-profile"), profiles.profiles.map((p) => p.alias), filters.profile, "All profiles");
+  // Configured profiles plus any profile the history mentions (e.g. claude-native).
+  setOptions($("#f-profile"), profiles.profiles.map((p) => p.alias).concat(used.profiles.map((p) => p.profile)),
+    filters.profile, "All profiles");
   setOptions($("#f-model"), models.models.map((m) => m.model), filters.model, "All models");
 }
 

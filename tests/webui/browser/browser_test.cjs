@@ -163,6 +163,9 @@ async function cardsOnPage(page) {
     const desc = sessionsApi.map((s) => s.cost.total_cost).sort((a, b) => b - a).map(usd);
     check(JSON.stringify(sortedCosts) === JSON.stringify(desc), `sorted by cost: ${sortedCosts.join(" ")}`);
 
+    const profileOptions = await page.$$eval("#f-profile option", (os) => os.map((o) => o.value));
+    check(JSON.stringify(profileOptions) === JSON.stringify(["", "claude-native"]), `profile filter lists ${profileOptions.join(",")}`);
+
     // Model filter updates every panel.
     await page.selectOption("#f-model", "claude-haiku-4-5");
     await page.waitForFunction(() => Number(document.body.dataset.loaded) >= 2);
