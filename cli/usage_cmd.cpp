@@ -1,4 +1,5 @@
 // clown usage [daily|hourly|models|profiles|sessions|projects|export|import-claude]
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -210,7 +211,11 @@ void render_summary(const json& d) {
   profiles.table.print(std::cout, st.color);
   std::cout << "\n";
   UsageTable models({"Model"}, {}, false);
-  for (const auto& [name, e] : by_cost(d["aggregates"]["by_model"])) models.add({name}, e, {});
+  const auto& unpriced = d["unpriced_models"];
+  for (const auto& [name, e] : by_cost(d["aggregates"]["by_model"])) {
+    const bool priced = std::find(unpriced.begin(), unpriced.end(), json(name)) == unpriced.end();
+    models.add({name}, e, {}, priced ? "" : "unpriced");
+  }
   add_total(models, totals, 1, 0);
   models.table.print(std::cout, st.color);
   print_unpriced(st, d);

@@ -170,3 +170,29 @@ TEST_CASE("reports: clown usage daily: local days, short model names, total row"
         "\n"
         "Unpriced models (no price in the pricing table, not in the cost): glm-4.6 — run `clown registry sync`\n");
 }
+
+TEST_CASE("reports: clown usage summary table", "[reports][cli]") {
+  Home home;
+  test::seed(home.paths, test::fixture_requests(), test::fixture_runs());
+  auto r = home.clown({"usage", "--period", "all", "--timezone", "Europe/Berlin"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out ==
+        "Usage — all time  [Europe/Berlin]\n"
+        "\n"
+        "  Requests  5    Sessions  3    Runtime  16m 00s\n"
+        "  Tokens    9,684  (input 1,118, output 2,230, cache write 1,031, cache read 5,305)\n"
+        "  Cost      $38.06\n"
+        "\n"
+        "Profile        Requests  Sessions  Input  Output  Cache write  Cache read  Total tokens    Cost  Runtime         Last used\n"
+        "work-claude           3         2  1,110   2,220        1,024       5,300         9,654  $23.06  16m 00s  2026-11-24 09:10\n"
+        "claude-native         2         1      8      10            7           5            30  $15.00     0.0s  2026-11-24 10:10\n"
+        "\n"
+        "Model                       Requests  Input  Output  Cache write  Cache read  Total tokens      Cost\n"
+        "claude-sonnet-4-5-20250929         3  1,110   2,220        1,024       5,300         9,654    $23.06\n"
+        "claude-opus-4-1                    1      1       2            7           5            15    $15.00\n"
+        "glm-4.6                            1      7       8            0           0            15  unpriced\n"
+        "----------------------------------------------------------------------------------------------------\n"
+        "Total                              5  1,118   2,230        1,031       5,305         9,684    $38.06\n"
+        "\n"
+        "Unpriced models (no price in the pricing table, not in the cost): glm-4.6 — run `clown registry sync`\n");
+}
