@@ -70,6 +70,8 @@ int read_version(SQLite::Database& db) {
 }
 
 Expected<void> migrate(SQLite::Database& db, const std::string& where) {
+  // Up to date (the common case): no write lock needed.
+  if (read_version(db) == k_schema_version) return {};
   // Two processes may open a fresh database at once; BEGIN IMMEDIATE takes the
   // write lock first so only one of them runs each migration.
   db.exec("BEGIN IMMEDIATE");
