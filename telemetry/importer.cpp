@@ -385,7 +385,7 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     if (bulk) create_request_indexes(db);
     trace.mark("build indexes");
     for (auto& dir : dirs) {
-      auto history = import_stats_cache(db, writer, resolver, dir.path, dir.attribution, dir.read_any);
+      auto history = import_stats_cache(db, writer, dir.path, dir.attribution, dir.read_any);
       if (!history)
         summary.warnings.push_back(history.error().message);
       else

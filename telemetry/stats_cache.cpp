@@ -39,10 +39,9 @@ std::optional<int64_t> history_time(const nlohmann::json& doc) {
 
 }  // namespace
 
-Expected<int64_t> import_stats_cache(SQLite::Database& db, RequestWriter& writer, PriceResolver& resolver,
+Expected<int64_t> import_stats_cache(SQLite::Database& db, RequestWriter& writer,
                                      const std::filesystem::path& config_dir, const Attribution& attribution,
                                      bool transcripts_changed) {
-  (void)resolver;
   const auto file = config_dir / "stats-cache.json";
   struct stat st{};
   if (::stat(file.c_str(), &st) != 0) return 0;

@@ -16,7 +16,7 @@ namespace clown::telemetry {
 
 // Returns how many history rows were written. Does nothing when neither the
 // file nor the dir's transcripts changed since the last import.
-Expected<int64_t> import_stats_cache(SQLite::Database& db, RequestWriter& writer, PriceResolver& resolver,
+Expected<int64_t> import_stats_cache(SQLite::Database& db, RequestWriter& writer,
                                      const std::filesystem::path& config_dir, const Attribution& attribution,
                                      bool transcripts_changed);
 
