@@ -80,7 +80,8 @@ Expected<void> refresh_aggregates(const Paths& paths) {
   doc["updated_at"] = format_iso8601_ms(now_ms());
   if (!ensure_dir(paths.telemetry_dir(), 0700))
     return fail("cannot create " + paths.telemetry_dir().string() + "; check its permissions");
-  return write_file_atomic(paths.aggregates_file(), doc.dump(2) + "\n");
+  // Derived from usage.db and rebuilt after every change: atomic, no fsync.
+  return write_file_atomic(paths.aggregates_file(), doc.dump(2) + "\n", 0644, Durability::atomic_only);
 }
 
 }  // namespace clown::telemetry

@@ -236,8 +236,6 @@ Rollup scan(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional
     sql += " WHERE ts_ms >= ? AND ts_ms < ?";
   else if (ids)
     sql += " WHERE id >= ? AND id <= ?";
-  // Memory-mapped reads skip copying every page out of the page cache.
-  sqlite3_exec(db.getHandle(), "PRAGMA mmap_size=1073741824", nullptr, nullptr, nullptr);
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db.getHandle(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
     throw std::runtime_error(sqlite3_errmsg(db.getHandle()));

@@ -181,8 +181,13 @@ Expected<RunUsage> finish_run(const Paths& paths, const RunInfo& info) {
   if (!usage) line["telemetry_error"] = usage.error().message;
   if (!ensure_dir(paths.telemetry_dir(), 0755)) return fail(errno_message("cannot create " + paths.telemetry_dir().string()));
   if (auto w = append_line_durable(paths.sessions_log(), line.dump()); !w) return tl::unexpected(w.error());
-  if (auto a = refresh_aggregates(paths); !a)
-    std::cerr << "clown: warning: aggregates.json not refreshed: " << a.error().message << "\n";
+  // aggregates.json only changes when the run stored requests; skipping the
+  // refresh otherwise keeps `clown run` of a request-less agent in the
+  // millisecond range even with a large history.
+  if (recorded.requests > 0) {
+    if (auto a = refresh_aggregates(paths); !a)
+      std::cerr << "clown: warning: aggregates.json not refreshed: " << a.error().message << "\n";
+  }
   std::error_code ec;
   fs::remove_all(paths.run_dir(info.run_id), ec);
   if (!usage) return tl::unexpected(usage.error());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "registry/pricing_table.hpp"
 #include "telemetry/request_writer.hpp"
@@ -31,8 +32,12 @@ Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, co
   auto store = Store::open(paths);
   if (!store) return tl::unexpected(store.error());
   auto& db = (*store)->db();
-  const auto pricing = registry::load_pricing(paths);
-  PriceResolver resolver(pricing.pricing.table);
+  // Loading prices (a synced LiteLLM file is several MB) only when there is
+  // something to price keeps request-less runs fast.
+  static const registry::PricingTable k_no_prices;
+  std::optional<registry::PricingLoadResult> pricing;
+  if (!read->requests.empty()) pricing = registry::load_pricing(paths);
+  PriceResolver resolver(pricing ? pricing->pricing.table : k_no_prices);
   try {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     RequestWriter writer(db, resolver);

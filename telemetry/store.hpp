@@ -12,7 +12,7 @@
 //            cost_web_search REAL, cost_total REAL, priced INTEGER NOT NULL,
 //            price_key TEXT NOT NULL, source TEXT NOT NULL,
 //            config_dir TEXT NOT NULL DEFAULT '')     -- v2: Claude config dir read from
-//     indexes: (ts_ms), (profile, ts_ms), (model, ts_ms), (session_id)
+//     indexes: (ts_ms) (schema 3; schema 1 also had (profile, ts_ms), (model, ts_ms), (session_id))
 //   runs(run_id TEXT PRIMARY KEY, profile, agent, provider, model, cwd,
 //        started_ms INTEGER, ended_ms INTEGER, duration_secs REAL, exit_code INTEGER)
 //   import_files(path TEXT PRIMARY KEY, dev INTEGER, ino INTEGER, size INTEGER,
@@ -47,7 +47,7 @@ class Store {
   std::unique_ptr<SQLite::Database> m_db;
 };
 
-inline constexpr int k_schema_version = 2;
+inline constexpr int k_schema_version = 3;
 
 // A bulk load into an empty `requests` table is faster when the secondary
 // indexes are built once afterwards (a sort) instead of row by row.
