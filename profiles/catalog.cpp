@@ -52,7 +52,7 @@ void upsert(std::vector<T>& items, T item) {
   items.push_back(std::move(item));
 }
 
-std::vector<std::string> string_array(const toml::node_view<toml::node>& node) {
+std::vector<std::string> string_array(const toml::node_view<const toml::node>& node) {
   std::vector<std::string> out;
   if (auto* arr = node.as_array())
     for (const auto& el : *arr)
@@ -64,25 +64,26 @@ std::string location(const std::filesystem::path& file, const toml::source_regio
   return file.string() + ":" + std::to_string(src.begin.line) + ":" + std::to_string(src.begin.column);
 }
 
-// Each *.toml in dir, sorted by name so the result does not depend on readdir order.
-std::vector<std::filesystem::path> toml_files(const std::filesystem::path& dir) {
+// Calls fn(file, table) for each *.toml in dir that parses, sorted by name so
+// the result does not depend on readdir order; a broken file becomes a warning.
+template <class Fn>
+void for_each_toml(const std::filesystem::path& dir, std::vector<std::string>& warnings, Fn fn) {
   std::vector<std::filesystem::path> files;
   std::error_code ec;
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
     if (it->path().extension() == ".toml") files.push_back(it->path());
   std::sort(files.begin(), files.end());
-  return files;
+  for (const auto& file : files) {
+    try {
+      fn(file, toml::parse_file(file.string()));
+    } catch (const toml::parse_error& e) {
+      warnings.push_back(location(file, e.source()) + ": " + std::string(e.description()));
+    }
+  }
 }
 
 void load_providers(const Paths& paths, Catalog& catalog) {
-  for (const auto& file : toml_files(paths.providers_dir())) {
-    toml::table t;
-    try {
-      t = toml::parse_file(file.string());
-    } catch (const toml::parse_error& e) {
-      catalog.warnings.push_back(location(file, e.source()) + ": " + std::string(e.description()));
-      continue;
-    }
+  for_each_toml(paths.providers_dir(), catalog.warnings, [&](const std::filesystem::path& file, const toml::table& t) {
     Provider p;
     p.id = t["id"].value_or(file.stem().string());
     p.name = t["name"].value_or(p.id);
@@ -94,7 +95,7 @@ void load_providers(const Paths& paths, Catalog& catalog) {
     else {
       catalog.warnings.push_back(file.string() + ": unknown provider type '" + type +
                                  "' (use anthropic, anthropic-compatible, openai-compatible or self)");
-      continue;
+      return;
     }
     p.endpoint = t["endpoint"].value_or(std::string());
     p.key_env = t["key_env"].value_or(std::string());
@@ -105,18 +106,11 @@ void load_providers(const Paths& paths, Catalog& catalog) {
     p.builtin = false;
     p.source = file.string();
     upsert(catalog.providers, std::move(p));
-  }
+  });
 }
 
 void load_agents(const Paths& paths, Catalog& catalog) {
-  for (const auto& file : toml_files(paths.agents_dir())) {
-    toml::table t;
-    try {
-      t = toml::parse_file(file.string());
-    } catch (const toml::parse_error& e) {
-      catalog.warnings.push_back(location(file, e.source()) + ": " + std::string(e.description()));
-      continue;
-    }
+  for_each_toml(paths.agents_dir(), catalog.warnings, [&](const std::filesystem::path& file, const toml::table& t) {
     AgentManifest a;
     a.id = t["id"].value_or(file.stem().string());
     a.name = t["name"].value_or(a.id);
@@ -128,7 +122,7 @@ void load_agents(const Paths& paths, Catalog& catalog) {
     a.builtin = false;
     a.source = file.string();
     upsert(catalog.agents, std::move(a));
-  }
+  });
 }
 
 }  // namespace

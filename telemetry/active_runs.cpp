@@ -12,6 +12,7 @@
 #include "telemetry/cost.hpp"
 #include "telemetry/run_record.hpp"
 #include "telemetry/run_transcripts.hpp"
+#include "telemetry/usage_json.hpp"
 
 namespace clown::telemetry {
 
@@ -63,20 +64,11 @@ nlohmann::json active_runs_json(const Paths& paths) {
                    {"started_at", format_iso8601_ms(info->started_ms)},
                    {"duration_secs", static_cast<double>(now - info->started_ms) / 1000.0},
                    {"session_ids", read->session_ids},
-                   {"tokens",
-                    {{"input_tokens", tokens.input},
-                     {"output_tokens", tokens.output},
-                     {"cache_creation_input_tokens", tokens.cache_creation()},
-                     {"cache_read_input_tokens", tokens.cache_read}}},
-                   {"cost",
-                    {{"input_cost", cost.input},
-                     {"output_cost", cost.output},
-                     {"cache_creation_cost", cost.cache_write},
-                     {"cache_read_cost", cost.cache_read},
-                     {"web_search_cost", cost.web_search},
-                     {"total_cost", cost.total()}}},
+                   {"tokens", tokens_json(tokens)},
+                   {"cost", cost_json(cost)},
                    {"requests", static_cast<int64_t>(read->requests.size())},
                    {"unpriced_models", unpriced}});
+    out.back()["cost"]["web_search_cost"] = cost.web_search;
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #include "common/time.hpp"
 #include "telemetry/report_rollup.hpp"
 #include "telemetry/store.hpp"
+#include "telemetry/usage_json.hpp"
 
 namespace clown::telemetry {
 
@@ -36,17 +37,8 @@ struct Totals {
   json to_json() {
     std::sort(sessions.begin(), sessions.end());
     sessions.erase(std::unique(sessions.begin(), sessions.end()), sessions.end());
-    return {{"tokens",
-             {{"input_tokens", tokens.input},
-              {"output_tokens", tokens.output},
-              {"cache_creation_input_tokens", tokens.cache_creation()},
-              {"cache_read_input_tokens", tokens.cache_read}}},
-            {"cost",
-             {{"input_cost", cost.input},
-              {"output_cost", cost.output},
-              {"cache_creation_cost", cost.cache_write},
-              {"cache_read_cost", cost.cache_read},
-              {"total_cost", cost_total}}},
+    return {{"tokens", tokens_json(tokens)},
+            {"cost", cost_json(cost, cost_total)},
             {"requests", requests},
             {"sessions", static_cast<int64_t>(sessions.size())}};
   }

@@ -14,6 +14,7 @@
 #include "telemetry/report_query.hpp"
 #include "telemetry/report_rollup.hpp"
 #include "telemetry/store.hpp"
+#include "telemetry/usage_json.hpp"
 
 namespace clown::telemetry {
 
@@ -65,22 +66,8 @@ struct Acc {
   }
 };
 
-json tokens_json(const TokenCounts& t) {
-  return {{"input_tokens", t.input},
-          {"output_tokens", t.output},
-          {"cache_creation_input_tokens", t.cache_creation()},
-          {"cache_read_input_tokens", t.cache_read}};
-}
-
-// total_cost is the sum of each request's stored total, which includes web
-// searches ($0.01 each) that have no part of their own in this shape.
-json cost_json(const Acc& a) {
-  return {{"input_cost", a.cost.input},
-          {"output_cost", a.cost.output},
-          {"cache_creation_cost", a.cost.cache_write},
-          {"cache_read_cost", a.cost.cache_read},
-          {"total_cost", a.cost_total}};
-}
+// total_cost is the sum of each request's stored total (web searches included).
+json cost_json(const Acc& a) { return telemetry::cost_json(a.cost, a.cost_total); }
 
 json time_or_null(const date::time_zone* zone, std::optional<int64_t> ms) {
   return ms ? json(local_iso(zone, *ms)) : json(nullptr);

@@ -17,6 +17,7 @@
 #include "common/time.hpp"
 #include "telemetry/aggregates.hpp"
 #include "telemetry/run_usage.hpp"
+#include "telemetry/usage_json.hpp"
 
 namespace clown::telemetry {
 
@@ -125,25 +126,6 @@ std::vector<HookEvent> read_hook_events(const Paths& paths, const std::string& r
   return events;
 }
 
-namespace {
-
-nlohmann::json tokens_json(const TokenCounts& t) {
-  return {{"input_tokens", t.input},
-          {"output_tokens", t.output},
-          {"cache_creation_input_tokens", t.cache_creation()},
-          {"cache_read_input_tokens", t.cache_read}};
-}
-
-nlohmann::json cost_json(const CostParts& c) {
-  return {{"input_cost", c.input},
-          {"output_cost", c.output},
-          {"cache_creation_cost", c.cache_write},
-          {"cache_read_cost", c.cache_read},
-          {"web_search_cost", c.web_search},
-          {"total_cost", c.total()}};
-}
-
-}  // namespace
 
 nlohmann::json session_line(const RunInfo& info, const RunUsage& usage) {
   const double duration = std::round(static_cast<double>(info.ended_ms - info.started_ms)) / 1000.0;
@@ -162,6 +144,7 @@ nlohmann::json session_line(const RunInfo& info, const RunUsage& usage) {
                          {"tokens", tokens_json(usage.tokens)},
                          {"cost", cost_json(usage.cost)},
                          {"unpriced_models", usage.unpriced_models}};
+  line["cost"]["web_search_cost"] = usage.cost.web_search;
   return line;
 }
 
