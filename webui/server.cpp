@@ -244,8 +244,9 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
   server.stop();
   listener.join();
   warm_up.join();
-  remove_daemon_file_if_owned(paths, info.pid);
+  // Log before removing daemon.json: whoever sees the file gone finds the reason logged.
   log.line("clown daemon stopped (" + reason + ")");
+  remove_daemon_file_if_owned(paths, info.pid);
   return {};
 }
 

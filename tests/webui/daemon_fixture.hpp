@@ -2,7 +2,10 @@
 // A daemon started with the built `clown daemon start` in a private
 // CLOWN_HOME (HOME too, so nothing reads the real ~/.claude), stopped (or
 // killed) when the fixture dies.
+#include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <httplib.h>
@@ -84,13 +87,17 @@ class DaemonFixture {
   }
 
   // Waits (bounded) until daemon.json disappears: the daemon removes it last.
+  // Waits on a pidfd for the daemon process to exit (no polling), which it does
+  // after its last log line and removing daemon.json.
   bool wait_daemon_file_gone(std::chrono::milliseconds limit = std::chrono::milliseconds(15000)) const {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (fs::exists(home / "daemon.json")) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    if (fd >= 0) {
+      pollfd p{fd, POLLIN, 0};
+      const int n = ::poll(&p, 1, static_cast<int>(limit.count()));
+      ::close(fd);
+      if (n != 1) return false;
     }
-    return true;
+    return !fs::exists(home / "daemon.json");
   }
 
   void shutdown() {
