@@ -11,6 +11,7 @@
 #include "common/time.hpp"
 #include "telemetry/report.hpp"
 #include "telemetry/report_query.hpp"
+#include "telemetry/run_record.hpp"
 
 namespace clown::cli {
 
@@ -279,6 +280,8 @@ void render_list(const std::string& kind, const json& d) {
 }
 
 void run_report(const Context& ctx, const UsageOptions& o, const std::string& kind) {
+  // A run whose launcher and agent are gone is recorded before reporting.
+  telemetry::recover_abandoned_runs(ctx.paths);
   auto data = unwrap(telemetry::usage_json(ctx.paths, o.resolved(), kind, o.paging));
   if (o.json) {
     std::cout << data.dump(2) << "\n";
