@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -18,7 +19,10 @@ namespace {
 // has run for a moment (a warm import finishes before it would show).
 class ProgressBar {
  public:
-  ProgressBar() : m_enabled(::isatty(2) != 0), m_start(std::chrono::steady_clock::now()) {}
+  ProgressBar() : m_enabled(::isatty(2) != 0), m_start(std::chrono::steady_clock::now()) {
+    // Tests set CLOWN_PROGRESS_DELAY_MS=0 to see the bar on a small import.
+    if (const char* delay = std::getenv("CLOWN_PROGRESS_DELAY_MS")) m_delay = std::chrono::milliseconds(std::atoi(delay));
+  }
   ~ProgressBar() { finish(); }
   void finish() {
     if (m_drawn) std::fputs("\r\x1b[2K", stderr);
@@ -26,7 +30,7 @@ class ProgressBar {
   }
   void update(uint64_t done, uint64_t total) {
     if (!m_enabled || total == 0) return;
-    if (std::chrono::steady_clock::now() - m_start < std::chrono::milliseconds(300)) return;
+    if (std::chrono::steady_clock::now() - m_start < m_delay) return;
     constexpr int k_width = 30;
     int filled = static_cast<int>(k_width * static_cast<double>(done) / static_cast<double>(total));
     std::string bar(static_cast<size_t>(filled), '#');
@@ -42,6 +46,7 @@ class ProgressBar {
   bool m_enabled;
   bool m_drawn = false;
   std::chrono::steady_clock::time_point m_start;
+  std::chrono::milliseconds m_delay{300};
 };
 
 struct ImportCliOptions {
@@ -71,7 +76,8 @@ void add_usage_import_command(CLI::App& usage, Context& ctx) {
       std::cout << telemetry::to_json(summary).dump() << "\n";
       return;
     }
-    std::cout << "Imported " << with_thousands(summary.new_requests) << " new requests from "
+    std::cout << "Imported " << with_thousands(summary.new_requests)
+              << (summary.new_requests == 1 ? " new request from " : " new requests from ")
               << with_thousands(summary.files_read) << " of " << with_thousands(summary.files_seen)
               << " transcript files (" << with_thousands(summary.bytes_read >> 20) << " MB read in "
               << format_duration(summary.seconds) << ")\n"

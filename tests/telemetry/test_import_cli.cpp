@@ -69,7 +69,7 @@ TEST_CASE("cli: import-claude human summary", "[import-cli]") {
   test::write_text(claude / "projects" / "-w" / "s1.jsonl", line("m1", 10, 20, "2026-11-22T10:00:00Z"));
   auto r = clown_import(tmp.path() / "home", {"--claude-dir", claude.string()});
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find("Imported 1 new requests from 1 of 1 transcript files") == 0);
+  CHECK(r.out.find("Imported 1 new request from 1 of 1 transcript files") == 0);
   CHECK(r.out.find("duplicates skipped:       0") != std::string::npos);
   CHECK(r.out.find("unreadable lines skipped: 0") != std::string::npos);
   CHECK(r.out.find("\x1b[") == std::string::npos);

@@ -385,7 +385,7 @@ async function importClaude() {
   try {
     const s = await api("/api/usage/import-claude", {
       method: "POST", headers: { "Content-Type": "application/json", "X-Clown-Token": TOKEN }, body: "{}" });
-    const parts = [`Imported ${fmt.int(s.new_requests)} new requests from ${fmt.int(s.files_read)} of ${fmt.int(s.files_seen)} files`,
+    const parts = [`Imported ${fmt.int(s.new_requests)} new request${s.new_requests === 1 ? '' : 's'} from ${fmt.int(s.files_read)} of ${fmt.int(s.files_seen)} files`,
       `${fmt.int(s.duplicates)} duplicates`, `${fmt.int(s.skipped_lines)} unreadable lines skipped`];
     if (s.history_requests) parts.push(`${fmt.int(s.history_requests)} history rows from stats-cache.json`);
     notice(parts.join(" · ") + ` (${Number(s.seconds).toFixed(1)} s).` + (s.warnings && s.warnings.length ? " " + s.warnings.join(" ") : ""));

@@ -183,7 +183,7 @@ async function cardsOnPage(page) {
     await page.waitForSelector("body[data-imported='1']", { timeout: 15000 });
     await page.waitForFunction(() => Number(document.body.dataset.loaded) >= 4);
     const noticeText = await page.$eval("#notice", (n) => n.textContent);
-    check(/^Imported 1 new requests from 1 of 1 files/.test(noticeText), `import summary shown: "${noticeText}"`);
+    check(/^Imported 1 new request from 1 of 1 files/.test(noticeText), `import summary shown: "${noticeText}"`);
     const after = (await getJson("/api/usage?period=all")).data;
     check(after.total_requests === 6, `API has 6 requests after import (got ${after.total_requests})`);
     const gotAfter = await cardsOnPage(page);
