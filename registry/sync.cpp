@@ -23,6 +23,13 @@ namespace {
 
 // Debian's system trust store (ca-certificates); httplib verifies against it.
 constexpr const char* k_ca_bundle = "/etc/ssl/certs/ca-certificates.crt";
+
+// SSL_CERT_FILE (OpenSSL's own variable) names another trust store, e.g. one
+// with a company proxy's CA; otherwise the system store.
+std::string ca_bundle() {
+  const char* file = std::getenv("SSL_CERT_FILE");
+  return file && *file ? file : k_ca_bundle;
+}
 constexpr int64_t k_fresh_ms = int64_t{24} * 3600 * 1000;
 constexpr int64_t k_default_connect_timeout_ms = 10'000;
 constexpr int64_t k_default_read_timeout_ms = 30'000;
@@ -115,7 +122,8 @@ Expected<Fetch> fetch_once(const Url& url, const httplib::Headers& headers) {
   // Redirects are followed by fetch() itself: httplib treats 304 as a redirect
   // without a Location and fails it.
   client.set_follow_location(false);
-  client.set_ca_cert_path(k_ca_bundle);
+  const std::string trust_store = ca_bundle();
+  client.set_ca_cert_path(trust_store.c_str());
   client.enable_server_certificate_verification(true);
 
   Fetch out;
@@ -175,12 +183,12 @@ Expected<Fetch> fetch_once(const Url& url, const httplib::Headers& headers) {
         long code = client.get_openssl_verify_result();
         std::string why = code != 0 ? std::string(X509_verify_cert_error_string(code)) : "verification failed";
         return fail("TLS certificate of " + url.host + " is not trusted (" + why + "; checked against " +
-                    k_ca_bundle + ")");
+                    trust_store + ")");
       }
       case httplib::Error::SSLConnection:
         return fail("TLS handshake with " + url.scheme_host_port + " failed");
       case httplib::Error::SSLLoadingCerts:
-        return fail(std::string("cannot load the CA certificates from ") + k_ca_bundle +
+        return fail("cannot load the CA certificates from " + trust_store +
                     " (install the ca-certificates package)");
       case httplib::Error::Read:
         if (out.status != 0 && announced > 0 && out.body.size() < announced && idle_ms + 50 < read_ms)

@@ -189,6 +189,7 @@ struct Home {
     ProcessOptions o;
     o.env["CLOWN_HOME"] = root().string();
     o.env["CLOWN_PRICING_URL"] = std::nullopt;
+    o.env["SSL_CERT_FILE"] = std::nullopt;  // the system trust store unless a test says otherwise
     o.env["NO_COLOR"] = "1";
     o.env["CLOWN_HTTP_CONNECT_TIMEOUT_MS"] = "2000";
     o.env["CLOWN_HTTP_READ_TIMEOUT_MS"] = "2000";
@@ -452,6 +453,30 @@ TEST_CASE("TLS: a self-signed certificate fails verification", "[registry][sync]
                      "/etc/ssl/certs/ca-certificates.crt); the stored prices are unchanged\n");
   CHECK(read_text(home.pricing()) == before);
   CHECK(server.hits("/good2.json") == 0);
+}
+
+TEST_CASE("TLS: a server whose certificate chains to the trust store is accepted", "[registry][sync]") {
+  TempDir certs;
+  const auto cert = certs.path() / "cert.pem", key = certs.path() / "key.pem";
+  auto gen = run_process({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                          "-nodes", "-keyout", key.string(), "-out", cert.string(), "-days", "1", "-subj",
+                          "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
+  INFO(gen.err);
+  REQUIRE(gen.exit_code == 0);
+  httplib::SSLServer tls(cert.c_str(), key.c_str());
+  REQUIRE(tls.is_valid());
+  TestServer server(&tls);
+  Home home;
+  auto env = home.env();
+  env.env["SSL_CERT_FILE"] = cert.string();  // trust exactly this certificate
+  const auto url = server.url("/good2.json", "https");
+  auto r = home.clown({"registry", "sync", "--json", "--url", url}, env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(parse(r.out)["outcome"] == "downloaded");
+  CHECK(parse(r.out)["source_url"] == url);
+  CHECK(read_text(home.pricing()) == TestServer::k_good2);
+  CHECK(server.hits("/good2.json") == 1);
 }
 
 TEST_CASE("URL precedence: --url > CLOWN_PRICING_URL > config.toml", "[registry][sync]") {
