@@ -430,14 +430,20 @@ TEST_CASE("a server that never accepts the connection hits the connect timeout",
                      " after 0.3s; prices still come from the bundled snapshot\n");
 }
 
-TEST_CASE("TLS: a self-signed certificate fails verification", "[registry][sync]") {
-  TempDir certs;
-  const auto cert = certs.path() / "cert.pem", key = certs.path() / "key.pem";
+// A self-signed certificate for 127.0.0.1 made with the openssl CLI: (cert, key).
+std::pair<fs::path, fs::path> self_signed_certificate(const fs::path& dir) {
+  const auto cert = dir / "cert.pem", key = dir / "key.pem";
   auto gen = run_process({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                           "-nodes", "-keyout", key.string(), "-out", cert.string(), "-days", "1", "-subj",
                           "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
   INFO(gen.err);
   REQUIRE(gen.exit_code == 0);
+  return {cert, key};
+}
+
+TEST_CASE("TLS: a self-signed certificate fails verification", "[registry][sync]") {
+  TempDir certs;
+  const auto [cert, key] = self_signed_certificate(certs.path());
   httplib::SSLServer tls(cert.c_str(), key.c_str());
   REQUIRE(tls.is_valid());
   TestServer server(&tls);
@@ -457,12 +463,7 @@ TEST_CASE("TLS: a self-signed certificate fails verification", "[registry][sync]
 
 TEST_CASE("TLS: a server whose certificate chains to the trust store is accepted", "[registry][sync]") {
   TempDir certs;
-  const auto cert = certs.path() / "cert.pem", key = certs.path() / "key.pem";
-  auto gen = run_process({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                          "-nodes", "-keyout", key.string(), "-out", cert.string(), "-days", "1", "-subj",
-                          "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
-  INFO(gen.err);
-  REQUIRE(gen.exit_code == 0);
+  const auto [cert, key] = self_signed_certificate(certs.path());
   httplib::SSLServer tls(cert.c_str(), key.c_str());
   REQUIRE(tls.is_valid());
   TestServer server(&tls);
