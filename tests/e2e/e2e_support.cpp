@@ -15,66 +15,7 @@
 #include <stdexcept>
 #include <thread>
 
-extern char** environ;
-
 namespace clown::e2e {
-
-namespace {
-
-std::vector<std::string> make_env(const Env& changes) {
-  std::map<std::string, std::string> env;
-  for (char** e = environ; *e; ++e) {
-    std::string kv(*e);
-    auto eq = kv.find('=');
-    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  for (const auto& [k, v] : changes) {
-    if (v) env[k] = *v;
-    else env.erase(k);
-  }
-  std::vector<std::string> out;
-  for (const auto& [k, v] : env) out.push_back(k + "=" + v);
-  return out;
-}
-
-pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path& cwd,
-            const fs::path& out, const fs::path& err, int stdout_fd = -1) {
-  std::vector<std::string> env_strings = make_env(env);
-  std::vector<char*> envp, args;
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_copy = argv;
-  for (auto& s : argv_copy) args.push_back(s.data());
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  if (stdout_fd >= 0) posix_spawn_file_actions_adddup2(&fa, stdout_fd, 1);
-  else posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
-  // A clean signal state: the child must see SIGINT even if we ignore it.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t all, none;
-  sigfillset(&all);
-  sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  pid_t pid = -1;
-  int rc = posix_spawnp(&pid, args[0], &fa, &attr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
-  return pid;
-}
-
-int decode(int status) {
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-}  // namespace
 
 fs::path claude_bin(const std::string& version) {
   fs::path bin = fs::path(CLOWN_E2E_DIR) / version / "node_modules" / ".bin" / "claude";
@@ -112,7 +53,7 @@ FakeProvider::FakeProvider(const fs::path& dir, uint64_t seed, const std::string
                                    "--mode",          mode};
   if (!expect_key.empty()) argv.insert(argv.end(), {"--expect-key", expect_key});
   argv.insert(argv.end(), extra.begin(), extra.end());
-  m_pid = spawn(argv, {}, {}, dir / (name + ".out"), dir / (name + ".err"));
+  m_pid = clown::test::spawn_process(argv, {.out = dir / (name + ".out"), .err = dir / (name + ".err")});
   bool up = wait_until([&] { return fs::exists(port_file); }, 10);
   REQUIRE(up);
   m_port = std::stoi(clown::test::read_text(port_file));
@@ -155,7 +96,11 @@ Background::Background(const std::vector<std::string>& argv, const Env& env, con
                        const fs::path& log_prefix, bool stdout_pipe) {
   int fds[2] = {-1, -1};
   if (stdout_pipe && ::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  m_pid = spawn(argv, env, cwd, log_prefix.string() + ".out", log_prefix.string() + ".err", fds[1]);
+  m_pid = clown::test::spawn_process(argv, {.env = env,
+                                     .cwd = cwd,
+                                     .out = log_prefix.string() + ".out",
+                                     .err = log_prefix.string() + ".err",
+                                     .stdout_fd = fds[1]});
   if (stdout_pipe) {
     ::close(fds[1]);
     m_stdout_fd = fds[0];
@@ -205,7 +150,7 @@ int Background::wait(int timeout_secs) {
     return -1;
   }
   m_done = true;
-  m_status = decode(status);
+  m_status = clown::test::decode_status(status);
   return m_status;
 }
 

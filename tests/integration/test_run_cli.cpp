@@ -1,7 +1,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -31,31 +30,12 @@ nlohmann::json agent_record(const fs::path& file) { return nlohmann::json::parse
 pid_t spawn_clown(const ClownHome& h, const std::vector<std::string>& args, std::map<std::string, std::string> env) {
   std::vector<std::string> argv = {clown_binary().string()};
   argv.insert(argv.end(), args.begin(), args.end());
-  env["CLOWN_HOME"] = h.home().string();
-  env["PATH"] = "/usr/bin:/bin";
-  std::vector<std::string> env_strings;
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-  std::vector<char*> a, e;
-  for (auto& s : argv) a.push_back(s.data());
-  a.push_back(nullptr);
-  for (auto& s : env_strings) e.push_back(s.data());
-  e.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = -1;
-  REQUIRE(posix_spawn(&pid, a[0], &fa, nullptr, a.data(), e.data()) == 0);
-  posix_spawn_file_actions_destroy(&fa);
-  return pid;
-}
-
-int wait_status(pid_t pid) {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  SpawnOptions options;
+  options.clear_env = true;  // only what the test names
+  for (const auto& [k, v] : env) options.env[k] = v;
+  options.env["CLOWN_HOME"] = h.home().string();
+  options.env["PATH"] = "/usr/bin:/bin";
+  return spawn_process(argv, options);
 }
 
 // Waits (up to 30 s, a deadline rather than a sleep) for the fake agent to
@@ -186,7 +166,7 @@ TEST_CASE("SIGINT and SIGTERM sent to clown run are forwarded to the running age
     int agent_pid = wait_ready(fifo);
     CHECK(agent_pid != clown_pid);
     REQUIRE(::kill(clown_pid, sig) == 0);
-    CHECK(wait_status(clown_pid) == 128 + sig);
+    CHECK(wait_process(clown_pid) == 128 + sig);
     CHECK(read_text(got) == std::to_string(sig));
     auto lines = h.session_lines();
     REQUIRE(lines.size() == 1);
@@ -272,7 +252,7 @@ TEST_CASE("a run whose launcher was killed is recorded once its agent exits") {
   int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, agent_pid, 0));
   REQUIRE(pidfd >= 0);
   REQUIRE(::kill(clown_pid, SIGKILL) == 0);
-  CHECK(wait_status(clown_pid) == 128 + SIGKILL);
+  CHECK(wait_process(clown_pid) == 128 + SIGKILL);
   // While the orphaned agent still runs, its run stays open.
   REQUIRE(h.clown({"run", "p"}).exit_code == 0);
   REQUIRE(h.session_lines().size() == 1);

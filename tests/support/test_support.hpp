@@ -41,6 +41,31 @@ struct ProcessOptions {
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
+using EnvChanges = std::map<std::string, std::optional<std::string>>;
+
+// KEY=VALUE strings: the test process's environment (or none, when
+// clear_env) with `changes` applied (nullopt removes).
+std::vector<std::string> environment_with(const EnvChanges& changes, bool clear_env = false);
+
+struct SpawnOptions {
+  EnvChanges env{};
+  fs::path cwd{};
+  fs::path out = "/dev/null";  // stdout file (truncated), unless stdout_fd >= 0
+  fs::path err = "/dev/null";  // stderr file (truncated)
+  int stdout_fd = -1;
+  bool clear_env = false;  // start from an empty environment instead
+};
+
+// Starts argv without waiting: stdin /dev/null, default signal dispositions
+// and an empty signal mask (the child must see SIGINT even if the test
+// ignores it). Throws when it cannot start.
+pid_t spawn_process(const std::vector<std::string>& argv, const SpawnOptions& options = {});
+
+// Waits for a spawned process: its exit status, or 128+N for signal N.
+int wait_process(pid_t pid);
+// waitpid status -> exit status, or 128+N for signal N.
+int decode_status(int status);
+
 // Paths of the built executables (set by CMake as compile definitions).
 fs::path clown_binary();
 fs::path clownd_binary();
