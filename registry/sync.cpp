@@ -266,6 +266,18 @@ Expected<std::string> resolve_pricing_url(const Paths& paths, const SyncOptions&
   return std::string(k_default_pricing_url);
 }
 
+namespace {
+
+// The result of a sync that ends with `lock` describing the stored file.
+void set_outcome(SyncResult& result, const char* outcome, const RegistryLock& lock) {
+  result.outcome = outcome;
+  result.model_count = lock.model_count;
+  result.sha256 = lock.sha256;
+  result.fetched_at = lock.fetched_at;
+}
+
+}  // namespace
+
 Expected<SyncResult> sync_pricing(const Paths& paths, const SyncOptions& options) {
   SyncResult result;
   const int64_t now = now_ms();
@@ -308,10 +320,7 @@ Expected<SyncResult> sync_pricing(const Paths& paths, const SyncOptions& options
   if (intact && !options.force) {
     auto fetched = parse_iso8601_ms(lock->fetched_at);
     if (fetched && now - *fetched < k_fresh_ms && now >= *fetched) {
-      result.outcome = "fresh";
-      result.model_count = lock->model_count;
-      result.sha256 = lock->sha256;
-      result.fetched_at = lock->fetched_at;
+      set_outcome(result, "fresh", *lock);
       result.age_seconds = (now - *fetched) / 1000;
       return result;
     }
@@ -328,10 +337,7 @@ Expected<SyncResult> sync_pricing(const Paths& paths, const SyncOptions& options
     if (!got->etag.empty()) updated.etag = got->etag;
     if (!got->last_modified.empty()) updated.last_modified = got->last_modified;
     if (auto w = write_lock(paths.registry_lock(), updated); !w) return tl::unexpected(w.error());
-    result.outcome = "not-modified";
-    result.model_count = updated.model_count;
-    result.sha256 = updated.sha256;
-    result.fetched_at = updated.fetched_at;
+    set_outcome(result, "not-modified", updated);
     return result;
   }
   if (got->status != 200) {
@@ -356,10 +362,7 @@ Expected<SyncResult> sync_pricing(const Paths& paths, const SyncOptions& options
   updated.model_count = table->size();
   if (auto w = write_lock(paths.registry_lock(), updated); !w) return tl::unexpected(w.error());
 
-  result.outcome = "downloaded";
-  result.model_count = updated.model_count;
-  result.sha256 = updated.sha256;
-  result.fetched_at = updated.fetched_at;
+  set_outcome(result, "downloaded", updated);
   return result;
 }
 
