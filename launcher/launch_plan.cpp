@@ -51,6 +51,8 @@ Expected<LaunchPlan> make_launch_plan(const LaunchInputs& in) {
   const auto& profile = in.profile;
   const auto& provider = in.provider;
   LaunchPlan plan;
+  plan.agent_id = in.agent.id;
+  plan.provider_id = provider.id;
   plan.binary = profile.agent_bin.empty() ? in.agent.binary : profile.agent_bin;
   plan.session = is_session(in.agent, in.agent_args);
 

@@ -31,6 +31,8 @@ struct LaunchInputs {
 };
 
 struct LaunchPlan {
+  std::string agent_id;                // catalog ids, recorded with the run
+  std::string provider_id;
   std::string binary;                  // as configured (resolved on PATH at spawn time)
   std::vector<std::string> argv;       // argv[0] = binary
   EnvMap env;                          // the complete child environment

@@ -86,7 +86,6 @@ Expected<int> run_profile(const Paths& paths, const RunRequest& request) {
   const std::string run_id = random_hex_id(8);
   auto plan = plan_for_profile(paths, request.alias, request.agent_args, request.clown_exe, run_id);
   if (!plan) return tl::unexpected(plan.error());
-  auto profile = profiles::load_profile(paths, request.alias);  // cannot fail: the plan just loaded it
 
   const auto path_var = plan->env.count("PATH") ? plan->env.at("PATH") : std::string("/usr/local/bin:/usr/bin:/bin");
   auto executable = find_executable(plan->binary, path_var);
@@ -99,8 +98,8 @@ Expected<int> run_profile(const Paths& paths, const RunRequest& request) {
   telemetry::RunInfo info;
   info.run_id = run_id;
   info.profile = request.alias;
-  info.agent_id = profile->agent;
-  info.provider_id = profile->provider;
+  info.agent_id = plan->agent_id;
+  info.provider_id = plan->provider_id;
   info.model = plan->provider_env.count("ANTHROPIC_MODEL") ? plan->provider_env.at("ANTHROPIC_MODEL") : "";
   std::error_code ec;
   info.cwd = std::filesystem::current_path(ec).string();

@@ -61,6 +61,8 @@ TEST_CASE("anthropic-compatible (zai): endpoint, bearer token, every model alias
                                {"ANTHROPIC_DEFAULT_HAIKU_MODEL", "glm-4.5-air"}};
   CHECK(plan->provider_env == expected);
   CHECK(plan->env.count("ANTHROPIC_API_KEY") == 0);  // inherited key stripped
+  CHECK(plan->agent_id == "claude");
+  CHECK(plan->provider_id == "zai");
   CHECK(plan->settings["env"] == nlohmann::json(expected));
 }
 
