@@ -40,8 +40,8 @@ bool more(const TokenCounts& a, const TokenCounts& b) {
   return a.web_search > b.web_search;
 }
 
-const char* const k_models[] = {"claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929",
-                                "claude-opus-4-1-20250805", "claude-haiku-4-5-20251001"};
+const char* const k_models[] = {"claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929",
+                                "claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805", "claude-haiku-4-5-20251001"};
 
 class Generator {
  public:
@@ -107,9 +107,9 @@ class Generator {
   }
 
   std::string usage_json(const TokenCounts& t) {
-    std::string s = R"({"input_tokens":)" + std::to_string(t.input) +
-                    R"(,"cache_creation_input_tokens":)" + std::to_string(t.cache_creation()) +
-                    R"(,"cache_read_input_tokens":)" + std::to_string(t.cache_read);
+    std::string s = R"({"input_tokens":)" + std::to_string(t.input) + R"(,"cache_creation_input_tokens":)" +
+                    std::to_string(t.cache_creation()) + R"(,"cache_read_input_tokens":)" +
+                    std::to_string(t.cache_read);
     if (t.cache_write_1h > 0 || chance(0.7))
       s += R"(,"cache_creation":{"ephemeral_5m_input_tokens":)" + std::to_string(t.cache_write_5m) +
            R"(,"ephemeral_1h_input_tokens":)" + std::to_string(t.cache_write_1h) + "}";
@@ -120,10 +120,10 @@ class Generator {
 
   std::string assistant_line(const std::string& msg, const std::string& req, const std::string& model,
                              const TokenCounts& t, bool sidechain, bool tool_block) {
-    std::string content =
-        tool_block ? R"([{"type":"tool_use","id":"toolu_)" + hex(24) + R"(","name":"Bash","input":{"command":")" +
-                         std::string(filler(rnd(20, 200))) + R"(","description":"run it"}}])"
-                   : R"([{"type":"text","text":")" + std::string(filler(rnd(50, 900))) + R"("}])";
+    std::string content = tool_block ? R"([{"type":"tool_use","id":"toolu_)" + hex(24) +
+                                           R"(","name":"Bash","input":{"command":")" +
+                                           std::string(filler(rnd(20, 200))) + R"(","description":"run it"}}])"
+                                     : R"([{"type":"text","text":")" + std::string(filler(rnd(50, 900))) + R"("}])";
     return header(sidechain) + R"("message":{"id":")" + msg + R"(","type":"message","role":"assistant","model":")" +
            model + R"(","content":)" + content + R"(,"stop_reason":")" + (tool_block ? "tool_use" : "end_turn") +
            R"(","stop_sequence":null,"usage":)" + usage_json(t) + R"(},"requestId":")" + req +
@@ -132,11 +132,12 @@ class Generator {
 
   std::string user_line(size_t payload, bool sidechain) {
     std::string out = std::string(filler(payload));
-    return header(sidechain) + R"("type":"user","message":{"role":"user","content":[{"tool_use_id":"toolu_)" +
-           hex(24) + R"(","type":"tool_result","content":"output:\n)" + out +
-           R"(\n","is_error":false}]},"uuid":")" + uuid() + R"(","timestamp":")" + format_iso8601_ms(m_ts) +
-           R"(","toolUseResult":{"stdout":")" + std::string(filler(std::min<size_t>(payload / 4, 2000))) +
-           R"(","stderr":"","interrupted":false,"isImage":false}})" "\n";
+    return header(sidechain) + R"("type":"user","message":{"role":"user","content":[{"tool_use_id":"toolu_)" + hex(24) +
+           R"(","type":"tool_result","content":"output:\n)" + out + R"(\n","is_error":false}]},"uuid":")" + uuid() +
+           R"(","timestamp":")" + format_iso8601_ms(m_ts) + R"(","toolUseResult":{"stdout":")" +
+           std::string(filler(std::min<size_t>(payload / 4, 2000))) +
+           R"(","stderr":"","interrupted":false,"isImage":false}})"
+           "\n";
   }
 
   TokenCounts tokens_for(const std::string& model) {
@@ -151,7 +152,8 @@ class Generator {
     } else {
       t.cache_write_5m = writes;
     }
-    if (chance(0.01) && model.find("sonnet") != std::string::npos) t.cache_read = static_cast<int64_t>(rnd(190000, 400000));
+    if (chance(0.01) && model.find("sonnet") != std::string::npos)
+      t.cache_read = static_cast<int64_t>(rnd(190000, 400000));
     if (chance(0.01)) t.web_search = static_cast<int64_t>(rnd(1, 3));
     return t;
   }
@@ -184,7 +186,9 @@ class Generator {
     const uint64_t pick = rnd(0, 99);
     const std::string ts = format_iso8601_ms(m_ts);
     if (pick < 2) {  // invalid JSON in a usage line
-      out += R"({"type":"assistant","timestamp":")" + ts + R"(","message":{"id":"bad","usage":{"input_tokens":1,,}}})" "\n";
+      out += R"({"type":"assistant","timestamp":")" + ts +
+             R"(","message":{"id":"bad","usage":{"input_tokens":1,,}}})"
+             "\n";
       ++m_totals.skipped_lines;
     } else if (pick < 4) {  // invalid UTF-8 inside a usage line
       TokenCounts t{5, 5, 0, 0, 0, 0};
@@ -193,29 +197,35 @@ class Generator {
       out += l;
       ++m_totals.skipped_lines;
     } else if (pick < 6) {  // null token count
-      out += R"({"type":"assistant","timestamp":")" + ts +
-             R"(","requestId":"req_null","message":{"id":"msg_null)" + hex(6) +
-             R"(","model":"claude-sonnet-4-5-20250929","usage":{"input_tokens":null,"output_tokens":3}}})" "\n";
+      out += R"({"type":"assistant","timestamp":")" + ts + R"(","requestId":"req_null","message":{"id":"msg_null)" +
+             hex(6) +
+             R"(","model":"claude-sonnet-4-5-20250929","usage":{"input_tokens":null,"output_tokens":3}}})"
+             "\n";
       ++m_totals.skipped_lines;
     } else if (pick < 8) {  // garbage
       out += "<<<<<<< merge conflict garbage\n";
       ++m_totals.skipped_lines;
     } else if (pick < 10) {  // a line truncated mid-write, then the file went on
-      std::string l = assistant_line("msg_trunc" + hex(8), "req_t", "claude-sonnet-4-5-20250929", TokenCounts{1, 1, 0, 0, 0, 0},
-                                     sidechain, false);
+      std::string l = assistant_line("msg_trunc" + hex(8), "req_t", "claude-sonnet-4-5-20250929",
+                                     TokenCounts{1, 1, 0, 0, 0, 0}, sidechain, false);
       out += truncated(l, l.size() / 2) + "\n";
       ++m_totals.skipped_lines;
     } else if (pick < 13) {  // <synthetic>: no real usage
-      out += R"({"type":"assistant","timestamp":")" + ts + R"(","sessionId":")" + m_session +
-             R"(","message":{"id":")" + uuid() +
-             R"(","model":"<synthetic>","content":[{"type":"text","text":"No response requested."}],"usage":{"input_tokens":0,"output_tokens":0,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}})" "\n";
+      out +=
+          R"({"type":"assistant","timestamp":")" + ts + R"(","sessionId":")" + m_session + R"(","message":{"id":")" +
+          uuid() +
+          R"(","model":"<synthetic>","content":[{"type":"text","text":"No response requested."}],"usage":{"input_tokens":0,"output_tokens":0,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}})"
+          "\n";
       ++m_totals.synthetic_lines;
     } else if (pick < 16) {  // a Task result's usage summary: not a request
-      out += R"({"type":"user","timestamp":")" + ts +
-             R"(","message":{"role":"user","content":"done"},"toolUseResult":{"status":"completed","totalTokens":5000,"usage":{"input_tokens":4000,"output_tokens":1000}}})" "\n";
+      out +=
+          R"({"type":"user","timestamp":")" + ts +
+          R"(","message":{"role":"user","content":"done"},"toolUseResult":{"status":"completed","totalTokens":5000,"usage":{"input_tokens":4000,"output_tokens":1000}}})"
+          "\n";
     } else if (pick < 18) {  // Claude Code's own running totals
       out += R"({"type":"cost-state","sessionId":")" + m_session +
-             R"(","totalCostUSD":1.25,"modelUsage":{"claude-sonnet-4-5":{"inputTokens":1,"outputTokens":2}}})" "\n";
+             R"(","totalCostUSD":1.25,"modelUsage":{"claude-sonnet-4-5":{"inputTokens":1,"outputTokens":2}}})"
+             "\n";
     } else if (pick < 19) {  // a model nobody prices
       request(out, "acme-local-coder", sidechain);
     }

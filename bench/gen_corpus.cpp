@@ -24,11 +24,16 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--files") spec.files = std::stoi(next());
-    else if (a == "--scale") spec.scale = std::stod(next());
-    else if (a == "--seed") spec.seed = std::stoull(next());
-    else if (a == "--no-huge") spec.one_huge_file = false;
-    else if (a == "--no-edge-cases") spec.edge_cases = false;
+    if (a == "--files")
+      spec.files = std::stoi(next());
+    else if (a == "--scale")
+      spec.scale = std::stod(next());
+    else if (a == "--seed")
+      spec.seed = std::stoull(next());
+    else if (a == "--no-huge")
+      spec.one_huge_file = false;
+    else if (a == "--no-edge-cases")
+      spec.edge_cases = false;
     else {
       std::cerr << "gen_corpus: unknown option " << a << "\n";
       return 2;
@@ -37,16 +42,26 @@ int main(int argc, char** argv) {
   auto t = clown::bench::generate_corpus(dir, spec);
   nlohmann::json by_model = nlohmann::json::object();
   for (const auto& [m, tok] : t.by_model)
-    by_model[m] = {{"requests", t.requests_by_model[m]}, {"input", tok.input}, {"output", tok.output},
-                   {"cache_write_5m", tok.cache_write_5m}, {"cache_write_1h", tok.cache_write_1h},
-                   {"cache_read", tok.cache_read}, {"web_search", tok.web_search}};
-  std::cout << nlohmann::json{{"files", t.files}, {"bytes", t.bytes}, {"requests", t.requests},
-                              {"usage_lines", t.usage_lines}, {"skipped_lines", t.skipped_lines},
+    by_model[m] = {{"requests", t.requests_by_model[m]},
+                   {"input", tok.input},
+                   {"output", tok.output},
+                   {"cache_write_5m", tok.cache_write_5m},
+                   {"cache_write_1h", tok.cache_write_1h},
+                   {"cache_read", tok.cache_read},
+                   {"web_search", tok.web_search}};
+  std::cout << nlohmann::json{{"files", t.files},
+                              {"bytes", t.bytes},
+                              {"requests", t.requests},
+                              {"usage_lines", t.usage_lines},
+                              {"skipped_lines", t.skipped_lines},
                               {"synthetic_lines", t.synthetic_lines},
-                              {"tokens", {{"input", t.tokens.input}, {"output", t.tokens.output},
-                                          {"cache_write_5m", t.tokens.cache_write_5m},
-                                          {"cache_write_1h", t.tokens.cache_write_1h},
-                                          {"cache_read", t.tokens.cache_read}, {"web_search", t.tokens.web_search}}},
+                              {"tokens",
+                               {{"input", t.tokens.input},
+                                {"output", t.tokens.output},
+                                {"cache_write_5m", t.tokens.cache_write_5m},
+                                {"cache_write_1h", t.tokens.cache_write_1h},
+                                {"cache_read", t.tokens.cache_read},
+                                {"web_search", t.tokens.web_search}}},
                               {"by_model", by_model}}
                    .dump(2)
             << "\n";

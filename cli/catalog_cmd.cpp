@@ -2,9 +2,9 @@
 #include <iostream>
 #include <memory>
 
+#include <nlohmann/json.hpp>
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
-#include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
 #include "profiles/catalog.hpp"

@@ -5,9 +5,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/clownd_commands.hpp"
 #include "common/error.hpp"
 #include "common/paths.hpp"
-#include "cli/clownd_commands.hpp"
 
 int main(int argc, char** argv) {
   clown::Paths paths = clown::Paths::from_env();

@@ -46,8 +46,8 @@ void set_clownd_daemon_command(CLI::App& app, const Paths& paths, int& exit_code
     if (args->foreground) {
       options.log_to_stderr = true;
       options.on_ready = [](const webui::DaemonInfo& info) {
-        std::cout << "clown daemon listening on " << info.url << "/usage (pid " << info.pid
-                  << "); Ctrl-C stops it" << std::endl;
+        std::cout << "clown daemon listening on " << info.url << "/usage (pid " << info.pid << "); Ctrl-C stops it"
+                  << std::endl;
       };
       auto served = webui::serve(paths, options);
       if (!served && served.error().exit_code == webui::k_exit_already_running) {
@@ -61,8 +61,7 @@ void set_clownd_daemon_command(CLI::App& app, const Paths& paths, int& exit_code
     if (result.stale_pid)
       std::cout << "Replaced a stale daemon.json (pid " << *result.stale_pid << " is no longer running).\n";
     if (result.already_running) {
-      std::cout << "clown daemon is already running (pid " << result.info.pid << "): " << result.info.url
-                << "/usage\n";
+      std::cout << "clown daemon is already running (pid " << result.info.pid << "): " << result.info.url << "/usage\n";
       return;
     }
     std::cout << "clown daemon started (pid " << result.info.pid << "): " << result.info.url << "/usage\n"

@@ -25,13 +25,13 @@ struct Context {
 // CLI11; returns the argv to parse and fills ctx.run_args.
 std::vector<std::string> split_run_args(int argc, char** argv, Context& ctx);
 
-void set_profiles_command(CLI::App& app, Context& ctx);   // profiles_cmd.cpp
-void set_catalog_commands(CLI::App& app, Context& ctx);   // catalog_cmd.cpp: agents, providers
-void set_run_command(CLI::App& app, Context& ctx);        // run_cmd.cpp
-void set_hook_command(CLI::App& app, Context& ctx);       // hook_cmd.cpp
-void set_usage_command(CLI::App& app, Context& ctx);      // usage_cmd.cpp
-void set_registry_command(CLI::App& app, Context& ctx);   // registry_cmd.cpp: registry, pricing
-void set_daemon_command(CLI::App& app, Context& ctx);     // daemon_cmd.cpp
+void set_profiles_command(CLI::App& app, Context& ctx);  // profiles_cmd.cpp
+void set_catalog_commands(CLI::App& app, Context& ctx);  // catalog_cmd.cpp: agents, providers
+void set_run_command(CLI::App& app, Context& ctx);       // run_cmd.cpp
+void set_hook_command(CLI::App& app, Context& ctx);      // hook_cmd.cpp
+void set_usage_command(CLI::App& app, Context& ctx);     // usage_cmd.cpp
+void set_registry_command(CLI::App& app, Context& ctx);  // registry_cmd.cpp: registry, pricing
+void set_daemon_command(CLI::App& app, Context& ctx);    // daemon_cmd.cpp
 
 // Replaces this process with the companion executable `clownd` (which links
 // the HTTP/TLS stack clown itself keeps out of its start-up path).

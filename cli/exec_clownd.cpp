@@ -18,8 +18,8 @@ void exec_clownd(const Context& ctx, const std::vector<std::string>& args) {
   argv.push_back(nullptr);
   ::execv(clownd.c_str(), argv.data());
   throw Failure(clown::Error{"cannot start " + clownd.string() + ": " + std::strerror(errno) +
-                          " (reinstall clown: clownd must sit next to clown)",
-                      k_exit_error});
+                                 " (reinstall clown: clownd must sit next to clown)",
+                             k_exit_error});
 }
 
 }  // namespace clown::cli

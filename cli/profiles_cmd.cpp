@@ -42,11 +42,11 @@ void check_against_catalog(const Paths& paths, const profiles::Profile& p) {
     throw Failure(clown::Error{"unknown provider '" + p.provider + "' (see: clown providers list)", k_exit_usage});
   if (provider->requires_endpoint && p.endpoint.empty())
     throw Failure(clown::Error{"provider '" + p.provider + "' needs --endpoint URL (any Anthropic-compatible server)",
-                        k_exit_usage});
+                               k_exit_usage});
   check_endpoint(p.endpoint);
   if (!p.api_key_env.empty() && !valid_env_name(p.api_key_env))
-    throw Failure(clown::Error{"--api-key-env takes a variable name like MY_API_KEY, not '" + p.api_key_env + "'",
-                        k_exit_usage});
+    throw Failure(
+        clown::Error{"--api-key-env takes a variable name like MY_API_KEY, not '" + p.api_key_env + "'", k_exit_usage});
 }
 
 std::string read_key_from_stdin() {
@@ -59,7 +59,9 @@ std::string read_key_from_stdin() {
 
 void print_profile(const Paths& paths, const profiles::Profile& p) {
   const auto j = profiles::to_public_json(paths, p);
-  auto line = [](const char* k, const std::string& v) { std::cout << "  " << k << std::string(12 - std::string(k).size(), ' ') << v << "\n"; };
+  auto line = [](const char* k, const std::string& v) {
+    std::cout << "  " << k << std::string(12 - std::string(k).size(), ' ') << v << "\n";
+  };
   std::cout << p.alias << "\n";
   line("agent", p.agent);
   line("provider", p.provider);
@@ -83,13 +85,15 @@ struct CreateOptions {
 
 void add_create(CLI::App& profiles_app, Context& ctx) {
   auto opts = std::make_shared<CreateOptions>();
-  auto* cmd = profiles_app.add_subcommand("create", "Create a profile: clown profiles create [AGENT] ALIAS --provider ID");
+  auto* cmd =
+      profiles_app.add_subcommand("create", "Create a profile: clown profiles create [AGENT] ALIAS --provider ID");
   cmd->add_option("names", opts->names, "[AGENT] ALIAS (agent defaults to claude)")->required()->expected(1, 2);
   cmd->add_option("--agent", opts->agent, "Agent id (see: clown agents list); default claude");
   cmd->add_option("--provider", opts->profile.provider, "Provider id (see: clown providers list)")->required();
   cmd->add_option("--model", opts->profile.model, "Model (default: the provider's)");
   cmd->add_option("--endpoint", opts->profile.endpoint, "Anthropic-compatible base URL (required for custom)");
-  auto* env_key = cmd->add_option("--api-key-env", opts->profile.api_key_env, "Read the API key from this env var at run time");
+  auto* env_key =
+      cmd->add_option("--api-key-env", opts->profile.api_key_env, "Read the API key from this env var at run time");
   cmd->add_flag("--api-key-stdin", opts->api_key_stdin, "Read the API key from stdin; stored in credentials/ (0600)")
       ->excludes(env_key);
   cmd->add_flag("--isolate", opts->profile.isolate, "Give the agent its own config dir ($CLOWN_HOME/homes/ALIAS)");
@@ -102,7 +106,8 @@ void add_create(CLI::App& profiles_app, Context& ctx) {
     std::string agent = opts->names.size() == 2 ? opts->names.front() : "";
     if (!opts->agent.empty()) {
       if (!agent.empty() && agent != opts->agent)
-        throw Failure(clown::Error{"agent given twice ('" + agent + "' and --agent " + opts->agent + ")", k_exit_usage});
+        throw Failure(
+            clown::Error{"agent given twice ('" + agent + "' and --agent " + opts->agent + ")", k_exit_usage});
       agent = opts->agent;
     }
     p.agent = agent.empty() ? "claude" : agent;
@@ -115,9 +120,9 @@ void add_create(CLI::App& profiles_app, Context& ctx) {
     check_against_catalog(ctx.paths, p);
     std::error_code ec;
     if (!opts->force && std::filesystem::exists(ctx.paths.profile_file(p.alias), ec))
-      throw Failure(clown::Error{"profile '" + p.alias + "' already exists (change it with: clown profiles set " + p.alias +
-                              " key=value, or add --force to replace it)",
-                          k_exit_usage});
+      throw Failure(clown::Error{"profile '" + p.alias + "' already exists (change it with: clown profiles set " +
+                                     p.alias + " key=value, or add --force to replace it)",
+                                 k_exit_usage});
     p.created_at = format_iso8601_ms(now_ms());
     if (opts->api_key_stdin) unwrap(profiles::store_credential(ctx.paths, p.alias, read_key_from_stdin()));
     unwrap(profiles::save_profile(ctx.paths, p));
@@ -159,8 +164,10 @@ void add_list_show(CLI::App& profiles_app, Context& ctx) {
   show->add_flag("--json", *show_json, "Print JSON");
   show->callback([show_alias, show_json, &ctx] {
     auto p = unwrap(profiles::load_profile(ctx.paths, *show_alias));
-    if (*show_json) std::cout << profiles::to_public_json(ctx.paths, p).dump(2) << "\n";
-    else print_profile(ctx.paths, p);
+    if (*show_json)
+      std::cout << profiles::to_public_json(ctx.paths, p).dump(2) << "\n";
+    else
+      print_profile(ctx.paths, p);
   });
 }
 
@@ -174,7 +181,8 @@ void add_delete_env_set(CLI::App& profiles_app, Context& ctx) {
   });
 
   auto env_alias = std::make_shared<std::string>();
-  auto* env = profiles_app.add_subcommand("env", "Print the profile's environment as shell exports: eval \"$(clown profiles env ALIAS)\"");
+  auto* env = profiles_app.add_subcommand(
+      "env", "Print the profile's environment as shell exports: eval \"$(clown profiles env ALIAS)\"");
   env->add_option("alias", *env_alias, "Profile name")->required();
   env->callback([env_alias, &ctx] {
     auto plan = unwrap(launcher::plan_for_profile(ctx.paths, *env_alias, {}, ctx.self_exe, "env"));
@@ -184,30 +192,40 @@ void add_delete_env_set(CLI::App& profiles_app, Context& ctx) {
   auto set_alias = std::make_shared<std::string>();
   auto assignments = std::make_shared<std::vector<std::string>>();
   auto* set = profiles_app.add_subcommand(
-      "set", "Change fields: clown profiles set ALIAS key=value... (provider, model, endpoint, api_key_env, isolate, "
-             "agent, agent_bin, env.NAME; empty value clears)");
+      "set",
+      "Change fields: clown profiles set ALIAS key=value... (provider, model, endpoint, api_key_env, isolate, "
+      "agent, agent_bin, env.NAME; empty value clears)");
   set->add_option("alias", *set_alias, "Profile name")->required();
   set->add_option("assignments", *assignments, "key=value")->required();
   set->callback([set_alias, assignments, &ctx] {
     auto p = unwrap(profiles::load_profile(ctx.paths, *set_alias));
     for (const auto& a : *assignments) {
       auto [k, v] = split_assignment(a, "an assignment");
-      if (k == "provider") p.provider = v;
-      else if (k == "model") p.model = v;
-      else if (k == "endpoint") p.endpoint = v;
-      else if (k == "api_key_env") p.api_key_env = v;
-      else if (k == "agent") p.agent = v;
-      else if (k == "agent_bin") p.agent_bin = v;
+      if (k == "provider")
+        p.provider = v;
+      else if (k == "model")
+        p.model = v;
+      else if (k == "endpoint")
+        p.endpoint = v;
+      else if (k == "api_key_env")
+        p.api_key_env = v;
+      else if (k == "agent")
+        p.agent = v;
+      else if (k == "agent_bin")
+        p.agent_bin = v;
       else if (k == "isolate") {
         if (v != "true" && v != "false") throw Failure(clown::Error{"isolate takes true or false", k_exit_usage});
         p.isolate = v == "true";
       } else if (k.rfind("env.", 0) == 0 && valid_env_name(k.substr(4))) {
-        if (v.empty()) p.env.erase(k.substr(4));
-        else p.env[k.substr(4)] = v;
+        if (v.empty())
+          p.env.erase(k.substr(4));
+        else
+          p.env[k.substr(4)] = v;
       } else {
-        throw Failure(clown::Error{"unknown field '" + k +
-                                "' (use provider, model, endpoint, api_key_env, isolate, agent, agent_bin, env.NAME)",
-                            k_exit_usage});
+        throw Failure(
+            clown::Error{"unknown field '" + k +
+                             "' (use provider, model, endpoint, api_key_env, isolate, agent, agent_bin, env.NAME)",
+                         k_exit_usage});
       }
     }
     check_against_catalog(ctx.paths, p);

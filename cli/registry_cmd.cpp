@@ -74,15 +74,16 @@ std::vector<PriceRow> price_rows(const ModelPrice& p) {
   if (p.input_above_200k || p.output_above_200k) {
     rows.push_back({"input_cost_per_token_above_200k_tokens", "input >200k", p.input_above_200k});
     rows.push_back({"output_cost_per_token_above_200k_tokens", "output >200k", p.output_above_200k});
-    rows.push_back({"cache_creation_input_token_cost_above_200k_tokens", "cache write 5m >200k",
-                    p.cache_write_5m_above_200k});
+    rows.push_back(
+        {"cache_creation_input_token_cost_above_200k_tokens", "cache write 5m >200k", p.cache_write_5m_above_200k});
     std::optional<double> w1h = p.cache_write_1h_above_200k;
     bool derived = false;
     if (!w1h && p.input_above_200k) {
       w1h = 2 * *p.input_above_200k;
       derived = true;
     }
-    rows.push_back({"cache_creation_input_token_cost_above_1hr_above_200k_tokens", "cache write 1h >200k", w1h, derived});
+    rows.push_back(
+        {"cache_creation_input_token_cost_above_1hr_above_200k_tokens", "cache write 1h >200k", w1h, derived});
     rows.push_back({"cache_read_input_token_cost_above_200k_tokens", "cache read >200k", p.cache_read_above_200k});
   }
   return rows;
@@ -119,7 +120,8 @@ void print_status(const registry::RegistryStatus& st) {
   if (st.source.kind == "synced") {
     line("Source:", st.source.source_url.empty() ? "(unknown: registry.lock is missing)" : st.source.source_url);
     if (!st.source.fetched_at.empty())
-      line("Fetched:", st.source.fetched_at + (st.age_seconds ? " (" + registry::format_age(*st.age_seconds) + " ago)" : ""));
+      line("Fetched:",
+           st.source.fetched_at + (st.age_seconds ? " (" + registry::format_age(*st.age_seconds) + " ago)" : ""));
     if (!st.sha256.empty()) line("SHA-256:", st.sha256);
   } else {
     line("Synced:", "never; run `clown registry sync` to download current LiteLLM prices");
@@ -148,7 +150,8 @@ void run_pricing_list(const Context& ctx, const ListOptions& o) {
   if (o.json) {
     ojson models = ojson::array();
     for (const auto& [key, price] : rows)
-      models.push_back({{"model", *key}, {"provider", price->provider}, {"mode", price->mode}, {"prices", prices_json(*price)}});
+      models.push_back(
+          {{"model", *key}, {"provider", price->provider}, {"mode", price->mode}, {"prices", prices_json(*price)}});
     ojson out{{"source", source_json(loaded.pricing.source)}, {"models", models}};
     std::cout << out.dump(2) << "\n";
     return;
@@ -157,8 +160,8 @@ void run_pricing_list(const Context& ctx, const ListOptions& o) {
   Table t({"MODEL", "PROVIDER", "INPUT/M", "OUTPUT/M", "CACHE WRITE/M", "CACHE READ/M", ">200K"},
           {false, false, true, true, true, true, false});
   for (const auto& [key, p] : rows)
-    t.add({*key, p->provider, per_million(p->input), per_million(p->output), opt(p->cache_write_5m),
-           opt(p->cache_read), p->input_above_200k ? "yes" : ""});
+    t.add({*key, p->provider, per_million(p->input), per_million(p->output), opt(p->cache_write_5m), opt(p->cache_read),
+           p->input_above_200k ? "yes" : ""});
   t.print(std::cout, use_color(1));
   std::cout << with_thousands(static_cast<int64_t>(rows.size())) << " models, USD per million tokens, from "
             << source_label(loaded.pricing.source) << "\n";

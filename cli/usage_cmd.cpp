@@ -42,7 +42,8 @@ void add_filter_options(CLI::App& cmd, UsageOptions& o, bool with_json = true) {
   cmd.add_option("--since", o.since, "first day YYYY-MM-DD (inclusive) or an ISO-8601 time; replaces --period");
   cmd.add_option("--until", o.until, "last day YYYY-MM-DD (inclusive) or an ISO-8601 time; replaces --period");
   cmd.add_option("--profile", o.filter.profile, "only this clown profile (claude-native: imported history)");
-  cmd.add_option("--model", o.filter.model, "only this model (a prefix such as claude-sonnet-4-5 matches its versions)");
+  cmd.add_option("--model", o.filter.model,
+                 "only this model (a prefix such as claude-sonnet-4-5 matches its versions)");
   cmd.add_option("--agent", o.filter.agent, "only this agent (e.g. claude)");
   cmd.add_option("--project", o.filter.project, "only this project directory (full path or its last component)");
   cmd.add_option("--timezone", o.filter.timezone,
@@ -78,9 +79,10 @@ std::string period_label(const json& data) {
   std::string name = data.value("period", "");
   if (name == "all") name = "all time";
   if (since.empty() && until.empty()) return name;
-  std::string range = since.empty() ? "until " + until : until.empty() ? "since " + since
-                                                      : since == until ? since
-                                                                       : since + " to " + until;
+  std::string range = since.empty()    ? "until " + until
+                      : until.empty()  ? "since " + since
+                      : since == until ? since
+                                       : since + " to " + until;
   return name + " (" + range + ")";
 }
 
@@ -104,7 +106,8 @@ std::string short_model(std::string name) {
 // Input, output, cache write, cache read, total.
 std::vector<std::string> token_cells(const json& t) {
   const int64_t in = t.value("input_tokens", int64_t{0}), out = t.value("output_tokens", int64_t{0}),
-                cw = t.value("cache_creation_input_tokens", int64_t{0}), cr = t.value("cache_read_input_tokens", int64_t{0});
+                cw = t.value("cache_creation_input_tokens", int64_t{0}),
+                cr = t.value("cache_read_input_tokens", int64_t{0});
   return {with_thousands(in), with_thousands(out), with_thousands(cw), with_thousands(cr),
           with_thousands(in + out + cw + cr)};
 }
@@ -116,8 +119,9 @@ struct UsageTable {
   std::vector<std::string> lead, trail;
   Table table;
   UsageTable(std::vector<std::string> lead_headers, std::vector<std::string> trail_headers, bool sessions)
-      : lead(lead_headers), trail(trail_headers), table(headers(lead_headers, trail_headers, sessions),
-                                                         aligns(lead_headers, trail_headers, sessions)),
+      : lead(lead_headers),
+        trail(trail_headers),
+        table(headers(lead_headers, trail_headers, sessions), aligns(lead_headers, trail_headers, sessions)),
         m_sessions(sessions) {}
 
   void add(std::vector<std::string> lead_cells, const json& entry, std::vector<std::string> trail_cells,
@@ -143,8 +147,7 @@ struct UsageTable {
     h.insert(h.end(), t.begin(), t.end());
     return h;
   }
-  static std::vector<bool> aligns(const std::vector<std::string>& l, const std::vector<std::string>& t,
-                                  bool sessions) {
+  static std::vector<bool> aligns(const std::vector<std::string>& l, const std::vector<std::string>& t, bool sessions) {
     std::vector<bool> a(l.size(), false);
     a.insert(a.end(), k_token_headers.size() + (sessions ? 3 : 2), true);
     for (const auto& h : t) a.push_back(h != "Models");  // lists read left to right
@@ -153,14 +156,12 @@ struct UsageTable {
 };
 
 void print_title(const Style& st, const std::string& what, const json& data) {
-  std::cout << st.bold(what + " — " + period_label(data)) << st.dim("  [" + data.value("timezone", "") + "]")
-            << "\n\n";
+  std::cout << st.bold(what + " — " + period_label(data)) << st.dim("  [" + data.value("timezone", "") + "]") << "\n\n";
 }
 
 bool print_empty(const json& data, int64_t requests) {
   if (requests > 0) return false;
-  std::cout << "No usage in " << period_label(data)
-            << " — run `clown run <profile>` or `clown usage import-claude`\n";
+  std::cout << "No usage in " << period_label(data) << " — run `clown run <profile>` or `clown usage import-claude`\n";
   return true;
 }
 
@@ -225,8 +226,8 @@ void render_summary(const json& d) {
 void render_list(const std::string& kind, const json& d) {
   const Style st;
   static const std::map<std::string, std::string> titles = {
-      {"daily", "Daily usage"},     {"hourly", "Hourly usage"}, {"models", "Usage by model"},
-      {"profiles", "Usage by profile"}, {"sessions", "Sessions"},  {"projects", "Usage by project"}};
+      {"daily", "Daily usage"},         {"hourly", "Hourly usage"}, {"models", "Usage by model"},
+      {"profiles", "Usage by profile"}, {"sessions", "Sessions"},   {"projects", "Usage by project"}};
   print_title(st, titles.at(kind), d);
   const json& totals = d["totals"];
   if (print_empty(d, totals.value("requests", int64_t{0}))) return;
@@ -242,8 +243,7 @@ void render_list(const std::string& kind, const json& d) {
     t.table.print(std::cout, st.color);
   } else if (kind == "models") {
     UsageTable t({"Model"}, {}, true);
-    for (const auto& e : list)
-      t.add({e.value("model", "")}, e, {}, e.value("priced", true) ? "" : "unpriced");
+    for (const auto& e : list) t.add({e.value("model", "")}, e, {}, e.value("priced", true) ? "" : "unpriced");
     add_total(t, totals, 1, 0);
     t.table.print(std::cout, st.color);
   } else if (kind == "profiles") {

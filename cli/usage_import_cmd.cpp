@@ -21,7 +21,8 @@ class ProgressBar {
  public:
   ProgressBar() : m_enabled(::isatty(2) != 0), m_start(std::chrono::steady_clock::now()) {
     // Tests set CLOWN_PROGRESS_DELAY_MS=0 to see the bar on a small import.
-    if (const char* delay = std::getenv("CLOWN_PROGRESS_DELAY_MS")) m_delay = std::chrono::milliseconds(std::atoi(delay));
+    if (const char* delay = std::getenv("CLOWN_PROGRESS_DELAY_MS"))
+      m_delay = std::chrono::milliseconds(std::atoi(delay));
   }
   ~ProgressBar() { finish(); }
   void finish() {

@@ -10,9 +10,7 @@
 
 namespace clown {
 
-std::string errno_message(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
+std::string errno_message(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 namespace {
 
@@ -68,13 +66,13 @@ Expected<std::string> read_file(const std::filesystem::path& path) {
   return out;
 }
 
-Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_view content,
-                                 unsigned mode, Durability durability) {
+Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode,
+                                 Durability durability) {
   const bool sync = durability == Durability::synced;
   const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
   std::random_device rd;
-  const auto tmp = dir / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()) + "." +
-                          std::to_string(rd()));
+  const auto tmp =
+      dir / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd()));
   Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
   if (fd.get() < 0) return fail(errno_message("cannot write " + path.string()));
   ::fchmod(fd.get(), mode);  // umask must not widen or narrow what we asked for
@@ -95,8 +93,7 @@ Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_
   return {};
 }
 
-Expected<void> append_line_durable(const std::filesystem::path& path, std::string_view line,
-                                   unsigned mode) {
+Expected<void> append_line_durable(const std::filesystem::path& path, std::string_view line, unsigned mode) {
   std::string buf(line);
   if (buf.empty() || buf.back() != '\n') buf.push_back('\n');
   Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode));

@@ -15,15 +15,14 @@ Expected<std::string> read_file(const std::filesystem::path& path);
 // Durability::atomic_only skips the fsyncs, for files that are derived or
 // short-lived (a crash may lose the new content, never corrupt the file).
 enum class Durability { synced, atomic_only };
-Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_view content,
-                                 unsigned mode = 0644, Durability durability = Durability::synced);
+Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode = 0644,
+                                 Durability durability = Durability::synced);
 
 // Appends one line with a single write(2) on an O_APPEND descriptor, then
 // fsync. POSIX makes O_APPEND writes atomic with respect to the file offset,
 // so concurrent writers never interleave or lose lines. A newline is added
 // when missing.
-Expected<void> append_line_durable(const std::filesystem::path& path, std::string_view line,
-                                   unsigned mode = 0644);
+Expected<void> append_line_durable(const std::filesystem::path& path, std::string_view line, unsigned mode = 0644);
 
 // "what failed: reason" from errno.
 std::string errno_message(const std::string& what);

@@ -5,20 +5,31 @@
 namespace clown::launcher {
 
 const std::vector<std::string>& routing_variables() {
-  static const std::vector<std::string> vars = {
-      "ANTHROPIC_BASE_URL",           "ANTHROPIC_AUTH_TOKEN",           "ANTHROPIC_API_KEY",
-      "ANTHROPIC_MODEL",              "ANTHROPIC_SMALL_FAST_MODEL",     "ANTHROPIC_DEFAULT_OPUS_MODEL",
-      "ANTHROPIC_DEFAULT_SONNET_MODEL", "ANTHROPIC_DEFAULT_HAIKU_MODEL", "ANTHROPIC_CUSTOM_HEADERS",
-      "CLAUDE_CODE_SUBAGENT_MODEL",   "CLAUDE_CODE_USE_BEDROCK",        "CLAUDE_CODE_USE_VERTEX",
-      "ANTHROPIC_BEDROCK_BASE_URL",   "ANTHROPIC_VERTEX_BASE_URL",      "ANTHROPIC_VERTEX_PROJECT_ID"};
+  static const std::vector<std::string> vars = {"ANTHROPIC_BASE_URL",
+                                                "ANTHROPIC_AUTH_TOKEN",
+                                                "ANTHROPIC_API_KEY",
+                                                "ANTHROPIC_MODEL",
+                                                "ANTHROPIC_SMALL_FAST_MODEL",
+                                                "ANTHROPIC_DEFAULT_OPUS_MODEL",
+                                                "ANTHROPIC_DEFAULT_SONNET_MODEL",
+                                                "ANTHROPIC_DEFAULT_HAIKU_MODEL",
+                                                "ANTHROPIC_CUSTOM_HEADERS",
+                                                "CLAUDE_CODE_SUBAGENT_MODEL",
+                                                "CLAUDE_CODE_USE_BEDROCK",
+                                                "CLAUDE_CODE_USE_VERTEX",
+                                                "ANTHROPIC_BEDROCK_BASE_URL",
+                                                "ANTHROPIC_VERTEX_BASE_URL",
+                                                "ANTHROPIC_VERTEX_PROJECT_ID"};
   return vars;
 }
 
 std::string shell_quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out.push_back(c);
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out.push_back(c);
   }
   return out + "'";
 }
@@ -38,8 +49,8 @@ bool is_session(const profiles::AgentManifest& agent, const std::vector<std::str
 nlohmann::json hook_entry(const LaunchInputs& in, const char* event) {
   // Claude Code runs hook commands through a shell; CLOWN_HOME is pinned so the
   // hook writes to this run's home even if the agent's environment changes.
-  std::string command = "CLOWN_HOME=" + shell_quote(in.paths.root.string()) + " " +
-                        shell_quote(in.clown_exe.string()) + " hook " + event + " --run " + in.run_id;
+  std::string command = "CLOWN_HOME=" + shell_quote(in.paths.root.string()) + " " + shell_quote(in.clown_exe.string()) +
+                        " hook " + event + " --run " + in.run_id;
   return nlohmann::json::array({{{"hooks", nlohmann::json::array({{{"type", "command"}, {"command", command}}})}}});
 }
 
@@ -69,7 +80,8 @@ Expected<LaunchPlan> make_launch_plan(const LaunchInputs& in) {
                 k_exit_usage);
   if (provider.type != ProviderType::self) {
     if (!endpoint.empty()) set["ANTHROPIC_BASE_URL"] = endpoint;
-    if (in.api_key) set[provider.key_var == KeyVar::api_key ? "ANTHROPIC_API_KEY" : "ANTHROPIC_AUTH_TOKEN"] = *in.api_key;
+    if (in.api_key)
+      set[provider.key_var == KeyVar::api_key ? "ANTHROPIC_API_KEY" : "ANTHROPIC_AUTH_TOKEN"] = *in.api_key;
   }
   const std::string model = profile.model.empty() ? provider.default_model : profile.model;
   if (!model.empty()) {

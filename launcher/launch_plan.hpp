@@ -26,23 +26,23 @@ struct LaunchInputs {
   std::optional<std::string> api_key;  // resolved key (credential file / env var), if any
   Paths paths;
   std::string run_id;
-  std::filesystem::path clown_exe;     // for the hook commands
-  std::vector<std::string> agent_args; // everything after `--`
+  std::filesystem::path clown_exe;      // for the hook commands
+  std::vector<std::string> agent_args;  // everything after `--`
 };
 
 struct LaunchPlan {
-  std::string agent_id;                // catalog ids, recorded with the run
+  std::string agent_id;  // catalog ids, recorded with the run
   std::string provider_id;
-  std::string binary;                  // as configured (resolved on PATH at spawn time)
-  std::vector<std::string> argv;       // argv[0] = binary
-  EnvMap env;                          // the complete child environment
-  EnvMap provider_env;                 // the variables clown sets (also the settings env block)
-  std::vector<std::string> removed;    // inherited variables that were stripped
-  bool session = true;                 // false for `claude mcp ...`, `--version`, ...
-  std::filesystem::path settings_path; // empty when !session
-  nlohmann::json settings;             // {"env":{...},"hooks":{...}}
-  std::string config_dir;              // CLAUDE_CONFIG_DIR given to the agent ("" = agent default)
-  bool isolated = false;               // config_dir is the profile's own home
+  std::string binary;                   // as configured (resolved on PATH at spawn time)
+  std::vector<std::string> argv;        // argv[0] = binary
+  EnvMap env;                           // the complete child environment
+  EnvMap provider_env;                  // the variables clown sets (also the settings env block)
+  std::vector<std::string> removed;     // inherited variables that were stripped
+  bool session = true;                  // false for `claude mcp ...`, `--version`, ...
+  std::filesystem::path settings_path;  // empty when !session
+  nlohmann::json settings;              // {"env":{...},"hooks":{...}}
+  std::string config_dir;               // CLAUDE_CONFIG_DIR given to the agent ("" = agent default)
+  bool isolated = false;                // config_dir is the profile's own home
 };
 
 // Inherited variables that route an agent somewhere; removed unless the

@@ -52,7 +52,8 @@ Expected<LaunchPlan> plan_for_profile(const Paths& paths, const std::string& ali
   if (!profile) return tl::unexpected(profile.error());
   const auto catalog = profiles::load_catalog(paths);
   const auto* agent = catalog.find_agent(profile->agent);
-  if (!agent) return fail("profile '" + alias + "' names unknown agent '" + profile->agent + "' (see: clown agents list)");
+  if (!agent)
+    return fail("profile '" + alias + "' names unknown agent '" + profile->agent + "' (see: clown agents list)");
   const auto* provider = catalog.find_provider(profile->provider);
   if (!provider)
     return fail("profile '" + alias + "' names unknown provider '" + profile->provider +

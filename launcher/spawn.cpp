@@ -84,14 +84,15 @@ Expected<int> run_foreground(const std::string& executable, const std::vector<st
   if (rc != 0) {
     ::close(sfd);
     ::sigprocmask(SIG_SETMASK, &previous, nullptr);
-    return fail("cannot start " + executable + ": " + std::strerror(rc), rc == ENOENT ? k_exit_not_found : k_exit_error);
+    return fail("cannot start " + executable + ": " + std::strerror(rc),
+                rc == ENOENT ? k_exit_not_found : k_exit_error);
   }
 
   if (on_spawned) on_spawned(static_cast<int>(child));
   int status = 0;
   bool reaped = false;
   for (;;) {
-    signalfd_siginfo info {};
+    signalfd_siginfo info{};
     ssize_t n = ::read(sfd, &info, sizeof info);
     if (n < 0 && errno == EINTR) continue;
     if (n != static_cast<ssize_t>(sizeof info)) break;

@@ -88,10 +88,14 @@ void load_providers(const Paths& paths, Catalog& catalog) {
     p.id = t["id"].value_or(file.stem().string());
     p.name = t["name"].value_or(p.id);
     const std::string type = t["type"].value_or(std::string("anthropic-compatible"));
-    if (type == "anthropic") p.type = ProviderType::anthropic;
-    else if (type == "anthropic-compatible") p.type = ProviderType::anthropic_compatible;
-    else if (type == "openai-compatible") p.type = ProviderType::openai_compatible;
-    else if (type == "self") p.type = ProviderType::self;
+    if (type == "anthropic")
+      p.type = ProviderType::anthropic;
+    else if (type == "anthropic-compatible")
+      p.type = ProviderType::anthropic_compatible;
+    else if (type == "openai-compatible")
+      p.type = ProviderType::openai_compatible;
+    else if (type == "self")
+      p.type = ProviderType::self;
     else {
       catalog.warnings.push_back(file.string() + ": unknown provider type '" + type +
                                  "' (use anthropic, anthropic-compatible, openai-compatible or self)");
@@ -137,7 +141,7 @@ Catalog builtin_catalog() {
   claude.name = "Claude Code";
   claude.binary = "claude";
   // Claude Code subcommands that start no session: they take no --settings.
-  claude.non_session_commands = {"mcp", "config", "update", "doctor", "install", "migrate-installer",
+  claude.non_session_commands = {"mcp",         "config", "update", "doctor", "install", "migrate-installer",
                                  "setup-token", "plugin"};
   claude.non_session_flags = {"--version", "-v", "--help", "-h"};
   claude.source = "built-in";

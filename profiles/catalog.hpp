@@ -20,20 +20,20 @@ struct Provider {
   std::string id;
   std::string name;
   ProviderType type = ProviderType::anthropic_compatible;
-  std::string endpoint;      // ANTHROPIC_BASE_URL; empty: the agent's default
-  std::string key_env;       // env var the user normally keeps this provider's key in
+  std::string endpoint;  // ANTHROPIC_BASE_URL; empty: the agent's default
+  std::string key_env;   // env var the user normally keeps this provider's key in
   KeyVar key_var = KeyVar::auth_token;
-  std::string default_model; // used when the profile names no model
-  std::string haiku_model;   // small/fast model; empty: same as the main model
+  std::string default_model;       // used when the profile names no model
+  std::string haiku_model;         // small/fast model; empty: same as the main model
   bool requires_endpoint = false;  // "custom": the profile must give --endpoint
   bool builtin = true;
-  std::string source;        // "built-in" or the TOML file it came from
+  std::string source;  // "built-in" or the TOML file it came from
 };
 
 struct AgentManifest {
   std::string id;
   std::string name;
-  std::string binary;                      // looked up on PATH
+  std::string binary;  // looked up on PATH
   std::string settings_flag = "--settings";
   std::string config_dir_env = "CLAUDE_CONFIG_DIR";
   // First arguments that are not sessions (no --settings, no hooks).

@@ -15,8 +15,8 @@ namespace clown::profiles {
 namespace {
 
 std::string toml_location(const std::filesystem::path& file, const toml::parse_error& e) {
-  return file.string() + ":" + std::to_string(e.source().begin.line) + ":" +
-         std::to_string(e.source().begin.column) + ": " + std::string(e.description());
+  return file.string() + ":" + std::to_string(e.source().begin.line) + ":" + std::to_string(e.source().begin.column) +
+         ": " + std::string(e.description());
 }
 
 Expected<Profile> profile_from_table(const std::filesystem::path& file, const std::string& alias,
@@ -33,9 +33,13 @@ Expected<Profile> profile_from_table(const std::filesystem::path& file, const st
     }
     return false;
   };
-  for (auto [key, out] : {std::pair<const char*, std::string*>{"agent", &p.agent}, {"provider", &p.provider},
-                          {"model", &p.model}, {"endpoint", &p.endpoint}, {"api_key_env", &p.api_key_env},
-                          {"agent_bin", &p.agent_bin}, {"created_at", &p.created_at}}) {
+  for (auto [key, out] : {std::pair<const char*, std::string*>{"agent", &p.agent},
+                          {"provider", &p.provider},
+                          {"model", &p.model},
+                          {"endpoint", &p.endpoint},
+                          {"api_key_env", &p.api_key_env},
+                          {"agent_bin", &p.agent_bin},
+                          {"created_at", &p.created_at}}) {
     if (!str(key, *out)) return fail(file.string() + ": '" + key + "' must be a string");
   }
   if (auto node = t["isolate"]) {
@@ -73,8 +77,7 @@ Expected<void> validate_alias(const std::string& alias) {
                            c == '_' || c == '-';
                   });
   if (ok) return {};
-  return fail("invalid profile name '" + alias +
-                  "': use 1-64 characters from A-Z a-z 0-9 . _ - (e.g. work-claude)",
+  return fail("invalid profile name '" + alias + "': use 1-64 characters from A-Z a-z 0-9 . _ - (e.g. work-claude)",
               k_exit_usage);
 }
 
@@ -102,7 +105,8 @@ Expected<Profile> load_profile(const Paths& paths, const std::string& alias) {
 
 Expected<void> save_profile(const Paths& paths, const Profile& p) {
   if (auto v = validate_alias(p.alias); !v) return v;
-  if (!ensure_dir(paths.profiles_dir(), 0755)) return fail(errno_message("cannot create " + paths.profiles_dir().string()));
+  if (!ensure_dir(paths.profiles_dir(), 0755))
+    return fail(errno_message("cannot create " + paths.profiles_dir().string()));
   toml::table t;
   t.insert("agent", p.agent);
   t.insert("provider", p.provider);
@@ -152,8 +156,10 @@ ProfileListing list_profiles(const Paths& paths) {
   ProfileListing listing;
   for (const auto& alias : profile_aliases(paths)) {
     auto p = load_profile(paths, alias);
-    if (p) listing.profiles.push_back(std::move(*p));
-    else listing.broken.push_back(p.error().message);
+    if (p)
+      listing.profiles.push_back(std::move(*p));
+    else
+      listing.broken.push_back(p.error().message);
   }
   return listing;
 }
@@ -180,8 +186,10 @@ bool has_credential(const Paths& paths, const std::string& alias) {
 
 nlohmann::json to_public_json(const Paths& paths, const Profile& p) {
   std::string key_source = "none";
-  if (has_credential(paths, p.alias)) key_source = "stored (credentials/" + p.alias + ")";
-  else if (!p.api_key_env.empty()) key_source = "env $" + p.api_key_env;
+  if (has_credential(paths, p.alias))
+    key_source = "stored (credentials/" + p.alias + ")";
+  else if (!p.api_key_env.empty())
+    key_source = "env $" + p.api_key_env;
   nlohmann::json env = nlohmann::json::object();
   for (const auto& [k, v] : p.env) env[k] = looks_secret(k) ? std::string("********") : v;
   return {{"alias", p.alias},

@@ -20,8 +20,8 @@ Expected<void> save_profile(const Paths& paths, const Profile& profile);
 Expected<void> delete_profile(const Paths& paths, const std::string& alias);
 
 struct ProfileListing {
-  std::vector<Profile> profiles;          // valid ones, sorted by alias
-  std::vector<std::string> broken;        // "<file>:<line>:<col>: <reason>" for unreadable files
+  std::vector<Profile> profiles;    // valid ones, sorted by alias
+  std::vector<std::string> broken;  // "<file>:<line>:<col>: <reason>" for unreadable files
 };
 ProfileListing list_profiles(const Paths& paths);
 std::vector<std::string> profile_aliases(const Paths& paths);

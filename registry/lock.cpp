@@ -30,9 +30,9 @@ Expected<std::optional<RegistryLock>> read_lock(const std::filesystem::path& pat
 }
 
 std::string lock_to_json_text(const RegistryLock& lock) {
-  nlohmann::ordered_json doc{{"source_url", lock.source_url}, {"etag", lock.etag},
+  nlohmann::ordered_json doc{{"source_url", lock.source_url},       {"etag", lock.etag},
                              {"last_modified", lock.last_modified}, {"sha256", lock.sha256},
-                             {"fetched_at", lock.fetched_at}, {"model_count", lock.model_count}};
+                             {"fetched_at", lock.fetched_at},       {"model_count", lock.model_count}};
   return doc.dump(2) + "\n";
 }
 

@@ -88,9 +88,7 @@ bool continues_version(std::string_view name, size_t at) {
   return next == name.size() || !is_alnum(name[next]);
 }
 
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
-}
+bool all_digits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_digit); }
 
 // Removes one trailing version/date decoration, returns true when it did.
 bool strip_suffix_once(std::string& name) {
@@ -199,8 +197,7 @@ Expected<void> parse_into(std::string_view text, std::map<std::string, ModelPric
 
 Expected<PricingTable> PricingTable::from_json(std::string_view json_text) {
   PricingTable table;
-  if (auto ok = parse_into(json_text, table.m_prices, table.m_skipped, nullptr); !ok)
-    return tl::unexpected(ok.error());
+  if (auto ok = parse_into(json_text, table.m_prices, table.m_skipped, nullptr); !ok) return tl::unexpected(ok.error());
   table.build_index();
   return table;
 }
@@ -216,9 +213,9 @@ void PricingTable::build_index() {
     // shortest, then the first in order, so the choice never depends on file order.
     if (!inserted) {
       const std::string& cur = it->second;
-      bool better = (key == norm && cur != norm) ||
-                    ((key == norm) == (cur == norm) &&
-                     (key.size() < cur.size() || (key.size() == cur.size() && key < cur)));
+      bool better =
+          (key == norm && cur != norm) ||
+          ((key == norm) == (cur == norm) && (key.size() < cur.size() || (key.size() == cur.size() && key < cur)));
       if (better) it->second = key;
     }
   }
@@ -296,10 +293,9 @@ Expected<PricingTable> validate_pricing_download(std::string_view body) {
   parsed.build_index();
   Expected<PricingTable> table = std::move(parsed);
   if (table->size() < k_min_priced_models)
-    return fail("the file has only " + std::to_string(table->size()) +
-                " models with a numeric input_cost_per_token (" + std::to_string(table->skipped()) +
-                " entries have missing or wrong-typed prices; at least " + std::to_string(k_min_priced_models) +
-                " are required)");
+    return fail("the file has only " + std::to_string(table->size()) + " models with a numeric input_cost_per_token (" +
+                std::to_string(table->skipped()) + " entries have missing or wrong-typed prices; at least " +
+                std::to_string(k_min_priced_models) + " are required)");
   return table;
 }
 

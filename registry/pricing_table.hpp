@@ -14,18 +14,18 @@ namespace clown::registry {
 
 // USD per token. Optional fields are absent from the LiteLLM entry.
 struct ModelPrice {
-  double input = 0;                       // input_cost_per_token
-  double output = 0;                      // output_cost_per_token
-  std::optional<double> cache_write_5m;   // cache_creation_input_token_cost
-  std::optional<double> cache_write_1h;   // cache_creation_input_token_cost_above_1hr
-  std::optional<double> cache_read;       // cache_read_input_token_cost
+  double input = 0;                                 // input_cost_per_token
+  double output = 0;                                // output_cost_per_token
+  std::optional<double> cache_write_5m;             // cache_creation_input_token_cost
+  std::optional<double> cache_write_1h;             // cache_creation_input_token_cost_above_1hr
+  std::optional<double> cache_read;                 // cache_read_input_token_cost
   std::optional<double> input_above_200k;           // input_cost_per_token_above_200k_tokens
   std::optional<double> output_above_200k;          // output_cost_per_token_above_200k_tokens
   std::optional<double> cache_write_5m_above_200k;  // cache_creation_input_token_cost_above_200k_tokens
   std::optional<double> cache_write_1h_above_200k;  // cache_creation_input_token_cost_above_1hr_above_200k_tokens
   std::optional<double> cache_read_above_200k;      // cache_read_input_token_cost_above_200k_tokens
-  std::string provider;                   // litellm_provider
-  std::string mode;                       // "chat", ...
+  std::string provider;                             // litellm_provider
+  std::string mode;                                 // "chat", ...
 };
 
 // How a model name resolved: the key that matched and the rule that matched it

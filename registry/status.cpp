@@ -32,16 +32,19 @@ RegistryStatus registry_status(const Paths& paths, int64_t now_epoch_ms) {
 }
 
 nlohmann::ordered_json to_json(const RegistryStatus& s) {
-  nlohmann::ordered_json j{{"source", s.source.kind},
-                           {"path", s.source.path.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.source.path)},
-                           {"model_count", s.source.model_count},
-                           {"source_url", s.source.source_url.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.source.source_url)},
-                           {"fetched_at", s.source.fetched_at.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.source.fetched_at)},
-                           {"age_seconds", s.age_seconds ? nlohmann::ordered_json(*s.age_seconds) : nlohmann::ordered_json()},
-                           {"etag", s.etag.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.etag)},
-                           {"last_modified", s.last_modified.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.last_modified)},
-                           {"sha256", s.sha256.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.sha256)},
-                           {"bundled_model_count", s.bundled_model_count}};
+  nlohmann::ordered_json j{
+      {"source", s.source.kind},
+      {"path", s.source.path.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.source.path)},
+      {"model_count", s.source.model_count},
+      {"source_url",
+       s.source.source_url.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.source.source_url)},
+      {"fetched_at",
+       s.source.fetched_at.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.source.fetched_at)},
+      {"age_seconds", s.age_seconds ? nlohmann::ordered_json(*s.age_seconds) : nlohmann::ordered_json()},
+      {"etag", s.etag.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.etag)},
+      {"last_modified", s.last_modified.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.last_modified)},
+      {"sha256", s.sha256.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.sha256)},
+      {"bundled_model_count", s.bundled_model_count}};
   if (!s.warning.empty()) j["warning"] = s.warning;
   return j;
 }

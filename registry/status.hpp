@@ -12,7 +12,7 @@
 namespace clown::registry {
 
 struct RegistryStatus {
-  PricingSource source;              // synced file or bundled snapshot
+  PricingSource source;                // synced file or bundled snapshot
   std::optional<int64_t> age_seconds;  // since fetched_at, when synced
   std::string etag;
   std::string last_modified;

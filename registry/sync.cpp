@@ -5,9 +5,9 @@
 #include <openssl/x509.h>
 #include <sys/socket.h>
 
+#include <httplib.h>
 #include <chrono>
 #include <cstdlib>
-#include <httplib.h>
 
 #include "common/file_io.hpp"
 #include "common/format.hpp"
@@ -63,8 +63,7 @@ struct Url {
 
 Expected<Url> parse_url(const std::string& url) {
   auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos)
-    return fail("invalid pricing URL '" + url + "': expected https://host/path");
+  if (scheme_end == std::string::npos) return fail("invalid pricing URL '" + url + "': expected https://host/path");
   std::string scheme = url.substr(0, scheme_end);
   if (scheme != "https" && scheme != "http")
     return fail("invalid pricing URL '" + url + "': only https:// (and http://) are supported");
@@ -141,7 +140,8 @@ Expected<Fetch> fetch_once(const Url& url, const httplib::Headers& headers) {
         last_data = std::chrono::steady_clock::now();
         if (response.status != 200) return true;  // an error page: read it, then report the status
         if (response.has_header("Content-Length")) {
-          announced = static_cast<size_t>(std::strtoull(response.get_header_value("Content-Length").c_str(), nullptr, 10));
+          announced =
+              static_cast<size_t>(std::strtoull(response.get_header_value("Content-Length").c_str(), nullptr, 10));
           if (announced > k_max_pricing_bytes) {
             stop_reason = "the server announced " + with_thousands(static_cast<int64_t>(announced)) +
                           " bytes, more than the 64 MiB limit";
@@ -164,9 +164,8 @@ Expected<Fetch> fetch_once(const Url& url, const httplib::Headers& headers) {
 
   if (!stop_reason.empty()) return fail(stop_reason);
   if (!result) {
-    const auto idle_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::steady_clock::now() - last_data)
-                             .count();
+    const auto idle_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - last_data).count();
     switch (result.error()) {
       case httplib::Error::Connection: {
         if (!resolves(url.host)) return fail("cannot resolve host '" + url.host + "' (DNS lookup failed)");
@@ -182,25 +181,21 @@ Expected<Fetch> fetch_once(const Url& url, const httplib::Headers& headers) {
       case httplib::Error::SSLServerVerification: {
         long code = client.get_openssl_verify_result();
         std::string why = code != 0 ? std::string(X509_verify_cert_error_string(code)) : "verification failed";
-        return fail("TLS certificate of " + url.host + " is not trusted (" + why + "; checked against " +
-                    trust_store + ")");
+        return fail("TLS certificate of " + url.host + " is not trusted (" + why + "; checked against " + trust_store +
+                    ")");
       }
-      case httplib::Error::SSLConnection:
-        return fail("TLS handshake with " + url.scheme_host_port + " failed");
+      case httplib::Error::SSLConnection: return fail("TLS handshake with " + url.scheme_host_port + " failed");
       case httplib::Error::SSLLoadingCerts:
-        return fail("cannot load the CA certificates from " + trust_store +
-                    " (install the ca-certificates package)");
+        return fail("cannot load the CA certificates from " + trust_store + " (install the ca-certificates package)");
       case httplib::Error::Read:
         if (out.status != 0 && announced > 0 && out.body.size() < announced && idle_ms + 50 < read_ms)
-          return fail("the connection closed after " + with_thousands(static_cast<int64_t>(out.body.size())) +
-                      " of " + with_thousands(static_cast<int64_t>(announced)) + " bytes (truncated body)");
+          return fail("the connection closed after " + with_thousands(static_cast<int64_t>(out.body.size())) + " of " +
+                      with_thousands(static_cast<int64_t>(announced)) + " bytes (truncated body)");
         if (idle_ms + 50 >= read_ms)
           return fail("timed out after " + fmt_ms(read_ms) + " waiting for " + url.scheme_host_port + " to send data");
         return fail("the connection closed before the response was complete (truncated body)");
-      case httplib::Error::Compression:
-        return fail("the response could not be decompressed");
-      default:
-        return fail("HTTP request failed (" + httplib::to_string(result.error()) + ")");
+      case httplib::Error::Compression: return fail("the response could not be decompressed");
+      default: return fail("HTTP request failed (" + httplib::to_string(result.error()) + ")");
     }
   }
   out.status = result->status;
@@ -226,8 +221,7 @@ Expected<Fetch> fetch(const std::string& url_text, const RegistryLock* previous)
       if (current.rfind("https://", 0) == 0 && got->location.rfind("https://", 0) != 0)
         return fail("refused a redirect from https to '" + got->location + "'");
       current = got->location;
-    }
-    else if (!got->location.empty() && got->location[0] == '/')
+    } else if (!got->location.empty() && got->location[0] == '/')
       current = url->scheme_host_port + got->location;
     else
       return fail("unsupported redirect to '" + got->location + "'");
@@ -315,8 +309,8 @@ Expected<SyncResult> sync_pricing(const Paths& paths, const SyncOptions& options
   result.source_url = *url_text;
   result.path = paths.pricing_file().string();
 
-  const bool intact = stored && lock && lock->source_url == *url_text && !lock->sha256.empty() &&
-                      sha256_hex(*stored) == lock->sha256;
+  const bool intact =
+      stored && lock && lock->source_url == *url_text && !lock->sha256.empty() && sha256_hex(*stored) == lock->sha256;
   if (intact && !options.force) {
     auto fetched = parse_iso8601_ms(lock->fetched_at);
     if (fetched && now - *fetched < k_fresh_ms && now >= *fetched) {
@@ -330,8 +324,11 @@ Expected<SyncResult> sync_pricing(const Paths& paths, const SyncOptions& options
   if (!got) return fail("registry sync from " + *url_text + ": " + got.error().message + kept_suffix(paths));
 
   if (got->status == 304) {
-    if (!intact) return fail("registry sync from " + *url_text + ": the server answered 304 Not Modified to an "
-                             "unconditional request" + kept_suffix(paths));
+    if (!intact)
+      return fail("registry sync from " + *url_text +
+                  ": the server answered 304 Not Modified to an "
+                  "unconditional request" +
+                  kept_suffix(paths));
     RegistryLock updated = *lock;
     updated.fetched_at = format_iso8601_ms(now);
     if (!got->etag.empty()) updated.etag = got->etag;
@@ -367,8 +364,12 @@ Expected<SyncResult> sync_pricing(const Paths& paths, const SyncOptions& options
 }
 
 nlohmann::json to_json(const SyncResult& r) {
-  nlohmann::json j{{"outcome", r.outcome},         {"source", r.source},   {"source_url", r.source_url},
-                   {"model_count", r.model_count}, {"sha256", r.sha256},   {"fetched_at", r.fetched_at},
+  nlohmann::json j{{"outcome", r.outcome},
+                   {"source", r.source},
+                   {"source_url", r.source_url},
+                   {"model_count", r.model_count},
+                   {"sha256", r.sha256},
+                   {"fetched_at", r.fetched_at},
                    {"path", r.path}};
   if (r.outcome == "fresh") j["age_seconds"] = r.age_seconds;
   return j;
@@ -380,8 +381,8 @@ std::string describe(const SyncResult& r) {
   if (r.outcome == "not-modified")
     return "Prices are up to date (" + r.source_url + " answered 304 Not Modified); " + models + " in " + r.path;
   if (r.outcome == "fresh")
-    return "Skipped: prices were synced " + format_age(r.age_seconds) + " ago (less than 24 h); " + models +
-           " in " + r.path + ". Use --force to download now.";
+    return "Skipped: prices were synced " + format_age(r.age_seconds) + " ago (less than 24 h); " + models + " in " +
+           r.path + ". Use --force to download now.";
   if (r.source == "bundled") return "Offline: no synced prices stored; using the bundled snapshot (" + models + ")";
   return "Offline: using the synced prices in " + r.path + " (" + models +
          (r.fetched_at.empty() ? "" : ", fetched " + r.fetched_at) + ")";

@@ -53,7 +53,8 @@ nlohmann::json active_runs_json(const Paths& paths) {
       std::string key;
       price_request(*resolver, r.model, r.tokens, c, priced, key);
       cost += c;
-      if (!priced && std::find(unpriced.begin(), unpriced.end(), r.model) == unpriced.end()) unpriced.push_back(r.model);
+      if (!priced && std::find(unpriced.begin(), unpriced.end(), r.model) == unpriced.end())
+        unpriced.push_back(r.model);
     }
     out.push_back({{"run_id", info->run_id},
                    {"profile", info->profile},

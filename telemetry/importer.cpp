@@ -58,7 +58,7 @@ struct FileResult {
 };
 
 std::optional<FileStat> stat_file(const fs::path& p) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(p.c_str(), &st) != 0) return std::nullopt;
   FileStat s;
   s.dev = static_cast<int64_t>(st.st_dev);
@@ -168,9 +168,10 @@ class ParallelScanner {
     // Largest files first so one big file does not finish last on its own.
     m_order.resize(jobs.size());
     for (size_t i = 0; i < jobs.size(); ++i) m_order[i] = i;
-    std::stable_sort(m_order.begin(), m_order.end(),
-                     [&](size_t a, size_t b) { return jobs[a].stat.size - static_cast<int64_t>(jobs[a].offset) >
-                                                      jobs[b].stat.size - static_cast<int64_t>(jobs[b].offset); });
+    std::stable_sort(m_order.begin(), m_order.end(), [&](size_t a, size_t b) {
+      return jobs[a].stat.size - static_cast<int64_t>(jobs[a].offset) >
+             jobs[b].stat.size - static_cast<int64_t>(jobs[b].offset);
+    });
     for (unsigned t = 0; t < threads; ++t) m_threads.emplace_back([this] { work(); });
   }
   ~ParallelScanner() {
@@ -337,7 +338,8 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     if (bulk) drop_request_indexes(db);
     RequestWriter writer(db, resolver);
     SQLite::Statement save_cursor(
-        db, "INSERT OR REPLACE INTO import_files(path, dev, ino, size, offset, mtime_ns, profile) VALUES(?,?,?,?,?,?,?)");
+        db,
+        "INSERT OR REPLACE INTO import_files(path, dev, ino, size, offset, mtime_ns, profile) VALUES(?,?,?,?,?,?,?)");
     uint64_t done_bytes = 0;
     auto last_progress = std::chrono::steady_clock::now();
     if (!jobs.empty()) {
@@ -406,15 +408,20 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     if (auto agg = refresh_aggregates(paths); !agg) summary.warnings.push_back(agg.error().message);
     trace.mark("refresh aggregates");
   }
-  summary.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }
 
 nlohmann::json to_json(const ImportSummary& s) {
-  return {{"files_seen", s.files_seen}, {"files_read", s.files_read}, {"new_requests", s.new_requests},
-          {"duplicates", s.duplicates}, {"skipped_lines", s.skipped_lines}, {"bytes_read", s.bytes_read},
-          {"history_requests", s.history_requests}, {"seconds", s.seconds}, {"warnings", s.warnings}};
+  return {{"files_seen", s.files_seen},
+          {"files_read", s.files_read},
+          {"new_requests", s.new_requests},
+          {"duplicates", s.duplicates},
+          {"skipped_lines", s.skipped_lines},
+          {"bytes_read", s.bytes_read},
+          {"history_requests", s.history_requests},
+          {"seconds", s.seconds},
+          {"warnings", s.warnings}};
 }
 
 }  // namespace clown::telemetry

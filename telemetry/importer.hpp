@@ -25,10 +25,10 @@ struct ImportOptions {
 
 struct ImportSummary {
   int64_t files_seen = 0;
-  int64_t files_read = 0;        // new or grown files actually read
+  int64_t files_read = 0;  // new or grown files actually read
   int64_t new_requests = 0;
-  int64_t duplicates = 0;        // request copies already counted
-  int64_t skipped_lines = 0;     // unreadable / truncated / invalid lines
+  int64_t duplicates = 0;     // request copies already counted
+  int64_t skipped_lines = 0;  // unreadable / truncated / invalid lines
   int64_t bytes_read = 0;
   int64_t history_requests = 0;  // per-model "before transcripts" rows from stats-cache.json
   double seconds = 0;

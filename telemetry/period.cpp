@@ -58,9 +58,9 @@ Expected<int64_t> parse_bound(const std::string& what, const std::string& text, 
                               bool is_until) {
   if (auto day = parse_day(text)) return local_midnight_ms(zone, *day + (is_until ? 1 : 0));
   if (auto instant = parse_instant(text, zone)) return *instant + (is_until ? 1 : 0);
-  return fail("invalid " + what + " '" + text +
-                  "': use a date YYYY-MM-DD or an ISO-8601 time such as 2026-11-24T09:30:00Z",
-              k_exit_usage);
+  return fail(
+      "invalid " + what + " '" + text + "': use a date YYYY-MM-DD or an ISO-8601 time such as 2026-11-24T09:30:00Z",
+      k_exit_usage);
 }
 
 }  // namespace

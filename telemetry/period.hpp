@@ -23,9 +23,7 @@ struct ResolvedPeriod {
   std::optional<int64_t> since_ms;  // inclusive; nullopt = from the beginning
   std::optional<int64_t> until_ms;  // exclusive; nullopt = no end
 
-  bool contains(int64_t ts_ms) const {
-    return (!since_ms || ts_ms >= *since_ms) && (!until_ms || ts_ms < *until_ms);
-  }
+  bool contains(int64_t ts_ms) const { return (!since_ms || ts_ms >= *since_ms) && (!until_ms || ts_ms < *until_ms); }
 };
 
 // The report zone: `name` when given (an unknown name is a k_exit_usage
@@ -41,10 +39,10 @@ Expected<const date::time_zone*> resolve_zone(const std::string& name);
 Expected<ResolvedPeriod> resolve_period(const UsageFilter& filter, const std::string& zone_name, int64_t now_ms);
 
 // Local calendar helpers in `zone`.
-std::string local_date(const date::time_zone* zone, int64_t ts_ms);       // "2026-11-24"
-std::string local_iso(const date::time_zone* zone, int64_t ts_ms);        // "2026-11-24T00:00:00+01:00"
-int64_t local_day_index(const date::time_zone* zone, int64_t ts_ms);      // days since 1970-01-01 (local)
-int64_t local_hour_start(const date::time_zone* zone, int64_t ts_ms);     // UTC ms of the local hour's start
+std::string local_date(const date::time_zone* zone, int64_t ts_ms);         // "2026-11-24"
+std::string local_iso(const date::time_zone* zone, int64_t ts_ms);          // "2026-11-24T00:00:00+01:00"
+int64_t local_day_index(const date::time_zone* zone, int64_t ts_ms);        // days since 1970-01-01 (local)
+int64_t local_hour_start(const date::time_zone* zone, int64_t ts_ms);       // UTC ms of the local hour's start
 int64_t local_midnight_ms(const date::time_zone* zone, int64_t day_index);  // UTC ms of a local day's start
 
 inline constexpr const char* k_valid_periods = "today, yesterday, week, month, 7d, 30d, all";

@@ -131,7 +131,7 @@ std::vector<RunRow> load_runs(SQLite::Database& db, const ResolvedPeriod& period
   q.bind(2, period.until_ms.value_or(std::numeric_limits<int64_t>::max()));
   while (q.executeStep()) {
     RunRow r{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-             q.getColumn(3).getString(), q.getColumn(4).getInt64(), q.getColumn(5).getInt64(),
+             q.getColumn(3).getString(), q.getColumn(4).getInt64(),  q.getColumn(5).getInt64(),
              q.getColumn(6).getDouble()};
     if (match.run(r)) out.push_back(std::move(r));
   }
@@ -177,8 +177,9 @@ Expected<ReportData> load_report(const Paths& paths, const UsageFilter& filter, 
     if (!filter.project.empty()) ok_project[i] = project_matches(strings[i], filter.project);
   }
   for (const auto& r : data.rollup->rows) {
-    if (data.period.contains(r.first_ms) && ok_profile[static_cast<size_t>(r.profile)] && ok_agent[static_cast<size_t>(r.agent)] &&
-        ok_model[static_cast<size_t>(r.model)] && ok_project[static_cast<size_t>(r.project)])
+    if (data.period.contains(r.first_ms) && ok_profile[static_cast<size_t>(r.profile)] &&
+        ok_agent[static_cast<size_t>(r.agent)] && ok_model[static_cast<size_t>(r.model)] &&
+        ok_project[static_cast<size_t>(r.project)])
       data.rows.push_back(&r);
   }
   try {
@@ -216,7 +217,8 @@ std::map<std::string, Acc> group_by(const ReportData& d, KeyOf key_of, bool trac
 }
 
 std::map<std::string, Acc> profiles_with_runs(const ReportData& d) {
-  auto by_profile = group_by(d, [](const RollupRow& r) { return r.profile; }, false);
+  auto by_profile = group_by(
+      d, [](const RollupRow& r) { return r.profile; }, false);
   for (const auto& run : d.runs) {
     Acc& acc = by_profile[run.profile];
     acc.runtime_secs += run.duration_secs;
@@ -237,7 +239,8 @@ json summary(const ReportData& d) {
   json by_profile = json::object();
   for (const auto& [name, acc] : profiles_with_runs(d)) by_profile[name] = profile_entry(d, acc);
   json by_model = json::object();
-  for (const auto& [name, acc] : group_by(d, [](const RollupRow& r) { return r.model; }, false))
+  for (const auto& [name, acc] : group_by(
+           d, [](const RollupRow& r) { return r.model; }, false))
     by_model[name] = {{"tokens", tokens_json(acc.tokens)}, {"cost", cost_json(acc)}, {"requests", acc.requests}};
   json j = envelope(d.period);
   j["total_tokens"] = tokens_json(total.tokens);
@@ -291,7 +294,8 @@ json time_buckets(const ReportData& d, bool hourly) {
 }
 
 json models_report(const ReportData& d) {
-  const auto groups = group_by(d, [](const RollupRow& r) { return r.model; }, false);
+  const auto groups = group_by(
+      d, [](const RollupRow& r) { return r.model; }, false);
   json list = json::array();
   for (const auto& [name, acc] : by_cost(groups)) {
     json e = group_json(*acc);
@@ -314,7 +318,8 @@ json profiles_report(const ReportData& d) {
 }
 
 json projects_report(const ReportData& d) {
-  const auto groups = group_by(d, [](const RollupRow& r) { return r.project; }, false);
+  const auto groups = group_by(
+      d, [](const RollupRow& r) { return r.project; }, false);
   json list = json::array();
   for (const auto& [name, acc] : by_cost(groups)) {
     json e = group_json(*acc);
@@ -407,7 +412,7 @@ Expected<ResolvedPeriod> resolve_report_period(const Paths& paths, const UsageFi
 
 Expected<nlohmann::json> usage_json_at(const Paths& paths, const UsageFilter& filter, const std::string& kind,
                                        const Paging& paging, int64_t now) {
-  static const std::set<std::string> kinds = {"summary", "daily", "hourly", "models",
+  static const std::set<std::string> kinds = {"summary",  "daily",    "hourly",  "models",
                                               "profiles", "sessions", "projects"};
   if (!kinds.count(kind)) return fail("unknown report '" + kind + "': use one of " + k_report_kinds, k_exit_usage);
   if (paging.offset < 0) return fail("offset must be 0 or more", k_exit_usage);

@@ -12,7 +12,7 @@
 namespace clown::telemetry {
 
 struct UsageFilter {
-  std::string period = "today";  // today|yesterday|week|month|7d|30d|all
+  std::string period = "today";      // today|yesterday|week|month|7d|30d|all
   std::optional<std::string> since;  // YYYY-MM-DD (inclusive, in timezone) or ISO-8601
   std::optional<std::string> until;  // YYYY-MM-DD (inclusive) or ISO-8601
   std::string profile, model, agent, project;

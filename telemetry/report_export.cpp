@@ -10,12 +10,30 @@ namespace clown::telemetry {
 
 namespace {
 
-const char* const k_columns[] = {
-    "timestamp",          "date",           "session_id",      "run_id",          "profile",
-    "agent",              "provider",       "model",           "project",         "sidechain",
-    "input_tokens",       "output_tokens",  "cache_creation_5m_tokens",           "cache_creation_1h_tokens",
-    "cache_read_tokens",  "web_search_requests", "input_cost", "output_cost",     "cache_creation_cost",
-    "cache_read_cost",    "web_search_cost", "total_cost",     "priced",          "source"};
+const char* const k_columns[] = {"timestamp",
+                                 "date",
+                                 "session_id",
+                                 "run_id",
+                                 "profile",
+                                 "agent",
+                                 "provider",
+                                 "model",
+                                 "project",
+                                 "sidechain",
+                                 "input_tokens",
+                                 "output_tokens",
+                                 "cache_creation_5m_tokens",
+                                 "cache_creation_1h_tokens",
+                                 "cache_read_tokens",
+                                 "web_search_requests",
+                                 "input_cost",
+                                 "output_cost",
+                                 "cache_creation_cost",
+                                 "cache_read_cost",
+                                 "web_search_cost",
+                                 "total_cost",
+                                 "priced",
+                                 "source"};
 constexpr size_t k_ncolumns = sizeof(k_columns) / sizeof(k_columns[0]);
 
 // Shortest text that reads back as the same double.
@@ -38,8 +56,8 @@ std::string csv_field(const std::string& s) {
 
 }  // namespace
 
-Expected<void> export_usage(const Paths& paths, const UsageFilter& filter, const std::string& format,
-                            std::ostream& out, int64_t now) {
+Expected<void> export_usage(const Paths& paths, const UsageFilter& filter, const std::string& format, std::ostream& out,
+                            int64_t now) {
   if (format != "csv" && format != "json")
     return fail("unknown export format '" + format + "': use csv or json", k_exit_usage);
   auto period = resolve_report_period(paths, filter, now);
@@ -73,9 +91,15 @@ Expected<void> export_usage(const Paths& paths, const UsageFilter& filter, const
           (!filter.project.empty() && !project_matches(project, filter.project)))
         continue;
       const int64_t ts = q.getColumn(0).getInt64();
-      std::vector<std::string> text = {format_iso8601_ms(ts), local_date(period->zone, ts),
-                                       q.getColumn(1).getString(), q.getColumn(2).getString(), profile, agent,
-                                       q.getColumn(5).getString(), model, project};
+      std::vector<std::string> text = {format_iso8601_ms(ts),
+                                       local_date(period->zone, ts),
+                                       q.getColumn(1).getString(),
+                                       q.getColumn(2).getString(),
+                                       profile,
+                                       agent,
+                                       q.getColumn(5).getString(),
+                                       model,
+                                       project};
       if (csv) {
         for (size_t i = 0; i < text.size(); ++i) out << (i ? "," : "") << csv_field(text[i]);
         out << ',' << q.getColumn(8).getInt64();

@@ -24,8 +24,8 @@ Expected<ResolvedPeriod> resolve_report_period(const Paths& paths, const UsageFi
 
 // `clown usage export`: one row per request in range, oldest first.
 // format "csv": RFC 4180 with a header line; "json": {period..., "requests":[...]}.
-Expected<void> export_usage(const Paths& paths, const UsageFilter& filter, const std::string& format,
-                            std::ostream& out, int64_t now_ms);
+Expected<void> export_usage(const Paths& paths, const UsageFilter& filter, const std::string& format, std::ostream& out,
+                            int64_t now_ms);
 
 // {"period","since","until","timezone"}: since/until are local ISO-8601
 // times with offset (since inclusive, until exclusive), null when unbounded.

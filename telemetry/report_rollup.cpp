@@ -126,7 +126,6 @@ class Builder {
   std::vector<RollupRow> m_rows_vec;
 };
 
-
 void put(std::string& out, const void* p, size_t n) { out.append(static_cast<const char*>(p), n); }
 
 std::string serialize(const Token& token, const Rollup& r) {
@@ -266,7 +265,8 @@ Rollup scan(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional
     if (rc == SQLITE_DONE) break;
     if (rc != SQLITE_ROW) throw std::runtime_error(sqlite3_errmsg(db.getHandle()));
     const int64_t ts = sqlite3_column_int64(st, 0);
-    Key key{floor_div(ts, k_bucket_ms), {column_id(0), column_id(1), column_id(2), column_id(3), column_id(4), column_id(5)}};
+    Key key{floor_div(ts, k_bucket_ms),
+            {column_id(0), column_id(1), column_id(2), column_id(3), column_id(4), column_id(5)}};
     RollupRow& r = builder.row(key);
     r.first_ms = std::min(r.first_ms, ts);
     r.last_ms = std::max(r.last_ms, ts);
@@ -298,9 +298,9 @@ Rollup merge(const Rollup& a, const Rollup& b) {
     for (size_t i = 0; i < remap.size(); ++i) remap[i] = builder.intern(part->strings[i]);
     for (const auto& src : part->rows) {
       auto id = [&](int32_t v) { return remap[static_cast<size_t>(v)]; };
-      RollupRow& r = builder.row(Key{src.bucket,
-                                     {id(src.session), id(src.profile), id(src.agent), id(src.provider),
-                                      id(src.model), id(src.project)}});
+      RollupRow& r = builder.row(
+          Key{src.bucket,
+              {id(src.session), id(src.profile), id(src.agent), id(src.provider), id(src.model), id(src.project)}});
       r.first_ms = std::min(r.first_ms, src.first_ms);
       r.last_ms = std::max(r.last_ms, src.last_ms);
       r.requests += src.requests;
@@ -373,9 +373,8 @@ Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::
 
     if (since_ms || until_ms) {
       // Counting stops at the limit, so a big range costs no more than a small one.
-      SQLite::Statement count(db,
-                              "SELECT count(*) FROM (SELECT 1 FROM requests WHERE ts_ms >= ? AND ts_ms < ? LIMIT " +
-                                  std::to_string(k_direct_limit) + ")");
+      SQLite::Statement count(db, "SELECT count(*) FROM (SELECT 1 FROM requests WHERE ts_ms >= ? AND ts_ms < ? LIMIT " +
+                                      std::to_string(k_direct_limit) + ")");
       count.bind(1, since_ms.value_or(std::numeric_limits<int64_t>::min()));
       count.bind(2, until_ms.value_or(std::numeric_limits<int64_t>::max()));
       if (count.executeStep() && count.getColumn(0).getInt64() < k_direct_limit) return direct();

@@ -26,7 +26,7 @@ namespace clown::telemetry {
 inline constexpr int64_t k_bucket_ms = 15 * 60 * 1000;
 
 struct RollupRow {
-  int64_t bucket = 0;  // ts_ms / k_bucket_ms (floored)
+  int64_t bucket = 0;                                                                 // ts_ms / k_bucket_ms (floored)
   int32_t session = 0, profile = 0, agent = 0, provider = 0, model = 0, project = 0;  // Rollup::strings
   int32_t no_session = 0;  // 1: requests without an agent session (stats-cache history, no sessionId)
   int64_t first_ms = 0, last_ms = 0;

@@ -126,7 +126,6 @@ std::vector<HookEvent> read_hook_events(const Paths& paths, const std::string& r
   return events;
 }
 
-
 nlohmann::json session_line(const RunInfo& info, const RunUsage& usage) {
   const double duration = std::round(static_cast<double>(info.ended_ms - info.started_ms)) / 1000.0;
   nlohmann::json line = {{"run_id", info.run_id},
@@ -162,7 +161,8 @@ Expected<RunUsage> finish_run(const Paths& paths, const RunInfo& info) {
   auto line = session_line(info, recorded);
   // Never a silent zero: a run whose transcripts could not be read says so.
   if (!usage) line["telemetry_error"] = usage.error().message;
-  if (!ensure_dir(paths.telemetry_dir(), 0755)) return fail(errno_message("cannot create " + paths.telemetry_dir().string()));
+  if (!ensure_dir(paths.telemetry_dir(), 0755))
+    return fail(errno_message("cannot create " + paths.telemetry_dir().string()));
   if (auto w = append_line_durable(paths.sessions_log(), line.dump()); !w) return tl::unexpected(w.error());
   // aggregates.json only changes when the run stored requests; skipping the
   // refresh otherwise keeps `clown run` of a request-less agent in the
@@ -206,7 +206,8 @@ int recover_abandoned_runs(const Paths& paths) {
     if (fd < 0) continue;
     RunLock lock(fd);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) continue;  // its launcher, agent or another recoverer holds it
-    struct stat by_fd {}, by_path {};
+    struct stat by_fd {
+    }, by_path{};
     if (::fstat(fd, &by_fd) != 0 || ::stat(file.c_str(), &by_path) != 0 || by_fd.st_ino != by_path.st_ino)
       continue;  // finished and removed while we waited
     auto text = read_file(file);

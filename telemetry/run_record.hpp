@@ -24,22 +24,22 @@ struct RunInfo {
   std::string profile;
   std::string agent_id;
   std::string provider_id;
-  std::string model;        // may be empty (agent default)
+  std::string model;  // may be empty (agent default)
   std::string cwd;
-  std::string config_dir;   // CLAUDE_CONFIG_DIR given to the agent; empty = agent default
+  std::string config_dir;  // CLAUDE_CONFIG_DIR given to the agent; empty = agent default
   int64_t started_ms = 0;
-  int64_t ended_ms = 0;     // 0 while running
+  int64_t ended_ms = 0;          // 0 while running
   std::optional<int> exit_code;  // nullopt when the launcher was killed
   int launcher_pid = 0;
 };
 
 // What Claude Code handed a SessionStart / SessionEnd hook.
 struct HookEvent {
-  std::string event;            // "session-start" | "session-end"
+  std::string event;  // "session-start" | "session-end"
   std::string session_id;
   std::string transcript_path;
   std::string cwd;
-  std::string source;           // startup | resume | clear | compact (SessionStart)
+  std::string source;  // startup | resume | clear | compact (SessionStart)
   int64_t received_ms = 0;
 };
 

@@ -47,9 +47,10 @@ Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, co
     SQLite::Statement claim(db,
                             "UPDATE requests SET run_id=?, profile=?, agent=?, provider=?, source='run' "
                             "WHERE dedup_key=? AND run_id='' AND source='import' AND profile IN (?, ?)");
-    SQLite::Statement stored(db, "SELECT input, output, cache_write_5m, cache_write_1h, cache_read, web_search, "
-                                 "cost_input, cost_output, cost_cache_write, cost_cache_read, cost_web_search, priced "
-                                 "FROM requests WHERE dedup_key=?");
+    SQLite::Statement stored(db,
+                             "SELECT input, output, cache_write_5m, cache_write_1h, cache_read, web_search, "
+                             "cost_input, cost_output, cost_cache_write, cost_cache_read, cost_web_search, priced "
+                             "FROM requests WHERE dedup_key=?");
     std::string config_dir;
     for (const auto& e : events)
       if (!e.transcript_path.empty()) {
@@ -80,17 +81,15 @@ Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, co
       // Count what the store holds for it (the largest copy seen so far).
       stored.bind(1, r.key);
       if (stored.executeStep()) {
-        TokenCounts t{stored.getColumn(0).getInt64(), stored.getColumn(1).getInt64(),
-                      stored.getColumn(2).getInt64(), stored.getColumn(3).getInt64(),
-                      stored.getColumn(4).getInt64(), stored.getColumn(5).getInt64()};
-        CostParts c{stored.getColumn(6).getDouble(), stored.getColumn(7).getDouble(),
-                    stored.getColumn(8).getDouble(), stored.getColumn(9).getDouble(),
-                    stored.getColumn(10).getDouble()};
+        TokenCounts t{stored.getColumn(0).getInt64(), stored.getColumn(1).getInt64(), stored.getColumn(2).getInt64(),
+                      stored.getColumn(3).getInt64(), stored.getColumn(4).getInt64(), stored.getColumn(5).getInt64()};
+        CostParts c{stored.getColumn(6).getDouble(), stored.getColumn(7).getDouble(), stored.getColumn(8).getDouble(),
+                    stored.getColumn(9).getDouble(), stored.getColumn(10).getDouble()};
         usage.tokens += t;
         usage.cost += c;
         ++usage.requests;
-        if (stored.getColumn(11).getInt() == 0 &&
-            std::find(usage.unpriced_models.begin(), usage.unpriced_models.end(), r.model) == usage.unpriced_models.end())
+        if (stored.getColumn(11).getInt() == 0 && std::find(usage.unpriced_models.begin(), usage.unpriced_models.end(),
+                                                            r.model) == usage.unpriced_models.end())
           usage.unpriced_models.push_back(r.model);
       }
       stored.reset();

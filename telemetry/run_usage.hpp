@@ -10,7 +10,6 @@ namespace clown::telemetry {
 // [started_ms, ended_ms], stores them tagged with the run and profile (a request
 // already stored keeps its first attribution), records the run in the `runs`
 // table, and returns the run's totals (requests counted once).
-Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info,
-                                     const std::vector<HookEvent>& events);
+Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, const std::vector<HookEvent>& events);
 
 }  // namespace clown::telemetry

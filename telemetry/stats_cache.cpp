@@ -43,7 +43,7 @@ Expected<int64_t> import_stats_cache(SQLite::Database& db, RequestWriter& writer
                                      const std::filesystem::path& config_dir, const Attribution& attribution,
                                      bool transcripts_changed) {
   const auto file = config_dir / "stats-cache.json";
-  struct stat st{};
+  struct stat st {};
   if (::stat(file.c_str(), &st) != 0) return 0;
   const int64_t size = st.st_size;
   const int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
@@ -51,7 +51,8 @@ Expected<int64_t> import_stats_cache(SQLite::Database& db, RequestWriter& writer
 
   SQLite::Statement seen(db, "SELECT size, mtime_ns FROM stats_cache_files WHERE config_dir=?");
   seen.bind(1, dir);
-  bool unchanged = seen.executeStep() && seen.getColumn(0).getInt64() == size && seen.getColumn(1).getInt64() == mtime_ns;
+  bool unchanged =
+      seen.executeStep() && seen.getColumn(0).getInt64() == size && seen.getColumn(1).getInt64() == mtime_ns;
   if (unchanged && !transcripts_changed) return 0;
 
   auto text = read_file(file);

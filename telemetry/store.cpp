@@ -73,8 +73,7 @@ CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts_ms);
 )sql",
 };
 
-static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == k_schema_version,
-              "one migration per schema version");
+static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == k_schema_version, "one migration per schema version");
 
 int read_version(SQLite::Database& db) {
   if (!db.tableExists("schema_version")) return 0;
@@ -94,8 +93,8 @@ Expected<void> migrate(SQLite::Database& db, const std::string& where) {
     int version = read_version(db);
     if (version > k_schema_version) {
       db.exec("ROLLBACK");
-      return fail(where + " was written by a newer clown (schema " + std::to_string(version) +
-                  " > " + std::to_string(k_schema_version) + "); upgrade clown");
+      return fail(where + " was written by a newer clown (schema " + std::to_string(version) + " > " +
+                  std::to_string(k_schema_version) + "); upgrade clown");
     }
     for (int v = version; v < k_schema_version; ++v) db.exec(k_migrations[v]);
     if (version < k_schema_version) {

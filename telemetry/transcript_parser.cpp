@@ -163,8 +163,8 @@ struct LineParser::Impl {
     if (doc.get_object().get(obj)) return LineKind::bad;
 
     std::string_view type, ts, message_id, request_id, session, model, cwd;
-    bool has_type = false, has_ts = false, has_mid = false, has_rid = false, has_session = false,
-         has_model = false, has_cwd = false, has_usage = false, usage_bad = false, usage_null = false;
+    bool has_type = false, has_ts = false, has_mid = false, has_rid = false, has_session = false, has_model = false,
+         has_cwd = false, has_usage = false, usage_bad = false, usage_null = false;
     bool sidechain = false;
     TokenCounts tokens;
     UsageFields uf;
@@ -302,14 +302,9 @@ void LineParser::parse(std::string_view data, std::string_view fallback_session,
         ++stats.usage_lines;
         if (!out.add(std::move(r))) ++stats.duplicates;
         break;
-      case LineKind::synthetic:
-        ++stats.synthetic;
-        break;
-      case LineKind::bad:
-        ++stats.skipped_lines;
-        break;
-      case LineKind::not_request:
-        break;
+      case LineKind::synthetic: ++stats.synthetic; break;
+      case LineKind::bad: ++stats.skipped_lines; break;
+      case LineKind::not_request: break;
     }
   }
 }
@@ -327,8 +322,7 @@ constexpr size_t k_read_size = 2u << 20;
 
 }  // namespace
 
-Expected<FileScan> scan_transcript(const std::filesystem::path& path, const ScanOptions& options,
-                                   LineParser& parser) {
+Expected<FileScan> scan_transcript(const std::filesystem::path& path, const ScanOptions& options, LineParser& parser) {
   Fd f;
   f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (f.fd < 0) return fail(errno_message("cannot open " + path.string()));

@@ -17,7 +17,7 @@ namespace clown::telemetry {
 
 // One API request as read from a transcript line.
 struct TranscriptRequest {
-  std::string key;         // message.id + "|" + requestId (dedup key)
+  std::string key;  // message.id + "|" + requestId (dedup key)
   int64_t ts_ms = 0;
   std::string session_id;  // sessionId, else the file name
   std::string model;
@@ -104,7 +104,6 @@ struct ScanOptions {
 };
 
 // Reads with large buffered reads; memory stays bounded by the longest line.
-Expected<FileScan> scan_transcript(const std::filesystem::path& path, const ScanOptions& options,
-                                   LineParser& parser);
+Expected<FileScan> scan_transcript(const std::filesystem::path& path, const ScanOptions& options, LineParser& parser);
 
 }  // namespace clown::telemetry

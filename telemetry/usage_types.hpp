@@ -56,13 +56,13 @@ struct RequestRow {
   std::string agent;       // "claude"
   std::string provider;    // provider id; empty when unknown
   std::string model;
-  std::string project;     // cwd recorded in the transcript
+  std::string project;  // cwd recorded in the transcript
   bool sidechain = false;
   TokenCounts tokens;
   CostParts cost;
-  bool priced = false;     // false: model resolved to no price (reported, never $0 silently)
-  std::string price_key;   // LiteLLM key used
-  std::string source;      // "run" | "import" | "stats-cache"
+  bool priced = false;    // false: model resolved to no price (reported, never $0 silently)
+  std::string price_key;  // LiteLLM key used
+  std::string source;     // "run" | "import" | "stats-cache"
 };
 
 inline constexpr const char* k_native_profile = "claude-native";

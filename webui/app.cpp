@@ -65,8 +65,7 @@ HttpResponse conditional(const HttpRequest& req, std::string body, const std::st
   return res;
 }
 
-Expected<int64_t> non_negative_param(const HttpRequest& req, const std::string& name, int64_t fallback,
-                                     int64_t max) {
+Expected<int64_t> non_negative_param(const HttpRequest& req, const std::string& name, int64_t fallback, int64_t max) {
   auto text = req.param(name);
   if (!text) return fallback;
   int64_t value = 0;
@@ -107,9 +106,9 @@ App::App(AppConfig config) : m_config(std::move(config)), m_cache(m_config.paths
     const char* name;
     const char* title;
   };
-  for (const PageSpec& spec : {PageSpec{"/", "usage", "Usage"}, PageSpec{"/usage", "usage", "Usage"},
-                               PageSpec{"/sessions", "sessions", "Sessions"},
-                               PageSpec{"/profiles", "profiles", "Profiles"}}) {
+  for (const PageSpec& spec :
+       {PageSpec{"/", "usage", "Usage"}, PageSpec{"/usage", "usage", "Usage"},
+        PageSpec{"/sessions", "sessions", "Sessions"}, PageSpec{"/profiles", "profiles", "Profiles"}}) {
     std::string html = tmpl ? std::string(tmpl->data) : std::string("<!doctype html><title>clown</title>");
     replace_all(html, "__CLOWN_TOKEN__", m_config.token);
     replace_all(html, "__CLOWN_PAGE__", spec.name);
@@ -147,8 +146,8 @@ HttpResponse App::handle(const HttpRequest& request) {
 HttpResponse App::dispatch(const HttpRequest& req) {
   if (!host_allowed(req.header("host")))
     return json_error(403, "forbidden",
-                      "Host '" + req.header("host") + "' is not allowed; open http://127.0.0.1:" +
-                          std::to_string(m_config.port) + "/ instead");
+                      "Host '" + req.header("host") +
+                          "' is not allowed; open http://127.0.0.1:" + std::to_string(m_config.port) + "/ instead");
   // HEAD is a GET without a body (the HTTP layer drops the body).
   const std::string method = req.method == "HEAD" ? "GET" : req.method;
   std::string allowed;
@@ -164,8 +163,8 @@ HttpResponse App::dispatch(const HttpRequest& req) {
     allowed += (allowed.empty() ? "" : ", ") + std::string(route.method);
   }
   if (!allowed.empty()) {
-    HttpResponse res = json_error(405, "method_not_allowed", req.method + " is not allowed on " + req.path +
-                                                                 "; use " + allowed);
+    HttpResponse res =
+        json_error(405, "method_not_allowed", req.method + " is not allowed on " + req.path + "; use " + allowed);
     res.headers.emplace_back("Allow", allowed);
     return res;
   }
@@ -182,7 +181,8 @@ HttpResponse App::health(const HttpRequest&) {
 
 HttpResponse App::usage(const HttpRequest& req) {
   std::string kind = "summary";
-  if (req.path.size() > std::string(k_usage_prefix).size()) kind = req.path.substr(std::string(k_usage_prefix).size() + 1);
+  if (req.path.size() > std::string(k_usage_prefix).size())
+    kind = req.path.substr(std::string(k_usage_prefix).size() + 1);
 
   auto limit = non_negative_param(req, "limit", 100, 100000);
   if (!limit) return json_error(400, "bad_request", limit.error().message);
@@ -213,9 +213,9 @@ HttpResponse App::usage(const HttpRequest& req) {
   CachedBody cached = m_cache.get(key, [&] {
     auto data = telemetry::usage_json(m_config.paths, filter, kind, paging);
     HttpResponse res = data ? json_ok(*data)
-                            : data.error().exit_code == k_exit_usage
-                                  ? json_error(400, "bad_request", data.error().message)
-                                  : json_error(500, "internal_error", data.error().message);
+                       : data.error().exit_code == k_exit_usage
+                           ? json_error(400, "bad_request", data.error().message)
+                           : json_error(500, "internal_error", data.error().message);
     return CachedBody{res.status, std::move(res.body)};
   });
   HttpResponse res;
@@ -238,10 +238,10 @@ HttpResponse App::import_claude(const HttpRequest& req) {
   if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
     nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object())
-      return json_error(400, "bad_request", R"(the body must be a JSON object such as {"claude_dir": "/home/me/.claude"})");
+      return json_error(400, "bad_request",
+                        R"(the body must be a JSON object such as {"claude_dir": "/home/me/.claude"})");
     if (body.contains("claude_dir") && !body["claude_dir"].is_null()) {
-      if (!body["claude_dir"].is_string())
-        return json_error(400, "bad_request", "'claude_dir' must be a string path");
+      if (!body["claude_dir"].is_string()) return json_error(400, "bad_request", "'claude_dir' must be a string path");
       std::filesystem::path dir = body["claude_dir"].get<std::string>();
       std::error_code ec;
       if (dir.empty() || !dir.is_absolute() || !std::filesystem::is_directory(dir / "projects", ec))
@@ -280,8 +280,7 @@ HttpResponse App::registry_sync(const HttpRequest& req) {
   auto result = registry::sync_pricing(m_config.paths, options);
   if (!result)
     return json_error(result.error().exit_code == k_exit_usage ? 400 : 502,
-                      result.error().exit_code == k_exit_usage ? "bad_request" : "sync_failed",
-                      result.error().message);
+                      result.error().exit_code == k_exit_usage ? "bad_request" : "sync_failed", result.error().message);
   return json_ok(registry::to_json(*result));
 }
 

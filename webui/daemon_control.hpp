@@ -25,8 +25,8 @@ Expected<StartResult> start_daemon(const Paths& paths, const ServeOptions& optio
 
 struct DaemonStatus {
   bool running = false;
-  std::optional<DaemonInfo> info;      // when running (or the stale file's content)
-  bool stale = false;                  // daemon.json exists but no daemon holds the lock
+  std::optional<DaemonInfo> info;  // when running (or the stale file's content)
+  bool stale = false;              // daemon.json exists but no daemon holds the lock
 };
 DaemonStatus daemon_status(const Paths& paths);
 

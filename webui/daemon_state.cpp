@@ -32,7 +32,8 @@ Expected<DaemonInfo> read_daemon_file(const Paths& paths) {
   nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("pid") || !j["pid"].is_number_integer() ||
       !j.contains("port") || !j["port"].is_number_integer())
-    return fail(paths.daemon_file().string() + " is malformed; stop the daemon with `clown daemon stop` or delete the file");
+    return fail(paths.daemon_file().string() +
+                " is malformed; stop the daemon with `clown daemon stop` or delete the file");
   DaemonInfo info;
   info.pid = j["pid"].get<int64_t>();
   info.port = j["port"].get<int>();

@@ -13,8 +13,8 @@
 namespace clown::webui {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // without the query string
+  std::string method;                              // "GET", "POST", ...
+  std::string path;                                // without the query string
   std::multimap<std::string, std::string> params;  // decoded query parameters
   std::map<std::string, std::string> headers;      // names lower-cased
   std::string body;

@@ -45,9 +45,7 @@ class LoopbackServer : public httplib::Server {
 
 class Log {
  public:
-  Log(const fs::path& file, bool to_stderr) : m_to_stderr(to_stderr) {
-    m_file = std::fopen(file.c_str(), "a");
-  }
+  Log(const fs::path& file, bool to_stderr) : m_to_stderr(to_stderr) { m_file = std::fopen(file.c_str(), "a"); }
   ~Log() {
     if (m_file) std::fclose(m_file);
   }
@@ -96,9 +94,9 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
   auto lock = DaemonLock::acquire(paths);
   if (!lock) {
     auto info = read_daemon_file(paths);
-    return fail(info ? "clown daemon is already running (pid " + std::to_string(info->pid) + "): " + info->url +
-                           "/usage"
-                     : "clown daemon is already running (" + lock.error().message + ")",
+    return fail(info
+                    ? "clown daemon is already running (pid " + std::to_string(info->pid) + "): " + info->url + "/usage"
+                    : "clown daemon is already running (" + lock.error().message + ")",
                 k_exit_already_running);
   }
   int port = 0;
@@ -135,8 +133,8 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
   });
-  const bool bound = port == 0 ? (port = server.bind_to_any_port("127.0.0.1")) > 0
-                               : server.bind_to_port("127.0.0.1", port);
+  const bool bound =
+      port == 0 ? (port = server.bind_to_any_port("127.0.0.1")) > 0 : server.bind_to_port("127.0.0.1", port);
   if (!bound)
     return fail("port " + std::to_string(port) +
                 " on 127.0.0.1 is already in use; stop what uses it or choose another with "
@@ -162,7 +160,9 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
   server.set_keep_alive_timeout(2);
   server.set_keep_alive_max_count(k_keep_alive_requests);
   server.set_tcp_nodelay(true);
-  auto handler = [&app](const httplib::Request& req, httplib::Response& res) { send(app.handle(to_request(req)), res); };
+  auto handler = [&app](const httplib::Request& req, httplib::Response& res) {
+    send(app.handle(to_request(req)), res);
+  };
   server.Get(".*", handler);
   server.Post(".*", handler);
   server.Put(".*", handler);

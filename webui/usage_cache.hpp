@@ -23,8 +23,7 @@ struct CachedBody {
 
 class UsageCache {
  public:
-  explicit UsageCache(Paths paths, size_t max_entries = 128)
-      : m_paths(std::move(paths)), m_max_entries(max_entries) {}
+  explicit UsageCache(Paths paths, size_t max_entries = 128) : m_paths(std::move(paths)), m_max_entries(max_entries) {}
 
   // Returns the cached answer for key, or computes it with compute().
   CachedBody get(const std::string& key, const std::function<CachedBody()>& compute);

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -20,8 +20,8 @@ namespace clown::e2e {
 fs::path claude_bin(const std::string& version) {
   fs::path bin = fs::path(CLOWN_E2E_DIR) / version / "node_modules" / ".bin" / "claude";
   if (!fs::exists(bin)) {
-    FAIL("Claude Code " << version << " is not installed at " << bin.string()
-                        << "; run: tests/e2e/setup " << fs::path(CLOWN_E2E_DIR).parent_path().string());
+    FAIL("Claude Code " << version << " is not installed at " << bin.string() << "; run: tests/e2e/setup "
+                        << fs::path(CLOWN_E2E_DIR).parent_path().string());
   }
   return bin;
 }
@@ -41,16 +41,14 @@ bool wait_until(const std::function<bool()>& pred, int timeout_secs) {
   return pred();
 }
 
-FakeProvider::FakeProvider(const fs::path& dir, uint64_t seed, const std::string& mode,
-                           const std::string& expect_key, const std::vector<std::string>& extra) {
+FakeProvider::FakeProvider(const fs::path& dir, uint64_t seed, const std::string& mode, const std::string& expect_key,
+                           const std::vector<std::string>& extra) {
   std::string name = "provider-" + std::to_string(seed);
   m_record = dir / (name + ".jsonl");
   fs::path port_file = dir / (name + ".port");
-  std::vector<std::string> argv = {FAKE_PROVIDER_BIN, "--port",  "0",
-                                   "--seed",          std::to_string(seed),
-                                   "--record",        m_record.string(),
-                                   "--port-file",     port_file.string(),
-                                   "--mode",          mode};
+  std::vector<std::string> argv = {
+      FAKE_PROVIDER_BIN, "--port",           "0",      "--seed", std::to_string(seed), "--record", m_record.string(),
+      "--port-file",     port_file.string(), "--mode", mode};
   if (!expect_key.empty()) argv.insert(argv.end(), {"--expect-key", expect_key});
   argv.insert(argv.end(), extra.begin(), extra.end());
   m_pid = clown::test::spawn_process(argv, {.out = dir / (name + ".out"), .err = dir / (name + ".err")});
@@ -97,10 +95,10 @@ Background::Background(const std::vector<std::string>& argv, const Env& env, con
   int fds[2] = {-1, -1};
   if (stdout_pipe && ::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   m_pid = clown::test::spawn_process(argv, {.env = env,
-                                     .cwd = cwd,
-                                     .out = log_prefix.string() + ".out",
-                                     .err = log_prefix.string() + ".err",
-                                     .stdout_fd = fds[1]});
+                                            .cwd = cwd,
+                                            .out = log_prefix.string() + ".out",
+                                            .err = log_prefix.string() + ".err",
+                                            .stdout_fd = fds[1]});
   if (stdout_pipe) {
     ::close(fds[1]);
     m_stdout_fd = fds[0];
@@ -116,9 +114,8 @@ bool Background::wait_stdout_closed(int timeout_secs) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_secs);
   char buf[4096];
   while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    deadline - std::chrono::steady_clock::now())
-                    .count();
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     if (left <= 0) return false;
     pollfd p{m_stdout_fd, POLLIN, 0};
     int r = ::poll(&p, 1, static_cast<int>(left));
@@ -219,12 +216,9 @@ World::World() {
          {"TZ", "UTC"}};
 }
 
-clown::test::ProcessResult World::clown(const std::vector<std::string>& args) const {
-  return clown_with(args, {});
-}
+clown::test::ProcessResult World::clown(const std::vector<std::string>& args) const { return clown_with(args, {}); }
 
-clown::test::ProcessResult World::clown_with(const std::vector<std::string>& args,
-                                             const Env& extra) const {
+clown::test::ProcessResult World::clown_with(const std::vector<std::string>& args, const Env& extra) const {
   // `timeout` keeps a hung agent from hanging the suite; it passes the exit
   // status through (124 only when it had to stop the command).
   std::vector<std::string> argv = {"timeout", "120", clown::test::clown_binary().string()};
@@ -236,13 +230,10 @@ clown::test::ProcessResult World::clown_with(const std::vector<std::string>& arg
   return clown::test::run_process(argv, options);
 }
 
-std::vector<json> World::session_lines() const {
-  return read_jsonl(clown_home / "telemetry" / "sessions.jsonl");
-}
+std::vector<json> World::session_lines() const { return read_jsonl(clown_home / "telemetry" / "sessions.jsonl"); }
 
 clown::test::ProcessResult run_claude_direct(const World& world, const fs::path& claude,
-                                             const std::string& provider_url,
-                                             const std::string& key,
+                                             const std::string& provider_url, const std::string& key,
                                              const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"timeout", "120", claude.string()};
   argv.insert(argv.end(), args.begin(), args.end());

@@ -4,8 +4,8 @@
 #include <sys/types.h>
 
 #include <cstdint>
-#include <functional>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -74,8 +74,8 @@ class Background {
   // With stdout_pipe, stdout is a pipe instead of a file: wait_stdout_closed()
   // then tells when every process holding it (e.g. an agent that outlived its
   // launcher) has exited.
-  Background(const std::vector<std::string>& argv, const Env& env, const fs::path& cwd,
-             const fs::path& log_prefix, bool stdout_pipe = false);
+  Background(const std::vector<std::string>& argv, const Env& env, const fs::path& cwd, const fs::path& log_prefix,
+             bool stdout_pipe = false);
   ~Background();
   Background(const Background&) = delete;
   Background& operator=(const Background&) = delete;
@@ -124,8 +124,7 @@ struct World {
 // Runs claude directly (no clown) against `provider_url` with `key`, for a
 // reference exit status.
 clown::test::ProcessResult run_claude_direct(const World& world, const fs::path& claude,
-                                             const std::string& provider_url,
-                                             const std::string& key,
+                                             const std::string& provider_url, const std::string& key,
                                              const std::vector<std::string>& args);
 
 }  // namespace clown::e2e

@@ -21,10 +21,10 @@ namespace {
 
 void create_profile(const World& world, const std::string& alias, const FakeProvider& provider,
                     const std::string& key_env, const fs::path& claude, bool isolate) {
-  std::vector<std::string> args = {"profiles",    "create", alias,       "--agent",
-                                   "claude",      "--provider", "custom", "--endpoint",
-                                   provider.url(), "--api-key-env", key_env, "--model",
-                                   "claude-sonnet-4-5", "--agent-bin", claude.string()};
+  std::vector<std::string> args = {
+      "profiles",     "create",       alias,           "--agent", "claude",  "--provider",        "custom",
+      "--endpoint",   provider.url(), "--api-key-env", key_env,   "--model", "claude-sonnet-4-5", "--agent-bin",
+      claude.string()};
   if (isolate) args.push_back("--isolate");
   ProcessResult r = world.clown(args);
   INFO("profiles create: " << r.out << r.err);
@@ -52,8 +52,7 @@ json usage_json(const World& world, const std::vector<std::string>& extra = {}) 
 
 // The text right after `marker` then `opener` in a dumped DOM, up to the next
 // tag: e.g. the value of the card after data-card="total_tokens".
-std::string page_text_after(const std::string& dom, const std::string& marker,
-                            const std::string& opener) {
+std::string page_text_after(const std::string& dom, const std::string& marker, const std::string& opener) {
   auto at = dom.find(marker);
   if (at == std::string::npos) return "<" + marker + " not found>";
   at = dom.find(opener, at);
@@ -103,8 +102,7 @@ void scenario_run_tokens_and_cost(const std::string& version, bool thinking = fa
     for (const auto& l : transcript_lines(world.clown_home / "homes" / "e2e")) {
       if (l.value("type", "") != "assistant" || !l.contains("message")) continue;
       json content = l["message"].value("content", json::array());
-      if (content.is_array() && !content.empty() && content[0].value("type", "") == "thinking")
-        ++thinking_lines;
+      if (content.is_array() && !content.empty() && content[0].value("type", "") == "thinking") ++thinking_lines;
     }
     CHECK(thinking_lines == static_cast<int>(requests.size()));
   }
@@ -138,10 +136,9 @@ void scenario_subagent(const std::string& version) {
   create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
   // fake_provider answers a first turn whose prompt has SPAWN_SUBAGENT with a
   // Task (2.1.197) / Agent (2.1.328) tool call.
-  ProcessResult run = world.clown_with(
-      {"run", "e2e", "--", "-p", "SPAWN_SUBAGENT: run echo hi in a subagent", "--allowedTools",
-       "Bash", "Task", "Agent"},
-      {{"E2E_KEY", "key-sub"}});
+  ProcessResult run = world.clown_with({"run", "e2e", "--", "-p", "SPAWN_SUBAGENT: run echo hi in a subagent",
+                                        "--allowedTools", "Bash", "Task", "Agent"},
+                                       {{"E2E_KEY", "key-sub"}});
   INFO("clown run: " << run.out << run.err);
   REQUIRE(run.exit_code == 0);
   Totals t = provider.totals();
@@ -173,8 +170,8 @@ void scenario_agent_fails(const std::string& version, const std::string& mode) {
   const std::string sent_key = mode == "fail500" ? good_key : "wrong-key";
   FakeProvider provider(world.tmp.path(), 301, mode == "fail500" ? "fail500" : "normal", good_key);
 
-  ProcessResult direct = run_claude_direct(world, claude, provider.url(), sent_key,
-                                           {"-p", "run echo", "--allowedTools", "Bash"});
+  ProcessResult direct =
+      run_claude_direct(world, claude, provider.url(), sent_key, {"-p", "run echo", "--allowedTools", "Bash"});
   INFO("claude direct: " << direct.exit_code << " " << direct.out << direct.err);
   REQUIRE(direct.exit_code != 0);
   REQUIRE(direct.exit_code != 124);
@@ -202,8 +199,8 @@ void scenario_sigint(const std::string& version) {
   World world;
   const std::string key = "slow-key";
 
-  auto interrupt = [&](const std::vector<std::string>& argv, const Env& extra,
-                       const FakeProvider& provider, const std::string& log) {
+  auto interrupt = [&](const std::vector<std::string>& argv, const Env& extra, const FakeProvider& provider,
+                       const std::string& log) {
     Env env = world.env;
     for (const auto& [k, v] : extra) env[k] = v;
     Background proc(argv, env, world.work, world.tmp.path() / log);
@@ -363,13 +360,9 @@ TEST_CASE("e2e1 run with thinking blocks counts each response once - claude 2.1.
   scenario_run_tokens_and_cost(k_old_claude, true);
 }
 
-TEST_CASE("e2e1 run with a subagent counts sidechain requests - claude 2.1.328") {
-  scenario_subagent(k_new_claude);
-}
+TEST_CASE("e2e1 run with a subagent counts sidechain requests - claude 2.1.328") { scenario_subagent(k_new_claude); }
 
-TEST_CASE("e2e1 run with a subagent counts sidechain requests - claude 2.1.197") {
-  scenario_subagent(k_old_claude);
-}
+TEST_CASE("e2e1 run with a subagent counts sidechain requests - claude 2.1.197") { scenario_subagent(k_old_claude); }
 
 TEST_CASE("e2e1 resumed session: the second run gets only its own requests - claude 2.1.328") {
   fs::path claude = claude_bin(k_new_claude);
@@ -387,8 +380,7 @@ TEST_CASE("e2e1 resumed session: the second run gets only its own requests - cla
   REQUIRE_FALSE(lines[0]["session_ids"].empty());
   std::string session = lines[0]["session_ids"][0].get<std::string>();
 
-  ProcessResult second =
-      world.clown_with({"run", "e2e", "--", "-p", "say done", "--resume", session}, key);
+  ProcessResult second = world.clown_with({"run", "e2e", "--", "-p", "say done", "--resume", session}, key);
   INFO("second run: " << second.out << second.err);
   REQUIRE(second.exit_code == 0);
   auto all = provider.messages();
@@ -416,25 +408,15 @@ TEST_CASE("e2e2 two profiles run concurrently from one directory - claude 2.1.19
   scenario_concurrent(k_old_claude);
 }
 
-TEST_CASE("e2e3 agent fails with HTTP 500 - claude 2.1.328") {
-  scenario_agent_fails(k_new_claude, "fail500");
-}
+TEST_CASE("e2e3 agent fails with HTTP 500 - claude 2.1.328") { scenario_agent_fails(k_new_claude, "fail500"); }
 
-TEST_CASE("e2e3 agent fails with a bad key - claude 2.1.328") {
-  scenario_agent_fails(k_new_claude, "unauthorized");
-}
+TEST_CASE("e2e3 agent fails with a bad key - claude 2.1.328") { scenario_agent_fails(k_new_claude, "unauthorized"); }
 
-TEST_CASE("e2e3 agent fails with HTTP 500 - claude 2.1.197") {
-  scenario_agent_fails(k_old_claude, "fail500");
-}
+TEST_CASE("e2e3 agent fails with HTTP 500 - claude 2.1.197") { scenario_agent_fails(k_old_claude, "fail500"); }
 
-TEST_CASE("e2e4 import-claude after runs adds nothing - claude 2.1.328") {
-  scenario_import_after_run(k_new_claude);
-}
+TEST_CASE("e2e4 import-claude after runs adds nothing - claude 2.1.328") { scenario_import_after_run(k_new_claude); }
 
-TEST_CASE("e2e4 import-claude after runs adds nothing - claude 2.1.197") {
-  scenario_import_after_run(k_old_claude);
-}
+TEST_CASE("e2e4 import-claude after runs adds nothing - claude 2.1.197") { scenario_import_after_run(k_old_claude); }
 
 TEST_CASE("e2e5 daemon API and usage page show the CLI totals - claude 2.1.328") {
   fs::path claude = claude_bin(k_new_claude);
@@ -475,8 +457,8 @@ TEST_CASE("e2e5 daemon API and usage page show the CLI totals - claude 2.1.328")
   // The page as a browser renders it (its script fetches /api/usage).
   ProcessResult page = clown::test::run_process(
       {"timeout", "60", "chromium", "--headless", "--no-sandbox", "--disable-gpu",
-       "--user-data-dir=" + (world.tmp.path() / "chromium").string(), "--virtual-time-budget=10000",
-       "--dump-dom", "http://127.0.0.1:" + std::to_string(port) + "/usage?period=all"},
+       "--user-data-dir=" + (world.tmp.path() / "chromium").string(), "--virtual-time-budget=10000", "--dump-dom",
+       "http://127.0.0.1:" + std::to_string(port) + "/usage?period=all"},
       {.env = {{"HOME", world.home.string()}}});
   REQUIRE(page.exit_code == 0);
   INFO("page:\n" << page.out);
@@ -497,8 +479,7 @@ TEST_CASE("e2e5 daemon API and usage page show the CLI totals - claude 2.1.328")
   std::string table = page.out.substr(std::min(page.out.find("id=\"token-breakdown\""), page.out.size()));
   for (const auto& [label, field] : rows) {
     INFO(label);
-    CHECK(page_text_after(table, label, "class=\"num\">") ==
-          clown::with_thousands(tokens.at(field).get<int64_t>()));
+    CHECK(page_text_after(table, label, "class=\"num\">") == clown::with_thousands(tokens.at(field).get<int64_t>()));
   }
 }
 

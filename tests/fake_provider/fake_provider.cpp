@@ -94,8 +94,7 @@ json usage_json(const Usage& u, std::int64_t output_tokens) {
   return {{"input_tokens", u.input},
           {"cache_creation_input_tokens", u.cache_5m + u.cache_1h},
           {"cache_read_input_tokens", u.cache_read},
-          {"cache_creation",
-           {{"ephemeral_5m_input_tokens", u.cache_5m}, {"ephemeral_1h_input_tokens", u.cache_1h}}},
+          {"cache_creation", {{"ephemeral_5m_input_tokens", u.cache_5m}, {"ephemeral_1h_input_tokens", u.cache_1h}}},
           {"output_tokens", output_tokens},
           {"service_tier", "standard"}};
 }
@@ -107,9 +106,8 @@ std::string now_iso() {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
   return buf;
 }
 
@@ -133,8 +131,7 @@ std::string flatten_text(const json& content) {
   std::string out;
   if (content.is_array()) {
     for (const auto& block : content) {
-      if (block.is_object() && block.value("type", "") == "text" && block.contains("text") &&
-          block["text"].is_string())
+      if (block.is_object() && block.value("type", "") == "text" && block.contains("text") && block["text"].is_string())
         out += block["text"].get<std::string>() + "\n";
     }
   }
@@ -166,9 +163,7 @@ constexpr const char* k_subagent_trigger = "SPAWN_SUBAGENT";
 // short text answer, in JSON when the system prompt asks for JSON.
 Reply plan_reply(const json& body, std::uint64_t seed, std::uint64_t n) {
   Reply reply;
-  const json messages = body.contains("messages") && body["messages"].is_array()
-                            ? body["messages"]
-                            : json::array();
+  const json messages = body.contains("messages") && body["messages"].is_array() ? body["messages"] : json::array();
   std::string first_user;
   for (const auto& m : messages) {
     if (m.is_object() && m.value("role", "") == "user") {
@@ -219,8 +214,7 @@ Reply plan_reply(const json& body, std::uint64_t seed, std::uint64_t n) {
     std::string text = "OK";
     if (system_text.find("isNewTopic") != std::string::npos)
       text = R"({"isNewTopic": true, "title": "Echo test"})";
-    else if (system_text.find("JSON") != std::string::npos ||
-             system_text.find("json") != std::string::npos)
+    else if (system_text.find("JSON") != std::string::npos || system_text.find("json") != std::string::npos)
       text = R"({"title": "Echo test"})";
     else if (system_text.find("title") != std::string::npos)
       text = "Echo test";
@@ -241,46 +235,41 @@ std::string sse(const std::string& event, const json& data) {
 }
 
 // The event sequence Anthropic's streaming API sends for one message.
-std::string stream_body(const std::string& id, const std::string& model, const Reply& reply,
-                        const Usage& u) {
+std::string stream_body(const std::string& id, const std::string& model, const Reply& reply, const Usage& u) {
   std::string out;
-  out += sse("message_start",
-             {{"type", "message_start"},
-              {"message",
-               {{"id", id},
-                {"type", "message"},
-                {"role", "assistant"},
-                {"model", model},
-                {"content", json::array()},
-                {"stop_reason", nullptr},
-                {"stop_sequence", nullptr},
-                {"usage", usage_json(u, 1)}}}});
+  out += sse("message_start", {{"type", "message_start"},
+                               {"message",
+                                {{"id", id},
+                                 {"type", "message"},
+                                 {"role", "assistant"},
+                                 {"model", model},
+                                 {"content", json::array()},
+                                 {"stop_reason", nullptr},
+                                 {"stop_sequence", nullptr},
+                                 {"usage", usage_json(u, 1)}}}});
   out += sse("ping", {{"type", "ping"}});
   for (std::size_t i = 0; i < reply.blocks.size(); ++i) {
     const Block& b = reply.blocks[i];
     if (b.type == "thinking") {
-      out += sse("content_block_start",
-                 {{"type", "content_block_start"},
-                  {"index", i},
-                  {"content_block", {{"type", "thinking"}, {"thinking", ""}, {"signature", ""}}}});
+      out +=
+          sse("content_block_start", {{"type", "content_block_start"},
+                                      {"index", i},
+                                      {"content_block", {{"type", "thinking"}, {"thinking", ""}, {"signature", ""}}}});
       out += sse("content_block_delta", {{"type", "content_block_delta"},
                                          {"index", i},
                                          {"delta", {{"type", "thinking_delta"}, {"thinking", b.text}}}});
-      out += sse("content_block_delta",
-                 {{"type", "content_block_delta"},
-                  {"index", i},
-                  {"delta", {{"type", "signature_delta"}, {"signature", b.tool_id}}}});
-    } else if (b.type == "text") {
-      out += sse("content_block_start", {{"type", "content_block_start"},
+      out += sse("content_block_delta", {{"type", "content_block_delta"},
                                          {"index", i},
-                                         {"content_block", {{"type", "text"}, {"text", ""}}}});
+                                         {"delta", {{"type", "signature_delta"}, {"signature", b.tool_id}}}});
+    } else if (b.type == "text") {
+      out += sse("content_block_start",
+                 {{"type", "content_block_start"}, {"index", i}, {"content_block", {{"type", "text"}, {"text", ""}}}});
       // Split the text in two deltas, as the real API streams it in pieces.
       std::size_t half = b.text.size() / 2;
       for (const auto& piece : {b.text.substr(0, half), b.text.substr(half)}) {
-        out += sse("content_block_delta",
-                   {{"type", "content_block_delta"},
-                    {"index", i},
-                    {"delta", {{"type", "text_delta"}, {"text", piece}}}});
+        out +=
+            sse("content_block_delta",
+                {{"type", "content_block_delta"}, {"index", i}, {"delta", {{"type", "text_delta"}, {"text", piece}}}});
       }
     } else {
       out += sse("content_block_start",
@@ -291,10 +280,9 @@ std::string stream_body(const std::string& id, const std::string& model, const R
       std::string input = b.tool_input.dump();
       std::size_t half = input.size() / 2;
       for (const auto& piece : {std::string(), input.substr(0, half), input.substr(half)}) {
-        out += sse("content_block_delta",
-                   {{"type", "content_block_delta"},
-                    {"index", i},
-                    {"delta", {{"type", "input_json_delta"}, {"partial_json", piece}}}});
+        out += sse("content_block_delta", {{"type", "content_block_delta"},
+                                           {"index", i},
+                                           {"delta", {{"type", "input_json_delta"}, {"partial_json", piece}}}});
       }
     }
     out += sse("content_block_stop", {{"type", "content_block_stop"}, {"index", i}});
@@ -306,8 +294,7 @@ std::string stream_body(const std::string& id, const std::string& model, const R
   return out;
 }
 
-json message_json(const std::string& id, const std::string& model, const Reply& reply,
-                  const Usage& u) {
+json message_json(const std::string& id, const std::string& model, const Reply& reply, const Usage& u) {
   json content = json::array();
   for (const auto& b : reply.blocks) content.push_back(block_json(b));
   return {{"id", id},
@@ -321,9 +308,7 @@ json message_json(const std::string& id, const std::string& model, const Reply& 
 }
 
 json error_json(const std::string& type, const std::string& message, const std::string& request_id) {
-  return {{"type", "error"},
-          {"error", {{"type", type}, {"message", message}}},
-          {"request_id", request_id}};
+  return {{"type", "error"}, {"error", {{"type", type}, {"message", message}}}, {"request_id", request_id}};
 }
 
 class Provider {
@@ -369,8 +354,7 @@ class Provider {
   void messages(const httplib::Request& req, httplib::Response& res) {
     std::uint64_t n = next_request();
     std::string request_id = "req_011" + hex_id(m_options.seed * 4, n, 21);
-    json line = {{"n", n}, {"time", now_iso()}, {"method", req.method}, {"path", req.path},
-                 {"request_id", request_id}};
+    json line = {{"n", n}, {"time", now_iso()}, {"method", req.method}, {"path", req.path}, {"request_id", request_id}};
     std::string auth_kind, auth_value;
     auth_of(req, auth_kind, auth_value);
     line["auth_kind"] = auth_kind;
@@ -378,8 +362,7 @@ class Provider {
     json body = json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object()) {
       res.status = 400;
-      res.set_content(error_json("invalid_request_error", "body is not JSON", request_id).dump(),
-                      "application/json");
+      res.set_content(error_json("invalid_request_error", "body is not JSON", request_id).dump(), "application/json");
       line["status"] = 400;
       record(line);
       return;
@@ -399,8 +382,7 @@ class Provider {
     if (m_options.mode == Mode::unauthorized || bad_key) {
       res.status = 401;
       res.set_header("x-should-retry", "false");
-      res.set_content(error_json("authentication_error", "invalid x-api-key", request_id).dump(),
-                      "application/json");
+      res.set_content(error_json("authentication_error", "invalid x-api-key", request_id).dump(), "application/json");
       line["status"] = 401;
       record(line);
       return;
@@ -410,8 +392,7 @@ class Provider {
       // The Anthropic SDK and Claude Code honour x-should-retry, so the client
       // fails at once instead of backing off for minutes.
       res.set_header("x-should-retry", "false");
-      res.set_content(error_json("api_error", "Internal server error", request_id).dump(),
-                      "application/json");
+      res.set_content(error_json("api_error", "Internal server error", request_id).dump(), "application/json");
       line["status"] = 500;
       record(line);
       return;
@@ -422,26 +403,24 @@ class Provider {
       record(line);
       // Hold the response open, sending only keep-alive pings, until the
       // client goes away (the write fails).
-      res.set_chunked_content_provider(
-          "text/event-stream", [this, n](std::size_t, httplib::DataSink& sink) {
-            std::string ping = sse("ping", {{"type", "ping"}});
-            while (sink.write(ping.data(), ping.size())) {
-              std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            }
-            record({{"n", n}, {"time", now_iso()}, {"event", "client_disconnected"}});
-            return false;
-          });
+      res.set_chunked_content_provider("text/event-stream", [this, n](std::size_t, httplib::DataSink& sink) {
+        std::string ping = sse("ping", {{"type", "ping"}});
+        while (sink.write(ping.data(), ping.size())) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        record({{"n", n}, {"time", now_iso()}, {"event", "client_disconnected"}});
+        return false;
+      });
       return;
     }
 
     Reply reply = plan_reply(body, m_options.seed, n);
-    bool wants_thinking = body.contains("thinking") && body["thinking"].is_object() &&
-                          body["thinking"].value("type", "") == "enabled";
+    bool wants_thinking =
+        body.contains("thinking") && body["thinking"].is_object() && body["thinking"].value("type", "") == "enabled";
     if (m_options.thinking && wants_thinking) {
       // The signature is opaque to clients; a fixed-shape base64-ish string.
-      reply.blocks.insert(reply.blocks.begin(),
-                          {"thinking", "The user wants a shell command run.",
-                           "EqQB" + hex_id(m_options.seed * 4 + 3, n, 40), "", json()});
+      reply.blocks.insert(reply.blocks.begin(), {"thinking", "The user wants a shell command run.",
+                                                 "EqQB" + hex_id(m_options.seed * 4 + 3, n, 40), "", json()});
     }
     Usage u = usage_for(m_options.seed, n);
     std::string id = "msg_01" + hex_id(m_options.seed * 4 + 1, n, 22);
@@ -485,8 +464,7 @@ class Provider {
     // `/api/hello`) as a connectivity check: any answer will do, 200 is calmest.
     if (req.method == "HEAD") return;
     res.status = 404;
-    res.set_content(error_json("not_found_error", "Not found: " + req.path, "").dump(),
-                    "application/json");
+    res.set_content(error_json("not_found_error", "Not found: " + req.path, "").dump(), "application/json");
   }
 
   const Options& options() const { return m_options; }
@@ -513,21 +491,34 @@ Options parse_args(int argc, char** argv) {
       if (i + 1 >= argc) usage_error(a + " needs a value");
       return argv[++i];
     };
-    if (a == "--port") o.port = std::stoi(value());
-    else if (a == "--seed") o.seed = std::stoull(value());
-    else if (a == "--record") o.record_path = value();
-    else if (a == "--port-file") o.port_file = value();
-    else if (a == "--expect-key") o.expect_key = value();
-    else if (a == "--thinking") o.thinking = true;
-    else if (a == "--delay-ms") o.delay_ms = std::stoi(value());
+    if (a == "--port")
+      o.port = std::stoi(value());
+    else if (a == "--seed")
+      o.seed = std::stoull(value());
+    else if (a == "--record")
+      o.record_path = value();
+    else if (a == "--port-file")
+      o.port_file = value();
+    else if (a == "--expect-key")
+      o.expect_key = value();
+    else if (a == "--thinking")
+      o.thinking = true;
+    else if (a == "--delay-ms")
+      o.delay_ms = std::stoi(value());
     else if (a == "--mode") {
       std::string m = value();
-      if (m == "normal") o.mode = Mode::normal;
-      else if (m == "fail500") o.mode = Mode::fail500;
-      else if (m == "unauthorized") o.mode = Mode::unauthorized;
-      else if (m == "slow") o.mode = Mode::slow;
-      else usage_error("unknown mode " + m);
-    } else usage_error("unknown option " + a);
+      if (m == "normal")
+        o.mode = Mode::normal;
+      else if (m == "fail500")
+        o.mode = Mode::fail500;
+      else if (m == "unauthorized")
+        o.mode = Mode::unauthorized;
+      else if (m == "slow")
+        o.mode = Mode::slow;
+      else
+        usage_error("unknown mode " + m);
+    } else
+      usage_error("unknown option " + a);
   }
   return o;
 }
@@ -538,12 +529,10 @@ int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
   Provider provider(parse_args(argc, argv));
   httplib::Server server;
-  server.Post("/v1/messages", [&](const httplib::Request& req, httplib::Response& res) {
-    provider.messages(req, res);
-  });
-  server.Post("/v1/messages/count_tokens", [&](const httplib::Request& req, httplib::Response& res) {
-    provider.count_tokens(req, res);
-  });
+  server.Post("/v1/messages",
+              [&](const httplib::Request& req, httplib::Response& res) { provider.messages(req, res); });
+  server.Post("/v1/messages/count_tokens",
+              [&](const httplib::Request& req, httplib::Response& res) { provider.count_tokens(req, res); });
   auto other = [&](const httplib::Request& req, httplib::Response& res) { provider.other(req, res); };
   server.Get(".*", other);
   server.Post(".*", other);

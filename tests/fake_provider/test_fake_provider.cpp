@@ -28,9 +28,8 @@ class Provider {
   Provider(const fs::path& dir, const std::vector<std::string>& extra) {
     m_record = dir / "record.jsonl";
     fs::path port_file = dir / "port";
-    std::vector<std::string> argv = {FAKE_PROVIDER_BIN, "--port", "0", "--seed", "7",
-                                     "--record", m_record.string(), "--port-file",
-                                     port_file.string()};
+    std::vector<std::string> argv = {FAKE_PROVIDER_BIN, "--port",          "0",           "--seed",          "7",
+                                     "--record",        m_record.string(), "--port-file", port_file.string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
@@ -75,8 +74,10 @@ std::vector<Event> parse_sse(const std::string& body) {
   std::istringstream in(body);
   std::string line, name;
   while (std::getline(in, line)) {
-    if (line.rfind("event: ", 0) == 0) name = line.substr(7);
-    else if (line.rfind("data: ", 0) == 0) events.push_back({name, json::parse(line.substr(6))});
+    if (line.rfind("event: ", 0) == 0)
+      name = line.substr(7);
+    else if (line.rfind("data: ", 0) == 0)
+      events.push_back({name, json::parse(line.substr(6))});
   }
   return events;
 }
@@ -109,11 +110,10 @@ TEST_CASE("fake_provider streams a Bash tool call then ends after the tool resul
     names.push_back(e.name);
     CHECK(e.data.at("type") == e.name);  // each data's type repeats its event name
   }
-  CHECK(names == std::vector<std::string>{
-                     "message_start", "ping", "content_block_start", "content_block_delta",
-                     "content_block_delta", "content_block_stop", "content_block_start",
-                     "content_block_delta", "content_block_delta", "content_block_delta",
-                     "content_block_stop", "message_delta", "message_stop"});
+  CHECK(names == std::vector<std::string>{"message_start", "ping", "content_block_start", "content_block_delta",
+                                          "content_block_delta", "content_block_stop", "content_block_start",
+                                          "content_block_delta", "content_block_delta", "content_block_delta",
+                                          "content_block_stop", "message_delta", "message_stop"});
   const json& message = events[0].data.at("message");
   const json& start_usage = message.at("usage");
   CHECK(start_usage.at("output_tokens") == 1);
@@ -130,8 +130,9 @@ TEST_CASE("fake_provider streams a Bash tool call then ends after the tool resul
 
   // The second turn carries the tool result: a text-only answer.
   json second = k_first_turn;
-  second.push_back({{"role", "assistant"},
-                    {"content", json::array({{{"type", "tool_use"}, {"id", "t1"}, {"name", "Bash"}, {"input", json::object()}}})}});
+  second.push_back(
+      {{"role", "assistant"},
+       {"content", json::array({{{"type", "tool_use"}, {"id", "t1"}, {"name", "Bash"}, {"input", json::object()}}})}});
   second.push_back({{"role", "user"},
                     {"content", json::array({{{"type", "tool_result"}, {"tool_use_id", "t1"}, {"content", "hi"}}})}});
   httplib::Headers bearer = {{"Authorization", "Bearer k2"}};
@@ -188,21 +189,20 @@ TEST_CASE("fake_provider error modes answer with Anthropic error JSON") {
   SECTION("wrong key with --expect-key") {
     Provider provider(tmp.path(), {"--expect-key", "good"});
     httplib::Client client("127.0.0.1", provider.port());
-    auto bad = client.Post("/v1/messages", {{"x-api-key", "bad"}}, request(true, k_first_turn).dump(),
-                           "application/json");
+    auto bad =
+        client.Post("/v1/messages", {{"x-api-key", "bad"}}, request(true, k_first_turn).dump(), "application/json");
     REQUIRE(bad);
     CHECK(bad->status == 401);
     CHECK(json::parse(bad->body).at("error").at("type") == "authentication_error");
-    auto good = client.Post("/v1/messages", {{"x-api-key", "good"}}, request(true, k_first_turn).dump(),
-                            "application/json");
+    auto good =
+        client.Post("/v1/messages", {{"x-api-key", "good"}}, request(true, k_first_turn).dump(), "application/json");
     REQUIRE(good);
     CHECK(good->status == 200);
   }
   SECTION("count_tokens and unknown paths") {
     Provider provider(tmp.path(), {});
     httplib::Client client("127.0.0.1", provider.port());
-    auto count = client.Post("/v1/messages/count_tokens", request(false, k_first_turn).dump(),
-                             "application/json");
+    auto count = client.Post("/v1/messages/count_tokens", request(false, k_first_turn).dump(), "application/json");
     REQUIRE(count);
     CHECK(count->status == 200);
     CHECK(json::parse(count->body).at("input_tokens").get<int64_t>() > 0);

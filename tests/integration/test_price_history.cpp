@@ -17,27 +17,33 @@ namespace {
 // filler models (a sync accepts only files with at least 100 priced models).
 std::string pricing(double input, double output) {
   nlohmann::json doc;
-  doc["claude-sonnet-4-5"] = {{"input_cost_per_token", input}, {"output_cost_per_token", output},
-                              {"litellm_provider", "anthropic"}, {"mode", "chat"}};
+  doc["claude-sonnet-4-5"] = {{"input_cost_per_token", input},
+                              {"output_cost_per_token", output},
+                              {"litellm_provider", "anthropic"},
+                              {"mode", "chat"}};
   for (int i = 0; i < 120; ++i)
-    doc["filler-model-" + std::to_string(i)] = {{"input_cost_per_token", 1e-06}, {"output_cost_per_token", 2e-06},
-                                                {"litellm_provider", "openai"}, {"mode", "chat"}};
+    doc["filler-model-" + std::to_string(i)] = {{"input_cost_per_token", 1e-06},
+                                                {"output_cost_per_token", 2e-06},
+                                                {"litellm_provider", "openai"},
+                                                {"mode", "chat"}};
   return doc.dump();
 }
 
 std::string usage_line(const std::string& msg_id, const std::string& req_id, int64_t ts_ms) {
-  nlohmann::json line = {
-      {"type", "assistant"},
-      {"sessionId", "sess-price"},
-      {"timestamp", clown::format_iso8601_ms(ts_ms)},
-      {"requestId", req_id},
-      {"cwd", "/work/project"},
-      {"isSidechain", false},
-      {"message",
-       {{"id", msg_id},
-        {"model", "claude-sonnet-4-5"},
-        {"usage", {{"input_tokens", 1000}, {"output_tokens", 100}, {"cache_creation_input_tokens", 0},
-                   {"cache_read_input_tokens", 0}}}}}};
+  nlohmann::json line = {{"type", "assistant"},
+                         {"sessionId", "sess-price"},
+                         {"timestamp", clown::format_iso8601_ms(ts_ms)},
+                         {"requestId", req_id},
+                         {"cwd", "/work/project"},
+                         {"isSidechain", false},
+                         {"message",
+                          {{"id", msg_id},
+                           {"model", "claude-sonnet-4-5"},
+                           {"usage",
+                            {{"input_tokens", 1000},
+                             {"output_tokens", 100},
+                             {"cache_creation_input_tokens", 0},
+                             {"cache_read_input_tokens", 0}}}}}};
   return line.dump() + "\n";
 }
 

@@ -31,9 +31,10 @@ TEST_CASE("profiles create, list, show and delete as the docs spell them") {
         "PROFILE      AGENT   PROVIDER   MODEL              API KEY                           ISOLATED\n"
         "direct-api   claude  self       -                  none                              no\n"
         "work-claude  claude  anthropic  claude-sonnet-4-5  stored (credentials/work-claude)  yes\n");
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"profiles", "list"}, {"profiles", "list", "--json"}, {"profiles", "show", "work-claude"},
-           {"profiles", "show", "work-claude", "--json"}}) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"profiles", "list"},
+                                                                {"profiles", "list", "--json"},
+                                                                {"profiles", "show", "work-claude"},
+                                                                {"profiles", "show", "work-claude", "--json"}}) {
     CHECK(h.clown(args).out.find("sk-ant-very-secret") == std::string::npos);
   }
   CHECK(read_text(h.home() / "profiles" / "work-claude.toml").find("sk-ant") == std::string::npos);
@@ -112,8 +113,8 @@ TEST_CASE("agents and providers catalogs are listed") {
   auto providers = nlohmann::json::parse(r.out);
   std::vector<std::string> ids;
   for (const auto& p : providers) ids.push_back(p["id"]);
-  CHECK(ids == std::vector<std::string>{"anthropic", "self", "zai", "kimi", "minimax", "deepseek", "openrouter",
-                                        "qwen", "custom"});
+  CHECK(ids == std::vector<std::string>{"anthropic", "self", "zai", "kimi", "minimax", "deepseek", "openrouter", "qwen",
+                                        "custom"});
   r = h.clown({"providers", "show", "kimi", "--json"});
   CHECK(nlohmann::json::parse(r.out)["endpoint"] == "https://api.moonshot.ai/anthropic");
   r = h.clown({"agents", "list", "--json"});

@@ -33,9 +33,12 @@ std::pair<std::string, int> run_on_terminal(const ClownHome& h, const std::vecto
   char buf[4096];
   for (;;) {
     ssize_t n = ::read(master, buf, sizeof buf);
-    if (n > 0) out.append(buf, static_cast<size_t>(n));
-    else if (n < 0 && errno == EINTR) continue;
-    else break;  // EIO once the child closed the terminal
+    if (n > 0)
+      out.append(buf, static_cast<size_t>(n));
+    else if (n < 0 && errno == EINTR)
+      continue;
+    else
+      break;  // EIO once the child closed the terminal
   }
   ::close(master);
   int status = 0;

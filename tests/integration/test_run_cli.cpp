@@ -61,19 +61,23 @@ int wait_ready(const fs::path& fifo) {
 
 TEST_CASE("clown run gives each provider type its variables in the env and in --settings") {
   ClownHome h;
-  make_profile(h, "custom-p", {"--provider", "custom", "--endpoint", "http://127.0.0.1:4000", "--api-key-env",
-                               "MY_KEY", "--model", "claude-sonnet-4-5"});
+  make_profile(h, "custom-p",
+               {"--provider", "custom", "--endpoint", "http://127.0.0.1:4000", "--api-key-env", "MY_KEY", "--model",
+                "claude-sonnet-4-5"});
   make_profile(h, "self-p", {"--provider", "self"});
   REQUIRE(h.clown({"profiles", "create", "anthropic-k", "--provider", "anthropic", "--api-key-stdin", "--agent-bin",
                    fake_agent_binary().string()},
                   {.stdin_data = "sk-ant-stored\n"})
               .exit_code == 0);
   const auto out = h.work() / "agent.json";
-  const std::map<std::string, std::optional<std::string>> inherited = {
-      {"FAKE_AGENT_OUT", out.string()},      {"MY_KEY", "key-from-env"},
-      {"ANTHROPIC_BASE_URL", "https://leak"}, {"ANTHROPIC_API_KEY", "leaked"},
-      {"ANTHROPIC_AUTH_TOKEN", "leaked"},     {"ANTHROPIC_MODEL", "leaked"},
-      {"CLAUDECODE", "1"},                    {"KEEP_ME", "yes"}};
+  const std::map<std::string, std::optional<std::string>> inherited = {{"FAKE_AGENT_OUT", out.string()},
+                                                                       {"MY_KEY", "key-from-env"},
+                                                                       {"ANTHROPIC_BASE_URL", "https://leak"},
+                                                                       {"ANTHROPIC_API_KEY", "leaked"},
+                                                                       {"ANTHROPIC_AUTH_TOKEN", "leaked"},
+                                                                       {"ANTHROPIC_MODEL", "leaked"},
+                                                                       {"CLAUDECODE", "1"},
+                                                                       {"KEEP_ME", "yes"}};
 
   auto r = h.clown({"run", "custom-p"}, {.env = inherited});
   REQUIRE(r.exit_code == 0);
@@ -159,10 +163,9 @@ TEST_CASE("SIGINT and SIGTERM sent to clown run are forwarded to the running age
     const auto fifo = h.work() / "ready";
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     const auto got = h.work() / "got-signal";
-    pid_t clown_pid = spawn_clown(h, {"run", "p"},
-                                  {{"FAKE_AGENT_WAIT", "1"},
-                                   {"FAKE_AGENT_READY", fifo.string()},
-                                   {"FAKE_AGENT_GOT_SIGNAL", got.string()}});
+    pid_t clown_pid = spawn_clown(
+        h, {"run", "p"},
+        {{"FAKE_AGENT_WAIT", "1"}, {"FAKE_AGENT_READY", fifo.string()}, {"FAKE_AGENT_GOT_SIGNAL", got.string()}});
     int agent_pid = wait_ready(fifo);
     CHECK(agent_pid != clown_pid);
     REQUIRE(::kill(clown_pid, sig) == 0);
@@ -180,7 +183,9 @@ TEST_CASE("20 concurrent runs append 20 intact sessions.jsonl lines") {
   std::vector<std::thread> threads;
   std::vector<int> codes(20, -1);
   for (int i = 0; i < 20; ++i)
-    threads.emplace_back([&, i] { codes[i] = h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_EXIT", std::to_string(i)}}}).exit_code; });
+    threads.emplace_back([&, i] {
+      codes[i] = h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_EXIT", std::to_string(i)}}}).exit_code;
+    });
   for (auto& t : threads) t.join();
   for (int i = 0; i < 20; ++i) CHECK(codes[i] == i);
   auto lines = h.session_lines();  // throws on any torn line
@@ -212,13 +217,14 @@ TEST_CASE("sessions.jsonl lines carry the documented fields with millisecond tim
                           "duration_secs", "exit_code", "tokens", "cost"})
     CHECK(l.contains(key));
   CHECK(l["model"] == "claude-sonnet-4-5");
-  CHECK(l["started_at"].get<std::string>().size() == 24);  // 2026-11-24T11:33:03.547Z
+  CHECK(l["started_at"].get<std::string>().size() == 24);        // 2026-11-24T11:33:03.547Z
   CHECK(l["session_ids"] == nlohmann::json::array({"sess-1"}));  // recorded by the SessionStart hook
 }
 
 TEST_CASE("a missing agent binary is one line naming it and the profile, exit 127") {
   ClownHome h;
-  REQUIRE(h.clown({"profiles", "create", "p", "--provider", "self", "--agent-bin", "/nonexistent/claude"}).exit_code == 0);
+  REQUIRE(h.clown({"profiles", "create", "p", "--provider", "self", "--agent-bin", "/nonexistent/claude"}).exit_code ==
+          0);
   auto r = h.clown({"run", "p"});
   CHECK(r.exit_code == 127);
   CHECK(r.err ==

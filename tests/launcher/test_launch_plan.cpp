@@ -123,8 +123,14 @@ TEST_CASE("sessions get --settings with hooks first and args follow unchanged") 
   in.agent_args = {"-p", "hello world", "it's", "ünï", ""};
   auto plan = launcher::make_launch_plan(in);
   REQUIRE(plan);
-  std::vector<std::string> argv = {"claude", "--settings", "/home/u/.config/clown/telemetry/runs/abc123/settings.json",
-                                   "-p", "hello world", "it's", "ünï", ""};
+  std::vector<std::string> argv = {"claude",
+                                   "--settings",
+                                   "/home/u/.config/clown/telemetry/runs/abc123/settings.json",
+                                   "-p",
+                                   "hello world",
+                                   "it's",
+                                   "ünï",
+                                   ""};
   CHECK(plan->argv == argv);
   CHECK(plan->settings["hooks"]["SessionStart"][0]["hooks"][0]["command"] ==
         "CLOWN_HOME='/home/u/.config/clown' '/usr/local/bin/clown' hook session-start --run abc123");
@@ -133,8 +139,8 @@ TEST_CASE("sessions get --settings with hooks first and args follow unchanged") 
 }
 
 TEST_CASE("non-session subcommands and flags get no settings file") {
-  for (auto args : std::vector<std::vector<std::string>>{{"mcp", "list"}, {"config", "get"}, {"update"}, {"--version"},
-                                                         {"-p", "x", "--help"}}) {
+  for (auto args : std::vector<std::vector<std::string>>{
+           {"mcp", "list"}, {"config", "get"}, {"update"}, {"--version"}, {"-p", "x", "--help"}}) {
     auto in = inputs("self");
     in.agent_args = args;
     auto plan = launcher::make_launch_plan(in);

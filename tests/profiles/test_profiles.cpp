@@ -10,7 +10,8 @@
 using namespace clown;
 
 TEST_CASE("aliases are [A-Za-z0-9._-]{1,64}") {
-  for (std::string ok : std::vector<std::string>{"work-claude", "a", "A.b_c-9", std::string(64, 'x')}) CHECK(profiles::validate_alias(ok));
+  for (std::string ok : std::vector<std::string>{"work-claude", "a", "A.b_c-9", std::string(64, 'x')})
+    CHECK(profiles::validate_alias(ok));
   for (std::string bad : std::vector<std::string>{"", "../x", "a b", "a/b", ".", "..", std::string(65, 'x'), "é"}) {
     auto r = profiles::validate_alias(bad);
     REQUIRE_FALSE(r);

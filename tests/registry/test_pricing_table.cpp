@@ -240,8 +240,8 @@ TEST_CASE("registry.lock round-trips", "[registry]") {
   auto none = clown::registry::read_lock(path);
   REQUIRE(none);
   CHECK_FALSE(*none);
-  clown::registry::RegistryLock lock{"https://x.test/p.json", "\"abc\"", "Tue, 24 Nov 2026 10:00:00 GMT",
-                                     "00ff", "2026-11-24T10:00:00.000Z", 120};
+  clown::registry::RegistryLock lock{"https://x.test/p.json",    "\"abc\"", "Tue, 24 Nov 2026 10:00:00 GMT", "00ff",
+                                     "2026-11-24T10:00:00.000Z", 120};
   REQUIRE(clown::registry::write_lock(path, lock));
   CHECK(clown::test::read_text(path) ==
         "{\n  \"source_url\": \"https://x.test/p.json\",\n  \"etag\": \"\\\"abc\\\"\",\n"

@@ -24,9 +24,10 @@ struct Home {
   void store(const std::string& pricing, const std::string& fetched_at) const {
     fs::create_directories(root() / "registry");
     write_text(this->pricing(), pricing);
-    write_text(lock(), "{\"source_url\": \"https://prices.example/litellm.json\", \"etag\": \"\\\"e1\\\"\", "
-                       "\"last_modified\": \"\", \"sha256\": \"abc123\", \"fetched_at\": \"" +
-                           fetched_at + "\", \"model_count\": 2}\n");
+    write_text(lock(),
+               "{\"source_url\": \"https://prices.example/litellm.json\", \"etag\": \"\\\"e1\\\"\", "
+               "\"last_modified\": \"\", \"sha256\": \"abc123\", \"fetched_at\": \"" +
+                   fetched_at + "\", \"model_count\": 2}\n");
   }
 };
 

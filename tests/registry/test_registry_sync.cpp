@@ -25,8 +25,9 @@ namespace {
 // whose price differs from the bundled snapshot, so tests can tell them apart).
 std::string pricing_doc(int count, const std::string& input_price = "1e-06") {
   std::string out = "{\n";
-  out += "  \"claude-sonnet-4-5\": {\"input_cost_per_token\": 9e-06, \"output_cost_per_token\": 4.5e-05, "
-         "\"litellm_provider\": \"anthropic\", \"mode\": \"chat\"}";
+  out +=
+      "  \"claude-sonnet-4-5\": {\"input_cost_per_token\": 9e-06, \"output_cost_per_token\": 4.5e-05, "
+      "\"litellm_provider\": \"anthropic\", \"mode\": \"chat\"}";
   for (int i = 1; i < count; ++i) {
     char key[32];
     std::snprintf(key, sizeof key, "test-model-%03d", i);
@@ -44,7 +45,8 @@ struct Seen {
 
 class TestServer {
  public:
-  explicit TestServer(httplib::Server* server = nullptr) : m_owned(server ? nullptr : new httplib::Server), m_server(server ? server : m_owned.get()) {
+  explicit TestServer(httplib::Server* server = nullptr)
+      : m_owned(server ? nullptr : new httplib::Server), m_server(server ? server : m_owned.get()) {
     routes();
     m_port = m_server->bind_to_any_port("127.0.0.1");
     REQUIRE(m_port > 0);
@@ -115,11 +117,10 @@ class TestServer {
       record(req);
       // Promises 100,000 bytes, sends 1,000, then closes the connection.
       auto part = std::make_shared<std::string>(k_good.substr(0, 1000));
-      res.set_content_provider(100000, "application/json",
-                               [part](size_t offset, size_t, httplib::DataSink& sink) {
-                                 if (offset == 0) sink.write(part->data(), part->size());
-                                 return offset == 0 ? true : false;
-                               });
+      res.set_content_provider(100000, "application/json", [part](size_t offset, size_t, httplib::DataSink& sink) {
+        if (offset == 0) sink.write(part->data(), part->size());
+        return offset == 0 ? true : false;
+      });
     });
     s.Get("/oversized.json", [this](const httplib::Request& req, httplib::Response& res) {
       record(req);

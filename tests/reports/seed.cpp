@@ -110,10 +110,24 @@ std::vector<SeedRequest> fixture_requests() {
 }
 
 std::vector<SeedRun> fixture_runs() {
-  SeedRun a{"run-1", "work-claude", "claude", "anthropic", "claude-sonnet-4-5-20250929", "/home/u/alpha",
-            "2026-11-23T23:20:00.000Z", "2026-11-24T08:10:00.000Z", 660};
-  SeedRun b{"run-2", "work-claude", "claude", "anthropic", "claude-sonnet-4-5-20250929", "/home/u/alpha",
-            "2026-11-23T11:55:00.000Z", "2026-11-23T12:05:00.000Z", 300};
+  SeedRun a{"run-1",
+            "work-claude",
+            "claude",
+            "anthropic",
+            "claude-sonnet-4-5-20250929",
+            "/home/u/alpha",
+            "2026-11-23T23:20:00.000Z",
+            "2026-11-24T08:10:00.000Z",
+            660};
+  SeedRun b{"run-2",
+            "work-claude",
+            "claude",
+            "anthropic",
+            "claude-sonnet-4-5-20250929",
+            "/home/u/alpha",
+            "2026-11-23T11:55:00.000Z",
+            "2026-11-23T12:05:00.000Z",
+            300};
   return {a, b};
 }
 

@@ -14,17 +14,23 @@ namespace {
 json entry(int64_t in, int64_t out, int64_t cc, int64_t cr, double cin, double cout, double ccc, double ccr,
            double total, int64_t requests, int64_t sessions) {
   return {{"tokens",
-           {{"input_tokens", in}, {"output_tokens", out}, {"cache_creation_input_tokens", cc},
+           {{"input_tokens", in},
+            {"output_tokens", out},
+            {"cache_creation_input_tokens", cc},
             {"cache_read_input_tokens", cr}}},
           {"cost",
-           {{"input_cost", cin}, {"output_cost", cout}, {"cache_creation_cost", ccc}, {"cache_read_cost", ccr},
+           {{"input_cost", cin},
+            {"output_cost", cout},
+            {"cache_creation_cost", ccc},
+            {"cache_read_cost", ccr},
             {"total_cost", total}}},
           {"requests", requests},
           {"sessions", sessions}};
 }
 }  // namespace
 
-TEST_CASE("reports: aggregates.json holds all-time totals by profile, agent, provider and model", "[reports][aggregates]") {
+TEST_CASE("reports: aggregates.json holds all-time totals by profile, agent, provider and model",
+          "[reports][aggregates]") {
   test::TempDir dir;
   Paths paths{dir.path() / "home"};
   auto reqs = test::fixture_requests();

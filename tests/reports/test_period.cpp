@@ -128,8 +128,9 @@ TEST_CASE("reports: bad periods, dates and zones are usage errors that list vali
         "invalid since '2026-02-30': use a date YYYY-MM-DD or an ISO-8601 time such as 2026-11-24T09:30:00Z");
 
   e = resolve_error("today", "UTC", std::nullopt, std::string("yesterday"));
-  CHECK(e.message == "invalid until 'yesterday': use a date YYYY-MM-DD or an ISO-8601 time such as "
-                     "2026-11-24T09:30:00Z");
+  CHECK(e.message ==
+        "invalid until 'yesterday': use a date YYYY-MM-DD or an ISO-8601 time such as "
+        "2026-11-24T09:30:00Z");
 
   e = resolve_error("today", "Mars/Olympus_Mons");
   CHECK(e.exit_code == k_exit_usage);

@@ -16,11 +16,16 @@ using nlohmann::json;
 namespace {
 
 json tokens(int64_t in, int64_t out, int64_t cc, int64_t cr) {
-  return {{"input_tokens", in}, {"output_tokens", out}, {"cache_creation_input_tokens", cc},
+  return {{"input_tokens", in},
+          {"output_tokens", out},
+          {"cache_creation_input_tokens", cc},
           {"cache_read_input_tokens", cr}};
 }
 json cost(double in, double out, double cc, double cr, double total) {
-  return {{"input_cost", in}, {"output_cost", out}, {"cache_creation_cost", cc}, {"cache_read_cost", cr},
+  return {{"input_cost", in},
+          {"output_cost", out},
+          {"cache_creation_cost", cc},
+          {"cache_read_cost", cr},
           {"total_cost", total}};
 }
 
@@ -160,19 +165,18 @@ TEST_CASE("reports: filters apply to totals, groups and runtime", "[reports]") {
 TEST_CASE("reports: daily: days are cut in the report zone", "[reports]") {
   Fixture fx;
   const json berlin = report(fx.paths, "daily", filter("week", "Europe/Berlin"));
-  const json expected_days = {
-      {{"date", "2026-11-23"},
-       {"tokens", tokens(1000, 2000, 0, 0)},
-       {"cost", cost(4, 16, 0, 0, 20)},
-       {"requests", 1},
-       {"sessions", 1},
-       {"models", {k_sonnet}}},
-      {{"date", "2026-11-24"},
-       {"tokens", tokens(118, 230, 1031, 5305)},
-       {"cost", cost(1.75, 3.75, 4.125, 8.1875, 18.0625)},
-       {"requests", 4},
-       {"sessions", 2},
-       {"models", {"claude-opus-4-1", k_sonnet, "glm-4.6"}}}};
+  const json expected_days = {{{"date", "2026-11-23"},
+                               {"tokens", tokens(1000, 2000, 0, 0)},
+                               {"cost", cost(4, 16, 0, 0, 20)},
+                               {"requests", 1},
+                               {"sessions", 1},
+                               {"models", {k_sonnet}}},
+                              {{"date", "2026-11-24"},
+                               {"tokens", tokens(118, 230, 1031, 5305)},
+                               {"cost", cost(1.75, 3.75, 4.125, 8.1875, 18.0625)},
+                               {"requests", 4},
+                               {"sessions", 2},
+                               {"models", {"claude-opus-4-1", k_sonnet, "glm-4.6"}}}};
   CHECK(berlin["daily"] == expected_days);
   CHECK(berlin["totals"]["requests"] == 5);
   CHECK(berlin["totals"]["sessions"] == 3);
@@ -194,11 +198,11 @@ TEST_CASE("reports: daily: a 25-hour DST day keeps both of its midnight-adjacent
     r.input = input;
     return r;
   };
-  test::seed(paths, {req("2026-10-24T21:30:00Z", 1),    // 23:30 CEST 24 Oct
-                     req("2026-10-24T22:30:00Z", 10),   // 00:30 CEST 25 Oct
-                     req("2026-10-25T00:30:00Z", 100),  // 02:30 CEST (first 02:30)
-                     req("2026-10-25T01:30:00Z", 1000),  // 02:30 CET (second 02:30)
-                     req("2026-10-25T22:30:00Z", 10000),  // 23:30 CET 25 Oct
+  test::seed(paths, {req("2026-10-24T21:30:00Z", 1),         // 23:30 CEST 24 Oct
+                     req("2026-10-24T22:30:00Z", 10),        // 00:30 CEST 25 Oct
+                     req("2026-10-25T00:30:00Z", 100),       // 02:30 CEST (first 02:30)
+                     req("2026-10-25T01:30:00Z", 1000),      // 02:30 CET (second 02:30)
+                     req("2026-10-25T22:30:00Z", 10000),     // 23:30 CET 25 Oct
                      req("2026-10-25T23:30:00Z", 100000)});  // 00:30 CET 26 Oct
   auto f = filter("today", "Europe/Berlin");
   f.since = "2026-10-24";
@@ -380,7 +384,8 @@ TEST_CASE("reports: the all-time rollup cache gives the same numbers and follows
   CHECK(fourth == expected);
 
   // New requests invalidate it.
-  test::SeedRequest extra = test::make_request("2026-11-24T09:59:00Z", "s9", "work-claude", "claude-opus-4-1", "/home/u/alpha");
+  test::SeedRequest extra =
+      test::make_request("2026-11-24T09:59:00Z", "s9", "work-claude", "claude-opus-4-1", "/home/u/alpha");
   extra.input = 5;
   extra.cost_input = 0.5;
   test::seed(fx.paths, {extra});
@@ -503,18 +508,17 @@ TEST_CASE("reports: large ranges use the all-time rollup and cut it exactly at l
 TEST_CASE("reports: a profile with runs but no requests shows its runtime", "[reports]") {
   test::TempDir dir;
   Paths paths{dir.path() / "home"};
-  test::SeedRun idle{"run-9", "idle", "claude", "anthropic", "", "/tmp", "2026-11-24T09:00:00Z",
-                     "2026-11-24T09:30:00Z", 1800.5};
+  test::SeedRun idle{"run-9", "idle", "claude", "anthropic", "", "/tmp", "2026-11-24T09:00:00Z", "2026-11-24T09:30:00Z",
+                     1800.5};
   test::seed(paths, test::fixture_requests(), {idle});
   const json got = report(paths, "summary", filter("today", "UTC"));
   CHECK(got["total_runtime_secs"] == 1800.5);
-  CHECK(got["aggregates"]["by_profile"]["idle"] ==
-        json({{"tokens", tokens(0, 0, 0, 0)},
-              {"cost", cost(0, 0, 0, 0, 0)},
-              {"requests", 0},
-              {"sessions", 0},
-              {"runtime_secs", 1800.5},
-              {"last_used", "2026-11-24T09:30:00+00:00"}}));
+  CHECK(got["aggregates"]["by_profile"]["idle"] == json({{"tokens", tokens(0, 0, 0, 0)},
+                                                         {"cost", cost(0, 0, 0, 0, 0)},
+                                                         {"requests", 0},
+                                                         {"sessions", 0},
+                                                         {"runtime_secs", 1800.5},
+                                                         {"last_used", "2026-11-24T09:30:00+00:00"}}));
 }
 
 TEST_CASE("reports: sessions interleaved in time are counted once", "[reports]") {

@@ -36,13 +36,15 @@ TEST_CASE("reports: clown usage: bad period, date and zone exit 2 with one actio
 
   r = home.clown({"usage", "daily", "--since", "2026-02-30"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "clown: error: invalid since '2026-02-30': use a date YYYY-MM-DD or an ISO-8601 time such as "
-                 "2026-11-24T09:30:00Z\n");
+  CHECK(r.err ==
+        "clown: error: invalid since '2026-02-30': use a date YYYY-MM-DD or an ISO-8601 time such as "
+        "2026-11-24T09:30:00Z\n");
 
   r = home.clown({"usage", "models", "--timezone", "Mars/Olympus_Mons", "--json"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "clown: error: unknown time zone 'Mars/Olympus_Mons': use an IANA name such as UTC, "
-                 "Europe/Berlin or America/New_York\n");
+  CHECK(r.err ==
+        "clown: error: unknown time zone 'Mars/Olympus_Mons': use an IANA name such as UTC, "
+        "Europe/Berlin or America/New_York\n");
 
   r = home.clown({"usage", "export", "--format", "xml"});
   CHECK(r.exit_code == 2);
@@ -56,9 +58,9 @@ TEST_CASE("reports: clown usage --json prints exactly the documented keys", "[re
   const json got = json::parse(r.out);
   std::vector<std::string> keys;
   for (const auto& [k, v] : got.items()) keys.push_back(k);
-  CHECK(keys == std::vector<std::string>{"aggregates", "period", "since", "timezone", "total_cost",
-                                         "total_requests", "total_runtime_secs", "total_sessions", "total_tokens",
-                                         "unpriced_models", "until"});
+  CHECK(keys == std::vector<std::string>{"aggregates", "period", "since", "timezone", "total_cost", "total_requests",
+                                         "total_runtime_secs", "total_sessions", "total_tokens", "unpriced_models",
+                                         "until"});
   CHECK(got["total_requests"] == 5);
   CHECK(got["total_cost"]["total_cost"] == 38.0625);
   CHECK(got["total_runtime_secs"] == 960.0);
@@ -90,9 +92,10 @@ TEST_CASE("reports: clown usage: empty state says what to do", "[reports][cli]")
   Home home;
   auto r = home.clown({"usage", "--since", "2020-01-01", "--until", "2020-01-31", "--timezone", "UTC"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "Usage — custom (2020-01-01 to 2020-01-31)  [UTC]\n\n"
-                 "No usage in custom (2020-01-01 to 2020-01-31) — run `clown run <profile>` or "
-                 "`clown usage import-claude`\n");
+  CHECK(r.out ==
+        "Usage — custom (2020-01-01 to 2020-01-31)  [UTC]\n\n"
+        "No usage in custom (2020-01-01 to 2020-01-31) — run `clown run <profile>` or "
+        "`clown usage import-claude`\n");
 }
 
 TEST_CASE("reports: clown usage models: aligned table, thousands, cents, unpriced line", "[reports][cli]") {
@@ -100,17 +103,18 @@ TEST_CASE("reports: clown usage models: aligned table, thousands, cents, unprice
   test::seed(home.paths, test::fixture_requests(), test::fixture_runs());
   auto r = home.clown({"usage", "models", "--period", "all", "--timezone", "UTC"});
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out ==
-        "Usage by model — all time  [UTC]\n"
-        "\n"
-        "Model                       Requests  Sessions  Input  Output  Cache write  Cache read  Total tokens      Cost\n"
-        "claude-sonnet-4-5-20250929         3         2  1,110   2,220        1,024       5,300         9,654    $23.06\n"
-        "claude-opus-4-1                    1         1      1       2            7           5            15    $15.00\n"
-        "glm-4.6                            1         1      7       8            0           0            15  unpriced\n"
-        "--------------------------------------------------------------------------------------------------------------\n"
-        "Total                              5         3  1,118   2,230        1,031       5,305         9,684    $38.06\n"
-        "\n"
-        "Unpriced models (no price in the pricing table, not in the cost): glm-4.6 — run `clown registry sync`\n");
+  CHECK(
+      r.out ==
+      "Usage by model — all time  [UTC]\n"
+      "\n"
+      "Model                       Requests  Sessions  Input  Output  Cache write  Cache read  Total tokens      Cost\n"
+      "claude-sonnet-4-5-20250929         3         2  1,110   2,220        1,024       5,300         9,654    $23.06\n"
+      "claude-opus-4-1                    1         1      1       2            7           5            15    $15.00\n"
+      "glm-4.6                            1         1      7       8            0           0            15  unpriced\n"
+      "--------------------------------------------------------------------------------------------------------------\n"
+      "Total                              5         3  1,118   2,230        1,031       5,305         9,684    $38.06\n"
+      "\n"
+      "Unpriced models (no price in the pricing table, not in the cost): glm-4.6 — run `clown registry sync`\n");
 }
 
 TEST_CASE("reports: clown usage export --format csv writes a header and one row per request", "[reports][cli]") {
@@ -132,17 +136,17 @@ TEST_CASE("reports: clown usage export --format csv writes a header and one row 
 TEST_CASE("reports: clown usage subcommands as the docs spell them run", "[reports][cli]") {
   Home home;
   test::seed(home.paths, test::fixture_requests(), test::fixture_runs());
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"usage"},
-           {"usage", "--period", "month", "--profile", "work-claude"},
-           {"usage", "daily", "--period", "week"},
-           {"usage", "hourly"},
-           {"usage", "models"},
-           {"usage", "profiles"},
-           {"usage", "projects"},
-           {"usage", "sessions", "--limit", "2", "--offset", "1", "--period", "all"},
-           {"usage", "export", "--format", "csv", "--period", "month"},
-           {"usage", "export", "--format", "json", "--period", "month"}}) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"usage"},
+                                             {"usage", "--period", "month", "--profile", "work-claude"},
+                                             {"usage", "daily", "--period", "week"},
+                                             {"usage", "hourly"},
+                                             {"usage", "models"},
+                                             {"usage", "profiles"},
+                                             {"usage", "projects"},
+                                             {"usage", "sessions", "--limit", "2", "--offset", "1", "--period", "all"},
+                                             {"usage", "export", "--format", "csv", "--period", "month"},
+                                             {"usage", "export", "--format", "json", "--period", "month"}}) {
     auto r = home.clown(args);
     INFO(args.back() << " " << r.err);
     CHECK(r.exit_code == 0);
@@ -156,16 +160,18 @@ TEST_CASE("reports: clown usage subcommands as the docs spell them run", "[repor
 TEST_CASE("reports: clown usage daily: local days, short model names, total row", "[reports][cli]") {
   Home home;
   test::seed(home.paths, test::fixture_requests(), test::fixture_runs());
-  auto r = home.clown({"usage", "daily", "--since", "2026-11-23", "--until", "2026-11-24", "--timezone",
-                       "Europe/Berlin"});
+  auto r =
+      home.clown({"usage", "daily", "--since", "2026-11-23", "--until", "2026-11-24", "--timezone", "Europe/Berlin"});
   REQUIRE(r.exit_code == 0);
   CHECK(r.out ==
         "Daily usage — custom (2026-11-23 to 2026-11-24)  [Europe/Berlin]\n"
         "\n"
         "Date        Requests  Input  Output  Cache write  Cache read  Total tokens    Cost  Models\n"
         "2026-11-23         1  1,000   2,000            0           0         3,000  $20.00  sonnet-4-5\n"
-        "2026-11-24         4    118     230        1,031       5,305         6,684  $18.06  opus-4-1, sonnet-4-5, glm-4.6\n"
-        "-----------------------------------------------------------------------------------------------------------------\n"
+        "2026-11-24         4    118     230        1,031       5,305         6,684  $18.06  opus-4-1, sonnet-4-5, "
+        "glm-4.6\n"
+        "--------------------------------------------------------------------------------------------------------------"
+        "---\n"
         "Total              5  1,118   2,230        1,031       5,305         9,684  $38.06\n"
         "\n"
         "Unpriced models (no price in the pricing table, not in the cost): glm-4.6 — run `clown registry sync`\n");
@@ -183,9 +189,12 @@ TEST_CASE("reports: clown usage summary table", "[reports][cli]") {
         "  Tokens    9,684  (input 1,118, output 2,230, cache write 1,031, cache read 5,305)\n"
         "  Cost      $38.06\n"
         "\n"
-        "Profile        Requests  Sessions  Input  Output  Cache write  Cache read  Total tokens    Cost  Runtime         Last used\n"
-        "work-claude           3         2  1,110   2,220        1,024       5,300         9,654  $23.06  16m 00s  2026-11-24 09:10\n"
-        "claude-native         2         1      8      10            7           5            30  $15.00     0.0s  2026-11-24 10:10\n"
+        "Profile        Requests  Sessions  Input  Output  Cache write  Cache read  Total tokens    Cost  Runtime      "
+        "   Last used\n"
+        "work-claude           3         2  1,110   2,220        1,024       5,300         9,654  $23.06  16m 00s  "
+        "2026-11-24 09:10\n"
+        "claude-native         2         1      8      10            7           5            30  $15.00     0.0s  "
+        "2026-11-24 10:10\n"
         "\n"
         "Model                       Requests  Input  Output  Cache write  Cache read  Total tokens      Cost\n"
         "claude-sonnet-4-5-20250929         3  1,110   2,220        1,024       5,300         9,654    $23.06\n"

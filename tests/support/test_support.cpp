@@ -117,8 +117,10 @@ std::vector<std::string> environment_with(const EnvChanges& changes, bool clear_
     }
   }
   for (const auto& [k, v] : changes) {
-    if (v) env[k] = *v;
-    else env.erase(k);
+    if (v)
+      env[k] = *v;
+    else
+      env.erase(k);
   }
   std::vector<std::string> out;
   out.reserve(env.size());
@@ -137,8 +139,10 @@ pid_t spawn_process(const std::vector<std::string>& argv, const SpawnOptions& op
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  if (options.stdout_fd >= 0) posix_spawn_file_actions_adddup2(&fa, options.stdout_fd, 1);
-  else posix_spawn_file_actions_addopen(&fa, 1, options.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (options.stdout_fd >= 0)
+    posix_spawn_file_actions_adddup2(&fa, options.stdout_fd, 1);
+  else
+    posix_spawn_file_actions_addopen(&fa, 1, options.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&fa, 2, options.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (!options.cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, options.cwd.c_str());
   posix_spawnattr_t attr;

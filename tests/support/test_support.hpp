@@ -26,7 +26,7 @@ class TempDir {
 };
 
 struct ProcessResult {
-  int exit_code = -1;     // exit status, or 128+N when killed by signal N
+  int exit_code = -1;  // exit status, or 128+N when killed by signal N
   std::string out;
   std::string err;
 };

@@ -24,7 +24,8 @@ std::string line(const std::string& msg, int64_t in, int64_t out, const std::str
          R"(","cwd":"/w","message":{"id":")" + msg +
          R"(","model":"claude-sonnet-4-5","content":[{"type":"text","text":"x"}],"usage":{"input_tokens":)" +
          std::to_string(in) + R"(,"output_tokens":)" + std::to_string(out) +
-         R"(,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}})" "\n";
+         R"(,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}})"
+         "\n";
 }
 
 test::ProcessResult clown_import(const fs::path& home, std::vector<std::string> args) {

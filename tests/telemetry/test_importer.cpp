@@ -18,7 +18,8 @@ std::string line(const std::string& msg, int64_t in, int64_t out, const std::str
          R"(","cwd":"/w","message":{"id":")" + msg + R"(","model":")" + model +
          R"(","content":[{"type":"text","text":"x"}],"usage":{"input_tokens":)" + std::to_string(in) +
          R"(,"output_tokens":)" + std::to_string(out) +
-         R"(,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}})" "\n";
+         R"(,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}})"
+         "\n";
 }
 
 void append(const fs::path& p, const std::string& text) {
@@ -93,9 +94,18 @@ TEST_CASE("import: a generated corpus with every edge case reproduces its known 
     auto store = Store::open_readonly(paths);
     REQUIRE(store);
     // The model nobody prices is stored unpriced with zero cost, never a guess.
-    CHECK((*store)->db().execAndGet("SELECT COUNT(*) FROM requests WHERE priced = 0 AND model != 'acme-local-coder'").getInt() == 0);
-    CHECK((*store)->db().execAndGet("SELECT COUNT(*) FROM requests WHERE priced = 1 AND model = 'acme-local-coder'").getInt() == 0);
-    CHECK((*store)->db().execAndGet("SELECT COUNT(*) FROM requests WHERE profile != 'claude-native' OR source != 'import'").getInt() == 0);
+    CHECK((*store)
+              ->db()
+              .execAndGet("SELECT COUNT(*) FROM requests WHERE priced = 0 AND model != 'acme-local-coder'")
+              .getInt() == 0);
+    CHECK((*store)
+              ->db()
+              .execAndGet("SELECT COUNT(*) FROM requests WHERE priced = 1 AND model = 'acme-local-coder'")
+              .getInt() == 0);
+    CHECK((*store)
+              ->db()
+              .execAndGet("SELECT COUNT(*) FROM requests WHERE profile != 'claude-native' OR source != 'import'")
+              .getInt() == 0);
   }
 
   // Idempotent: the same data again changes nothing and reads nothing.
@@ -158,7 +168,10 @@ TEST_CASE("import: a file that shrank or was replaced is read again; a deleted f
   CHECK(s.duplicates == 1);
 
   // Shrank in place (same inode): read again from the start.
-  { std::ofstream trunc(file, std::ios::trunc | std::ios::binary); trunc << line("m6", 6, 6); }
+  {
+    std::ofstream trunc(file, std::ios::trunc | std::ios::binary);
+    trunc << line("m6", 6, 6);
+  }
   auto s2 = import(paths, dir);
   CHECK(s2.files_read == 1);
   CHECK(s2.new_requests == 1);
@@ -187,8 +200,7 @@ TEST_CASE("import: a larger copy in a later file raises the stored request, neve
   CHECK(all.output == 400);
 }
 
-TEST_CASE("import: stats-cache.json excess becomes per-model history, never on top of counted requests",
-          "[import]") {
+TEST_CASE("import: stats-cache.json excess becomes per-model history, never on top of counted requests", "[import]") {
   test::TempDir tmp;
   Paths paths{tmp.path() / "home"};
   auto dir = tmp.path() / "claude";

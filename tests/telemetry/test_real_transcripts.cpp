@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "telemetry/importer.hpp"
 #include "common/time.hpp"
+#include "telemetry/importer.hpp"
 #include "telemetry/run_usage.hpp"
 #include "telemetry/store.hpp"
 #include "tests/support/test_support.hpp"
@@ -183,7 +183,8 @@ TEST_CASE("run usage: a run gets exactly its hooks' transcripts (subagents inclu
     auto store = Store::open_readonly(paths);
     REQUIRE(store);
     auto& db = (*store)->db();
-    CHECK(db.execAndGet("SELECT COUNT(*) FROM requests WHERE run_id='run-a' AND profile='work' AND source='run'").getInt() == 5);
+    CHECK(db.execAndGet("SELECT COUNT(*) FROM requests WHERE run_id='run-a' AND profile='work' AND source='run'")
+              .getInt() == 5);
     CHECK(db.execAndGet("SELECT COUNT(*) FROM requests WHERE sidechain=1").getInt() == 2);
     CHECK(db.execAndGet("SELECT profile || '/' || exit_code FROM runs WHERE run_id='run-a'").getString() == "work/0");
   }
@@ -249,7 +250,8 @@ TEST_CASE("run usage: requests an import stored during the run are claimed by th
   info.profile = "work";
   info.started_ms = lo;
   info.ended_ms = hi;
-  auto usage = collect_run_usage(paths, info, {event("session-start", "f68ecd51-5840-462e-ad22-69eab295730b", transcript)});
+  auto usage =
+      collect_run_usage(paths, info, {event("session-start", "f68ecd51-5840-462e-ad22-69eab295730b", transcript)});
   REQUIRE(usage);
   CHECK(usage->requests == 3);
   CHECK(usage->tokens.input == 1043);
@@ -291,13 +293,15 @@ TEST_CASE("run usage: an isolated profile's imported history is claimed by that 
   info.started_ms = lo;
   info.ended_ms = hi;
   // Another profile's run cannot take the work profile's history...
-  auto theirs = collect_run_usage(paths, info, {event("session-start", "f68ecd51-5840-462e-ad22-69eab295730b", transcript)});
+  auto theirs =
+      collect_run_usage(paths, info, {event("session-start", "f68ecd51-5840-462e-ad22-69eab295730b", transcript)});
   REQUIRE(theirs);
   CHECK(theirs->requests == 0);
   // ...the work profile's own run can.
   info.run_id = "r";
   info.profile = "work";
-  auto mine = collect_run_usage(paths, info, {event("session-start", "f68ecd51-5840-462e-ad22-69eab295730b", transcript)});
+  auto mine =
+      collect_run_usage(paths, info, {event("session-start", "f68ecd51-5840-462e-ad22-69eab295730b", transcript)});
   REQUIRE(mine);
   CHECK(mine->requests == 3);
 }

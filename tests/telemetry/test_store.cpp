@@ -110,7 +110,8 @@ INSERT INTO requests(dedup_key, ts_ms, session_id, run_id, profile, agent, provi
   REQUIRE(store);
   auto& db = (*store)->db();
   CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == k_schema_version);
-  CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name LIKE 'requests_%'").getInt() == 1);
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name LIKE 'requests_%'").getInt() ==
+        1);
   CHECK(db.execAndGet("SELECT input || '/' || config_dir || '/' FROM requests WHERE dedup_key='k'").getString() ==
         "5//");
   CHECK(db.tableExists("stats_cache_files"));

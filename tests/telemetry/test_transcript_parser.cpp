@@ -38,8 +38,9 @@ Parsed parse(const std::string& text) {
 }  // namespace
 
 TEST_CASE("parser: a real-shaped line gives exact tokens, the 5m/1h split and web searches", "[parser]") {
-  auto p = parse(line("msg_1", "req_1", 166, 349, 3997, 38430,
-                      R"(,"cache_creation":{"ephemeral_5m_input_tokens":3528,"ephemeral_1h_input_tokens":469},"server_tool_use":{"web_search_requests":2},"speed":"standard")"));
+  auto p = parse(line(
+      "msg_1", "req_1", 166, 349, 3997, 38430,
+      R"(,"cache_creation":{"ephemeral_5m_input_tokens":3528,"ephemeral_1h_input_tokens":469},"server_tool_use":{"web_search_requests":2},"speed":"standard")"));
   REQUIRE(p.set.size() == 1);
   const auto& r = p.set.requests()[0];
   CHECK(r.key == "msg_1|req_1");
@@ -61,7 +62,7 @@ TEST_CASE("parser: without the split all cache writes are 5-minute", "[parser]")
 }
 
 TEST_CASE("parser: multi-block copies and streaming partials count once, the largest copy wins", "[parser]") {
-  std::string text = line("m1", "r1", 10, 5, 100, 1000) +   // streaming partial (smaller output)
+  std::string text = line("m1", "r1", 10, 5, 100, 1000) +    // streaming partial (smaller output)
                      line("m1", "r1", 10, 300, 100, 1000) +  // final, text block
                      line("m1", "r1", 10, 300, 100, 1000) +  // final, tool_use block
                      line("m1", "r1", 10, 7, 100, 1000) +    // a late smaller copy never lowers it
@@ -89,19 +90,24 @@ TEST_CASE("parser: sidechain requests are counted and flagged", "[parser]") {
 TEST_CASE("parser: bad lines are skipped and counted, never abort", "[parser]") {
   std::string good = line("ok", "r", 5, 6);
   std::string truncated = good.substr(0, good.size() / 2) + "\n";
-  std::string invalid_json = R"({"type":"assistant","message":{"usage":{"input_tokens":1,,}}})" "\n";
+  std::string invalid_json = R"({"type":"assistant","message":{"usage":{"input_tokens":1,,}}})"
+                             "\n";
   std::string invalid_utf8 = line("u8", "r", 1, 1);
   invalid_utf8.replace(invalid_utf8.find("\"x\""), 3, "\"\xff\xfe\"");
-  std::string null_usage = R"({"type":"assistant","timestamp":"2026-11-22T10:02:54.943Z","message":{"id":"n1","model":"m","usage":null}})" "\n";
+  std::string null_usage =
+      R"({"type":"assistant","timestamp":"2026-11-22T10:02:54.943Z","message":{"id":"n1","model":"m","usage":null}})"
+      "\n";
   std::string null_input = line("n2", "r", 1, 1);
   null_input.replace(null_input.find("\"input_tokens\":1"), 16, "\"input_tokens\":null");
   std::string string_tokens = line("n3", "r", 1, 1);
   string_tokens.replace(string_tokens.find("\"output_tokens\":1"), 17, "\"output_tokens\":\"1\"");
-  std::string no_output = R"({"type":"assistant","timestamp":"2026-11-22T10:02:54.943Z","message":{"id":"n4","model":"m","usage":{"input_tokens":3}}})" "\n";
+  std::string no_output =
+      R"({"type":"assistant","timestamp":"2026-11-22T10:02:54.943Z","message":{"id":"n4","model":"m","usage":{"input_tokens":3}}})"
+      "\n";
   std::string bad_ts = line("n5", "r", 1, 1, 0, 0, "", "claude-sonnet-4-5", "yesterday");
   std::string negative = line("n6", "r", -1, 1);
-  auto p = parse(good + truncated + invalid_json + invalid_utf8 + null_usage + null_input + string_tokens +
-                 no_output + bad_ts + negative + "not json at all\n" + good);
+  auto p = parse(good + truncated + invalid_json + invalid_utf8 + null_usage + null_input + string_tokens + no_output +
+                 bad_ts + negative + "not json at all\n" + good);
   REQUIRE(p.set.size() == 1);
   CHECK(p.set.requests()[0].key == "ok|r");
   CHECK(p.stats.skipped_lines == 10);
@@ -109,7 +115,9 @@ TEST_CASE("parser: bad lines are skipped and counted, never abort", "[parser]") 
 }
 
 TEST_CASE("parser: nulls in optional fields read as absent", "[parser]") {
-  std::string l = R"({"type":"assistant","sessionId":null,"cwd":null,"requestId":null,"isSidechain":null,"timestamp":"2026-11-22T10:00:00Z","message":{"id":"m","model":"claude-sonnet-4-5","usage":{"input_tokens":4,"output_tokens":5,"cache_creation_input_tokens":null,"cache_read_input_tokens":null,"cache_creation":null,"server_tool_use":null}}})" "\n";
+  std::string l =
+      R"({"type":"assistant","sessionId":null,"cwd":null,"requestId":null,"isSidechain":null,"timestamp":"2026-11-22T10:00:00Z","message":{"id":"m","model":"claude-sonnet-4-5","usage":{"input_tokens":4,"output_tokens":5,"cache_creation_input_tokens":null,"cache_read_input_tokens":null,"cache_creation":null,"server_tool_use":null}}})"
+      "\n";
   auto p = parse(l);
   REQUIRE(p.set.size() == 1);
   const auto& r = p.set.requests()[0];
@@ -122,9 +130,13 @@ TEST_CASE("parser: nulls in optional fields read as absent", "[parser]") {
 TEST_CASE("parser: <synthetic> lines and lines that only mention usage are not requests", "[parser]") {
   std::string synthetic = line("s", "", 0, 0, 0, 0, "", "<synthetic>");
   // A Task tool result carries the subagent's usage summary: not a request.
-  std::string tool_result = R"({"type":"user","timestamp":"2026-11-22T10:00:00Z","message":{"role":"user","content":"done"},"toolUseResult":{"usage":{"input_tokens":99,"output_tokens":99}}})" "\n";
-  std::string escaped = R"({"type":"user","message":{"content":"the text \"usage\": {} inside a tool output"}})" "\n";
-  std::string cost_state = R"({"type":"cost-state","totalCostUSD":1.5,"modelUsage":{"m":{"inputTokens":1}}})" "\n";
+  std::string tool_result =
+      R"({"type":"user","timestamp":"2026-11-22T10:00:00Z","message":{"role":"user","content":"done"},"toolUseResult":{"usage":{"input_tokens":99,"output_tokens":99}}})"
+      "\n";
+  std::string escaped = R"({"type":"user","message":{"content":"the text \"usage\": {} inside a tool output"}})"
+                        "\n";
+  std::string cost_state = R"({"type":"cost-state","totalCostUSD":1.5,"modelUsage":{"m":{"inputTokens":1}}})"
+                           "\n";
   auto p = parse(synthetic + tool_result + escaped + cost_state);
   CHECK(p.set.size() == 0);
   CHECK(p.stats.synthetic == 1);

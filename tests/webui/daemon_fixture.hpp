@@ -4,9 +4,9 @@
 // killed) when the fixture dies.
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <sys/stat.h>
 
 #include <httplib.h>
 

@@ -76,8 +76,8 @@ TEST_CASE("security: Host header, POST token, no CORS", "[webui][api]") {
       REQUIRE(res);
       CHECK(res->status == 200);
     }
-    for (const std::string& host : std::vector<std::string>{"evil.example:" + port, "127.0.0.1", "localhost", "127.0.0.1:1",
-                                   "localhost.evil.example:" + port}) {
+    for (const std::string& host : std::vector<std::string>{"evil.example:" + port, "127.0.0.1", "localhost",
+                                                            "127.0.0.1:1", "localhost.evil.example:" + port}) {
       for (const std::string& path : std::vector<std::string>{"/api/health", "/usage", "/api/usage", "/nope"}) {
         auto res = d.get(path, {{"Host", host}});
         REQUIRE(res);
@@ -85,8 +85,8 @@ TEST_CASE("security: Host header, POST token, no CORS", "[webui][api]") {
         auto j = json::parse(res->body);
         CHECK(j["success"] == false);
         CHECK(j["error"]["code"] == "forbidden");
-        CHECK(j["error"]["message"] == "Host '" + host + "' is not allowed; open http://127.0.0.1:" + port +
-                                           "/ instead");
+        CHECK(j["error"]["message"] ==
+              "Host '" + host + "' is not allowed; open http://127.0.0.1:" + port + "/ instead");
       }
     }
     // A DNS-rebound page cannot POST either, even with the token.
@@ -143,9 +143,11 @@ TEST_CASE("errors share one JSON shape with proper status codes", "[webui][api]"
   REQUIRE(not_found);
   CHECK(not_found->status == 404);
   CHECK(not_found->get_header_value("Content-Type") == "application/json");
-  CHECK(json::parse(not_found->body) ==
-        json{{"success", false},
-             {"error", {{"code", "not_found"}, {"message", "no such page or endpoint: /api/nope (try /usage or /api/health)"}}}});
+  CHECK(
+      json::parse(not_found->body) ==
+      json{{"success", false},
+           {"error",
+            {{"code", "not_found"}, {"message", "no such page or endpoint: /api/nope (try /usage or /api/health)"}}}});
 
   auto wrong_method = d.get("/api/usage/import-claude");
   REQUIRE(wrong_method);
@@ -162,7 +164,8 @@ TEST_CASE("errors share one JSON shape with proper status codes", "[webui][api]"
   REQUIRE(big);
   CHECK(big->status == 413);
   CHECK(json::parse(big->body) ==
-        json{{"success", false}, {"error", {{"code", "payload_too_large"}, {"message", "request body larger than 1 MiB"}}}});
+        json{{"success", false},
+             {"error", {{"code", "payload_too_large"}, {"message", "request body larger than 1 MiB"}}}});
 
   // Requests cpp-httplib refuses itself get the same shape.
   httplib::Request propfind;
@@ -218,8 +221,9 @@ TEST_CASE("errors share one JSON shape with proper status codes", "[webui][api]"
 TEST_CASE("bad report queries are 400 with the report's message", "[webui][api]") {
   DaemonFixture d;
   REQUIRE(d.start().exit_code == 0);
-  for (const std::string& query : std::vector<std::string>{"period=fortnight", "period=all&since=2026-13-45", "timezone=Mars/Olympus",
-                                  "since=2026-11-10&until=2026-11-01"}) {
+  for (const std::string& query :
+       std::vector<std::string>{"period=fortnight", "period=all&since=2026-13-45", "timezone=Mars/Olympus",
+                                "since=2026-11-10&until=2026-11-01"}) {
     for (const std::string& path : std::vector<std::string>{"/api/usage", "/api/usage/daily", "/api/usage/sessions"}) {
       auto res = d.get(path + "?" + query);
       REQUIRE(res);
@@ -296,7 +300,8 @@ TEST_CASE("usage endpoints return the CLI's data, filtered, and follow imports",
   CHECK(sessions["data"]["limit"] == 2);
   CHECK(sessions["data"]["offset"] == 1);
   CHECK(sessions["data"]["sessions"].size() == 2);
-  for (const std::string& kind : std::vector<std::string>{"daily", "hourly", "models", "profiles", "sessions", "projects"}) {
+  for (const std::string& kind :
+       std::vector<std::string>{"daily", "hourly", "models", "profiles", "sessions", "projects"}) {
     auto cli_kind = d.clown({"usage", kind, "--period", "all", "--json"});
     if (cli_kind.exit_code == 0 && kind != "sessions") {
       INFO(kind);
@@ -345,7 +350,7 @@ TEST_CASE("profiles, active runs and pages", "[webui][api]") {
   CHECK(page->get_header_value("Content-Type") == "text/html; charset=utf-8");
   CHECK(page->body.find("<meta name=\"clown-token\" content=\"" + d.token + "\">") != std::string::npos);
   CHECK(page->body.find("data-page=\"usage\"") != std::string::npos);
-  CHECK(page->body.find("http://") == std::string::npos);   // nothing loaded from the network
+  CHECK(page->body.find("http://") == std::string::npos);  // nothing loaded from the network
   CHECK(page->body.find("https://") == std::string::npos);
   const std::string etag = page->get_header_value("ETag");
   CHECK(etag.size() == 18);
@@ -382,7 +387,8 @@ TEST_CASE("profiles, active runs and pages", "[webui][api]") {
   CHECK(missing->status == 404);
 
   // No response carries a key; the token appears only in the page.
-  for (const std::string& path : std::vector<std::string>{"/api/health", "/api/profiles", "/api/runs/active", "/api/usage?period=all"}) {
+  for (const std::string& path :
+       std::vector<std::string>{"/api/health", "/api/profiles", "/api/runs/active", "/api/usage?period=all"}) {
     auto res = d.get(path);
     REQUIRE(res);
     CHECK(res->body.find("SUPERSECRETKEY") == std::string::npos);
@@ -400,16 +406,25 @@ TEST_CASE("active runs show live token counts read from their transcripts", "[we
   auto add_run = [&](const std::string& id, int launcher_pid) {
     fs::create_directories(d.home / "telemetry" / "runs" / id);
     write_text(d.home / "telemetry" / "runs" / id / "run.json",
-               json{{"run_id", id}, {"profile", "work"}, {"agent_id", "claude"}, {"provider_id", "anthropic"},
-                    {"model", "claude-sonnet-4-5"}, {"cwd", "/tmp/live"}, {"config_dir", ""},
-                    {"started_ms", now - 60000}, {"started_at", clown::format_iso8601_ms(now - 60000)},
+               json{{"run_id", id},
+                    {"profile", "work"},
+                    {"agent_id", "claude"},
+                    {"provider_id", "anthropic"},
+                    {"model", "claude-sonnet-4-5"},
+                    {"cwd", "/tmp/live"},
+                    {"config_dir", ""},
+                    {"started_ms", now - 60000},
+                    {"started_at", clown::format_iso8601_ms(now - 60000)},
                     {"launcher_pid", launcher_pid}}
                    .dump());
-    write_text(d.home / "telemetry" / "runs" / id / "hooks.jsonl",
-               json{{"event", "session-start"}, {"session_id", "s9"}, {"transcript_path", transcript.string()},
-                    {"cwd", "/tmp/live"}, {"source", "startup"}, {"received_ms", now - 59000}}
-                       .dump() +
-                   "\n");
+    write_text(d.home / "telemetry" / "runs" / id / "hooks.jsonl", json{{"event", "session-start"},
+                                                                        {"session_id", "s9"},
+                                                                        {"transcript_path", transcript.string()},
+                                                                        {"cwd", "/tmp/live"},
+                                                                        {"source", "startup"},
+                                                                        {"received_ms", now - 59000}}
+                                                                           .dump() +
+                                                                       "\n");
   };
   add_run("run-alive", static_cast<int>(::getpid()));  // this test process stands in for the launcher
   add_run("run-dead", 999999);                         // a launcher that no longer exists
@@ -422,12 +437,14 @@ TEST_CASE("active runs show live token counts read from their transcripts", "[we
   CHECK(run["run_id"] == "run-alive");
   CHECK(run["profile"] == "work");
   CHECK(run["requests"] == 1);
-  CHECK(run["tokens"] == json{{"input_tokens", 100}, {"output_tokens", 200}, {"cache_creation_input_tokens", 300},
+  CHECK(run["tokens"] == json{{"input_tokens", 100},
+                              {"output_tokens", 200},
+                              {"cache_creation_input_tokens", 300},
                               {"cache_read_input_tokens", 400}});
 
   // The transcript grows while the run goes on: the next poll sees it.
-  std::ofstream(transcript, std::ios::app) << usage_line("s9", "l2", "claude-sonnet-4-5",
-                                                          clown::format_iso8601_ms(now - 1000), 1, 2, 3, 4, "/tmp/live");
+  std::ofstream(transcript, std::ios::app)
+      << usage_line("s9", "l2", "claude-sonnet-4-5", clown::format_iso8601_ms(now - 1000), 1, 2, 3, 4, "/tmp/live");
   auto later = d.get_json("/api/runs/active");
   REQUIRE(later["data"].size() == 1);
   CHECK(later["data"][0]["requests"] == 2);

@@ -15,9 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_hex(const std::string& s) {
-  return s.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
+bool is_hex(const std::string& s) { return s.find_first_not_of("0123456789abcdef") == std::string::npos; }
 
 bool process_alive(int pid) { return ::kill(pid, 0) == 0; }
 
