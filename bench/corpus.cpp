@@ -12,7 +12,7 @@
 namespace clown::bench {
 
 namespace fs = std::filesystem;
-using telemetry::TokenCounts;
+using store::TokenCounts;
 
 namespace {
 

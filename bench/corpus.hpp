@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-#include "telemetry/usage_types.hpp"
+#include "store/usage_types.hpp"
 
 namespace clown::bench {
 
@@ -27,8 +27,8 @@ struct CorpusTotals {
   int64_t skipped_lines = 0;  // lines a correct parser must skip
   int64_t synthetic_lines = 0;
   int64_t sidechain_requests = 0;
-  telemetry::TokenCounts tokens;
-  std::map<std::string, telemetry::TokenCounts> by_model;
+  store::TokenCounts tokens;
+  std::map<std::string, store::TokenCounts> by_model;
   std::map<std::string, int64_t> requests_by_model;
 };
 

@@ -10,7 +10,7 @@
 
 #include "common/paths.hpp"
 #include "common/time.hpp"
-#include "telemetry/store.hpp"
+#include "store/store.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   }
   clown::Paths paths{argv[1]};
   const int64_t count = argc > 2 ? std::atoll(argv[2]) : 1000000;
-  auto store = clown::telemetry::Store::open(paths);
+  auto store = clown::store::Store::open(paths);
   if (!store) {
     std::cerr << "webui_seed: " << store.error().message << "\n";
     return 1;

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "telemetry/run_record.hpp"
+#include "runs/run_record.hpp"
 
 namespace clown::cli {
 
@@ -21,7 +21,7 @@ void set_hook_command(CLI::App& app, Context& ctx) {
       // Hook output on stdout would be shown to the model (SessionStart adds
       // it to the context), and a failing hook must never stop the session:
       // report problems on stderr and exit 0.
-      if (auto r = telemetry::record_hook_event(ctx.paths, *run_id, event, input); !r)
+      if (auto r = runs::record_hook_event(ctx.paths, *run_id, event, input); !r)
         std::cerr << "clown hook: " << r.error().message << "\n";
     });
   }

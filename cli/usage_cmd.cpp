@@ -9,9 +9,9 @@
 #include "cli/table.hpp"
 #include "common/format.hpp"
 #include "common/time.hpp"
-#include "telemetry/report.hpp"
-#include "telemetry/report_query.hpp"
-#include "telemetry/run_record.hpp"
+#include "reports/report.hpp"
+#include "reports/report_query.hpp"
+#include "runs/run_record.hpp"
 
 namespace clown::cli {
 
@@ -22,14 +22,14 @@ using nlohmann::json;
 // The filters every `clown usage` command takes (defined once, added to each
 // subcommand, all writing the same storage).
 struct UsageOptions {
-  telemetry::UsageFilter filter;
+  reports::UsageFilter filter;
   std::string since, until;
   bool json = false;
-  telemetry::Paging paging;
+  reports::Paging paging;
   std::string format = "csv";
 
-  telemetry::UsageFilter resolved() const {
-    telemetry::UsageFilter f = filter;
+  reports::UsageFilter resolved() const {
+    reports::UsageFilter f = filter;
     if (!since.empty()) f.since = since;
     if (!until.empty()) f.until = until;
     return f;
@@ -281,8 +281,8 @@ void render_list(const std::string& kind, const json& d) {
 
 void run_report(const Context& ctx, const UsageOptions& o, const std::string& kind) {
   // A run whose launcher and agent are gone is recorded before reporting.
-  telemetry::recover_abandoned_runs(ctx.paths);
-  auto data = unwrap(telemetry::usage_json(ctx.paths, o.resolved(), kind, o.paging));
+  runs::recover_abandoned_runs(ctx.paths);
+  auto data = unwrap(reports::usage_json(ctx.paths, o.resolved(), kind, o.paging));
   if (o.json) {
     std::cout << data.dump(2) << "\n";
   } else if (kind == "summary") {
@@ -324,9 +324,8 @@ void set_usage_command(CLI::App& app, Context& ctx) {
   auto* exp = usage->add_subcommand("export", "Every request in range: CSV (RFC 4180, with header) or JSON");
   add_filter_options(*exp, *opts, false);
   exp->add_option("--format", opts->format, "csv (default) or json")->check(CLI::IsMember({"csv", "json"}));
-  exp->callback([&ctx, opts] {
-    unwrap(telemetry::export_usage(ctx.paths, opts->resolved(), opts->format, std::cout, now_ms()));
-  });
+  exp->callback(
+      [&ctx, opts] { unwrap(reports::export_usage(ctx.paths, opts->resolved(), opts->format, std::cout, now_ms())); });
 
   add_usage_import_command(*usage, ctx);
 }

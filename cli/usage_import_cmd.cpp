@@ -9,7 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "common/format.hpp"
-#include "telemetry/importer.hpp"
+#include "ingest/importer.hpp"
 
 namespace clown::cli {
 
@@ -67,14 +67,14 @@ void add_usage_import_command(CLI::App& usage, Context& ctx) {
   cmd->add_option("--claude-dir", opts->dirs, "a Claude config dir (the folder holding projects/); repeatable");
   cmd->add_flag("--json", opts->json, "print the summary as JSON");
   cmd->callback([opts, &ctx] {
-    telemetry::ImportOptions options;
+    ingest::ImportOptions options;
     for (const auto& d : opts->dirs) options.claude_dirs.emplace_back(d);
     ProgressBar bar;
     options.progress = [&bar](uint64_t done, uint64_t total) { bar.update(done, total); };
-    auto summary = unwrap(telemetry::import_claude(ctx.paths, options));
+    auto summary = unwrap(ingest::import_claude(ctx.paths, options));
     bar.finish();
     if (opts->json) {
-      std::cout << telemetry::to_json(summary).dump() << "\n";
+      std::cout << ingest::to_json(summary).dump() << "\n";
       return;
     }
     std::cout << "Imported " << with_thousands(summary.new_requests)

@@ -12,7 +12,7 @@
 #include "launcher/spawn.hpp"
 #include "profiles/catalog.hpp"
 #include "profiles/profile_store.hpp"
-#include "telemetry/run_record.hpp"
+#include "runs/run_record.hpp"
 
 extern char** environ;
 
@@ -96,7 +96,7 @@ Expected<int> run_profile(const Paths& paths, const RunRequest& request) {
                     " agent_bin=/path/to/" + plan->binary,
                 k_exit_not_found);
 
-  telemetry::RunInfo info;
+  runs::RunInfo info;
   info.run_id = run_id;
   info.profile = request.alias;
   info.agent_id = plan->agent_id;
@@ -109,7 +109,7 @@ Expected<int> run_profile(const Paths& paths, const RunRequest& request) {
   if (plan->isolated && !ensure_dir(plan->config_dir, 0700))
     return fail(errno_message("cannot create the profile's config dir " + plan->config_dir));
   info.started_ms = now_ms();
-  auto run_lock = telemetry::write_run_start(paths, info);
+  auto run_lock = runs::write_run_start(paths, info);
   if (!run_lock) return tl::unexpected(run_lock.error());
   if (plan->session) {
     // Read once by the agent and removed after the run: no fsync needed.
@@ -125,9 +125,9 @@ Expected<int> run_profile(const Paths& paths, const RunRequest& request) {
     return tl::unexpected(status.error());
   }
   info.exit_code = *status;
-  if (auto usage = telemetry::finish_run(paths, info); !usage)
+  if (auto usage = runs::finish_run(paths, info); !usage)
     std::cerr << "clown: warning: the run finished but could not be recorded: " << usage.error().message << "\n";
-  telemetry::recover_abandoned_runs(paths);
+  runs::recover_abandoned_runs(paths);
   return *status;
 }
 

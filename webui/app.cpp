@@ -9,11 +9,11 @@
 #include "common/embedded.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
+#include "ingest/importer.hpp"
 #include "profiles/profile_store.hpp"
 #include "registry/sync.hpp"
-#include "telemetry/active_runs.hpp"
-#include "telemetry/importer.hpp"
-#include "telemetry/report.hpp"
+#include "reports/report.hpp"
+#include "runs/active_runs.hpp"
 
 extern const clown::EmbeddedFiles clown_webui_assets;
 
@@ -189,7 +189,7 @@ HttpResponse App::usage(const HttpRequest& req) {
   auto offset = non_negative_param(req, "offset", 0, INT64_MAX / 2);
   if (!offset) return json_error(400, "bad_request", offset.error().message);
 
-  telemetry::UsageFilter filter;
+  reports::UsageFilter filter;
   std::string key = kind;
   auto take = [&](const char* name, std::string& out) {
     auto v = req.param(name);
@@ -207,11 +207,11 @@ HttpResponse App::usage(const HttpRequest& req) {
   take("agent", filter.agent);
   take("project", filter.project);
   take("timezone", filter.timezone);
-  telemetry::Paging paging{*limit, *offset};
+  reports::Paging paging{*limit, *offset};
   key += "\n" + std::to_string(paging.limit) + "," + std::to_string(paging.offset);
 
   CachedBody cached = m_cache.get(key, [&] {
-    auto data = telemetry::usage_json(m_config.paths, filter, kind, paging);
+    auto data = reports::usage_json(m_config.paths, filter, kind, paging);
     HttpResponse res = data ? json_ok(*data)
                        : data.error().exit_code == k_exit_usage
                            ? json_error(400, "bad_request", data.error().message)
@@ -231,10 +231,10 @@ HttpResponse App::profiles(const HttpRequest&) {
   return json_ok({{"profiles", list}, {"broken", listing.broken}});
 }
 
-HttpResponse App::active_runs(const HttpRequest&) { return json_ok(telemetry::active_runs_json(m_config.paths)); }
+HttpResponse App::active_runs(const HttpRequest&) { return json_ok(runs::active_runs_json(m_config.paths)); }
 
 HttpResponse App::import_claude(const HttpRequest& req) {
-  telemetry::ImportOptions options;
+  ingest::ImportOptions options;
   if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
     nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object())
@@ -253,12 +253,12 @@ HttpResponse App::import_claude(const HttpRequest& req) {
     }
   }
   std::lock_guard<std::mutex> lock(m_write_mutex);
-  auto summary = telemetry::import_claude(m_config.paths, options);
+  auto summary = ingest::import_claude(m_config.paths, options);
   if (!summary)
     return json_error(summary.error().exit_code == k_exit_usage ? 400 : 500,
                       summary.error().exit_code == k_exit_usage ? "bad_request" : "internal_error",
                       summary.error().message);
-  return json_ok(telemetry::to_json(*summary));
+  return json_ok(ingest::to_json(*summary));
 }
 
 HttpResponse App::registry_sync(const HttpRequest& req) {

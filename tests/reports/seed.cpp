@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "common/time.hpp"
-#include "telemetry/store.hpp"
+#include "store/store.hpp"
 
 namespace clown::test {
 
@@ -16,7 +16,7 @@ int64_t ms(const std::string& iso) {
 }  // namespace
 
 void seed(const Paths& paths, const std::vector<SeedRequest>& requests, const std::vector<SeedRun>& runs) {
-  auto store = telemetry::Store::open(paths);
+  auto store = store::Store::open(paths);
   if (!store) throw std::runtime_error(store.error().message);
   auto& db = (*store)->db();
   SQLite::Transaction tx(db);

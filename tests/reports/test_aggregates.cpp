@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/time.hpp"
-#include "telemetry/aggregates.hpp"
+#include "reports/aggregates.hpp"
 #include "tests/reports/seed.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -43,7 +43,7 @@ TEST_CASE("reports: aggregates.json holds all-time totals by profile, agent, pro
   reqs.push_back(history);
   test::seed(paths, reqs, test::fixture_runs());
   const int64_t before = now_ms();
-  REQUIRE(telemetry::refresh_aggregates(paths));
+  REQUIRE(reports::refresh_aggregates(paths));
 
   json got = json::parse(test::read_text(paths.aggregates_file()));
   REQUIRE(got["updated_at"].is_string());
@@ -69,7 +69,7 @@ TEST_CASE("reports: aggregates.json holds all-time totals by profile, agent, pro
 TEST_CASE("reports: aggregates.json for an empty store has zeros and empty groups", "[reports][aggregates]") {
   test::TempDir dir;
   Paths paths{dir.path() / "home"};
-  REQUIRE(telemetry::refresh_aggregates(paths));
+  REQUIRE(reports::refresh_aggregates(paths));
   json got = json::parse(test::read_text(paths.aggregates_file()));
   got.erase("updated_at");
   json expected = entry(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);

@@ -1,11 +1,11 @@
 #include <catch2/catch.hpp>
 
 #include "common/time.hpp"
-#include "telemetry/period.hpp"
-#include "telemetry/report.hpp"
+#include "reports/period.hpp"
+#include "reports/report.hpp"
 
 using namespace clown;
-using namespace clown::telemetry;
+using namespace clown::reports;
 
 namespace {
 

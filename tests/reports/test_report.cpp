@@ -3,14 +3,15 @@
 #include <filesystem>
 
 #include "common/time.hpp"
-#include "telemetry/report_query.hpp"
-#include "telemetry/report_rollup.hpp"
-#include "telemetry/store.hpp"
+#include "reports/report_query.hpp"
+#include "reports/report_rollup.hpp"
+#include "store/store.hpp"
 #include "tests/reports/seed.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace clown;
-using namespace clown::telemetry;
+using namespace clown::store;
+using namespace clown::reports;
 using nlohmann::json;
 
 namespace {

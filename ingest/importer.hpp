@@ -1,0 +1,41 @@
+#pragma once
+// `clown usage import-claude`: every projects/**/*.jsonl of each Claude config
+// dir plus stats-cache.json, incremental and idempotent.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+#include "common/paths.hpp"
+
+namespace clown::ingest {
+
+struct ImportOptions {
+  // Empty: each CLAUDE_CONFIG_DIR entry (comma-separated), else ~/.config/claude
+  // and ~/.claude. Isolated profiles' homes are always added (attributed to
+  // their profile).
+  std::vector<std::filesystem::path> claude_dirs;
+  // Called now and then with bytes done / total (for a progress bar).
+  std::function<void(uint64_t done, uint64_t total)> progress;
+};
+
+struct ImportSummary {
+  int64_t files_seen = 0;
+  int64_t files_read = 0;  // new or grown files actually read
+  int64_t new_requests = 0;
+  int64_t duplicates = 0;     // request copies already counted
+  int64_t skipped_lines = 0;  // unreadable / truncated / invalid lines
+  int64_t bytes_read = 0;
+  int64_t history_requests = 0;  // per-model "before transcripts" rows from stats-cache.json
+  double seconds = 0;
+  std::vector<std::string> warnings;
+};
+
+Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& options);
+nlohmann::json to_json(const ImportSummary& summary);
+
+}  // namespace clown::ingest

@@ -1,0 +1,399 @@
+#include "ingest/transcript_parser.hpp"
+
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include <simdjson.h>
+
+#include "common/file_io.hpp"
+#include "common/time.hpp"
+
+namespace clown::ingest {
+
+namespace od = simdjson::ondemand;
+
+bool more_tokens(const store::TokenCounts& candidate, const store::TokenCounts& held) {
+  if (candidate.total() != held.total()) return candidate.total() > held.total();
+  return candidate.web_search > held.web_search;
+}
+
+bool RequestSet::add(store::RequestUsage request) {
+  auto [it, inserted] = m_index.try_emplace(request.key, m_requests.size());
+  if (inserted) {
+    m_requests.push_back(std::move(request));
+    return true;
+  }
+  auto& held = m_requests[it->second];
+  if (more_tokens(request.tokens, held.tokens)) held = std::move(request);
+  return false;
+}
+
+namespace {
+
+enum class LineKind { request, not_request, synthetic, bad };
+
+// A token count: a non-negative integer. Absent or null optional counts are 0;
+// anything else (string, negative, fraction) makes the line unreadable.
+bool read_count(od::value& v, int64_t& out) {
+  bool is_null = false;
+  if (v.is_null().get(is_null)) return false;
+  if (is_null) {
+    out = 0;
+    return true;
+  }
+  int64_t n = 0;
+  if (v.get_int64().get(n) || n < 0) return false;
+  out = n;
+  return true;
+}
+
+bool read_string(od::value& v, std::string_view& out, bool& present) {
+  bool is_null = false;
+  if (v.is_null().get(is_null)) return false;
+  if (is_null) return true;
+  if (v.get_string().get(out)) return false;
+  present = true;
+  return true;
+}
+
+struct UsageFields {
+  bool has_input = false, has_output = false, has_split = false;
+  int64_t cache_creation = 0, split_1h = 0, split_5m = 0;
+};
+
+bool read_usage(od::object usage, store::TokenCounts& t, UsageFields& f) {
+  for (auto field_result : usage) {
+    od::field field;
+    if (std::move(field_result).get(field)) return false;
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return false;
+    if (key == "input_tokens") {
+      bool is_null = false;
+      if (field.value().is_null().get(is_null) || is_null) return false;  // required
+      if (!read_count(field.value(), t.input)) return false;
+      f.has_input = true;
+    } else if (key == "output_tokens") {
+      bool is_null = false;
+      if (field.value().is_null().get(is_null) || is_null) return false;  // required
+      if (!read_count(field.value(), t.output)) return false;
+      f.has_output = true;
+    } else if (key == "cache_creation_input_tokens") {
+      if (!read_count(field.value(), f.cache_creation)) return false;
+    } else if (key == "cache_read_input_tokens") {
+      if (!read_count(field.value(), t.cache_read)) return false;
+    } else if (key == "cache_creation") {
+      bool is_null = false;
+      if (field.value().is_null().get(is_null)) return false;
+      if (is_null) continue;
+      od::object split;
+      if (field.value().get_object().get(split)) return false;
+      for (auto sr : split) {
+        od::field sf;
+        if (std::move(sr).get(sf)) return false;
+        std::string_view sk;
+        if (sf.unescaped_key().get(sk)) return false;
+        if (sk == "ephemeral_5m_input_tokens") {
+          if (!read_count(sf.value(), f.split_5m)) return false;
+          f.has_split = true;
+        } else if (sk == "ephemeral_1h_input_tokens") {
+          if (!read_count(sf.value(), f.split_1h)) return false;
+          f.has_split = true;
+        }
+      }
+    } else if (key == "server_tool_use") {
+      bool is_null = false;
+      if (field.value().is_null().get(is_null)) return false;
+      if (is_null) continue;
+      od::object stu;
+      if (field.value().get_object().get(stu)) return false;
+      for (auto sr : stu) {
+        od::field sf;
+        if (std::move(sr).get(sf)) return false;
+        std::string_view sk;
+        if (sf.unescaped_key().get(sk)) return false;
+        if (sk == "web_search_requests" && !read_count(sf.value(), t.web_search)) return false;
+      }
+    }
+  }
+  return f.has_input && f.has_output;
+}
+
+// Finds the raw bytes "usage" (quotes included) in [p, end). SSE2 compares
+// 16 candidate positions at once on the three bytes that make the needle rare
+// in JSON (opening quote, 'u', closing quote), then confirms with memcmp.
+const char* find_usage_key(const char* p, const char* end) {
+  static constexpr char k_needle[] = "\"usage\"";
+  constexpr size_t k_len = sizeof(k_needle) - 1;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i u = _mm_set1_epi8('u');
+  while (end - p >= static_cast<ptrdiff_t>(16 + k_len - 1)) {
+    __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), quote);
+    __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1)), u);
+    __m128i c = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k_len - 1)), quote);
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(a, b), c)));
+    while (mask) {
+      int i = __builtin_ctz(mask);
+      if (std::memcmp(p + i, k_needle, k_len) == 0) return p + i;
+      mask &= mask - 1;
+    }
+    p += 16;
+  }
+#endif
+  return static_cast<const char*>(memmem(p, static_cast<size_t>(end - p), k_needle, k_len));
+}
+
+}  // namespace
+
+struct LineParser::Impl {
+  od::parser parser;
+
+  LineKind parse_line(const char* data, size_t len, size_t capacity, std::string_view fallback_session,
+                      store::RequestUsage& r) {
+    od::document doc;
+    if (parser.iterate(simdjson::padded_string_view(data, len, capacity)).get(doc)) return LineKind::bad;
+    od::object obj;
+    if (doc.get_object().get(obj)) return LineKind::bad;
+
+    std::string_view type, ts, message_id, request_id, session, model, cwd;
+    bool has_type = false, has_ts = false, has_mid = false, has_rid = false, has_session = false, has_model = false,
+         has_cwd = false, has_usage = false, usage_bad = false, usage_null = false;
+    bool sidechain = false;
+    store::TokenCounts tokens;
+    UsageFields uf;
+
+    for (auto field_result : obj) {
+      od::field field;
+      if (std::move(field_result).get(field)) return LineKind::bad;
+      std::string_view key;
+      if (field.unescaped_key().get(key)) return LineKind::bad;
+      if (key == "type") {
+        if (!read_string(field.value(), type, has_type)) return LineKind::bad;
+        // Only assistant lines carry billed usage; anything else that
+        // mentions "usage" (a Task tool result's summary, progress copies
+        // of subagent messages) is not a request of this transcript.
+        if (has_type && type != "assistant") return LineKind::not_request;
+      } else if (key == "timestamp") {
+        if (!read_string(field.value(), ts, has_ts)) return LineKind::bad;
+        if (has_ts) {
+          auto ms = parse_iso8601_ms(ts);
+          if (!ms) return LineKind::bad;
+          r.ts_ms = *ms;
+        }
+      } else if (key == "requestId") {
+        if (!read_string(field.value(), request_id, has_rid)) return LineKind::bad;
+        if (has_rid) r.key.assign(request_id);  // parked here, joined below
+      } else if (key == "sessionId") {
+        if (!read_string(field.value(), session, has_session)) return LineKind::bad;
+        if (has_session) r.session_id.assign(session);
+      } else if (key == "cwd") {
+        if (!read_string(field.value(), cwd, has_cwd)) return LineKind::bad;
+        if (has_cwd) r.cwd.assign(cwd);
+      } else if (key == "isSidechain") {
+        bool is_null = false;
+        if (field.value().is_null().get(is_null)) return LineKind::bad;
+        if (!is_null && field.value().get_bool().get(sidechain)) return LineKind::bad;
+      } else if (key == "message") {
+        bool is_null = false;
+        if (field.value().is_null().get(is_null)) return LineKind::bad;
+        if (is_null) continue;
+        od::object msg;
+        if (field.value().get_object().get(msg)) return LineKind::bad;
+        for (auto mr : msg) {
+          od::field mf;
+          if (std::move(mr).get(mf)) return LineKind::bad;
+          std::string_view mk;
+          if (mf.unescaped_key().get(mk)) return LineKind::bad;
+          if (mk == "id") {
+            if (!read_string(mf.value(), message_id, has_mid)) return LineKind::bad;
+            if (has_mid) m_message_id.assign(message_id);
+          } else if (mk == "model") {
+            if (!read_string(mf.value(), model, has_model)) return LineKind::bad;
+            if (has_model) r.model.assign(model);
+          } else if (mk == "usage") {
+            bool un = false;
+            if (mf.value().is_null().get(un)) return LineKind::bad;
+            if (un) {
+              usage_null = true;
+              continue;
+            }
+            od::object usage;
+            if (mf.value().get_object().get(usage)) return LineKind::bad;
+            has_usage = true;
+            if (!read_usage(usage, tokens, uf)) usage_bad = true;
+          }
+        }
+      }
+    }
+    if (!has_type) return (has_usage || usage_null) ? LineKind::bad : LineKind::not_request;
+    if (has_model && r.model == "<synthetic>") return LineKind::synthetic;
+    if (!has_usage) return usage_null ? LineKind::bad : LineKind::not_request;
+    if (usage_bad || !has_ts) return LineKind::bad;
+
+    // 5-minute / 1-hour split: cache_creation_input_tokens is the total (it is
+    // what Claude Code's own modelUsage sums); the 1-hour part comes from
+    // usage.cache_creation, the rest is 5-minute. Without the split (older
+    // versions) everything is 5-minute.
+    if (uf.has_split) {
+      int64_t total = uf.cache_creation ? uf.cache_creation : uf.split_5m + uf.split_1h;
+      tokens.cache_write_1h = std::min(uf.split_1h, total);
+      tokens.cache_write_5m = total - tokens.cache_write_1h;
+    } else {
+      tokens.cache_write_5m = uf.cache_creation;
+    }
+    r.tokens = tokens;
+    r.sidechain = sidechain;
+    if (!has_model) r.model = "unknown";
+    if (!has_session) r.session_id.assign(fallback_session);
+    if (!has_cwd) r.cwd.clear();
+    std::string rid = has_rid ? std::move(r.key) : std::string();
+    if (has_mid) {
+      r.key = m_message_id;
+    } else {
+      // No message id: nothing to deduplicate against; the line's own
+      // position in time and session is the best identity available.
+      r.key = "nomsg:" + r.session_id + ":" + std::to_string(r.ts_ms);
+    }
+    r.key += '|';
+    r.key += rid;
+    return LineKind::request;
+  }
+
+  std::string m_message_id;
+};
+
+LineParser::LineParser() : m_impl(std::make_unique<Impl>()) {}
+LineParser::~LineParser() = default;
+
+void LineParser::parse(std::string_view data, std::string_view fallback_session, RequestSet& out, ParseStats& stats) {
+  const char* p = data.data();
+  const char* const end = p + data.size();
+  while (p < end) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    const char* le = nl ? nl : end;
+    const char* ls = p;
+    p = nl ? nl + 1 : end;
+    while (ls < le && (*ls == ' ' || *ls == '\t' || *ls == '\r')) ++ls;
+    while (le > ls && (le[-1] == ' ' || le[-1] == '\t' || le[-1] == '\r')) --le;
+    if (ls == le) continue;
+    ++stats.lines;
+    // Cheap structural check on every line: a truncated or garbled line
+    // cannot start with '{' and end with '}'.
+    if (*ls != '{' || le[-1] != '}') {
+      ++stats.skipped_lines;
+      continue;
+    }
+    // Inside a JSON string a quote is always escaped, so the raw bytes
+    // "usage" only occur as a real key or value: lines without them (tool
+    // output, user prompts) are never parsed.
+    size_t len = static_cast<size_t>(le - ls);
+    if (!find_usage_key(ls, le)) continue;
+    store::RequestUsage r;
+    size_t capacity = static_cast<size_t>(end - ls) + k_padding;
+    switch (m_impl->parse_line(ls, len, capacity, fallback_session, r)) {
+      case LineKind::request:
+        ++stats.usage_lines;
+        if (!out.add(std::move(r))) ++stats.duplicates;
+        break;
+      case LineKind::synthetic: ++stats.synthetic; break;
+      case LineKind::bad: ++stats.skipped_lines; break;
+      case LineKind::not_request: break;
+    }
+  }
+}
+
+namespace {
+
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+constexpr size_t k_read_size = 2u << 20;
+
+}  // namespace
+
+Expected<FileScan> scan_transcript(const std::filesystem::path& path, const ScanOptions& options, LineParser& parser) {
+  Fd f;
+  f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (f.fd < 0) return fail(errno_message("cannot open " + path.string()));
+  ::posix_fadvise(f.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+
+  const std::string session = path.stem().string();
+  FileScan scan;
+  scan.end_offset = options.offset;
+  size_t cap = std::min(k_read_size, std::max<size_t>(options.max_line, 4096));
+  std::unique_ptr<char[]> buf(new char[cap + LineParser::k_padding]);
+  size_t have = 0;
+  uint64_t pos = options.offset;
+  // Inside a line longer than max_line: its bytes are dropped as they come
+  // (memory stays bounded) and end_offset moves past it only once its
+  // newline has been seen.
+  bool discarding = false;
+  uint64_t discarded = 0;
+  for (;;) {
+    if (have == cap) {
+      if (cap >= options.max_line) {
+        ++scan.stats.lines;
+        ++scan.stats.skipped_lines;
+        discarding = true;
+        discarded = have;
+        have = 0;
+      } else {
+        // One line longer than the buffer: grow to hold it.
+        size_t ncap = std::min(cap * 2, std::max(options.max_line, cap + 1));
+        std::unique_ptr<char[]> nbuf(new char[ncap + LineParser::k_padding]);
+        std::memcpy(nbuf.get(), buf.get(), have);
+        buf = std::move(nbuf);
+        cap = ncap;
+      }
+    }
+    ssize_t n = ::pread(f.fd, buf.get() + have, cap - have, static_cast<off_t>(pos));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(errno_message("cannot read " + path.string()));
+    }
+    if (n == 0) break;
+    pos += static_cast<uint64_t>(n);
+    scan.bytes_read += static_cast<uint64_t>(n);
+    have += static_cast<size_t>(n);
+    if (discarding) {
+      const char* nl = static_cast<const char*>(std::memchr(buf.get(), '\n', have));
+      if (!nl) {
+        discarded += have;
+        have = 0;
+        continue;
+      }
+      size_t rest = static_cast<size_t>(nl - buf.get()) + 1;
+      scan.end_offset += discarded + rest;
+      std::memmove(buf.get(), buf.get() + rest, have - rest);
+      have -= rest;
+      discarding = false;
+      discarded = 0;
+    }
+    const char* last_nl = static_cast<const char*>(memrchr(buf.get(), '\n', have));
+    if (!last_nl) continue;
+    size_t complete = static_cast<size_t>(last_nl - buf.get()) + 1;
+    parser.parse(std::string_view(buf.get(), complete), session, scan.requests, scan.stats);
+    scan.end_offset += complete;
+    std::memmove(buf.get(), buf.get() + complete, have - complete);
+    have -= complete;
+  }
+  if (discarding) return scan;  // a giant line still being written: read again next time
+  if (have > 0 && options.read_partial_tail) {
+    // The agent may still be writing this line; its bytes stay unconsumed.
+    parser.parse(std::string_view(buf.get(), have), session, scan.requests, scan.stats);
+  }
+  return scan;
+}
+
+}  // namespace clown::ingest

@@ -1,0 +1,98 @@
+#pragma once
+// Reads Claude Code transcripts (DESIGN.md "Claude Code transcripts"): finds
+// the lines that carry usage before parsing anything, parses only those (with
+// simdjson on-demand, never a DOM), and counts each API request once.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/error.hpp"
+#include "store/usage_types.hpp"
+
+namespace clown::ingest {
+
+struct ParseStats {
+  int64_t lines = 0;          // complete lines seen
+  int64_t usage_lines = 0;    // lines whose usage was read
+  int64_t skipped_lines = 0;  // unreadable: truncated, invalid JSON/UTF-8, null or missing usage fields
+  int64_t synthetic = 0;      // "<synthetic>" model lines (no real usage)
+  int64_t duplicates = 0;     // copies of a request already seen in the same scan
+
+  ParseStats& operator+=(const ParseStats& o) {
+    lines += o.lines;
+    usage_lines += o.usage_lines;
+    skipped_lines += o.skipped_lines;
+    synthetic += o.synthetic;
+    duplicates += o.duplicates;
+    return *this;
+  }
+};
+
+// Requests counted once: Claude Code writes one line per content block with
+// the same message.id / requestId and usage, older versions wrote streaming
+// partials with a smaller output_tokens first, and resumed sessions copy old
+// messages into new files. The copy with the most tokens wins.
+class RequestSet {
+ public:
+  // Returns true when the request was new.
+  bool add(store::RequestUsage request);
+  const std::vector<store::RequestUsage>& requests() const { return m_requests; }
+  std::vector<store::RequestUsage> take() { return std::move(m_requests); }
+  size_t size() const { return m_requests.size(); }
+
+ private:
+  std::vector<store::RequestUsage> m_requests;
+  std::unordered_map<std::string, size_t> m_index;
+};
+
+// Keeps the larger copy (more tokens; on a tie the one already held).
+bool more_tokens(const store::TokenCounts& candidate, const store::TokenCounts& held);
+
+class LineParser {
+ public:
+  LineParser();
+  ~LineParser();
+  LineParser(const LineParser&) = delete;
+  LineParser& operator=(const LineParser&) = delete;
+
+  // Parses the complete lines of `data` (each ends with '\n', except possibly
+  // the last when `last_is_partial_ok`). `data` must be followed by at least
+  // k_padding readable bytes (simdjson reads ahead). Found requests go to
+  // `out`; `fallback_session` names the session when a line has no sessionId.
+  void parse(std::string_view data, std::string_view fallback_session, RequestSet& out, ParseStats& stats);
+
+  static constexpr size_t k_padding = 64;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+// Result of reading one transcript file from a byte offset.
+struct FileScan {
+  RequestSet requests;
+  ParseStats stats;
+  uint64_t end_offset = 0;  // offset just past the last complete line
+  uint64_t bytes_read = 0;
+};
+
+struct ScanOptions {
+  uint64_t offset = 0;
+  // A last line without '\n' may still be being written. When true it is
+  // parsed (and counted as skipped if unreadable) but end_offset stays before
+  // it, so the next incremental read starts there again.
+  bool read_partial_tail = true;
+  // Lines longer than this are tool output (images, whole files), never an
+  // API response's usage line: they are skipped (and counted) without being
+  // held in memory.
+  size_t max_line = 64u << 20;
+};
+
+// Reads with large buffered reads; memory stays bounded by the longest line.
+Expected<FileScan> scan_transcript(const std::filesystem::path& path, const ScanOptions& options, LineParser& parser);
+
+}  // namespace clown::ingest

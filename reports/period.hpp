@@ -1,0 +1,50 @@
+#pragma once
+// Report periods and time zones: turns `--period/--since/--until/--timezone`
+// into a half-open UTC range [since, until) whose ends are local midnights of
+// the report zone (IANA, via Howard Hinnant's date/tz on the OS tz database).
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/error.hpp"
+
+namespace date {
+class time_zone;
+}
+
+namespace clown::reports {
+
+struct UsageFilter;
+
+struct ResolvedPeriod {
+  std::string period;    // today|yesterday|week|month|7d|30d|all, or "custom" for --since/--until
+  std::string timezone;  // IANA name of the report zone
+  const date::time_zone* zone = nullptr;
+  std::optional<int64_t> since_ms;  // inclusive; nullopt = from the beginning
+  std::optional<int64_t> until_ms;  // exclusive; nullopt = no end
+
+  bool contains(int64_t ts_ms) const { return (!since_ms || ts_ms >= *since_ms) && (!until_ms || ts_ms < *until_ms); }
+};
+
+// The report zone: `name` when given (an unknown name is a k_exit_usage
+// error), else $TZ when it names a zone, else the system zone
+// (/etc/localtime), else UTC.
+Expected<const date::time_zone*> resolve_zone(const std::string& name);
+
+// Resolves the filter's period against `now_ms` in `zone_name` (see
+// resolve_zone). --since/--until, when given, replace the period ("custom"):
+// a date YYYY-MM-DD is a whole local day (since: its start, until: its end,
+// both inclusive); an ISO-8601 instant is used as is (a time without offset
+// is local to the report zone). Bad input -> Error with k_exit_usage.
+Expected<ResolvedPeriod> resolve_period(const UsageFilter& filter, const std::string& zone_name, int64_t now_ms);
+
+// Local calendar helpers in `zone`.
+std::string local_date(const date::time_zone* zone, int64_t ts_ms);         // "2026-11-24"
+std::string local_iso(const date::time_zone* zone, int64_t ts_ms);          // "2026-11-24T00:00:00+01:00"
+int64_t local_day_index(const date::time_zone* zone, int64_t ts_ms);        // days since 1970-01-01 (local)
+int64_t local_hour_start(const date::time_zone* zone, int64_t ts_ms);       // UTC ms of the local hour's start
+int64_t local_midnight_ms(const date::time_zone* zone, int64_t day_index);  // UTC ms of a local day's start
+
+inline constexpr const char* k_valid_periods = "today, yesterday, week, month, 7d, 30d, all";
+
+}  // namespace clown::reports

@@ -1,0 +1,71 @@
+#pragma once
+// The compact form every usage report is computed from: requests summed per
+// (UTC quarter hour, agent session, profile, agent, provider, model, project).
+// Quarter hours because every time zone offset in use is a multiple of 15
+// minutes, so local days and hours of any zone are unions of buckets.
+//
+// Reports over a few thousand requests aggregate straight from `requests`;
+// bigger ranges use an all-time rollup cached in telemetry/report-cache.bin,
+// rebuilt when usage.db changes (see load_rollup), so `clown usage --period all`
+// stays fast on a heavy user's history.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "common/error.hpp"
+#include "common/paths.hpp"
+#include "store/usage_types.hpp"
+
+namespace clown::reports {
+
+inline constexpr int64_t k_bucket_ms = 15 * 60 * 1000;
+
+struct RollupRow {
+  int64_t bucket = 0;                                                                 // ts_ms / k_bucket_ms (floored)
+  int32_t session = 0, profile = 0, agent = 0, provider = 0, model = 0, project = 0;  // Rollup::strings
+  int32_t no_session = 0;  // 1: requests without an agent session (stats-cache history, no sessionId)
+  int64_t first_ms = 0, last_ms = 0;
+  int64_t requests = 0;
+  int64_t unpriced_requests = 0;
+  store::TokenCounts tokens;
+  store::CostParts cost;
+  double cost_total = 0;  // sum of the stored cost_total column
+};
+
+struct Rollup {
+  std::vector<std::string> strings;  // interned values referenced by RollupRow
+  std::span<const RollupRow> rows;   // over `owned`, or over the mapped cache file
+
+  Rollup() = default;
+  Rollup(const Rollup&) = delete;
+  Rollup& operator=(const Rollup&) = delete;
+  Rollup(Rollup&&) = default;  // moving a vector keeps its buffer, so `rows` stays valid
+  Rollup& operator=(Rollup&&) = default;
+
+  void own(std::vector<RollupRow> v) {
+    owned = std::move(v);
+    rows = owned;
+  }
+  std::vector<RollupRow> owned;
+  std::shared_ptr<const void> mapping;  // keeps the mapped cache alive
+};
+
+// A rollup covering at least [since, until) (nullopt = unbounded): the cached
+// all-time rollup when the range is large and bucket-aligned, else an
+// aggregate of just that range from `requests`. Rows may lie outside the
+// range; callers keep rows whose first_ms is inside it (exact, because a
+// bucket never straddles an aligned bound and direct rows are all inside).
+Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::Database& db,
+                                                    std::optional<int64_t> since_ms, std::optional<int64_t> until_ms);
+
+// Aggregates straight from `requests` (no cache).
+Rollup build_rollup(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional<int64_t> until_ms);
+
+fs::path report_cache_file(const Paths& paths);
+
+}  // namespace clown::reports

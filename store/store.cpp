@@ -1,0 +1,196 @@
+#include "store/store.hpp"
+
+#include <sys/stat.h>
+
+#include <system_error>
+
+namespace clown::store {
+
+namespace {
+
+// The indexes queries use today: time ranges (reports, export). Lookups by
+// dedup_key use its UNIQUE index. Every extra index costs each insert and the
+// rebuild after a bulk import (schema 3 dropped three unused ones: -40% of
+// the index build on a 150k-request import).
+#define CLOWN_REQUEST_INDEXES "CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts_ms);\n"
+
+// Migration i (1-based) brings a database at version i-1 to version i. Append
+// new steps at the end; never edit a step that has shipped.
+const char* const k_migrations[] = {
+    // 1: the documented schema (store.hpp).
+    R"sql(
+CREATE TABLE IF NOT EXISTS requests(
+  id INTEGER PRIMARY KEY,
+  dedup_key TEXT UNIQUE NOT NULL,
+  ts_ms INTEGER NOT NULL,
+  session_id TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  profile TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  project TEXT NOT NULL,
+  sidechain INTEGER NOT NULL,
+  input INTEGER, output INTEGER, cache_write_5m INTEGER, cache_write_1h INTEGER,
+  cache_read INTEGER, web_search INTEGER,
+  cost_input REAL, cost_output REAL, cost_cache_write REAL, cost_cache_read REAL,
+  cost_web_search REAL, cost_total REAL,
+  priced INTEGER NOT NULL,
+  price_key TEXT NOT NULL,
+  source TEXT NOT NULL);
+)sql"
+    // Schema 1's indexes as shipped (schema 3 drops all but requests_ts).
+    R"sql(
+CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts_ms);
+CREATE INDEX IF NOT EXISTS requests_profile_ts ON requests(profile, ts_ms);
+CREATE INDEX IF NOT EXISTS requests_model_ts ON requests(model, ts_ms);
+CREATE INDEX IF NOT EXISTS requests_session ON requests(session_id);
+CREATE TABLE IF NOT EXISTS runs(
+  run_id TEXT PRIMARY KEY,
+  profile TEXT, agent TEXT, provider TEXT, model TEXT, cwd TEXT,
+  started_ms INTEGER, ended_ms INTEGER, duration_secs REAL, exit_code INTEGER);
+CREATE TABLE IF NOT EXISTS import_files(
+  path TEXT PRIMARY KEY,
+  dev INTEGER, ino INTEGER, size INTEGER, offset INTEGER, mtime_ns INTEGER, profile TEXT);
+CREATE TABLE IF NOT EXISTS stats_cache(
+  config_dir TEXT, model TEXT,
+  input INTEGER, output INTEGER, cache_read INTEGER, cache_creation INTEGER,
+  PRIMARY KEY(config_dir, model));
+)sql",
+    // 2: the Claude config dir a request was read from, so stats-cache.json's
+    // all-time totals can be compared with what clown holds for that dir.
+    R"sql(
+ALTER TABLE requests ADD COLUMN config_dir TEXT NOT NULL DEFAULT '';
+CREATE TABLE IF NOT EXISTS stats_cache_files(
+  config_dir TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER);
+)sql",
+    // 3: drop indexes no query uses (reports read per-quarter-hour rollups).
+    R"sql(
+DROP INDEX IF EXISTS requests_profile_ts;
+DROP INDEX IF EXISTS requests_model_ts;
+DROP INDEX IF EXISTS requests_session;
+CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts_ms);
+)sql",
+};
+
+static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == k_schema_version, "one migration per schema version");
+
+int read_version(SQLite::Database& db) {
+  if (!db.tableExists("schema_version")) return 0;
+  SQLite::Statement q(db, "SELECT MAX(version) FROM schema_version");
+  if (!q.executeStep() || q.getColumn(0).isNull()) return 0;
+  return q.getColumn(0).getInt();
+}
+
+Expected<void> migrate(SQLite::Database& db, const std::string& where) {
+  // Up to date (the common case): no write lock needed.
+  if (read_version(db) == k_schema_version) return {};
+  // Two processes may open a fresh database at once; BEGIN IMMEDIATE takes the
+  // write lock first so only one of them runs each migration.
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    db.exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER)");
+    int version = read_version(db);
+    if (version > k_schema_version) {
+      db.exec("ROLLBACK");
+      return fail(where + " was written by a newer clown (schema " + std::to_string(version) + " > " +
+                  std::to_string(k_schema_version) + "); upgrade clown");
+    }
+    for (int v = version; v < k_schema_version; ++v) db.exec(k_migrations[v]);
+    if (version < k_schema_version) {
+      db.exec("DELETE FROM schema_version");
+      db.exec("INSERT INTO schema_version(version) VALUES(" + std::to_string(k_schema_version) + ")");
+    }
+    db.exec("COMMIT");
+  } catch (...) {
+    try {
+      db.exec("ROLLBACK");
+    } catch (...) {
+    }
+    throw;
+  }
+  return {};
+}
+
+constexpr int k_busy_timeout_ms = 5000;
+
+}  // namespace
+
+void drop_request_indexes(SQLite::Database& db) {
+  db.exec(
+      "DROP INDEX IF EXISTS requests_ts; DROP INDEX IF EXISTS requests_profile_ts; "
+      "DROP INDEX IF EXISTS requests_model_ts; DROP INDEX IF EXISTS requests_session;");
+}
+
+void create_request_indexes(SQLite::Database& db) { db.exec(CLOWN_REQUEST_INDEXES); }
+
+namespace {
+
+Expected<std::unique_ptr<SQLite::Database>> open_rw(const Paths& paths, int extra_flags) {
+  const auto file = paths.usage_db();
+  if (!ensure_dir(file.parent_path(), 0700))
+    return fail("cannot create " + file.parent_path().string() + "; check its permissions");
+  try {
+    auto db = std::make_unique<SQLite::Database>(
+        file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | extra_flags, k_busy_timeout_ms);
+    // 16 KiB pages: a bulk import writes a quarter of the pages (and WAL
+    // frames) 4 KiB pages would need. Only takes effect on a new, empty file,
+    // and must come before WAL is switched on.
+    db->exec("PRAGMA page_size=16384");
+    db->exec("PRAGMA journal_mode=WAL");
+    // WAL + NORMAL is durable across application crashes (only a power loss
+    // may drop the last transactions), and much faster than FULL for imports.
+    db->exec("PRAGMA synchronous=NORMAL");
+    auto migrated = migrate(*db, file.string());
+    if (!migrated) return tl::unexpected(migrated.error());
+    return db;
+  } catch (const std::exception& e) {
+    return fail("cannot open usage database " + file.string() + ": " + e.what() +
+                "; move the file aside to start a fresh one");
+  }
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<Store>> Store::open(const Paths& paths) {
+  auto db = open_rw(paths, 0);
+  if (!db) return tl::unexpected(db.error());
+  return std::unique_ptr<Store>(new Store(std::move(*db)));
+}
+
+Expected<std::unique_ptr<Store>> Store::open_single_thread(const Paths& paths) {
+  auto db = open_rw(paths, SQLite::OPEN_NOMUTEX);
+  if (!db) return tl::unexpected(db.error());
+  return std::unique_ptr<Store>(new Store(std::move(*db)));
+}
+
+Expected<std::unique_ptr<Store>> Store::open_readonly(const Paths& paths) {
+  const auto file = paths.usage_db();
+  std::error_code ec;
+  try {
+    if (!std::filesystem::exists(file, ec)) {
+      // No database yet: an empty in-memory store with the schema, so reports
+      // show zeros instead of failing.
+      auto db = std::make_unique<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      auto migrated = migrate(*db, "in-memory store");
+      if (!migrated) return tl::unexpected(migrated.error());
+      return std::unique_ptr<Store>(new Store(std::move(db)));
+    }
+    {
+      auto db = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READONLY, k_busy_timeout_ms);
+      int version = read_version(*db);
+      if (version == k_schema_version) return std::unique_ptr<Store>(new Store(std::move(db)));
+    }
+    // An older schema: migrate once with a writable handle, then reopen.
+    auto rw = open(paths);
+    if (!rw) return tl::unexpected(rw.error());
+    rw->reset();
+    auto db = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READONLY, k_busy_timeout_ms);
+    return std::unique_ptr<Store>(new Store(std::move(db)));
+  } catch (const std::exception& e) {
+    return fail("cannot read usage database " + file.string() + ": " + e.what() +
+                "; check its permissions or move it aside");
+  }
+}
+
+}  // namespace clown::store
