@@ -10,6 +10,7 @@
 
 #include "common/paths.hpp"
 #include "common/time.hpp"
+#include "store/requests_table.hpp"
 #include "store/store.hpp"
 
 int main(int argc, char** argv) {
@@ -34,11 +35,7 @@ int main(int argc, char** argv) {
   const int64_t span = 90LL * 86400000;
   db.exec("PRAGMA synchronous=OFF");
   db.exec("BEGIN");
-  SQLite::Statement ins(db,
-                        "INSERT INTO requests(dedup_key, ts_ms, session_id, run_id, profile, agent, provider, model, "
-                        "project, sidechain, input, output, cache_write_5m, cache_write_1h, cache_read, web_search, "
-                        "cost_input, cost_output, cost_cache_write, cost_cache_read, cost_web_search, cost_total, "
-                        "priced, price_key, source) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  clown::store::RequestTable table(db);
   for (int64_t i = 0; i < count; ++i) {
     const int64_t session = i / 50;
     const int m = static_cast<int>(rng() % 5);
@@ -48,33 +45,22 @@ int main(int argc, char** argv) {
     const int64_t cw = static_cast<int64_t>(rng() % 20000), cr = static_cast<int64_t>(rng() % 200000);
     const double ci = in * in_price[m], co = out * in_price[m] * 5, ccw = cw * in_price[m] * 1.25,
                  ccr = cr * in_price[m] * 0.1;
-    ins.bind(1, "bench:" + std::to_string(i));
-    ins.bind(2, static_cast<int64_t>(ts));
-    ins.bind(3, "session-" + std::to_string(session));
-    ins.bind(4, "");
-    ins.bind(5, profiles[p]);
-    ins.bind(6, "claude");
-    ins.bind(7, "anthropic");
-    ins.bind(8, models[m]);
-    ins.bind(9, "/home/me/src/project-" + std::to_string(session % 50));
-    ins.bind(10, 0);
-    ins.bind(11, static_cast<int64_t>(in));
-    ins.bind(12, static_cast<int64_t>(out));
-    ins.bind(13, static_cast<int64_t>(cw));
-    ins.bind(14, 0);
-    ins.bind(15, static_cast<int64_t>(cr));
-    ins.bind(16, 0);
-    ins.bind(17, ci);
-    ins.bind(18, co);
-    ins.bind(19, ccw);
-    ins.bind(20, ccr);
-    ins.bind(21, 0.0);
-    ins.bind(22, ci + co + ccw + ccr);
-    ins.bind(23, 1);
-    ins.bind(24, models[m]);
-    ins.bind(25, "bench");
-    ins.exec();
-    ins.reset();
+    const std::string key = "bench:" + std::to_string(i), session_id = "session-" + std::to_string(session),
+                      project = "/home/me/src/project-" + std::to_string(session % 50);
+    clown::store::RequestRecord r;
+    r.dedup_key = key;
+    r.ts_ms = ts;
+    r.session_id = session_id;
+    r.profile = profiles[p];
+    r.agent = "claude";
+    r.provider = "anthropic";
+    r.model = models[m];
+    r.project = project;
+    r.tokens = {in, out, cw, 0, cr, 0};
+    r.cost = {ci, co, ccw, ccr, 0.0};
+    r.priced = true;
+    r.price_key = models[m];
+    table.insert(r);
   }
   db.exec("COMMIT");
   std::cout << "seeded " << count << " requests into " << paths.usage_db().string() << "\n";

@@ -1,4 +1,5 @@
 // clown run <alias> [-- agent args...]
+#include <iostream>
 #include <memory>
 
 #include "cli/commands.hpp"
@@ -26,7 +27,9 @@ void set_run_command(CLI::App& app, Context& ctx) {
       "Everything after ALIAS (after `--` if you like) goes to the agent unchanged.\n"
       "Exits with the agent's exit status (128+N if it died from signal N).");
   run->callback([alias, &ctx] {
-    ctx.exit_code = unwrap(launcher::run_profile(ctx.paths, {*alias, ctx.run_args, ctx.self_exe}));
+    const auto outcome = unwrap(launcher::run_profile(ctx.paths, {*alias, ctx.run_args, ctx.self_exe}));
+    for (const auto& w : outcome.warnings) std::cerr << "clown: warning: " << w << "\n";
+    ctx.exit_code = outcome.exit_code;
   });
 }
 

@@ -11,7 +11,7 @@
 #include "common/time.hpp"
 #include "reports/report.hpp"
 #include "reports/report_query.hpp"
-#include "runs/run_record.hpp"
+#include "runs/run_finish.hpp"
 
 namespace clown::cli {
 

@@ -1,7 +1,7 @@
 # clown_embed(<target> SYMBOL <c++ symbol> FILES name=path ...)
 # Compiles the files into <target> as `extern const clown::EmbeddedFiles <symbol>;`
 # (see common/embedded.hpp). Regenerated when any file changes.
-add_executable(clown_embed_file ${CMAKE_SOURCE_DIR}/cmake/embed_file.cpp)
+add_executable(clown_embed_file ${CMAKE_SOURCE_DIR}/cmake/embed_file.cpp ${CMAKE_SOURCE_DIR}/common/hex.cpp)
 function(clown_embed target)
   cmake_parse_arguments(E "" "SYMBOL" "FILES" ${ARGN})
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${E_SYMBOL}_embedded.cpp)

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "common/hex.hpp"
+
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::cerr << "usage: embed_file <out.cpp> <symbol> [name=path ...]\n";
@@ -48,10 +50,8 @@ int main(int argc, char** argv) {
   }
   code << "const clown::EmbeddedFile k_files[] = {\n";
   for (size_t i = 0; i < files.size(); ++i) {
-    uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : files[i].second) h = (h ^ c) * 1099511628211ULL;
-    char etag[32];
-    std::snprintf(etag, sizeof etag, "\\\"%016llx\\\"", static_cast<unsigned long long>(h));
+    std::string etag;  // the quoted ETag, its quotes escaped for the C++ string literal
+    for (char c : clown::content_etag(files[i].second)) etag += c == '"' ? std::string("\\\"") : std::string(1, c);
     code << "  {\"" << files[i].first << "\", {reinterpret_cast<const char*>(k_data_" << i << "), "
          << files[i].second.size() << "}, \"" << etag << "\"},\n";
   }

@@ -1,6 +1,6 @@
 #pragma once
 // Files compiled into the binary at build time (cmake/Embed.cmake), sorted by
-// name so lookups can binary-search.
+// name. A handful per binary: lookups scan them.
 #include <cstddef>
 #include <string_view>
 
@@ -9,7 +9,7 @@ namespace clown {
 struct EmbeddedFile {
   std::string_view name;  // path relative to the embedding root, e.g. "usage.html"
   std::string_view data;
-  std::string_view etag;  // quoted strong ETag derived from the content (FNV-1a 64)
+  std::string_view etag;  // quoted strong ETag derived from the content (common/hex.hpp content_etag)
 };
 
 struct EmbeddedFiles {

@@ -27,6 +27,23 @@ inline tl::unexpected<Error> fail(std::string message, int exit_code = k_exit_er
   return tl::unexpected<Error>(Error{std::move(message), exit_code});
 }
 
+// Propagation without the noise (ccache's TRY): `TRY(expr);` returns expr's
+// error from the enclosing function, which must return an Expected.
+#define TRY(expr_)                                                                              \
+  do {                                                                                          \
+    auto&& clown_try_result_ = (expr_);                                                         \
+    if (!clown_try_result_) return ::tl::unexpected<::clown::Error>(clown_try_result_.error()); \
+  } while (false)
+
+#define CLOWN_TRY_CONCAT_(a_, b_) a_##b_
+#define CLOWN_TRY_NAME_(line_) CLOWN_TRY_CONCAT_(clown_try_value_, line_)
+// `TRY_ASSIGN(auto x, expr);` declares x as expr's value, or returns its error.
+#define TRY_ASSIGN(decl_, expr_) TRY_ASSIGN_IMPL_(CLOWN_TRY_NAME_(__LINE__), decl_, expr_)
+#define TRY_ASSIGN_IMPL_(tmp_, decl_, expr_)                                   \
+  auto tmp_ = (expr_);                                                         \
+  if (!tmp_) return ::tl::unexpected<::clown::Error>(std::move(tmp_.error())); \
+  decl_ = std::move(*tmp_)
+
 // Thrown only from cli/ callbacks so main's single catch prints it and picks
 // the exit code (CLI11 callbacks cannot return a value).
 class Failure : public std::runtime_error {

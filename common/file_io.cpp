@@ -8,30 +8,13 @@
 #include <cstring>
 #include <random>
 
+#include "common/fd.hpp"
+
 namespace clown {
 
 std::string errno_message(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 namespace {
-
-class Fd {
- public:
-  explicit Fd(int fd) : m_fd(fd) {}
-  ~Fd() {
-    if (m_fd >= 0) ::close(m_fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return m_fd; }
-  int release() {
-    int fd = m_fd;
-    m_fd = -1;
-    return fd;
-  }
-
- private:
-  int m_fd;
-};
 
 bool write_all(int fd, std::string_view data) {
   while (!data.empty()) {

@@ -1,5 +1,7 @@
 #include "common/format.hpp"
 
+#include "common/hex.hpp"
+
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -62,14 +64,7 @@ std::string random_hex_id(size_t bytes) {
     if (n <= 0) break;
     got += static_cast<size_t>(n);
   }
-  static const char* k_hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes * 2);
-  for (unsigned char c : raw) {
-    out.push_back(k_hex[c >> 4]);
-    out.push_back(k_hex[c & 15]);
-  }
-  return out;
+  return to_hex(raw);
 }
 
 }  // namespace clown

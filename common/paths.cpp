@@ -19,13 +19,13 @@ Paths Paths::from_env() {
   return Paths{fs::path(home ? home : ".") / ".config" / "clown"};
 }
 
-bool ensure_dir(const fs::path& dir, unsigned mode) {
+Expected<void> ensure_dir(const fs::path& dir, unsigned mode) {
   std::error_code ec;
-  if (fs::is_directory(dir, ec)) return true;
+  if (fs::is_directory(dir, ec)) return {};
   fs::create_directories(dir, ec);
-  if (ec) return false;
+  if (ec) return fail("cannot create " + dir.string() + ": " + ec.message());
   ::chmod(dir.c_str(), mode);
-  return true;
+  return {};
 }
 
 }  // namespace clown

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <string>
 
+#include "common/error.hpp"
+
 namespace clown {
 
 namespace fs = std::filesystem;
@@ -39,7 +41,8 @@ struct Paths {
   static Paths from_env();
 };
 
-// Creates a directory (and parents) with the given mode; throws nothing.
-bool ensure_dir(const fs::path& dir, unsigned mode = 0755);
+// Creates a directory (and parents) with the given mode when it is missing.
+// The error names the directory and the system's reason.
+Expected<void> ensure_dir(const fs::path& dir, unsigned mode = 0755);
 
 }  // namespace clown

@@ -15,6 +15,7 @@
 #include <optional>
 #include <thread>
 
+#include "common/file_stamp.hpp"
 #include "ingest/stats_cache.hpp"
 #include "ingest/transcript_parser.hpp"
 #include "profiles/profile_store.hpp"
@@ -35,19 +36,15 @@ struct ConfigDir {
   bool read_any = false;  // a transcript of this dir was read in this import
 };
 
-struct FileStat {
-  int64_t dev = 0, ino = 0, size = 0, mtime_ns = 0;
-};
-
 struct Cursor {
-  FileStat stat;
+  FileStamp stat;
   int64_t offset = 0;
 };
 
 struct FileJob {
   std::string path;
   size_t dir = 0;
-  FileStat stat;
+  FileStamp stat;
   uint64_t offset = 0;
 };
 
@@ -56,17 +53,6 @@ struct FileResult {
   std::optional<FileScan> scan;
   std::string error;
 };
-
-std::optional<FileStat> stat_file(const fs::path& p) {
-  struct stat st {};
-  if (::stat(p.c_str(), &st) != 0) return std::nullopt;
-  FileStat s;
-  s.dev = static_cast<int64_t>(st.st_dev);
-  s.ino = static_cast<int64_t>(st.st_ino);
-  s.size = static_cast<int64_t>(st.st_size);
-  s.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  return s;
-}
 
 fs::path canonical_or_self(const fs::path& p) {
   std::error_code ec;

@@ -1,13 +1,12 @@
 #include "ingest/stats_cache.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <map>
 
 #include <nlohmann/json.hpp>
 
 #include "common/file_io.hpp"
+#include "common/file_stamp.hpp"
 #include "common/time.hpp"
 
 namespace clown::ingest {
@@ -43,10 +42,10 @@ Expected<int64_t> import_stats_cache(SQLite::Database& db, store::RequestWriter&
                                      const std::filesystem::path& config_dir, const store::Attribution& attribution,
                                      bool transcripts_changed) {
   const auto file = config_dir / "stats-cache.json";
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) return 0;
-  const int64_t size = st.st_size;
-  const int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  const auto st = stat_file(file);
+  if (!st) return 0;
+  const int64_t size = st->size;
+  const int64_t mtime_ns = st->mtime_ns;
   const std::string dir = config_dir.string();
 
   SQLite::Statement seen(db, "SELECT size, mtime_ns FROM stats_cache_files WHERE config_dir=?");
@@ -76,14 +75,14 @@ Expected<int64_t> import_stats_cache(SQLite::Database& db, store::RequestWriter&
       held[q.getColumn(0).getString()] = {q.getColumn(1).getInt64(), q.getColumn(2).getInt64(),
                                           q.getColumn(3).getInt64(), q.getColumn(4).getInt64()};
   }
-  const int64_t ts = history_time(doc).value_or(static_cast<int64_t>(st.st_mtim.tv_sec) * 1000);
+  const int64_t ts = history_time(doc).value_or(st->mtime_ns / 1000000000 * 1000);
 
   SQLite::Statement remove(db, "DELETE FROM requests WHERE dedup_key=?");
   SQLite::Statement remember(db,
                              "INSERT OR REPLACE INTO stats_cache(config_dir, model, input, output, cache_read, "
                              "cache_creation) VALUES(?,?,?,?,?,?)");
   store::Attribution a = attribution;
-  a.source = "stats-cache";
+  a.source = store::RequestSource::stats_cache;
   a.run_id.clear();
   int64_t written = 0;
   for (const auto& [model, totals] : usage->items()) {

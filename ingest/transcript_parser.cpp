@@ -12,6 +12,7 @@
 
 #include <simdjson.h>
 
+#include "common/fd.hpp"
 #include "common/file_io.hpp"
 #include "common/time.hpp"
 
@@ -311,22 +312,14 @@ void LineParser::parse(std::string_view data, std::string_view fallback_session,
 
 namespace {
 
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 constexpr size_t k_read_size = 2u << 20;
 
 }  // namespace
 
 Expected<FileScan> scan_transcript(const std::filesystem::path& path, const ScanOptions& options, LineParser& parser) {
-  Fd f;
-  f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (f.fd < 0) return fail(errno_message("cannot open " + path.string()));
-  ::posix_fadvise(f.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!f) return fail(errno_message("cannot open " + path.string()));
+  ::posix_fadvise(f.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
 
   const std::string session = path.stem().string();
   FileScan scan;
@@ -357,7 +350,7 @@ Expected<FileScan> scan_transcript(const std::filesystem::path& path, const Scan
         cap = ncap;
       }
     }
-    ssize_t n = ::pread(f.fd, buf.get() + have, cap - have, static_cast<off_t>(pos));
+    ssize_t n = ::pread(f.get(), buf.get() + have, cap - have, static_cast<off_t>(pos));
     if (n < 0) {
       if (errno == EINTR) continue;
       return fail(errno_message("cannot read " + path.string()));

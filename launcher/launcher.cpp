@@ -4,7 +4,6 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <iostream>
 
 #include "common/file_io.hpp"
 #include "common/format.hpp"
@@ -12,6 +11,7 @@
 #include "launcher/spawn.hpp"
 #include "profiles/catalog.hpp"
 #include "profiles/profile_store.hpp"
+#include "runs/run_finish.hpp"
 #include "runs/run_record.hpp"
 
 extern char** environ;
@@ -83,52 +83,63 @@ Expected<LaunchPlan> plan_for_profile(const Paths& paths, const std::string& ali
   return make_launch_plan(in);
 }
 
-Expected<int> run_profile(const Paths& paths, const RunRequest& request) {
-  const std::string run_id = random_hex_id(8);
-  auto plan = plan_for_profile(paths, request.alias, request.agent_args, request.clown_exe, run_id);
-  if (!plan) return tl::unexpected(plan.error());
+namespace {
 
-  const auto path_var = plan->env.count("PATH") ? plan->env.at("PATH") : std::string("/usr/local/bin:/usr/bin:/bin");
-  auto executable = find_executable(plan->binary, path_var);
-  if (!executable)
-    return fail("agent binary '" + plan->binary + "' not found (profile '" + request.alias +
-                    "'); install it or point the profile at it: clown profiles set " + request.alias +
-                    " agent_bin=/path/to/" + plan->binary,
-                k_exit_not_found);
-
+runs::RunInfo run_info_for(const LaunchPlan& plan, const std::string& alias, const std::string& run_id) {
   runs::RunInfo info;
   info.run_id = run_id;
-  info.profile = request.alias;
-  info.agent_id = plan->agent_id;
-  info.provider_id = plan->provider_id;
-  info.model = plan->provider_env.count("ANTHROPIC_MODEL") ? plan->provider_env.at("ANTHROPIC_MODEL") : "";
+  info.profile = alias;
+  info.agent_id = plan.agent_id;
+  info.provider_id = plan.provider_id;
+  info.model = plan.provider_env.count("ANTHROPIC_MODEL") ? plan.provider_env.at("ANTHROPIC_MODEL") : "";
   std::error_code ec;
   info.cwd = std::filesystem::current_path(ec).string();
-  info.config_dir = plan->config_dir;
+  info.config_dir = plan.config_dir;
   info.launcher_pid = static_cast<int>(::getpid());
-  if (plan->isolated && !ensure_dir(plan->config_dir, 0700))
-    return fail(errno_message("cannot create the profile's config dir " + plan->config_dir));
-  info.started_ms = now_ms();
-  auto run_lock = runs::write_run_start(paths, info);
-  if (!run_lock) return tl::unexpected(run_lock.error());
-  if (plan->session) {
-    // Read once by the agent and removed after the run: no fsync needed.
-    if (auto w = write_file_atomic(plan->settings_path, plan->settings.dump(2), 0600, Durability::atomic_only); !w)
-      return tl::unexpected(w.error());
-  }
+  return info;
+}
 
-  auto status = run_foreground(*executable, plan->argv, plan->env);
+// Records the run on disk before the agent starts; the returned lock lives
+// for the whole run (runs/run_record.hpp).
+Expected<FileLock> start_run(const Paths& paths, const LaunchPlan& plan, runs::RunInfo& info) {
+  if (plan.isolated) TRY(ensure_dir(plan.config_dir, 0700));
+  info.started_ms = now_ms();
+  TRY_ASSIGN(auto lock, runs::write_run_start(paths, info));
+  // Read once by the agent and removed after the run: no fsync needed.
+  if (plan.session) TRY(write_file_atomic(plan.settings_path, plan.settings.dump(2), 0600, Durability::atomic_only));
+  return lock;
+}
+
+}  // namespace
+
+Expected<RunOutcome> run_profile(const Paths& paths, const RunRequest& request) {
+  const std::string run_id = random_hex_id(8);
+  TRY_ASSIGN(const auto plan, plan_for_profile(paths, request.alias, request.agent_args, request.clown_exe, run_id));
+  const auto path_var = plan.env.count("PATH") ? plan.env.at("PATH") : std::string("/usr/local/bin:/usr/bin:/bin");
+  auto executable = find_executable(plan.binary, path_var);
+  if (!executable)
+    return fail("agent binary '" + plan.binary + "' not found (profile '" + request.alias +
+                    "'); install it or point the profile at it: clown profiles set " + request.alias +
+                    " agent_bin=/path/to/" + plan.binary,
+                k_exit_not_found);
+
+  auto info = run_info_for(plan, request.alias, run_id);
+  TRY_ASSIGN(const auto run_lock, start_run(paths, plan, info));
+  auto status = run_foreground(*executable, plan.argv, plan.env);
   info.ended_ms = now_ms();
   if (!status) {
-    std::error_code rm_ec;
-    std::filesystem::remove_all(paths.run_dir(run_id), rm_ec);
+    std::error_code ec;
+    std::filesystem::remove_all(paths.run_dir(run_id), ec);
     return tl::unexpected(status.error());
   }
   info.exit_code = *status;
-  if (auto usage = runs::finish_run(paths, info); !usage)
-    std::cerr << "clown: warning: the run finished but could not be recorded: " << usage.error().message << "\n";
+  RunOutcome outcome{*status, {}};
+  if (auto finished = runs::finish_run(paths, info); !finished)
+    outcome.warnings.push_back("the run finished but could not be recorded: " + finished.error().message);
+  else
+    outcome.warnings = std::move(finished->warnings);
   runs::recover_abandoned_runs(paths);
-  return *status;
+  return outcome;
 }
 
 }  // namespace clown::launcher

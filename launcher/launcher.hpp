@@ -23,8 +23,13 @@ Expected<LaunchPlan> plan_for_profile(const Paths& paths, const std::string& ali
                                       const std::vector<std::string>& agent_args,
                                       const std::filesystem::path& clown_exe, const std::string& run_id);
 
-// Runs the agent and returns the exit status `clown run` should exit with.
-Expected<int> run_profile(const Paths& paths, const RunRequest& request);
+struct RunOutcome {
+  int exit_code = 0;  // what `clown run` exits with: the agent's status, 128+N for signal N
+  std::vector<std::string> warnings;
+};
+
+// Runs the agent and records the run.
+Expected<RunOutcome> run_profile(const Paths& paths, const RunRequest& request);
 
 // The current process environment as a map.
 EnvMap current_environment();

@@ -105,8 +105,7 @@ Expected<Profile> load_profile(const Paths& paths, const std::string& alias) {
 
 Expected<void> save_profile(const Paths& paths, const Profile& p) {
   if (auto v = validate_alias(p.alias); !v) return v;
-  if (!ensure_dir(paths.profiles_dir(), 0755))
-    return fail(errno_message("cannot create " + paths.profiles_dir().string()));
+  TRY(ensure_dir(paths.profiles_dir(), 0755));
   toml::table t;
   t.insert("agent", p.agent);
   t.insert("provider", p.provider);
@@ -166,8 +165,7 @@ ProfileListing list_profiles(const Paths& paths) {
 
 Expected<void> store_credential(const Paths& paths, const std::string& alias, const std::string& key) {
   if (auto v = validate_alias(alias); !v) return v;
-  if (!ensure_dir(paths.credentials_dir(), 0700))
-    return fail(errno_message("cannot create " + paths.credentials_dir().string()));
+  TRY(ensure_dir(paths.credentials_dir(), 0700));
   ::chmod(paths.credentials_dir().c_str(), 0700);
   return write_file_atomic(paths.credential_file(alias), key + "\n", 0600);
 }

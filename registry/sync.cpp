@@ -347,8 +347,7 @@ Expected<SyncResult> sync_pricing(const Paths& paths, const SyncOptions& options
   auto table = validate_pricing_download(got->body);
   if (!table) return fail("registry sync from " + *url_text + ": " + table.error().message + kept_suffix(paths));
 
-  if (!ensure_dir(paths.registry_dir()))
-    return fail("cannot create " + paths.registry_dir().string() + ": check permissions of " + paths.root.string());
+  TRY(ensure_dir(paths.registry_dir()));
   if (auto w = write_file_atomic(paths.pricing_file(), got->body); !w) return tl::unexpected(w.error());
   RegistryLock updated;
   updated.source_url = *url_text;

@@ -70,8 +70,7 @@ Expected<void> refresh_aggregates(const Paths& paths) {
   doc["by_provider"] = group(**rollup, &RollupRow::provider);
   doc["by_model"] = group(**rollup, &RollupRow::model);
   doc["updated_at"] = format_iso8601_ms(now_ms());
-  if (!ensure_dir(paths.telemetry_dir(), 0700))
-    return fail("cannot create " + paths.telemetry_dir().string() + "; check its permissions");
+  TRY(ensure_dir(paths.telemetry_dir(), 0700));
   // Derived from usage.db and rebuilt after every change: atomic, no fsync.
   return write_file_atomic(paths.aggregates_file(), doc.dump(2) + "\n", 0644, Durability::atomic_only);
 }

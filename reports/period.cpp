@@ -29,8 +29,6 @@ int64_t offset_ms(const date::time_zone* zone, int64_t ts_ms) {
   return std::chrono::duration_cast<milliseconds>(info.offset).count();
 }
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 // Strict YYYY-MM-DD -> local day index.
 std::optional<int64_t> parse_day(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;

@@ -22,8 +22,6 @@ namespace {
 
 using nlohmann::json;
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 // Running totals for one group of a report. Sessions and models are
 // collected as string indices and deduplicated once at the end (cheaper than
 // a set insert per row).

@@ -4,6 +4,7 @@
 
 #include "common/time.hpp"
 #include "reports/report_query.hpp"
+#include "store/requests_table.hpp"
 #include "store/store.hpp"
 
 namespace clown::reports {
@@ -75,45 +76,53 @@ Expected<void> export_usage(const Paths& paths, const UsageFilter& filter, const
     out << head << ",\"requests\":[";
   }
   try {
-    SQLite::Statement q((*store)->db(),
-                        "SELECT ts_ms, session_id, run_id, profile, agent, provider, model, project, sidechain, "
-                        "input, output, cache_write_5m, cache_write_1h, cache_read, web_search, cost_input, "
-                        "cost_output, cost_cache_write, cost_cache_read, cost_web_search, cost_total, priced, "
-                        "source FROM requests WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id");
-    q.bind(1, period->since_ms.value_or(std::numeric_limits<int64_t>::min()));
-    q.bind(2, period->until_ms.value_or(std::numeric_limits<int64_t>::max()));
+    using C = store::RequestColumn;
+    store::RequestQuery q(
+        (*store)->db(),
+        {C::ts_ms,           C::session_id,      C::run_id,     C::profile,    C::agent,       C::provider,
+         C::model,           C::project,         C::sidechain,  C::input,      C::output,      C::cache_write_5m,
+         C::cache_write_1h,  C::cache_read,      C::web_search, C::cost_input, C::cost_output, C::cost_cache_write,
+         C::cost_cache_read, C::cost_web_search, C::cost_total, C::priced,     C::source},
+        "WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id");
+    q.sql().bind(1, period->since_ms.value_or(std::numeric_limits<int64_t>::min()));
+    q.sql().bind(2, period->until_ms.value_or(std::numeric_limits<int64_t>::max()));
+    const C counts[] = {C::input, C::output, C::cache_write_5m, C::cache_write_1h, C::cache_read, C::web_search};
+    const C costs[] = {C::cost_input,      C::cost_output,     C::cost_cache_write,
+                       C::cost_cache_read, C::cost_web_search, C::cost_total};
     bool first = true;
-    while (q.executeStep()) {
-      const std::string profile = q.getColumn(3).getString(), agent = q.getColumn(4).getString(),
-                        model = q.getColumn(6).getString(), project = q.getColumn(7).getString();
+    while (q.next()) {
+      const std::string_view profile = q.text(C::profile), agent = q.text(C::agent), model = q.text(C::model),
+                             project = q.text(C::project);
       if ((!filter.profile.empty() && profile != filter.profile) || (!filter.agent.empty() && agent != filter.agent) ||
           (!filter.model.empty() && !model_matches(model, filter.model)) ||
           (!filter.project.empty() && !project_matches(project, filter.project)))
         continue;
-      const int64_t ts = q.getColumn(0).getInt64();
-      std::vector<std::string> text = {format_iso8601_ms(ts),
-                                       local_date(period->zone, ts),
-                                       q.getColumn(1).getString(),
-                                       q.getColumn(2).getString(),
-                                       profile,
-                                       agent,
-                                       q.getColumn(5).getString(),
-                                       model,
-                                       project};
+      const int64_t ts = q.int64(C::ts_ms);
+      const std::string text[] = {format_iso8601_ms(ts),
+                                  local_date(period->zone, ts),
+                                  std::string(q.text(C::session_id)),
+                                  std::string(q.text(C::run_id)),
+                                  std::string(profile),
+                                  std::string(agent),
+                                  std::string(q.text(C::provider)),
+                                  std::string(model),
+                                  std::string(project)};
+      // k_columns: the text fields, sidechain, the six counts, the six costs, priced, source.
       if (csv) {
-        for (size_t i = 0; i < text.size(); ++i) out << (i ? "," : "") << csv_field(text[i]);
-        out << ',' << q.getColumn(8).getInt64();
-        for (int c = 9; c <= 14; ++c) out << ',' << q.getColumn(c).getInt64();
-        for (int c = 15; c <= 20; ++c) out << ',' << number(q.getColumn(c).getDouble());
-        out << ',' << q.getColumn(21).getInt64() << ',' << csv_field(q.getColumn(22).getString()) << "\r\n";
+        for (size_t i = 0; i < std::size(text); ++i) out << (i ? "," : "") << csv_field(text[i]);
+        out << ',' << q.int64(C::sidechain);
+        for (C c : counts) out << ',' << q.int64(c);
+        for (C c : costs) out << ',' << number(q.real(c));
+        out << ',' << q.int64(C::priced) << ',' << csv_field(std::string(q.text(C::source))) << "\r\n";
       } else {
         nlohmann::json row = nlohmann::json::object();
-        for (size_t i = 0; i < text.size(); ++i) row[k_columns[i]] = text[i];
-        row["sidechain"] = q.getColumn(8).getInt64() != 0;
-        for (int c = 9; c <= 14; ++c) row[k_columns[c + 1]] = q.getColumn(c).getInt64();
-        for (int c = 15; c <= 20; ++c) row[k_columns[c + 1]] = q.getColumn(c).getDouble();
-        row["priced"] = q.getColumn(21).getInt64() != 0;
-        row["source"] = q.getColumn(22).getString();
+        size_t k = 0;
+        for (const auto& t : text) row[k_columns[k++]] = t;
+        row[k_columns[k++]] = q.int64(C::sidechain) != 0;
+        for (C c : counts) row[k_columns[k++]] = q.int64(c);
+        for (C c : costs) row[k_columns[k++]] = q.real(c);
+        row[k_columns[k++]] = q.int64(C::priced) != 0;
+        row[k_columns[k++]] = q.text(C::source);
         out << (first ? "" : ",") << row.dump();
       }
       first = false;

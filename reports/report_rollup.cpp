@@ -17,8 +17,11 @@
 
 #include <sqlite3.h>
 
+#include "common/fd.hpp"
 #include "common/file_io.hpp"
+#include "common/file_stamp.hpp"
 #include "common/time.hpp"
+#include "store/requests_table.hpp"
 
 namespace clown::reports {
 
@@ -30,7 +33,7 @@ static_assert(std::is_trivially_copyable_v<RollupRow>, "RollupRow is written to 
 // ts_ms index is faster than (re)building the all-time rollup.
 constexpr int64_t k_direct_limit = 20000;
 // A database written this recently may change again within the same tick of
-// the kernel's coarse file timestamps (a few ms) without its token changing,
+// the kernel's coarse file timestamps (a few ms) without its fingerprint changing,
 // so a rollup built from it is not saved (the "racy" rule git uses for its index).
 constexpr int64_t k_racy_ms = 100;
 constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '2'};
@@ -54,36 +57,33 @@ struct KeyHash {
   }
 };
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-// What identifies one state of usage.db: the database and WAL files' identity,
-// size and mtime, plus the highest request id.
-struct Token {
-  int64_t dev = 0, ino = 0, size = 0, mtime_ns = 0, wal_size = 0, wal_mtime_ns = 0, max_id = 0, row_size = 0;
-  bool operator==(const Token&) const = default;
+// What identifies one state of usage.db: the database and WAL files' stamps,
+// plus the highest request id (and the row layout of this build).
+struct DbFingerprint {
+  FileStamp db;
+  FileStamp wal;
+  int64_t max_id = 0;
+  int64_t row_size = 0;
+  bool operator==(const DbFingerprint&) const = default;
 };
 
-std::optional<Token> current_token(const Paths& paths, SQLite::Database& db, int64_t& newest_mtime_ms) {
-  struct stat st {};
-  if (::stat(paths.usage_db().c_str(), &st) != 0) return std::nullopt;
-  Token t;
-  t.dev = static_cast<int64_t>(st.st_dev);
-  t.ino = static_cast<int64_t>(st.st_ino);
-  t.size = st.st_size;
-  t.mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-  newest_mtime_ms = t.mtime_ns / 1000000;
-  struct stat wal {};
+std::optional<DbFingerprint> current_fingerprint(const Paths& paths, SQLite::Database& db, int64_t& newest_mtime_ms) {
+  DbFingerprint f;
+  if (auto st = stat_file(paths.usage_db()))
+    f.db = *st;
+  else
+    return std::nullopt;
+  newest_mtime_ms = f.db.mtime_ms();
   // An empty WAL holds nothing: same state as no WAL (readers create an empty
   // one, a closing writer deletes it).
-  if (::stat((paths.usage_db().string() + "-wal").c_str(), &wal) == 0 && wal.st_size > 0) {
-    t.wal_size = wal.st_size;
-    t.wal_mtime_ns = wal.st_mtim.tv_sec * 1000000000LL + wal.st_mtim.tv_nsec;
-    newest_mtime_ms = std::max(newest_mtime_ms, t.wal_mtime_ns / 1000000);
+  if (auto wal = stat_file(paths.usage_db().string() + "-wal"); wal && wal->size > 0) {
+    f.wal = *wal;
+    newest_mtime_ms = std::max(newest_mtime_ms, wal->mtime_ms());
   }
   SQLite::Statement q(db, "SELECT max(id) FROM requests");
-  if (q.executeStep()) t.max_id = q.getColumn(0).getInt64();
-  t.row_size = sizeof(RollupRow);
-  return t;
+  if (q.executeStep()) f.max_id = q.getColumn(0).getInt64();
+  f.row_size = sizeof(RollupRow);
+  return f;
 }
 
 class Builder {
@@ -128,10 +128,10 @@ class Builder {
 
 void put(std::string& out, const void* p, size_t n) { out.append(static_cast<const char*>(p), n); }
 
-std::string serialize(const Token& token, const Rollup& r) {
+std::string serialize(const DbFingerprint& fingerprint, const Rollup& r) {
   std::string out;
   put(out, k_magic, sizeof k_magic);
-  put(out, &token, sizeof token);
+  put(out, &fingerprint, sizeof fingerprint);
   const uint64_t nstrings = r.strings.size();
   put(out, &nstrings, sizeof nstrings);
   for (const auto& s : r.strings) {
@@ -148,17 +148,13 @@ std::string serialize(const Token& token, const Rollup& r) {
 
 // Maps the cache and uses its rows in place (the cache of a heavy user is
 // several MB; copying it would cost more than the report).
-std::optional<Rollup> read_cache(const fs::path& file, const Token& expected) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
-    ::close(fd);
-    return std::nullopt;
-  }
-  const auto size = static_cast<size_t>(st.st_size);
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-  ::close(fd);
+std::optional<Rollup> read_cache(const fs::path& file, const DbFingerprint& expected) {
+  Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::nullopt;
+  const auto st = stat_fd(fd.get());
+  if (!st || st->size <= 0) return std::nullopt;
+  const auto size = static_cast<size_t>(st->size);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
   if (map == MAP_FAILED) return std::nullopt;
   std::shared_ptr<const void> mapping(map, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
   const std::string_view data(static_cast<const char*>(map), size);
@@ -170,10 +166,10 @@ std::optional<Rollup> read_cache(const fs::path& file, const Token& expected) {
     return true;
   };
   char magic[sizeof k_magic];
-  Token token;
+  DbFingerprint fingerprint;
   uint64_t nstrings = 0;
   if (!take(magic, sizeof magic) || std::memcmp(magic, k_magic, sizeof k_magic) != 0) return std::nullopt;
-  if (!take(&token, sizeof token) || !(token == expected)) return std::nullopt;
+  if (!take(&fingerprint, sizeof fingerprint) || !(fingerprint == expected)) return std::nullopt;
   if (!take(&nstrings, sizeof nstrings) || nstrings > data.size()) return std::nullopt;
   Rollup r;
   r.strings.reserve(nstrings);
@@ -200,7 +196,7 @@ std::optional<Rollup> read_cache(const fs::path& file, const Token& expected) {
 struct Memo {
   std::mutex mutex;
   std::string db_path;
-  Token token;
+  DbFingerprint fingerprint;
   std::shared_ptr<const Rollup> rollup;
 };
 Memo& memo() {
@@ -217,73 +213,57 @@ fs::path report_cache_file(const Paths& paths) { return paths.telemetry_dir() / 
 namespace {
 
 // Rows of `requests` either in a time range (through the ts_ms index) or in a
-// rowid range (a plain table scan in rowid order: sequential pages). The raw
-// sqlite3 API avoids a SQLite::Column (and its shared_ptr) per value on this
-// hot loop.
+// rowid range (a plain table scan in rowid order: sequential pages).
 Rollup scan(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional<int64_t> until_ms,
             std::optional<std::pair<int64_t, int64_t>> ids) {
+  using C = store::RequestColumn;
   Rollup out;
   Builder builder(out);
   const bool bounded = since_ms || until_ms;
-  std::string sql =
-      // stats-cache history rows carry a placeholder session id: they are no agent session.
-      "SELECT ts_ms, CASE WHEN source = 'stats-cache' THEN '' ELSE session_id END, profile, agent, provider, "
-      "model, project, input, output, "
-      "cache_write_5m, cache_write_1h, cache_read, web_search, cost_input, cost_output, "
-      "cost_cache_write, cost_cache_read, cost_web_search, cost_total, priced FROM requests";
-  if (bounded)
-    sql += " WHERE ts_ms >= ? AND ts_ms < ?";
-  else if (ids)
-    sql += " WHERE id >= ? AND id <= ?";
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db.getHandle(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
-    throw std::runtime_error(sqlite3_errmsg(db.getHandle()));
-  const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(raw, sqlite3_finalize);
-  sqlite3_stmt* st = raw;
+  const C keys[] = {C::session_id, C::profile, C::agent, C::provider, C::model, C::project};
+  store::RequestQuery q(db,
+                        std::vector<C>{C::ts_ms, C::session_id, C::profile, C::agent, C::provider, C::model, C::project,
+                                       C::source, C::cost_total, C::priced} +
+                            store::token_columns() + store::cost_columns(),
+                        bounded ? "WHERE ts_ms >= ? AND ts_ms < ?"
+                        : ids   ? "WHERE id >= ? AND id <= ?"
+                                : "");
   if (bounded) {
-    sqlite3_bind_int64(st, 1, since_ms.value_or(std::numeric_limits<int64_t>::min()));
-    sqlite3_bind_int64(st, 2, until_ms.value_or(std::numeric_limits<int64_t>::max()));
+    q.sql().bind(1, since_ms.value_or(std::numeric_limits<int64_t>::min()));
+    q.sql().bind(2, until_ms.value_or(std::numeric_limits<int64_t>::max()));
   } else if (ids) {
-    sqlite3_bind_int64(st, 1, ids->first);
-    sqlite3_bind_int64(st, 2, ids->second);
+    q.sql().bind(1, ids->first);
+    q.sql().bind(2, ids->second);
   }
+  const std::string_view stats_cache = store::to_string(store::RequestSource::stats_cache);
   // Consecutive requests mostly share session, profile, project...: compare
   // with the previous row's value before hashing.
   std::string last_text[6];
   int32_t last_id[6] = {-1, -1, -1, -1, -1, -1};
-  auto column_id = [&](int i) {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i + 1));
-    const std::string_view v(p ? p : "", p ? static_cast<size_t>(sqlite3_column_bytes(st, i + 1)) : 0);
+  auto column_id = [&](int i, std::string_view v) {
     if (last_id[i] < 0 || v != last_text[i]) {
       last_id[i] = builder.intern(v);
       last_text[i].assign(v);
     }
     return last_id[i];
   };
-  for (;;) {
-    const int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) throw std::runtime_error(sqlite3_errmsg(db.getHandle()));
-    const int64_t ts = sqlite3_column_int64(st, 0);
-    Key key{floor_div(ts, k_bucket_ms),
-            {column_id(0), column_id(1), column_id(2), column_id(3), column_id(4), column_id(5)}};
+  while (q.next()) {
+    const int64_t ts = q.int64(C::ts_ms);
+    Key key{floor_div(ts, k_bucket_ms), {}};
+    for (int i = 0; i < 6; ++i) {
+      std::string_view v = q.text(keys[i]);
+      // stats-cache history rows carry a placeholder session id: they are no agent session.
+      if (i == 0 && q.text(C::source) == stats_cache) v = {};
+      key.f[i] = column_id(i, v);
+    }
     RollupRow& r = builder.row(key);
     r.first_ms = std::min(r.first_ms, ts);
     r.last_ms = std::max(r.last_ms, ts);
     r.requests += 1;
-    r.tokens.input += sqlite3_column_int64(st, 7);
-    r.tokens.output += sqlite3_column_int64(st, 8);
-    r.tokens.cache_write_5m += sqlite3_column_int64(st, 9);
-    r.tokens.cache_write_1h += sqlite3_column_int64(st, 10);
-    r.tokens.cache_read += sqlite3_column_int64(st, 11);
-    r.tokens.web_search += sqlite3_column_int64(st, 12);
-    r.cost.input += sqlite3_column_double(st, 13);
-    r.cost.output += sqlite3_column_double(st, 14);
-    r.cost.cache_write += sqlite3_column_double(st, 15);
-    r.cost.cache_read += sqlite3_column_double(st, 16);
-    r.cost.web_search += sqlite3_column_double(st, 17);
-    r.cost_total += sqlite3_column_double(st, 18);
-    if (sqlite3_column_int64(st, 19) == 0) r.unpriced_requests += 1;
+    r.tokens += q.tokens();
+    r.cost += q.cost();
+    r.cost_total += q.real(C::cost_total);
+    if (q.int64(C::priced) == 0) r.unpriced_requests += 1;
   }
   out.own(builder.take_rows());
   return out;
@@ -364,12 +344,13 @@ Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::
     // Racy is judged at the time of the stat: a write after it carries a
     // newer mtime than any write k_racy_ms before it.
     const int64_t stat_ms = now_ms();
-    const auto token = aligned(since_ms) && aligned(until_ms) ? current_token(paths, db, newest_ms) : std::nullopt;
-    if (!token) return direct();
+    const auto fingerprint =
+        aligned(since_ms) && aligned(until_ms) ? current_fingerprint(paths, db, newest_ms) : std::nullopt;
+    if (!fingerprint) return direct();
 
     Memo& m = memo();
     std::lock_guard lock(m.mutex);
-    if (m.rollup && m.db_path == paths.usage_db().string() && m.token == *token) return m.rollup;
+    if (m.rollup && m.db_path == paths.usage_db().string() && m.fingerprint == *fingerprint) return m.rollup;
 
     if (since_ms || until_ms) {
       // Counting stops at the limit, so a big range costs no more than a small one.
@@ -381,9 +362,9 @@ Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::
     }
 
     const auto cache_file = report_cache_file(paths);
-    if (auto cached = read_cache(cache_file, *token)) {
+    if (auto cached = read_cache(cache_file, *fingerprint)) {
       m.db_path = paths.usage_db().string();
-      m.token = *token;
+      m.fingerprint = *fingerprint;
       m.rollup = std::make_shared<const Rollup>(std::move(*cached));
       return m.rollup;
     }
@@ -391,10 +372,10 @@ Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::
     auto all = std::make_shared<const Rollup>(build_all(paths, db));
     if (stat_ms - newest_ms >= k_racy_ms) {
       m.db_path = paths.usage_db().string();
-      m.token = *token;
+      m.fingerprint = *fingerprint;
       m.rollup = all;
       // A cache that cannot be written (read-only home) only costs speed.
-      (void)write_file_atomic(cache_file, serialize(*token, *all), 0600);
+      (void)write_file_atomic(cache_file, serialize(*fingerprint, *all), 0600);
     }
     return all;
   } catch (const std::exception& e) {

@@ -48,12 +48,9 @@ nlohmann::json active_runs_json(const Paths& paths) {
     std::vector<std::string> unpriced;
     for (const auto& r : read->requests) {
       tokens += r.tokens;
-      store::CostParts c;
-      bool priced = false;
-      std::string key;
-      store::price_request(*resolver, r.model, r.tokens, c, priced, key);
-      cost += c;
-      if (!priced && std::find(unpriced.begin(), unpriced.end(), r.model) == unpriced.end())
+      const auto priced = store::price_request(*resolver, r.model, r.tokens);
+      cost += priced.cost;
+      if (!priced.priced && std::find(unpriced.begin(), unpriced.end(), r.model) == unpriced.end())
         unpriced.push_back(r.model);
     }
     out.push_back({{"run_id", info->run_id},

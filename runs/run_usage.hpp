@@ -1,9 +1,24 @@
 #pragma once
+// The requests a run made, stored under its profile (docs/accuracy.md#run-attribution).
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include "common/error.hpp"
 #include "common/paths.hpp"
 #include "runs/run_record.hpp"
+#include "store/usage_types.hpp"
 
 namespace clown::runs {
+
+// Tokens and cost attributed to one run.
+struct RunUsage {
+  store::TokenCounts tokens;
+  store::CostParts cost;
+  int64_t requests = 0;
+  std::vector<std::string> session_ids;
+  std::vector<std::string> unpriced_models;
+};
 
 // Reads exactly the transcripts the run's hooks reported (subagent files under
 // <session>/subagents/ included), keeps requests timestamped inside

@@ -1,6 +1,6 @@
 #pragma once
-// Request cost exactly as DESIGN.md "Cost" states, from a LiteLLM price entry.
-#include <optional>
+// What a request costs (docs/cost.md): its token counts at the per-token
+// prices registry/price_rules.hpp derives from a LiteLLM entry.
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -12,9 +12,6 @@ namespace clown::store {
 
 // Anthropic bills server-side web searches at $10 per 1,000.
 inline constexpr double k_web_search_usd = 0.01;
-// Above this many input-side tokens (input + cache writes + cache reads) a
-// request is billed entirely at the entry's *_above_200k_tokens prices.
-inline constexpr int64_t k_long_context_threshold = 200000;
 
 CostParts request_cost(const TokenCounts& tokens, const registry::ModelPrice& price);
 
@@ -31,11 +28,14 @@ class PriceResolver {
 
  private:
   const registry::PricingTable* m_table;
-  std::unordered_map<std::string, Resolved> m_cache;
+  std::unordered_map<std::string, Resolved> m_cache;  // node-based: Resolved references stay valid
 };
 
-// Fills cost, priced and price_key of a row-to-be.
-void price_request(PriceResolver& resolver, const std::string& model, const TokenCounts& tokens, CostParts& cost,
-                   bool& priced, std::string& price_key);
+struct PricedCost {
+  CostParts cost;              // zero when unpriced (and reported as unpriced, never as $0)
+  bool priced = false;         // false: the model resolved to no price
+  std::string_view price_key;  // the LiteLLM key used (owned by the resolver)
+};
+PricedCost price_request(PriceResolver& resolver, const std::string& model, const TokenCounts& tokens);
 
 }  // namespace clown::store

@@ -1,37 +1,27 @@
 #pragma once
-// Writes deduplicated requests into the store's `requests` table. A request
+// Prices requests and stores them once (store/requests_table.hpp). A request
 // already stored keeps its first attribution (run, profile); a later copy with
-// more tokens only raises its counts and cost.
+// more tokens only raises its counts and cost (docs/accuracy.md#dedup).
 #include <string>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "store/cost.hpp"
+#include "store/requests_table.hpp"
 #include "store/usage_types.hpp"
 
 namespace clown::store {
 
-struct Attribution {
-  std::string run_id;
-  std::string profile = k_native_profile;
-  std::string agent = "claude";
-  std::string provider;
-  std::string source = "import";  // "run" | "import" | "stats-cache"
-  std::string config_dir;
-};
-
-enum class WriteOutcome { inserted, upgraded, duplicate };
+enum class WriteOutcome { inserted, raised, duplicate };
 
 class RequestWriter {
  public:
   RequestWriter(SQLite::Database& db, PriceResolver& resolver);
-
-  // `cost`, `priced` receive what was computed for this copy.
-  WriteOutcome write(const RequestUsage& r, const Attribution& a, CostParts* cost = nullptr, bool* priced = nullptr);
+  WriteOutcome write(const RequestUsage& request, const Attribution& attribution);
+  RequestTable& table() { return m_table; }
 
  private:
-  SQLite::Statement m_insert;
-  SQLite::Statement m_upgrade;
+  RequestTable m_table;
   PriceResolver& m_resolver;
 };
 

@@ -128,8 +128,7 @@ namespace {
 
 Expected<std::unique_ptr<SQLite::Database>> open_rw(const Paths& paths, int extra_flags) {
   const auto file = paths.usage_db();
-  if (!ensure_dir(file.parent_path(), 0700))
-    return fail("cannot create " + file.parent_path().string() + "; check its permissions");
+  TRY(ensure_dir(file.parent_path(), 0700));
   try {
     auto db = std::make_unique<SQLite::Database>(
         file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | extra_flags, k_busy_timeout_ms);

@@ -8,6 +8,7 @@
 
 #include "common/embedded.hpp"
 #include "common/error.hpp"
+#include "common/hex.hpp"
 #include "common/time.hpp"
 #include "ingest/importer.hpp"
 #include "profiles/profile_store.hpp"
@@ -22,14 +23,6 @@ namespace clown::webui {
 namespace {
 
 constexpr const char* k_usage_prefix = "/api/usage";
-
-std::string fnv_etag(const std::string& data) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : data) h = (h ^ c) * 1099511628211ULL;
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
   for (size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
@@ -113,7 +106,7 @@ App::App(AppConfig config) : m_config(std::move(config)), m_cache(m_config.paths
     replace_all(html, "__CLOWN_TOKEN__", m_config.token);
     replace_all(html, "__CLOWN_PAGE__", spec.name);
     replace_all(html, "__CLOWN_TITLE__", spec.title);
-    std::string etag = fnv_etag(html);
+    std::string etag = content_etag(html);
     m_pages.emplace_back(spec.path, Page{std::move(html), std::move(etag)});
   }
   m_last_activity_ms = now_ms();

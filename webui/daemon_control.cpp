@@ -113,7 +113,7 @@ Expected<StartResult> start_daemon(const Paths& paths_in, const ServeOptions& op
     result.stale_pid = old ? old->pid : 0;
     fs::remove(paths.daemon_file(), ec);
   }
-  if (!ensure_dir(paths.root, 0700)) return fail(errno_message("cannot create " + paths.root.string()));
+  TRY(ensure_dir(paths.root, 0700));
 
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return fail(errno_message("cannot create a pipe"));

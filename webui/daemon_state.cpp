@@ -57,33 +57,19 @@ void remove_daemon_file_if_owned(const Paths& paths, int64_t pid) {
   std::filesystem::remove(paths.daemon_file(), ec);
 }
 
-Expected<DaemonLock> DaemonLock::acquire(const Paths& paths) {
-  if (!ensure_dir(paths.root, 0700)) return fail(errno_message("cannot create " + paths.root.string()));
-  int fd = ::open(paths.daemon_lock().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return fail(errno_message("cannot open " + paths.daemon_lock().string()));
-  // `status` probes take the lock for a moment; retry briefly so a probe
+Expected<FileLock> acquire_daemon_lock(const Paths& paths) {
+  TRY(ensure_dir(paths.root, 0700));
+  // `status` probes take a shared lock for a moment; retry briefly so a probe
   // racing with a start does not make the start fail.
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return DaemonLock(fd);
-    if (errno != EWOULDBLOCK) break;
+  for (int attempt = 0;; ++attempt) {
+    auto lock = FileLock::acquire(paths.daemon_lock(), FileLock::Wait::no_wait);
+    if (lock || attempt == 50 || !FileLock::held_elsewhere(paths.daemon_lock())) return lock;
     ::usleep(2000);
   }
-  ::close(fd);
-  return fail("another clown daemon holds " + paths.daemon_lock().string());
 }
 
-DaemonLock::~DaemonLock() {
-  if (m_fd >= 0) ::close(m_fd);
-}
-
-bool daemon_lock_held(const Paths& paths) {
-  int fd = ::open(paths.daemon_lock().c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  // A shared probe conflicts with the daemon's exclusive lock only.
-  bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-  ::close(fd);
-  return held;
-}
+// A shared probe conflicts with the daemon's exclusive lock only.
+bool daemon_lock_held(const Paths& paths) { return FileLock::held_elsewhere(paths.daemon_lock()); }
 
 int64_t idle_timeout_secs_from_env() {
   const char* text = std::getenv("CLOWN_DAEMON_IDLE_SECS");

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "common/file_lock.hpp"
 #include "common/paths.hpp"
 
 namespace clown::webui {
@@ -32,21 +33,9 @@ Expected<void> write_daemon_file(const Paths& paths, const DaemonInfo& info);
 // Removes daemon.json only when it still names this pid (a newer daemon may own it).
 void remove_daemon_file_if_owned(const Paths& paths, int64_t pid);
 
-// The daemon's lock: acquired once, released when the object dies.
-class DaemonLock {
- public:
-  // Fails with the reason when another process holds it.
-  static Expected<DaemonLock> acquire(const Paths& paths);
-  DaemonLock(DaemonLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
-  DaemonLock(const DaemonLock&) = delete;
-  DaemonLock& operator=(const DaemonLock&) = delete;
-  DaemonLock& operator=(DaemonLock&&) = delete;
-  ~DaemonLock();
-
- private:
-  explicit DaemonLock(int fd) : m_fd(fd) {}
-  int m_fd = -1;
-};
+// The daemon's lock (daemon.lock), held for the daemon's whole life. Fails
+// with the reason when another process holds it.
+Expected<FileLock> acquire_daemon_lock(const Paths& paths);
 
 // True while some process holds the daemon lock (a daemon is running).
 bool daemon_lock_held(const Paths& paths);

@@ -91,7 +91,7 @@ void send(const HttpResponse& in, httplib::Response& out) {
 Expected<void> serve(Paths paths, const ServeOptions& options) {
   std::error_code ec;
   paths.root = fs::absolute(paths.root, ec);
-  auto lock = DaemonLock::acquire(paths);
+  auto lock = acquire_daemon_lock(paths);
   if (!lock) {
     auto info = read_daemon_file(paths);
     return fail(info

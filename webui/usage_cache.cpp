@@ -1,7 +1,6 @@
 #include "webui/usage_cache.hpp"
 
-#include <sys/stat.h>
-
+#include "common/file_stamp.hpp"
 #include "common/time.hpp"
 
 namespace clown::webui {
@@ -9,13 +8,12 @@ namespace clown::webui {
 namespace {
 
 void append_stamp(std::string& out, const fs::path& file, bool empty_is_absent = false) {
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0 || (empty_is_absent && st.st_size == 0)) {
+  const auto st = stat_file(file);
+  if (!st || (empty_is_absent && st->size == 0)) {
     out += "-;";
     return;
   }
-  out += std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
-         std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_ino) + ";";
+  out += std::to_string(st->size) + ":" + std::to_string(st->mtime_ns) + ":" + std::to_string(st->ino) + ";";
 }
 
 }  // namespace

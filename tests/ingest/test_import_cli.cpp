@@ -14,7 +14,6 @@
 #include "tests/support/test_support.hpp"
 
 using namespace clown;
-using namespace clown::store;
 using namespace clown::runs;
 using nlohmann::json;
 

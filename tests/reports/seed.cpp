@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "common/time.hpp"
+#include "store/requests_table.hpp"
 #include "store/store.hpp"
 
 namespace clown::test {
@@ -20,39 +21,28 @@ void seed(const Paths& paths, const std::vector<SeedRequest>& requests, const st
   if (!store) throw std::runtime_error(store.error().message);
   auto& db = (*store)->db();
   SQLite::Transaction tx(db);
-  SQLite::Statement ins(db,
-                        "INSERT INTO requests(dedup_key, ts_ms, session_id, run_id, profile, agent, provider, model, "
-                        "project, sidechain, input, output, cache_write_5m, cache_write_1h, cache_read, web_search, "
-                        "cost_input, cost_output, cost_cache_write, cost_cache_read, cost_web_search, cost_total, "
-                        "priced, price_key, source) VALUES(?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  store::RequestTable table(db);
   static int counter = 0;
   for (const auto& r : requests) {
-    ins.reset();
-    ins.bind(1, "msg_" + std::to_string(++counter) + "|req");
-    ins.bind(2, ms(r.ts));
-    ins.bind(3, r.session);
-    ins.bind(4, r.run_id);
-    ins.bind(5, r.profile);
-    ins.bind(6, r.agent);
-    ins.bind(7, r.provider);
-    ins.bind(8, r.model);
-    ins.bind(9, r.project);
-    ins.bind(10, r.input);
-    ins.bind(11, r.output);
-    ins.bind(12, r.cache_write_5m);
-    ins.bind(13, r.cache_write_1h);
-    ins.bind(14, r.cache_read);
-    ins.bind(15, r.web_search);
-    ins.bind(16, r.cost_input);
-    ins.bind(17, r.cost_output);
-    ins.bind(18, r.cost_cache_write);
-    ins.bind(19, r.cost_cache_read);
-    ins.bind(20, r.cost_web_search);
-    ins.bind(21, r.cost_input + r.cost_output + r.cost_cache_write + r.cost_cache_read + r.cost_web_search);
-    ins.bind(22, r.priced ? 1 : 0);
-    ins.bind(23, r.priced ? r.model : "");
-    ins.bind(24, r.source);
-    ins.exec();
+    const std::string key = "msg_" + std::to_string(++counter) + "|req";
+    const auto source = store::request_source_from(r.source);
+    if (!source) throw std::runtime_error("bad source in test seed: " + r.source);
+    store::RequestRecord rec;
+    rec.dedup_key = key;
+    rec.ts_ms = ms(r.ts);
+    rec.session_id = r.session;
+    rec.run_id = r.run_id;
+    rec.profile = r.profile;
+    rec.agent = r.agent;
+    rec.provider = r.provider;
+    rec.model = r.model;
+    rec.project = r.project;
+    rec.tokens = {r.input, r.output, r.cache_write_5m, r.cache_write_1h, r.cache_read, r.web_search};
+    rec.cost = {r.cost_input, r.cost_output, r.cost_cache_write, r.cost_cache_read, r.cost_web_search};
+    rec.priced = r.priced;
+    rec.price_key = r.priced ? std::string_view(r.model) : std::string_view();
+    rec.source = *source;
+    if (!table.insert(rec)) throw std::runtime_error("duplicate request in test seed");
   }
   SQLite::Statement run(db,
                         "INSERT INTO runs(run_id, profile, agent, provider, model, cwd, started_ms, ended_ms, "

@@ -82,14 +82,12 @@ TEST_CASE("cost: unpriced models are reported, never $0 silently", "[cost]") {
       R"({"claude-sonnet-4-5":{"input_cost_per_token":3e-6,"output_cost_per_token":1.5e-5,"litellm_provider":"anthropic","mode":"chat"}})");
   REQUIRE(table);
   PriceResolver resolver(*table);
-  CostParts cost;
-  bool priced = true;
-  std::string key;
-  price_request(resolver, "my-local-model", TokenCounts{10, 10, 0, 0, 0, 0}, cost, priced, key);
-  CHECK(!priced);
-  CHECK(key.empty());
-  price_request(resolver, "claude-sonnet-4-5-20250929", TokenCounts{10, 10, 0, 0, 0, 0}, cost, priced, key);
-  CHECK(priced);
-  CHECK(key == "claude-sonnet-4-5");
+  auto unpriced = price_request(resolver, "my-local-model", TokenCounts{10, 10, 0, 0, 0, 0});
+  CHECK(!unpriced.priced);
+  CHECK(unpriced.price_key.empty());
+  auto priced = price_request(resolver, "claude-sonnet-4-5-20250929", TokenCounts{10, 10, 0, 0, 0, 0});
+  CHECK(priced.priced);
+  CHECK(priced.price_key == "claude-sonnet-4-5");
+  auto cost = priced.cost;
   CHECK(cost.total() == Approx(10 * 3e-6 + 10 * 1.5e-5).epsilon(1e-12));
 }

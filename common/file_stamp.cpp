@@ -1,0 +1,28 @@
+#include "common/file_stamp.hpp"
+
+#include <sys/stat.h>
+
+namespace clown {
+
+namespace {
+
+FileStamp from_stat(const struct stat& st) {
+  return {static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino), static_cast<int64_t>(st.st_size),
+          static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+}
+
+}  // namespace
+
+std::optional<FileStamp> stat_file(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return from_stat(st);
+}
+
+std::optional<FileStamp> stat_fd(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return std::nullopt;
+  return from_stat(st);
+}
+
+}  // namespace clown

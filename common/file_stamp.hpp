@@ -1,0 +1,27 @@
+#pragma once
+// What identifies a version of a file without reading it: device, inode,
+// size and modification time (ns). Incremental imports and caches compare
+// stamps to know whether a file changed.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+
+namespace clown {
+
+struct FileStamp {
+  int64_t dev = 0;
+  int64_t ino = 0;
+  int64_t size = 0;
+  int64_t mtime_ns = 0;
+
+  bool same_file(const FileStamp& o) const { return dev == o.dev && ino == o.ino; }
+  int64_t mtime_ms() const { return mtime_ns / 1000000; }
+  bool operator==(const FileStamp&) const = default;
+};
+
+// stat(2) of the path (following links); nullopt when it cannot be read.
+std::optional<FileStamp> stat_file(const std::filesystem::path& path);
+// fstat(2) of an open descriptor.
+std::optional<FileStamp> stat_fd(int fd);
+
+}  // namespace clown

@@ -1,0 +1,108 @@
+#include "runs/run_finish.hpp"
+
+#include <fcntl.h>
+
+#include <algorithm>
+#include <cmath>
+#include <system_error>
+
+#include "common/file_io.hpp"
+#include "common/file_stamp.hpp"
+#include "common/time.hpp"
+#include "reports/aggregates.hpp"
+#include "store/usage_json.hpp"
+
+namespace clown::runs {
+
+namespace fs = std::filesystem;
+
+nlohmann::json session_line(const RunInfo& info, const RunUsage& usage) {
+  const double duration = std::round(static_cast<double>(info.ended_ms - info.started_ms)) / 1000.0;
+  nlohmann::json line = {{"run_id", info.run_id},
+                         {"profile", info.profile},
+                         {"agent_id", info.agent_id},
+                         {"provider_id", info.provider_id},
+                         {"model", info.model},
+                         {"cwd", info.cwd},
+                         {"started_at", format_iso8601_ms(info.started_ms)},
+                         {"ended_at", format_iso8601_ms(info.ended_ms)},
+                         {"duration_secs", duration},
+                         {"exit_code", info.exit_code ? nlohmann::json(*info.exit_code) : nlohmann::json(nullptr)},
+                         {"session_ids", usage.session_ids},
+                         {"requests", usage.requests},
+                         {"tokens", store::tokens_json(usage.tokens)},
+                         {"cost", store::cost_json(usage.cost)},
+                         {"unpriced_models", usage.unpriced_models}};
+  line["cost"]["web_search_cost"] = usage.cost.web_search;
+  return line;
+}
+
+Expected<FinishedRun> finish_run(const Paths& paths, const RunInfo& info) {
+  const auto events = read_hook_events(paths, info.run_id);
+  auto usage = collect_run_usage(paths, info, events);
+  FinishedRun finished;
+  RunUsage& recorded = finished.usage;
+  if (usage) recorded = *usage;
+  // Every session the hooks reported (also when reading failed).
+  recorded.session_ids = session_ids_of(events);
+  auto line = session_line(info, recorded);
+  // Never a silent zero: a run whose transcripts could not be read says so.
+  if (!usage) line["telemetry_error"] = usage.error().message;
+  TRY(ensure_dir(paths.telemetry_dir(), 0755));
+  TRY(append_line_durable(paths.sessions_log(), line.dump()));
+  // aggregates.json only changes when the run stored requests; skipping the
+  // refresh otherwise keeps `clown run` of a request-less agent in the
+  // millisecond range even with a large history.
+  if (recorded.requests > 0) {
+    if (auto a = reports::refresh_aggregates(paths); !a)
+      finished.warnings.push_back("aggregates.json not refreshed: " + a.error().message);
+  }
+  std::error_code ec;
+  fs::remove_all(paths.run_dir(info.run_id), ec);
+  if (!usage) return tl::unexpected(usage.error());
+  return finished;
+}
+
+namespace {
+
+// When an abandoned run ended: the last time its agent wrote a transcript or a
+// hook fired, else when it started.
+int64_t last_activity_ms(const RunInfo& info, const std::vector<HookEvent>& events) {
+  int64_t last = info.started_ms;
+  for (const auto& e : events) {
+    last = std::max(last, e.received_ms);
+    if (e.transcript_path.empty()) continue;
+    if (auto st = stat_file(e.transcript_path)) last = std::max(last, st->mtime_ms());
+  }
+  return last;
+}
+
+}  // namespace
+
+int recover_abandoned_runs(const Paths& paths) {
+  int recovered = 0;
+  std::error_code ec;
+  std::vector<fs::path> dirs;
+  for (fs::directory_iterator it(paths.runs_dir(), ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_directory()) dirs.push_back(it->path());
+  for (const auto& dir : dirs) {
+    const auto file = dir / "run.json";
+    // Its launcher, agent or another recoverer may hold it.
+    auto lock = FileLock::try_lock(Fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC)));
+    if (!lock) continue;
+    const auto by_fd = stat_fd(lock->fd()), by_path = stat_file(file);
+    if (!by_fd || !by_path || !by_fd->same_file(*by_path)) continue;  // finished and removed while we waited
+    auto text = read_file(file);
+    if (!text) continue;
+    auto parsed = nlohmann::json::parse(*text, nullptr, false);
+    auto info = run_info_from_json(parsed);
+    if (!info) continue;
+    info->ended_ms = last_activity_ms(*info, read_hook_events(paths, info->run_id));
+    info->exit_code.reset();
+    (void)finish_run(paths, *info);
+    ++recovered;
+  }
+  return recovered;
+}
+
+}  // namespace clown::runs

@@ -1,0 +1,147 @@
+#pragma once
+// The one owner of the `requests` table's columns and of the mapping between
+// a row and C++ values (docs/schema.md documents the table for users). Every
+// writer inserts through RequestTable and every reader names the columns it
+// wants through RequestQuery, so a column is spelled in one place.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "store/sql.hpp"
+#include "store/usage_types.hpp"
+
+namespace clown::store {
+
+// Where a stored request came from.
+enum class RequestSource {
+  run,          // recorded by `clown run` when the agent exited
+  import,       // read by an import of the agent's own history
+  stats_cache,  // Claude Code's stats-cache.json excess over the transcripts (per-model history)
+};
+std::string_view to_string(RequestSource source);
+std::optional<RequestSource> request_source_from(std::string_view text);
+
+enum class RequestColumn {
+  dedup_key,
+  ts_ms,
+  session_id,
+  run_id,
+  profile,
+  agent,
+  provider,
+  model,
+  project,
+  sidechain,
+  input,
+  output,
+  cache_write_5m,
+  cache_write_1h,
+  cache_read,
+  web_search,
+  cost_input,
+  cost_output,
+  cost_cache_write,
+  cost_cache_read,
+  cost_web_search,
+  cost_total,
+  priced,
+  price_key,
+  source,
+  config_dir,
+};
+inline constexpr size_t k_request_columns = static_cast<size_t>(RequestColumn::config_dir) + 1;
+std::string_view column_name(RequestColumn column);
+
+// One row of `requests`. The text fields are views: they must outlive the
+// insert that binds them (a RequestQuery's views live until its next step).
+struct RequestRecord {
+  std::string_view dedup_key;
+  int64_t ts_ms = 0;
+  std::string_view session_id, run_id, profile, agent, provider, model, project;
+  bool sidechain = false;
+  TokenCounts tokens;
+  CostParts cost;  // cost_total is stored as cost.total()
+  bool priced = false;
+  std::string_view price_key;
+  RequestSource source = RequestSource::import;
+  std::string_view config_dir;
+};
+
+// SELECT <columns> FROM requests <tail>, read by column name. `tail` holds
+// WHERE / ORDER BY clauses with ?-parameters bound through sql().
+class RequestQuery {
+ public:
+  RequestQuery(SQLite::Database& db, const std::vector<RequestColumn>& columns, std::string_view tail = "");
+  // Every column.
+  RequestQuery(SQLite::Database& db, std::string_view tail = "");
+
+  Sql& sql() { return *m_sql; }
+  bool next() { return m_sql->step(); }
+
+  int64_t int64(RequestColumn c) const { return m_sql->int64(position(c)); }
+  double real(RequestColumn c) const { return m_sql->real(position(c)); }
+  std::string_view text(RequestColumn c) const { return m_sql->text(position(c)); }
+  // The token counts / cost parts of the row (their columns must be selected).
+  TokenCounts tokens() const;
+  CostParts cost() const;
+  // The whole row (every column must be selected).
+  RequestRecord record() const;
+
+ private:
+  int position(RequestColumn c) const;
+  std::array<int, k_request_columns> m_position{};
+  std::optional<Sql> m_sql;
+};
+
+// Who a request belongs to.
+struct Attribution {
+  std::string run_id;
+  std::string profile = k_native_profile;
+  std::string agent = "claude";
+  std::string provider;
+  RequestSource source = RequestSource::import;
+  std::string config_dir;  // the agent config dir the request was read from
+};
+
+// What the store holds for one request.
+struct StoredCounts {
+  TokenCounts tokens;
+  CostParts cost;
+  bool priced = false;
+};
+
+class RequestTable {
+ public:
+  explicit RequestTable(SQLite::Database& db);
+
+  // INSERT OR IGNORE on dedup_key: true when the request was new.
+  bool insert(const RequestRecord& record);
+  // A later copy of a stored request with more tokens (on a tie, more web
+  // searches) replaces its counts and cost; its attribution stays. True when
+  // it did.
+  bool raise(const RequestRecord& record);
+  // A request an import stored before the run that made it was recorded (no
+  // run yet, source import, under claude-native or the run's own profile)
+  // joins that run. True when it did.
+  bool claim_for_run(std::string_view dedup_key, const Attribution& run);
+  std::optional<StoredCounts> counts(std::string_view dedup_key);
+
+ private:
+  Sql m_insert;
+  Sql m_raise;
+  Sql m_claim;
+  RequestQuery m_counts;
+};
+
+// The token columns and the cost columns (without cost_total), for RequestQuery.
+const std::vector<RequestColumn>& token_columns();
+const std::vector<RequestColumn>& cost_columns();
+// a followed by b.
+std::vector<RequestColumn> operator+(std::vector<RequestColumn> a, const std::vector<RequestColumn>& b);
+
+}  // namespace clown::store
