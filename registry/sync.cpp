@@ -12,7 +12,7 @@
 #include "common/file_io.hpp"
 #include "common/format.hpp"
 #include "common/time.hpp"
-#include "profiles/config.hpp"
+#include "config/config.hpp"
 #include "registry/lock.hpp"
 #include "registry/pricing_table.hpp"
 #include "registry/status.hpp"
@@ -254,7 +254,7 @@ std::string kept_suffix(const Paths& paths) {
 Expected<std::string> resolve_pricing_url(const Paths& paths, const SyncOptions& options) {
   if (!options.url.empty()) return options.url;
   if (const char* env = std::getenv("CLOWN_PRICING_URL"); env && *env) return std::string(env);
-  auto config = profiles::load_config(paths);
+  auto config = config::load_config(paths);
   if (!config) return tl::unexpected(config.error());
   if (!config->pricing_url.empty()) return config->pricing_url;
   return std::string(k_default_pricing_url);

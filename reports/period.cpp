@@ -6,7 +6,7 @@
 #include <date/tz.h>
 
 #include "common/time.hpp"
-#include "reports/report.hpp"
+#include "config/config.hpp"
 
 namespace clown::reports {
 
@@ -178,6 +178,15 @@ Expected<ResolvedPeriod> resolve_period(const UsageFilter& filter, const std::st
       return fail("since (" + *filter.since + ") is after until (" + *filter.until + "): swap them", k_exit_usage);
   }
   return out;
+}
+
+Expected<ResolvedPeriod> resolve_report_period(const Paths& paths, const UsageFilter& filter, int64_t now) {
+  std::string zone = filter.timezone;
+  if (zone.empty()) {
+    TRY_ASSIGN(const auto config, config::load_config(paths));
+    zone = config.timezone;
+  }
+  return resolve_period(filter, zone, now);
 }
 
 }  // namespace clown::reports

@@ -7,14 +7,14 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "common/paths.hpp"
+#include "reports/filter.hpp"
 
 namespace date {
 class time_zone;
 }
 
 namespace clown::reports {
-
-struct UsageFilter;
 
 struct ResolvedPeriod {
   std::string period;    // today|yesterday|week|month|7d|30d|all, or "custom" for --since/--until
@@ -37,6 +37,10 @@ Expected<const date::time_zone*> resolve_zone(const std::string& name);
 // both inclusive); an ISO-8601 instant is used as is (a time without offset
 // is local to the report zone). Bad input -> Error with k_exit_usage.
 Expected<ResolvedPeriod> resolve_period(const UsageFilter& filter, const std::string& zone_name, int64_t now_ms);
+
+// The filter's period in the report zone: --timezone, else config.toml
+// `timezone`, else the system zone.
+Expected<ResolvedPeriod> resolve_report_period(const Paths& paths, const UsageFilter& filter, int64_t now_ms);
 
 // Local calendar helpers in `zone`.
 std::string local_date(const date::time_zone* zone, int64_t ts_ms);         // "2026-11-24"

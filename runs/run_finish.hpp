@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "common/paths.hpp"
+#include "reports/report.hpp"
 #include "runs/run_record.hpp"
 #include "runs/run_usage.hpp"
 
@@ -27,6 +28,11 @@ Expected<FinishedRun> finish_run(const Paths& paths, const RunInfo& info);
 
 // Finishes runs whose launcher and agent are both gone. Returns how many.
 int recover_abandoned_runs(const Paths& paths);
+
+// `clown usage`: records the runs whose launcher and agent are gone first, so
+// the report includes them, then builds it.
+Expected<reports::Report> report_with_recovery(const Paths& paths, const reports::UsageFilter& filter,
+                                               reports::ReportKind kind, const reports::Paging& paging, int64_t now_ms);
 
 // The sessions.jsonl line for a finished run.
 nlohmann::json session_line(const RunInfo& info, const RunUsage& usage);

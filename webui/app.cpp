@@ -14,6 +14,7 @@
 #include "profiles/profile_store.hpp"
 #include "registry/sync.hpp"
 #include "reports/report.hpp"
+#include "reports/report_kind.hpp"
 #include "runs/active_runs.hpp"
 
 extern const clown::EmbeddedFiles clown_webui_assets;
@@ -22,7 +23,12 @@ namespace clown::webui {
 
 namespace {
 
-constexpr const char* k_usage_prefix = "/api/usage";
+constexpr std::string_view k_usage_prefix = "/api/usage";
+
+std::string usage_path(reports::ReportKind kind) {
+  if (kind == reports::ReportKind::summary) return std::string(k_usage_prefix);
+  return std::string(k_usage_prefix) + "/" + std::string(reports::info(kind).name);
+}
 
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
   for (size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
@@ -74,13 +80,6 @@ Expected<int64_t> non_negative_param(const HttpRequest& req, const std::string& 
 App::App(AppConfig config) : m_config(std::move(config)), m_cache(m_config.paths) {
   m_routes = {
       {"GET", "/api/health", &App::health},
-      {"GET", "/api/usage", &App::usage},
-      {"GET", "/api/usage/daily", &App::usage},
-      {"GET", "/api/usage/hourly", &App::usage},
-      {"GET", "/api/usage/models", &App::usage},
-      {"GET", "/api/usage/profiles", &App::usage},
-      {"GET", "/api/usage/sessions", &App::usage},
-      {"GET", "/api/usage/projects", &App::usage},
       {"GET", "/api/profiles", &App::profiles},
       {"GET", "/api/runs/active", &App::active_runs},
       {"POST", "/api/usage/import-claude", &App::import_claude},
@@ -93,6 +92,8 @@ App::App(AppConfig config) : m_config(std::move(config)), m_cache(m_config.paths
       {"GET", "/static/app.js", &App::asset},
       {"GET", "/static/chart.min.js", &App::asset},
   };
+  // One route per report kind: /api/usage (summary) and /api/usage/<kind>.
+  for (const auto& report : reports::report_kinds()) m_routes.push_back({"GET", usage_path(report.kind), &App::usage});
   const EmbeddedFile* tmpl = clown_webui_assets.find("page.html");
   struct PageSpec {
     const char* path;
@@ -174,8 +175,7 @@ HttpResponse App::health(const HttpRequest&) {
 
 HttpResponse App::usage(const HttpRequest& req) {
   std::string kind = "summary";
-  if (req.path.size() > std::string(k_usage_prefix).size())
-    kind = req.path.substr(std::string(k_usage_prefix).size() + 1);
+  if (req.path.size() > k_usage_prefix.size()) kind = req.path.substr(k_usage_prefix.size() + 1);
 
   auto limit = non_negative_param(req, "limit", 100, 100000);
   if (!limit) return json_error(400, "bad_request", limit.error().message);

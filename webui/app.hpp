@@ -37,8 +37,8 @@ class App {
  private:
   using Handler = HttpResponse (App::*)(const HttpRequest&);
   struct Route {
-    const char* method;
-    const char* path;
+    std::string method;
+    std::string path;
     Handler handler;
   };
 

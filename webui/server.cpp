@@ -18,7 +18,7 @@
 
 #include "common/format.hpp"
 #include "common/time.hpp"
-#include "profiles/config.hpp"
+#include "config/config.hpp"
 #include "webui/app.hpp"
 
 namespace clown::webui {
@@ -103,7 +103,7 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
   if (options.port) {
     port = *options.port;
   } else {
-    auto config = profiles::load_config(paths);
+    auto config = config::load_config(paths);
     if (!config) return tl::unexpected(config.error());
     port = config->daemon_port;
   }

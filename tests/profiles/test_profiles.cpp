@@ -2,8 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "config/config.hpp"
 #include "profiles/catalog.hpp"
-#include "profiles/config.hpp"
 #include "profiles/profile_store.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -114,16 +114,16 @@ TEST_CASE("built-in catalog has the documented providers and providers.d adds an
 TEST_CASE("config.toml gives defaults when missing and errors with position when malformed") {
   test::TempDir tmp;
   Paths paths{tmp.path()};
-  auto c = profiles::load_config(paths);
+  auto c = config::load_config(paths);
   REQUIRE(c);
   CHECK(c->daemon_port == 8765);
   test::write_text(paths.config_file(), "timezone = \"Europe/Berlin\"\n[daemon]\nport = 9000\n");
-  c = profiles::load_config(paths);
+  c = config::load_config(paths);
   REQUIRE(c);
   CHECK(c->daemon_port == 9000);
   CHECK(c->timezone == "Europe/Berlin");
   test::write_text(paths.config_file(), "[daemon\n");
-  c = profiles::load_config(paths);
+  c = config::load_config(paths);
   REQUIRE_FALSE(c);
   CHECK(c.error().message.find("config.toml:1:") != std::string::npos);
 }

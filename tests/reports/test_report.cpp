@@ -3,7 +3,9 @@
 #include <filesystem>
 
 #include "common/time.hpp"
-#include "reports/report_query.hpp"
+#include "reports/export.hpp"
+#include "reports/report.hpp"
+#include "reports/report_json.hpp"
 #include "reports/report_rollup.hpp"
 #include "store/store.hpp"
 #include "tests/reports/seed.hpp"

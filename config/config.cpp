@@ -1,10 +1,10 @@
-#include "profiles/config.hpp"
+#include "config/config.hpp"
 
 #include <toml++/toml.h>
 
 #include <system_error>
 
-namespace clown::profiles {
+namespace clown::config {
 
 Expected<Config> load_config(const Paths& paths) {
   Config config;
@@ -27,4 +27,4 @@ Expected<Config> load_config(const Paths& paths) {
   return config;
 }
 
-}  // namespace clown::profiles
+}  // namespace clown::config

@@ -8,7 +8,7 @@
 #include "common/error.hpp"
 #include "common/paths.hpp"
 
-namespace clown::profiles {
+namespace clown::config {
 
 struct Config {
   int daemon_port = 8765;
@@ -19,4 +19,4 @@ struct Config {
 // A missing file gives defaults; a malformed one is an error naming file, line, column.
 Expected<Config> load_config(const Paths& paths);
 
-}  // namespace clown::profiles
+}  // namespace clown::config

@@ -3,7 +3,9 @@
 #include <limits>
 
 #include "common/time.hpp"
-#include "reports/report_query.hpp"
+#include "reports/export.hpp"
+#include "reports/period.hpp"
+#include "reports/report_json.hpp"
 #include "store/requests_table.hpp"
 #include "store/store.hpp"
 

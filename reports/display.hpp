@@ -1,0 +1,19 @@
+#pragma once
+// How reports name things for people (CLI tables, the web UI's labels).
+#include <string>
+
+#include "reports/period.hpp"
+
+namespace clown::reports {
+
+// "claude-sonnet-4-5-20250929" -> "sonnet-4-5": the Models column of
+// daily/hourly/sessions tables (the full names are in `clown usage models`).
+std::string short_model(std::string name);
+
+// "today (2026-11-24)", "week (2026-11-23 to 2026-11-24)", "all time".
+std::string period_label(const ResolvedPeriod& period);
+
+// "2026-11-24 09:30" in the report zone.
+std::string local_minute(const ResolvedPeriod& period, int64_t ts_ms);
+
+}  // namespace clown::reports

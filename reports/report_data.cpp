@@ -1,0 +1,128 @@
+#include "reports/report_data.hpp"
+
+#include <algorithm>
+
+#include "store/store.hpp"
+
+namespace clown::reports {
+
+namespace {
+
+bool run_matches(const UsageFilter& f, const store::RunRow& r) {
+  return (f.profile.empty() || r.profile == f.profile) && (f.agent.empty() || r.agent == f.agent) &&
+         (f.model.empty() || model_matches(r.model, f.model)) &&
+         (f.project.empty() || project_matches(r.cwd, f.project));
+}
+
+// Decides each distinct string once, then keeps rows by index.
+void filter_rows(ReportData& data, const UsageFilter& filter) {
+  const auto& strings = data.rollup->strings;
+  std::vector<char> ok_profile(strings.size(), 1), ok_agent(strings.size(), 1), ok_model(strings.size(), 1),
+      ok_project(strings.size(), 1);
+  for (size_t i = 0; i < strings.size(); ++i) {
+    if (!filter.profile.empty()) ok_profile[i] = strings[i] == filter.profile;
+    if (!filter.agent.empty()) ok_agent[i] = strings[i] == filter.agent;
+    if (!filter.model.empty()) ok_model[i] = model_matches(strings[i], filter.model);
+    if (!filter.project.empty()) ok_project[i] = project_matches(strings[i], filter.project);
+  }
+  auto ok = [](const std::vector<char>& v, int32_t idx) { return v[static_cast<size_t>(idx)] != 0; };
+  for (const auto& r : data.rollup->rows)
+    if (data.period.contains(r.first_ms) && ok(ok_profile, r.profile) && ok(ok_agent, r.agent) &&
+        ok(ok_model, r.model) && ok(ok_project, r.project))
+      data.rows.push_back(&r);
+}
+
+}  // namespace
+
+void dedup(std::vector<int32_t>& ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+}
+
+std::vector<std::string> ReportData::names(std::vector<int32_t> ids) const {
+  dedup(ids);
+  std::vector<std::string> out;
+  out.reserve(ids.size());
+  for (int32_t id : ids) out.push_back(str(id));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Expected<ReportData> load_report_data(const Paths& paths, const UsageFilter& filter, int64_t now) {
+  TRY_ASSIGN(auto period, resolve_report_period(paths, filter, now));
+  TRY_ASSIGN(auto store, store::Store::open_readonly(paths));
+  ReportData data;
+  data.period = std::move(period);
+  TRY_ASSIGN(data.rollup, load_rollup(paths, store->db(), data.period.since_ms, data.period.until_ms));
+  filter_rows(data, filter);
+  try {
+    auto runs = store::runs_started_in(store->db(), data.period.since_ms.value_or(std::numeric_limits<int64_t>::min()),
+                                       data.period.until_ms.value_or(std::numeric_limits<int64_t>::max()));
+    for (auto& r : runs)
+      if (run_matches(filter, r)) data.runs.push_back(std::move(r));
+  } catch (const std::exception& e) {
+    return fail("cannot read runs from " + paths.usage_db().string() + ": " + e.what());
+  }
+  return data;
+}
+
+void GroupSum::add(const RollupRow& r, bool track_models) {
+  tokens += r.tokens;
+  cost += r.cost;
+  cost_total += r.cost_total;
+  requests += r.requests;
+  unpriced += r.unpriced_requests;
+  if (!r.no_session && (sessions.empty() || sessions.back() != r.session)) sessions.push_back(r.session);
+  if (track_models && (models.empty() || models.back() != r.model)) models.push_back(r.model);
+  first = std::min(first, r.first_ms);
+  last = std::max(last, r.last_ms);
+}
+
+void GroupSum::add_run(const store::RunRow& run) {
+  runtime_secs += run.duration_secs;
+  last_run_end = std::max(last_run_end, run.ended_ms > 0 ? run.ended_ms : run.started_ms);
+}
+
+int64_t GroupSum::session_count() {
+  dedup(sessions);
+  return static_cast<int64_t>(sessions.size());
+}
+
+std::optional<int64_t> GroupSum::last_used() const {
+  const int64_t v = std::max(last, last_run_end);
+  if (v == std::numeric_limits<int64_t>::min()) return std::nullopt;
+  return v;
+}
+
+Group GroupSum::group() {
+  Group g;
+  g.tokens = tokens;
+  g.cost = cost;
+  g.total_cost = cost_total;
+  g.requests = requests;
+  g.sessions = session_count();
+  return g;
+}
+
+Totals GroupSum::totals() {
+  Totals t;
+  static_cast<Group&>(t) = group();
+  t.runtime_secs = runtime_secs;
+  return t;
+}
+
+GroupSum sum_all(const ReportData& d) {
+  GroupSum total;
+  for (const auto* r : d.rows) total.add(*r, false);
+  for (const auto& run : d.runs) total.runtime_secs += run.duration_secs;
+  return total;
+}
+
+std::vector<std::string> unpriced_models(const ReportData& d) {
+  std::vector<int32_t> ids;
+  for (const auto* r : d.rows)
+    if (r->unpriced_requests > 0) ids.push_back(r->model);
+  return d.names(std::move(ids));
+}
+
+}  // namespace clown::reports

@@ -1,0 +1,68 @@
+#pragma once
+// What every report is computed from: the resolved period, the rollup rows
+// in it that pass the filter, and the runs that started in it; plus the
+// running sums reports build groups with.
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/paths.hpp"
+#include "reports/filter.hpp"
+#include "reports/period.hpp"
+#include "reports/report_rollup.hpp"
+#include "reports/report_types.hpp"
+#include "store/runs_table.hpp"
+
+namespace clown::reports {
+
+struct ReportData {
+  ResolvedPeriod period;
+  std::shared_ptr<const Rollup> rollup;
+  std::vector<const RollupRow*> rows;  // in the period and passing the filter
+  std::vector<store::RunRow> runs;     // started in the period and passing the filter
+
+  const std::string& str(int32_t idx) const { return rollup->strings[static_cast<size_t>(idx)]; }
+  // The strings behind ids, once each, sorted.
+  std::vector<std::string> names(std::vector<int32_t> ids) const;
+};
+
+Expected<ReportData> load_report_data(const Paths& paths, const UsageFilter& filter, int64_t now_ms);
+
+// Running sums for one group of a report. Sessions and models are collected
+// as string ids and deduplicated once at the end (cheaper than a set insert
+// per row).
+struct GroupSum {
+  store::TokenCounts tokens;
+  store::CostParts cost;
+  double cost_total = 0;
+  int64_t requests = 0;
+  int64_t unpriced = 0;
+  std::vector<int32_t> sessions, models;
+  int64_t first = std::numeric_limits<int64_t>::max();
+  int64_t last = std::numeric_limits<int64_t>::min();
+  double runtime_secs = 0;
+  int64_t last_run_end = std::numeric_limits<int64_t>::min();
+  std::unordered_map<int32_t, int64_t> profile_requests, project_requests;
+
+  void add(const RollupRow& r, bool track_models);
+  void add_run(const store::RunRow& run);
+  int64_t session_count();
+  std::optional<int64_t> last_used() const;
+  Group group();
+  Totals totals();
+};
+
+// Sorts and deduplicates ids.
+void dedup(std::vector<int32_t>& ids);
+
+// The whole filtered data summed (runtime from the runs).
+GroupSum sum_all(const ReportData& data);
+// Models with unpriced requests in the data, sorted.
+std::vector<std::string> unpriced_models(const ReportData& data);
+
+}  // namespace clown::reports
