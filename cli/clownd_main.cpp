@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/clownd_commands.hpp"
+#include "cli/run_app.hpp"
 #include "common/error.hpp"
 #include "common/paths.hpp"
 
@@ -16,19 +17,5 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   clown::cli::set_clownd_commands(app, paths, exit_code);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  } catch (const clown::Failure& e) {
-    std::cout.flush();
-    std::cerr << "clown: error: " << e.error().message << "\n";
-    return e.error().exit_code;
-  } catch (const std::exception& e) {
-    std::cout.flush();
-    std::cerr << "clown: error: " << e.what() << "\n";
-    return clown::k_exit_error;
-  }
-  std::cout.flush();
-  return exit_code;
+  return clown::cli::run_app(app, std::vector<std::string>(argv, argv + argc), exit_code);
 }

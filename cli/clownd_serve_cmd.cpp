@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/clownd_commands.hpp"
+#include "cli/common_options.hpp"
 #include "common/error.hpp"
 #include "webui/daemon_control.hpp"
 #include "webui/server.hpp"
@@ -11,12 +12,6 @@
 namespace clown::cli {
 
 namespace {
-
-struct StartArgs {
-  std::optional<int> port;
-  bool stay_alive = false;
-  bool foreground = false;
-};
 
 std::string idle_text(const webui::DaemonInfo& info) {
   if (info.stay_alive || info.idle_timeout_secs <= 0) return "stays alive until `clown daemon stop`";
@@ -32,12 +27,9 @@ void set_clownd_daemon_command(CLI::App& app, const Paths& paths, int& exit_code
   auto* daemon = app.add_subcommand("daemon", "Start, stop or inspect the web UI daemon");
   daemon->require_subcommand(1);
 
-  auto args = std::make_shared<StartArgs>();
+  auto args = std::make_shared<DaemonStartOptions>();
   auto* start = daemon->add_subcommand("start", "Start the daemon (web UI at http://127.0.0.1:8765/usage)");
-  start->add_option("--port", args->port, "Port on 127.0.0.1 (default: [daemon] port in config.toml, else 8765)")
-      ->check(CLI::Range(0, 65535));
-  start->add_flag("--stay-alive", args->stay_alive, "Do not exit after 30 minutes without requests");
-  start->add_flag("--foreground", args->foreground, "Run in this terminal (logs to stderr too); Ctrl-C stops it");
+  add_daemon_start_options(*start, *args);
   start->callback([&paths, args] {
     webui::ServeOptions options;
     options.port = args->port;

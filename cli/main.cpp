@@ -1,9 +1,8 @@
 // clown: run AI coding agents under named profiles and account for every token.
 #include <unistd.h>
 
-#include <iostream>
-
 #include "cli/commands.hpp"
+#include "cli/run_app.hpp"
 #include "common/error.hpp"
 
 namespace {
@@ -39,30 +38,5 @@ int main(int argc, char** argv) {
   clown::cli::set_registry_command(app, ctx);
   clown::cli::set_daemon_command(app, ctx);
 
-  try {
-    auto args = clown::cli::split_run_args(argc, argv, ctx);
-    std::vector<const char*> cargs;
-    for (const auto& a : args) cargs.push_back(a.c_str());
-    app.parse(static_cast<int>(cargs.size()), const_cast<char**>(cargs.data()));
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "clown: error: " << e.what() << "\n";
-    std::cerr << "Run 'clown --help' (or 'clown <command> --help') for usage.\n";
-    return clown::k_exit_usage;
-  } catch (const clown::Failure& e) {
-    std::cout.flush();
-    std::cerr << "clown: error: " << e.error().message << "\n";
-    return e.error().exit_code;
-  } catch (const std::exception& e) {
-    std::cout.flush();
-    std::cerr << "clown: error: " << e.what() << "\n";
-    return clown::k_exit_error;
-  }
-  std::cout.flush();
-  return ctx.exit_code;
+  return clown::cli::run_app(app, clown::cli::split_run_args(argc, argv, ctx), ctx.exit_code);
 }

@@ -7,47 +7,12 @@
 #include "common/time.hpp"
 #include "launcher/launcher.hpp"
 #include "profiles/catalog.hpp"
+#include "profiles/profile_edit.hpp"
 #include "profiles/profile_store.hpp"
 
 namespace clown::cli {
 
 namespace {
-
-bool valid_env_name(const std::string& name) {
-  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
-  for (char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
-  return true;
-}
-
-std::pair<std::string, std::string> split_assignment(const std::string& text, const char* what) {
-  auto eq = text.find('=');
-  if (eq == std::string::npos || eq == 0)
-    throw Failure(clown::Error{std::string("expected ") + what + " as KEY=VALUE, got '" + text + "'", k_exit_usage});
-  return {text.substr(0, eq), text.substr(eq + 1)};
-}
-
-void check_endpoint(const std::string& endpoint) {
-  if (endpoint.empty() || endpoint.rfind("http://", 0) == 0 || endpoint.rfind("https://", 0) == 0) return;
-  throw Failure(clown::Error{"endpoint must start with http:// or https:// (got '" + endpoint + "')", k_exit_usage});
-}
-
-// Checks that the profile's agent and provider exist and fit together.
-void check_against_catalog(const Paths& paths, const profiles::Profile& p) {
-  const auto catalog = profiles::load_catalog(paths);
-  if (!catalog.find_agent(p.agent))
-    throw Failure(clown::Error{"unknown agent '" + p.agent + "' (see: clown agents list)", k_exit_usage});
-  const auto* provider = catalog.find_provider(p.provider);
-  if (!provider)
-    throw Failure(clown::Error{"unknown provider '" + p.provider + "' (see: clown providers list)", k_exit_usage});
-  if (provider->requires_endpoint && p.endpoint.empty())
-    throw Failure(clown::Error{"provider '" + p.provider + "' needs --endpoint URL (any Anthropic-compatible server)",
-                               k_exit_usage});
-  check_endpoint(p.endpoint);
-  if (!p.api_key_env.empty() && !valid_env_name(p.api_key_env))
-    throw Failure(
-        clown::Error{"--api-key-env takes a variable name like MY_API_KEY, not '" + p.api_key_env + "'", k_exit_usage});
-}
 
 std::string read_key_from_stdin() {
   std::string key;
@@ -101,8 +66,9 @@ void add_create(CLI::App& profiles_app, Context& ctx) {
   cmd->add_option("--env", opts->env, "Extra environment for the agent, KEY=VALUE (repeatable)");
   cmd->add_flag("--force", opts->force, "Replace an existing profile");
   cmd->callback([opts, &ctx] {
-    auto& p = opts->profile;
-    p.alias = opts->names.back();
+    profiles::NewProfile request;
+    request.profile = opts->profile;
+    request.profile.alias = opts->names.back();
     std::string agent = opts->names.size() == 2 ? opts->names.front() : "";
     if (!opts->agent.empty()) {
       if (!agent.empty() && agent != opts->agent)
@@ -110,22 +76,13 @@ void add_create(CLI::App& profiles_app, Context& ctx) {
             clown::Error{"agent given twice ('" + agent + "' and --agent " + opts->agent + ")", k_exit_usage});
       agent = opts->agent;
     }
-    p.agent = agent.empty() ? "claude" : agent;
-    unwrap(profiles::validate_alias(p.alias));
-    for (const auto& kv : opts->env) {
-      auto [k, v] = split_assignment(kv, "--env");
-      if (!valid_env_name(k)) throw Failure(clown::Error{"--env: invalid variable name '" + k + "'", k_exit_usage});
-      p.env[k] = v;
-    }
-    check_against_catalog(ctx.paths, p);
-    std::error_code ec;
-    if (!opts->force && std::filesystem::exists(ctx.paths.profile_file(p.alias), ec))
-      throw Failure(clown::Error{"profile '" + p.alias + "' already exists (change it with: clown profiles set " +
-                                     p.alias + " key=value, or add --force to replace it)",
-                                 k_exit_usage});
-    p.created_at = format_iso8601_ms(now_ms());
-    if (opts->api_key_stdin) unwrap(profiles::store_credential(ctx.paths, p.alias, read_key_from_stdin()));
-    unwrap(profiles::save_profile(ctx.paths, p));
+    request.profile.agent = agent.empty() ? "claude" : agent;
+    request.env = opts->env;
+    request.replace = opts->force;
+    // The alias is checked before stdin is read: a typo should not eat the key.
+    unwrap(profiles::validate_alias(request.profile.alias));
+    if (opts->api_key_stdin) request.api_key = read_key_from_stdin();
+    const auto p = unwrap(profiles::create_profile(ctx.paths, std::move(request)));
     std::cout << "Created profile '" << p.alias << "' (" << p.agent << " via " << p.provider
               << "). Start it with: clown run " << p.alias << "\n";
   });
@@ -191,45 +148,12 @@ void add_delete_env_set(CLI::App& profiles_app, Context& ctx) {
 
   auto set_alias = std::make_shared<std::string>();
   auto assignments = std::make_shared<std::vector<std::string>>();
-  auto* set = profiles_app.add_subcommand(
-      "set",
-      "Change fields: clown profiles set ALIAS key=value... (provider, model, endpoint, api_key_env, isolate, "
-      "agent, agent_bin, env.NAME; empty value clears)");
+  auto* set = profiles_app.add_subcommand("set", "Change fields: clown profiles set ALIAS key=value... (" +
+                                                     profiles::settable_field_names() + "; empty value clears)");
   set->add_option("alias", *set_alias, "Profile name")->required();
   set->add_option("assignments", *assignments, "key=value")->required();
   set->callback([set_alias, assignments, &ctx] {
-    auto p = unwrap(profiles::load_profile(ctx.paths, *set_alias));
-    for (const auto& a : *assignments) {
-      auto [k, v] = split_assignment(a, "an assignment");
-      if (k == "provider")
-        p.provider = v;
-      else if (k == "model")
-        p.model = v;
-      else if (k == "endpoint")
-        p.endpoint = v;
-      else if (k == "api_key_env")
-        p.api_key_env = v;
-      else if (k == "agent")
-        p.agent = v;
-      else if (k == "agent_bin")
-        p.agent_bin = v;
-      else if (k == "isolate") {
-        if (v != "true" && v != "false") throw Failure(clown::Error{"isolate takes true or false", k_exit_usage});
-        p.isolate = v == "true";
-      } else if (k.rfind("env.", 0) == 0 && valid_env_name(k.substr(4))) {
-        if (v.empty())
-          p.env.erase(k.substr(4));
-        else
-          p.env[k.substr(4)] = v;
-      } else {
-        throw Failure(
-            clown::Error{"unknown field '" + k +
-                             "' (use provider, model, endpoint, api_key_env, isolate, agent, agent_bin, env.NAME)",
-                         k_exit_usage});
-      }
-    }
-    check_against_catalog(ctx.paths, p);
-    unwrap(profiles::save_profile(ctx.paths, p));
+    const auto p = unwrap(profiles::update_profile(ctx.paths, *set_alias, *assignments));
     std::cout << "Updated profile '" << p.alias << "'\n";
   });
 }

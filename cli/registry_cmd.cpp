@@ -8,9 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/common_options.hpp"
 #include "cli/table.hpp"
 #include "common/format.hpp"
 #include "common/time.hpp"
+#include "registry/price_rules.hpp"
 #include "registry/pricing_table.hpp"
 #include "registry/status.hpp"
 
@@ -53,7 +55,8 @@ std::string rule_explanation(const std::string& rule) {
   return "longest table key found in the name at name-part boundaries";
 }
 
-// One price row: LiteLLM field name, label, value and whether clown derived it.
+// One price row: LiteLLM field name, label, value (absent: the entry states
+// none) and whether clown derived it by a rule (registry/price_rules.hpp).
 struct PriceRow {
   const char* field;
   const char* label;
@@ -61,30 +64,39 @@ struct PriceRow {
   bool derived = false;
 };
 
+// Shown as the entry states it, or as the rule cost applies when the rule
+// derives a price (1-hour writes at 2x input); parts the entry leaves out are
+// shown as absent.
+PriceRow price_row(const char* field, const char* label, const registry::TokenPrice& price) {
+  using Origin = registry::TokenPrice::Origin;
+  switch (price.origin) {
+    case Origin::stated: return {field, label, price.usd};
+    case Origin::twice_input: return {field, label, price.usd, true};
+    case Origin::absent:
+    case Origin::standard_price: return {field, label, std::nullopt};
+  }
+  return {field, label, std::nullopt};
+}
+
 std::vector<PriceRow> price_rows(const ModelPrice& p) {
+  const auto s = registry::tier_prices(p, registry::PriceTier::standard);
   std::vector<PriceRow> rows{
-      {"input_cost_per_token", "input", p.input},
-      {"output_cost_per_token", "output", p.output},
-      {"cache_creation_input_token_cost", "cache write 5m", p.cache_write_5m},
-      // DESIGN.md "Cost": 1-hour cache writes cost 2x input when the entry has no price.
-      {"cache_creation_input_token_cost_above_1hr", "cache write 1h", p.cache_write_1h.value_or(2 * p.input),
-       !p.cache_write_1h},
-      {"cache_read_input_token_cost", "cache read", p.cache_read},
+      price_row("input_cost_per_token", "input", s.input),
+      price_row("output_cost_per_token", "output", s.output),
+      price_row("cache_creation_input_token_cost", "cache write 5m", s.cache_write_5m),
+      price_row("cache_creation_input_token_cost_above_1hr", "cache write 1h", s.cache_write_1h),
+      price_row("cache_read_input_token_cost", "cache read", s.cache_read),
   };
   if (p.input_above_200k || p.output_above_200k) {
-    rows.push_back({"input_cost_per_token_above_200k_tokens", "input >200k", p.input_above_200k});
-    rows.push_back({"output_cost_per_token_above_200k_tokens", "output >200k", p.output_above_200k});
-    rows.push_back(
-        {"cache_creation_input_token_cost_above_200k_tokens", "cache write 5m >200k", p.cache_write_5m_above_200k});
-    std::optional<double> w1h = p.cache_write_1h_above_200k;
-    bool derived = false;
-    if (!w1h && p.input_above_200k) {
-      w1h = 2 * *p.input_above_200k;
-      derived = true;
-    }
-    rows.push_back(
-        {"cache_creation_input_token_cost_above_1hr_above_200k_tokens", "cache write 1h >200k", w1h, derived});
-    rows.push_back({"cache_read_input_token_cost_above_200k_tokens", "cache read >200k", p.cache_read_above_200k});
+    const auto l = registry::tier_prices(p, registry::PriceTier::long_context);
+    rows.insert(
+        rows.end(),
+        {price_row("input_cost_per_token_above_200k_tokens", "input >200k", l.input),
+         price_row("output_cost_per_token_above_200k_tokens", "output >200k", l.output),
+         price_row("cache_creation_input_token_cost_above_200k_tokens", "cache write 5m >200k", l.cache_write_5m),
+         price_row("cache_creation_input_token_cost_above_1hr_above_200k_tokens", "cache write 1h >200k",
+                   l.cache_write_1h),
+         price_row("cache_read_input_token_cost_above_200k_tokens", "cache read >200k", l.cache_read)});
   }
   return rows;
 }
@@ -214,13 +226,6 @@ void run_pricing_show(const Context& ctx, const ShowOptions& o) {
                  "200,000 tokens.\n";
 }
 
-struct SyncCliOptions {
-  bool force = false;
-  bool offline = false;
-  std::string url;
-  bool json = false;
-};
-
 }  // namespace
 
 void set_registry_command(CLI::App& app, Context& ctx) {
@@ -241,10 +246,7 @@ void set_registry_command(CLI::App& app, Context& ctx) {
 
   auto* sync = reg->add_subcommand("sync", "Download LiteLLM's model prices (skipped within 24 h unless --force)");
   auto so = std::make_shared<SyncCliOptions>();
-  sync->add_flag("--force", so->force, "Download even if synced less than 24 h ago");
-  sync->add_flag("--offline", so->offline, "No network: report the stored prices, else the bundled snapshot");
-  sync->add_option("--url", so->url, "Pricing JSON URL (default: CLOWN_PRICING_URL, config.toml, LiteLLM on GitHub)");
-  sync->add_flag("--json", so->json, "Print JSON");
+  add_sync_options(*sync, *so);
   sync->footer(
       "URL precedence: --url > $CLOWN_PRICING_URL > config.toml [registry] pricing_url > LiteLLM's GitHub file.\n"
       "A download replaces the stored file only if it is a JSON object with at least 100 priced models and at most "
@@ -252,10 +254,7 @@ void set_registry_command(CLI::App& app, Context& ctx) {
   sync->callback([&ctx, so] {
     // The network client lives in clownd so clown starts without HTTP/TLS (DESIGN.md "Startup cost").
     std::vector<std::string> args{"registry-sync"};
-    if (so->force) args.push_back("--force");
-    if (so->offline) args.push_back("--offline");
-    if (!so->url.empty()) args.insert(args.end(), {"--url", so->url});
-    if (so->json) args.push_back("--json");
+    for (auto& a : to_args(*so)) args.push_back(std::move(a));
     std::cout.flush();
     exec_clownd(ctx, args);
   });

@@ -1,7 +1,9 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
+#include <string_view>
 
 namespace clown::profiles {
 
@@ -17,5 +19,16 @@ struct Profile {
   std::map<std::string, std::string> env;  // extra environment for the agent
   std::string created_at;                  // ISO-8601
 };
+
+// The keys of a profile file besides [env], in the order save_profile writes
+// them: the one list the loader, the writer and `profiles set` share.
+struct ProfileField {
+  std::string_view key;
+  std::string Profile::*text = nullptr;  // a string field, or
+  bool Profile::*flag = nullptr;         // a true/false field
+  bool settable = true;                  // `clown profiles set` may change it
+};
+std::span<const ProfileField> profile_fields();
+const ProfileField* find_profile_field(std::string_view key);
 
 }  // namespace clown::profiles

@@ -24,28 +24,18 @@ Expected<Profile> profile_from_table(const std::filesystem::path& file, const st
   Profile p;
   p.alias = alias;
   // Wrong types are errors naming the key, not silent defaults.
-  auto str = [&](const char* key, std::string& out) -> bool {
-    auto node = t[key];
-    if (!node) return true;
-    if (auto v = node.value<std::string>()) {
-      out = *v;
-      return true;
+  for (const auto& field : profile_fields()) {
+    auto node = t[field.key];
+    if (!node) continue;
+    if (field.text) {
+      auto v = node.value<std::string>();
+      if (!v) return fail(file.string() + ": '" + std::string(field.key) + "' must be a string");
+      p.*(field.text) = *v;
+    } else {
+      auto v = node.value<bool>();
+      if (!v) return fail(file.string() + ": '" + std::string(field.key) + "' must be true or false");
+      p.*(field.flag) = *v;
     }
-    return false;
-  };
-  for (auto [key, out] : {std::pair<const char*, std::string*>{"agent", &p.agent},
-                          {"provider", &p.provider},
-                          {"model", &p.model},
-                          {"endpoint", &p.endpoint},
-                          {"api_key_env", &p.api_key_env},
-                          {"agent_bin", &p.agent_bin},
-                          {"created_at", &p.created_at}}) {
-    if (!str(key, *out)) return fail(file.string() + ": '" + key + "' must be a string");
-  }
-  if (auto node = t["isolate"]) {
-    auto v = node.value<bool>();
-    if (!v) return fail(file.string() + ": 'isolate' must be true or false");
-    p.isolate = *v;
   }
   if (auto node = t["env"]) {
     auto* env = node.as_table();
@@ -61,6 +51,26 @@ Expected<Profile> profile_from_table(const std::filesystem::path& file, const st
 }
 
 }  // namespace
+
+std::span<const ProfileField> profile_fields() {
+  static const ProfileField k_fields[] = {
+      {"agent", &Profile::agent},
+      {"provider", &Profile::provider},
+      {"model", &Profile::model},
+      {"endpoint", &Profile::endpoint},
+      {"api_key_env", &Profile::api_key_env},
+      {"isolate", nullptr, &Profile::isolate},
+      {"agent_bin", &Profile::agent_bin},
+      {"created_at", &Profile::created_at, nullptr, false},
+  };
+  return k_fields;
+}
+
+const ProfileField* find_profile_field(std::string_view key) {
+  for (const auto& f : profile_fields())
+    if (f.key == key) return &f;
+  return nullptr;
+}
 
 bool looks_secret(const std::string& env_name) {
   std::string upper;
@@ -107,14 +117,12 @@ Expected<void> save_profile(const Paths& paths, const Profile& p) {
   if (auto v = validate_alias(p.alias); !v) return v;
   TRY(ensure_dir(paths.profiles_dir(), 0755));
   toml::table t;
-  t.insert("agent", p.agent);
-  t.insert("provider", p.provider);
-  if (!p.model.empty()) t.insert("model", p.model);
-  if (!p.endpoint.empty()) t.insert("endpoint", p.endpoint);
-  if (!p.api_key_env.empty()) t.insert("api_key_env", p.api_key_env);
-  t.insert("isolate", p.isolate);
-  if (!p.agent_bin.empty()) t.insert("agent_bin", p.agent_bin);
-  if (!p.created_at.empty()) t.insert("created_at", p.created_at);
+  for (const auto& field : profile_fields()) {
+    if (field.flag)
+      t.insert(field.key, p.*(field.flag));
+    else if (!(p.*(field.text)).empty())  // a valid profile always has an agent and a provider
+      t.insert(field.key, p.*(field.text));
+  }
   if (!p.env.empty()) {
     toml::table env;
     for (const auto& [k, v] : p.env) env.insert(k, v);

@@ -1,0 +1,108 @@
+#include "profiles/profile_edit.hpp"
+
+#include <cctype>
+#include <system_error>
+
+#include "common/time.hpp"
+#include "profiles/profile_store.hpp"
+
+namespace clown::profiles {
+
+namespace {
+
+Expected<void> check_endpoint(const std::string& endpoint) {
+  if (endpoint.empty() || endpoint.rfind("http://", 0) == 0 || endpoint.rfind("https://", 0) == 0) return {};
+  return fail("endpoint must start with http:// or https:// (got '" + endpoint + "')", k_exit_usage);
+}
+
+}  // namespace
+
+bool valid_env_name(std::string_view name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return true;
+}
+
+Expected<std::pair<std::string, std::string>> split_assignment(const std::string& text, std::string_view what) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    return fail("expected " + std::string(what) + " as KEY=VALUE, got '" + text + "'", k_exit_usage);
+  return std::pair{text.substr(0, eq), text.substr(eq + 1)};
+}
+
+std::string settable_field_names() {
+  std::string out;
+  for (const auto& f : profile_fields())
+    if (f.settable) out += (out.empty() ? "" : ", ") + std::string(f.key);
+  return out + ", env.NAME";
+}
+
+Expected<void> set_profile_field(Profile& p, std::string_view key, const std::string& value) {
+  if (key.rfind("env.", 0) == 0 && valid_env_name(key.substr(4))) {
+    const std::string name(key.substr(4));
+    if (value.empty())
+      p.env.erase(name);
+    else
+      p.env[name] = value;
+    return {};
+  }
+  const auto* field = find_profile_field(key);
+  if (!field || !field->settable)
+    return fail("unknown field '" + std::string(key) + "' (use " + settable_field_names() + ")", k_exit_usage);
+  if (field->text) {
+    p.*(field->text) = value;
+    return {};
+  }
+  if (value != "true" && value != "false") return fail(std::string(field->key) + " takes true or false", k_exit_usage);
+  p.*(field->flag) = value == "true";
+  return {};
+}
+
+Expected<void> validate_profile(const Catalog& catalog, const Profile& p) {
+  if (!catalog.find_agent(p.agent))
+    return fail("unknown agent '" + p.agent + "' (see: clown agents list)", k_exit_usage);
+  const auto* provider = catalog.find_provider(p.provider);
+  if (!provider) return fail("unknown provider '" + p.provider + "' (see: clown providers list)", k_exit_usage);
+  if (provider->requires_endpoint && p.endpoint.empty())
+    return fail("provider '" + p.provider + "' needs --endpoint URL (any Anthropic-compatible server)", k_exit_usage);
+  TRY(check_endpoint(p.endpoint));
+  if (!p.api_key_env.empty() && !valid_env_name(p.api_key_env))
+    return fail("--api-key-env takes a variable name like MY_API_KEY, not '" + p.api_key_env + "'", k_exit_usage);
+  return {};
+}
+
+Expected<Profile> create_profile(const Paths& paths, NewProfile request) {
+  Profile& p = request.profile;
+  TRY(validate_alias(p.alias));
+  for (const auto& kv : request.env) {
+    TRY_ASSIGN(auto assignment, split_assignment(kv, "--env"));
+    if (!valid_env_name(assignment.first))
+      return fail("--env: invalid variable name '" + assignment.first + "'", k_exit_usage);
+    p.env[assignment.first] = assignment.second;
+  }
+  TRY(validate_profile(load_catalog(paths), p));
+  std::error_code ec;
+  if (!request.replace && std::filesystem::exists(paths.profile_file(p.alias), ec))
+    return fail("profile '" + p.alias + "' already exists (change it with: clown profiles set " + p.alias +
+                    " key=value, or add --force to replace it)",
+                k_exit_usage);
+  p.created_at = format_iso8601_ms(now_ms());
+  if (request.api_key) TRY(store_credential(paths, p.alias, *request.api_key));
+  TRY(save_profile(paths, p));
+  return p;
+}
+
+Expected<Profile> update_profile(const Paths& paths, const std::string& alias,
+                                 const std::vector<std::string>& assignments) {
+  TRY_ASSIGN(auto p, load_profile(paths, alias));
+  for (const auto& a : assignments) {
+    TRY_ASSIGN(auto kv, split_assignment(a, "an assignment"));
+    TRY(set_profile_field(p, kv.first, kv.second));
+  }
+  TRY(validate_profile(load_catalog(paths), p));
+  TRY(save_profile(paths, p));
+  return p;
+}
+
+}  // namespace clown::profiles
