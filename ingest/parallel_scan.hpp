@@ -1,0 +1,111 @@
+#pragma once
+// Parses transcripts on worker threads while the caller's thread writes the
+// results into SQLite as they arrive, so parsing and writing overlap.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/file_stamp.hpp"
+#include "ingest/transcript_parser.hpp"
+
+namespace clown::ingest {
+
+struct FileJob {
+  std::string path;
+  size_t dir = 0;  // index of its config dir
+  FileStamp stat;
+  uint64_t offset = 0;  // read from here (bytes before it were imported already)
+};
+
+struct FileResult {
+  size_t job = 0;  // index into the jobs
+  std::optional<FileScan> scan;
+  std::string error;  // when scan is empty
+};
+
+class ParallelScanner {
+ public:
+  ParallelScanner(const std::vector<FileJob>& jobs, unsigned threads) : m_jobs(jobs) {
+    // Largest files first so one big file does not finish last on its own.
+    m_order.resize(jobs.size());
+    for (size_t i = 0; i < jobs.size(); ++i) m_order[i] = i;
+    std::stable_sort(m_order.begin(), m_order.end(), [&](size_t a, size_t b) {
+      return jobs[a].stat.size - static_cast<int64_t>(jobs[a].offset) >
+             jobs[b].stat.size - static_cast<int64_t>(jobs[b].offset);
+    });
+    for (unsigned t = 0; t < threads; ++t) m_threads.emplace_back([this] { work(); });
+  }
+  ~ParallelScanner() {
+    {
+      std::lock_guard lock(m_mutex);
+      m_stop = true;
+    }
+    m_space.notify_all();
+    for (auto& t : m_threads) t.join();
+  }
+
+  // Next finished file, or nullopt when all are done.
+  std::optional<FileResult> next() {
+    std::unique_lock lock(m_mutex);
+    m_ready.wait(lock, [&] { return !m_results.empty() || m_done == m_jobs.size(); });
+    if (m_results.empty()) return std::nullopt;
+    FileResult r = std::move(m_results.front());
+    m_results.pop_front();
+    if (r.scan) m_pending_requests -= r.scan->requests.size();
+    lock.unlock();
+    m_space.notify_all();
+    return r;
+  }
+
+ private:
+  // Bounds memory: parsed-but-unwritten requests wait here.
+  static constexpr size_t k_max_pending_requests = 8000;
+
+  void work() {
+    LineParser parser;
+    for (;;) {
+      size_t idx = m_next.fetch_add(1);
+      if (idx >= m_order.size()) return;
+      const auto& job = m_jobs[m_order[idx]];
+      FileResult r;
+      r.job = m_order[idx];
+      ScanOptions opts;
+      opts.offset = job.offset;
+      auto scan = scan_transcript(job.path, opts, parser);
+      if (scan)
+        r.scan = std::move(*scan);
+      else
+        r.error = scan.error().message;
+      std::unique_lock lock(m_mutex);
+      m_space.wait(lock, [&] { return m_stop || m_pending_requests < k_max_pending_requests; });
+      if (m_stop) return;
+      if (r.scan) m_pending_requests += r.scan->requests.size();
+      m_results.push_back(std::move(r));
+      ++m_done;
+      lock.unlock();
+      m_ready.notify_one();
+    }
+  }
+
+  const std::vector<FileJob>& m_jobs;
+  std::vector<size_t> m_order;
+  std::atomic<size_t> m_next{0};
+  std::mutex m_mutex;
+  std::condition_variable m_ready, m_space;
+  std::deque<FileResult> m_results;
+  size_t m_done = 0;
+  size_t m_pending_requests = 0;
+  bool m_stop = false;
+  std::vector<std::thread> m_threads;
+};
+
+// Worker threads for this machine (1 to 4).
+unsigned scan_worker_count();
+
+}  // namespace clown::ingest
