@@ -153,6 +153,15 @@ const char* find_usage_key(const char* p, const char* end) {
 
 }  // namespace
 
+// What one line said, gathered while its fields are walked once.
+struct LineFields {
+  bool has_type = false, has_ts = false, has_mid = false, has_rid = false, has_session = false, has_model = false,
+       has_cwd = false, has_usage = false, usage_bad = false, usage_null = false;
+  bool sidechain = false;
+  store::TokenCounts tokens;
+  UsageFields usage;
+};
+
 struct LineParser::Impl {
   od::parser parser;
 
@@ -162,100 +171,110 @@ struct LineParser::Impl {
     if (parser.iterate(simdjson::padded_string_view(data, len, capacity)).get(doc)) return LineKind::bad;
     od::object obj;
     if (doc.get_object().get(obj)) return LineKind::bad;
-
-    std::string_view type, ts, message_id, request_id, session, model, cwd;
-    bool has_type = false, has_ts = false, has_mid = false, has_rid = false, has_session = false, has_model = false,
-         has_cwd = false, has_usage = false, usage_bad = false, usage_null = false;
-    bool sidechain = false;
-    store::TokenCounts tokens;
-    UsageFields uf;
-
+    LineFields f;
     for (auto field_result : obj) {
       od::field field;
       if (std::move(field_result).get(field)) return LineKind::bad;
       std::string_view key;
       if (field.unescaped_key().get(key)) return LineKind::bad;
-      if (key == "type") {
-        if (!read_string(field.value(), type, has_type)) return LineKind::bad;
-        // Only assistant lines carry billed usage; anything else that
-        // mentions "usage" (a Task tool result's summary, progress copies
-        // of subagent messages) is not a request of this transcript.
-        if (has_type && type != "assistant") return LineKind::not_request;
-      } else if (key == "timestamp") {
-        if (!read_string(field.value(), ts, has_ts)) return LineKind::bad;
-        if (has_ts) {
-          auto ms = parse_iso8601_ms(ts);
-          if (!ms) return LineKind::bad;
-          r.ts_ms = *ms;
+      const LineKind kind = read_field(key, field.value(), f, r);
+      if (kind != LineKind::request) return kind;
+    }
+    return finish(f, fallback_session, r);
+  }
+
+  // One top-level field; LineKind::request means "go on".
+  LineKind read_field(std::string_view key, od::value value, LineFields& f, store::RequestUsage& r) {
+    std::string_view text;
+    if (key == "type") {
+      if (!read_string(value, text, f.has_type)) return LineKind::bad;
+      // Only assistant lines carry billed usage; anything else that
+      // mentions "usage" (a Task tool result's summary, progress copies
+      // of subagent messages) is not a request of this transcript.
+      if (f.has_type && text != "assistant") return LineKind::not_request;
+    } else if (key == "timestamp") {
+      if (!read_string(value, text, f.has_ts)) return LineKind::bad;
+      if (f.has_ts) {
+        auto ms = parse_iso8601_ms(text);
+        if (!ms) return LineKind::bad;
+        r.ts_ms = *ms;
+      }
+    } else if (key == "requestId") {
+      if (!read_string(value, text, f.has_rid)) return LineKind::bad;
+      if (f.has_rid) m_request_id.assign(text);
+    } else if (key == "sessionId") {
+      if (!read_string(value, text, f.has_session)) return LineKind::bad;
+      if (f.has_session) r.session_id.assign(text);
+    } else if (key == "cwd") {
+      if (!read_string(value, text, f.has_cwd)) return LineKind::bad;
+      if (f.has_cwd) r.cwd.assign(text);
+    } else if (key == "isSidechain") {
+      bool is_null = false;
+      if (value.is_null().get(is_null)) return LineKind::bad;
+      if (!is_null && value.get_bool().get(f.sidechain)) return LineKind::bad;
+    } else if (key == "message") {
+      if (!read_message(value, f, r)) return LineKind::bad;
+    }
+    return LineKind::request;
+  }
+
+  // message{id, model, usage}; false when malformed.
+  bool read_message(od::value value, LineFields& f, store::RequestUsage& r) {
+    bool is_null = false;
+    if (value.is_null().get(is_null)) return false;
+    if (is_null) return true;
+    od::object msg;
+    if (value.get_object().get(msg)) return false;
+    for (auto mr : msg) {
+      od::field mf;
+      if (std::move(mr).get(mf)) return false;
+      std::string_view mk, text;
+      if (mf.unescaped_key().get(mk)) return false;
+      if (mk == "id") {
+        if (!read_string(mf.value(), text, f.has_mid)) return false;
+        if (f.has_mid) m_message_id.assign(text);
+      } else if (mk == "model") {
+        if (!read_string(mf.value(), text, f.has_model)) return false;
+        if (f.has_model) r.model.assign(text);
+      } else if (mk == "usage") {
+        bool un = false;
+        if (mf.value().is_null().get(un)) return false;
+        if (un) {
+          f.usage_null = true;
+          continue;
         }
-      } else if (key == "requestId") {
-        if (!read_string(field.value(), request_id, has_rid)) return LineKind::bad;
-        if (has_rid) r.key.assign(request_id);  // parked here, joined below
-      } else if (key == "sessionId") {
-        if (!read_string(field.value(), session, has_session)) return LineKind::bad;
-        if (has_session) r.session_id.assign(session);
-      } else if (key == "cwd") {
-        if (!read_string(field.value(), cwd, has_cwd)) return LineKind::bad;
-        if (has_cwd) r.cwd.assign(cwd);
-      } else if (key == "isSidechain") {
-        bool is_null = false;
-        if (field.value().is_null().get(is_null)) return LineKind::bad;
-        if (!is_null && field.value().get_bool().get(sidechain)) return LineKind::bad;
-      } else if (key == "message") {
-        bool is_null = false;
-        if (field.value().is_null().get(is_null)) return LineKind::bad;
-        if (is_null) continue;
-        od::object msg;
-        if (field.value().get_object().get(msg)) return LineKind::bad;
-        for (auto mr : msg) {
-          od::field mf;
-          if (std::move(mr).get(mf)) return LineKind::bad;
-          std::string_view mk;
-          if (mf.unescaped_key().get(mk)) return LineKind::bad;
-          if (mk == "id") {
-            if (!read_string(mf.value(), message_id, has_mid)) return LineKind::bad;
-            if (has_mid) m_message_id.assign(message_id);
-          } else if (mk == "model") {
-            if (!read_string(mf.value(), model, has_model)) return LineKind::bad;
-            if (has_model) r.model.assign(model);
-          } else if (mk == "usage") {
-            bool un = false;
-            if (mf.value().is_null().get(un)) return LineKind::bad;
-            if (un) {
-              usage_null = true;
-              continue;
-            }
-            od::object usage;
-            if (mf.value().get_object().get(usage)) return LineKind::bad;
-            has_usage = true;
-            if (!read_usage(usage, tokens, uf)) usage_bad = true;
-          }
-        }
+        od::object usage;
+        if (mf.value().get_object().get(usage)) return false;
+        f.has_usage = true;
+        if (!read_usage(usage, f.tokens, f.usage)) f.usage_bad = true;
       }
     }
-    if (!has_type) return (has_usage || usage_null) ? LineKind::bad : LineKind::not_request;
-    if (has_model && r.model == "<synthetic>") return LineKind::synthetic;
-    if (!has_usage) return usage_null ? LineKind::bad : LineKind::not_request;
-    if (usage_bad || !has_ts) return LineKind::bad;
+    return true;
+  }
 
+  LineKind finish(LineFields& f, std::string_view fallback_session, store::RequestUsage& r) {
+    if (!f.has_type) return (f.has_usage || f.usage_null) ? LineKind::bad : LineKind::not_request;
+    if (f.has_model && r.model == "<synthetic>") return LineKind::synthetic;
+    if (!f.has_usage) return f.usage_null ? LineKind::bad : LineKind::not_request;
+    if (f.usage_bad || !f.has_ts) return LineKind::bad;
     // 5-minute / 1-hour split: cache_creation_input_tokens is the total (it is
     // what Claude Code's own modelUsage sums); the 1-hour part comes from
     // usage.cache_creation, the rest is 5-minute. Without the split (older
     // versions) everything is 5-minute.
-    if (uf.has_split) {
-      int64_t total = uf.cache_creation ? uf.cache_creation : uf.split_5m + uf.split_1h;
-      tokens.cache_write_1h = std::min(uf.split_1h, total);
-      tokens.cache_write_5m = total - tokens.cache_write_1h;
+    const UsageFields& u = f.usage;
+    if (u.has_split) {
+      int64_t total = u.cache_creation ? u.cache_creation : u.split_5m + u.split_1h;
+      f.tokens.cache_write_1h = std::min(u.split_1h, total);
+      f.tokens.cache_write_5m = total - f.tokens.cache_write_1h;
     } else {
-      tokens.cache_write_5m = uf.cache_creation;
+      f.tokens.cache_write_5m = u.cache_creation;
     }
-    r.tokens = tokens;
-    r.sidechain = sidechain;
-    if (!has_model) r.model = "unknown";
-    if (!has_session) r.session_id.assign(fallback_session);
-    if (!has_cwd) r.cwd.clear();
-    std::string rid = has_rid ? std::move(r.key) : std::string();
-    if (has_mid) {
+    r.tokens = f.tokens;
+    r.sidechain = f.sidechain;
+    if (!f.has_model) r.model = "unknown";
+    if (!f.has_session) r.session_id.assign(fallback_session);
+    if (!f.has_cwd) r.cwd.clear();
+    if (f.has_mid) {
       r.key = m_message_id;
     } else {
       // No message id: nothing to deduplicate against; the line's own
@@ -263,10 +282,11 @@ struct LineParser::Impl {
       r.key = "nomsg:" + r.session_id + ":" + std::to_string(r.ts_ms);
     }
     r.key += '|';
-    r.key += rid;
+    if (f.has_rid) r.key += m_request_id;
     return LineKind::request;
   }
 
+  std::string m_request_id;
   std::string m_message_id;
 };
 

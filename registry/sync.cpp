@@ -107,99 +107,112 @@ struct Fetch {
   std::string location;
 };
 
-// One GET with the limits of issue 4. Every failure becomes one sentence
-// saying what happened (the caller adds what was kept).
-Expected<Fetch> fetch_once(const Url& url, const httplib::Headers& headers) {
-  const int64_t connect_ms = env_ms("CLOWN_HTTP_CONNECT_TIMEOUT_MS", k_default_connect_timeout_ms);
-  const int64_t read_ms = env_ms("CLOWN_HTTP_READ_TIMEOUT_MS", k_default_read_timeout_ms);
-
+httplib::Client make_client(const Url& url, int64_t connect_ms, int64_t read_ms, const std::string& trust_store) {
   httplib::Client client(url.scheme_host_port);
-  if (!client.is_valid()) return fail("invalid pricing URL '" + url.scheme_host_port + url.path + "'");
   client.set_connection_timeout(std::chrono::milliseconds(connect_ms));
   client.set_read_timeout(std::chrono::milliseconds(read_ms));
   client.set_write_timeout(std::chrono::milliseconds(read_ms));
   // Redirects are followed by fetch() itself: httplib treats 304 as a redirect
   // without a Location and fails it.
   client.set_follow_location(false);
-  const std::string trust_store = ca_bundle();
   client.set_ca_cert_path(trust_store.c_str());
   client.enable_server_certificate_verification(true);
+  return client;
+}
 
+// What one transfer saw, for turning a failure into a sentence.
+struct Transfer {
   Fetch out;
   std::string stop_reason;  // set when we cancel the transfer ourselves
   size_t announced = 0;     // Content-Length, when sent
-  const auto started = std::chrono::steady_clock::now();
-  auto last_data = started;
-  auto result = client.Get(
-      url.path, headers,
-      [&](const httplib::Response& response) {
-        out.status = response.status;
-        out.etag = response.get_header_value("ETag");
-        out.last_modified = response.get_header_value("Last-Modified");
-        out.location = response.get_header_value("Location");
-        last_data = std::chrono::steady_clock::now();
-        if (response.status != 200) return true;  // an error page: read it, then report the status
-        if (response.has_header("Content-Length")) {
-          announced =
-              static_cast<size_t>(std::strtoull(response.get_header_value("Content-Length").c_str(), nullptr, 10));
-          if (announced > k_max_pricing_bytes) {
-            stop_reason = "the server announced " + with_thousands(static_cast<int64_t>(announced)) +
-                          " bytes, more than the 64 MiB limit";
-            return false;
-          }
-          out.body.reserve(announced);
-        }
-        return true;
-      },
-      [&](const char* data, size_t length) {
-        // Stop reading past the limit instead of buffering an endless body.
-        if (out.body.size() + length > k_max_pricing_bytes) {
-          stop_reason = "the response is larger than the 64 MiB limit (stopped reading)";
-          return false;
-        }
-        out.body.append(data, length);
-        last_data = std::chrono::steady_clock::now();
-        return true;
-      });
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_data = started;
 
-  if (!stop_reason.empty()) return fail(stop_reason);
-  if (!result) {
-    const auto idle_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - last_data).count();
-    switch (result.error()) {
-      case httplib::Error::Connection: {
-        if (!resolves(url.host)) return fail("cannot resolve host '" + url.host + "' (DNS lookup failed)");
-        // httplib 0.11 reports an expired connect timeout as a plain connection error.
-        const auto spent_ms =
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-        if (spent_ms + 50 >= connect_ms)
-          return fail("timed out connecting to " + url.scheme_host_port + " after " + fmt_ms(connect_ms));
-        return fail("cannot connect to " + url.scheme_host_port);
-      }
-      case httplib::Error::ConnectionTimeout:
-        return fail("timed out connecting to " + url.scheme_host_port + " after " + fmt_ms(connect_ms));
-      case httplib::Error::SSLServerVerification: {
-        long code = client.get_openssl_verify_result();
-        std::string why = code != 0 ? std::string(X509_verify_cert_error_string(code)) : "verification failed";
-        return fail("TLS certificate of " + url.host + " is not trusted (" + why + "; checked against " + trust_store +
-                    ")");
-      }
-      case httplib::Error::SSLConnection: return fail("TLS handshake with " + url.scheme_host_port + " failed");
-      case httplib::Error::SSLLoadingCerts:
-        return fail("cannot load the CA certificates from " + trust_store + " (install the ca-certificates package)");
-      case httplib::Error::Read:
-        if (out.status != 0 && announced > 0 && out.body.size() < announced && idle_ms + 50 < read_ms)
-          return fail("the connection closed after " + with_thousands(static_cast<int64_t>(out.body.size())) + " of " +
-                      with_thousands(static_cast<int64_t>(announced)) + " bytes (truncated body)");
-        if (idle_ms + 50 >= read_ms)
-          return fail("timed out after " + fmt_ms(read_ms) + " waiting for " + url.scheme_host_port + " to send data");
-        return fail("the connection closed before the response was complete (truncated body)");
-      case httplib::Error::Compression: return fail("the response could not be decompressed");
-      default: return fail("HTTP request failed (" + httplib::to_string(result.error()) + ")");
+  // The response head: false cancels the transfer.
+  bool on_response(const httplib::Response& response) {
+    out.status = response.status;
+    out.etag = response.get_header_value("ETag");
+    out.last_modified = response.get_header_value("Last-Modified");
+    out.location = response.get_header_value("Location");
+    last_data = std::chrono::steady_clock::now();
+    if (response.status != 200) return true;  // an error page: read it, then report the status
+    if (!response.has_header("Content-Length")) return true;
+    announced = static_cast<size_t>(std::strtoull(response.get_header_value("Content-Length").c_str(), nullptr, 10));
+    if (announced > k_max_pricing_bytes) {
+      stop_reason = "the server announced " + with_thousands(static_cast<int64_t>(announced)) +
+                    " bytes, more than the 64 MiB limit";
+      return false;
     }
+    out.body.reserve(announced);
+    return true;
   }
-  out.status = result->status;
-  return out;
+
+  // A piece of the body: stop reading past the limit instead of buffering an endless body.
+  bool on_data(const char* data, size_t length) {
+    if (out.body.size() + length > k_max_pricing_bytes) {
+      stop_reason = "the response is larger than the 64 MiB limit (stopped reading)";
+      return false;
+    }
+    out.body.append(data, length);
+    last_data = std::chrono::steady_clock::now();
+    return true;
+  }
+
+  int64_t ms_since(std::chrono::steady_clock::time_point t) const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t).count();
+  }
+};
+
+// One sentence saying what went wrong with a transfer httplib reported as failed.
+Error transfer_error(httplib::Error error, const Url& url, const Transfer& t, httplib::Client& client,
+                     const std::string& trust_store, int64_t connect_ms, int64_t read_ms) {
+  const int64_t idle_ms = t.ms_since(t.last_data);
+  switch (error) {
+    case httplib::Error::Connection:
+      if (!resolves(url.host)) return Error{"cannot resolve host '" + url.host + "' (DNS lookup failed)"};
+      // httplib 0.11 reports an expired connect timeout as a plain connection error.
+      if (t.ms_since(t.started) + 50 >= connect_ms)
+        return Error{"timed out connecting to " + url.scheme_host_port + " after " + fmt_ms(connect_ms)};
+      return Error{"cannot connect to " + url.scheme_host_port};
+    case httplib::Error::ConnectionTimeout:
+      return Error{"timed out connecting to " + url.scheme_host_port + " after " + fmt_ms(connect_ms)};
+    case httplib::Error::SSLServerVerification: {
+      const long code = client.get_openssl_verify_result();
+      const std::string why = code != 0 ? std::string(X509_verify_cert_error_string(code)) : "verification failed";
+      return Error{"TLS certificate of " + url.host + " is not trusted (" + why + "; checked against " + trust_store +
+                   ")"};
+    }
+    case httplib::Error::SSLConnection: return Error{"TLS handshake with " + url.scheme_host_port + " failed"};
+    case httplib::Error::SSLLoadingCerts:
+      return Error{"cannot load the CA certificates from " + trust_store + " (install the ca-certificates package)"};
+    case httplib::Error::Read:
+      if (t.out.status != 0 && t.announced > 0 && t.out.body.size() < t.announced && idle_ms + 50 < read_ms)
+        return Error{"the connection closed after " + with_thousands(static_cast<int64_t>(t.out.body.size())) + " of " +
+                     with_thousands(static_cast<int64_t>(t.announced)) + " bytes (truncated body)"};
+      if (idle_ms + 50 >= read_ms)
+        return Error{"timed out after " + fmt_ms(read_ms) + " waiting for " + url.scheme_host_port + " to send data"};
+      return Error{"the connection closed before the response was complete (truncated body)"};
+    case httplib::Error::Compression: return Error{"the response could not be decompressed"};
+    default: return Error{"HTTP request failed (" + httplib::to_string(error) + ")"};
+  }
+}
+
+// One GET with the download limits (docs/cost.md#sync-validation). Every
+// failure becomes one sentence saying what happened (the caller adds what was kept).
+Expected<Fetch> fetch_once(const Url& url, const httplib::Headers& headers) {
+  const int64_t connect_ms = env_ms("CLOWN_HTTP_CONNECT_TIMEOUT_MS", k_default_connect_timeout_ms);
+  const int64_t read_ms = env_ms("CLOWN_HTTP_READ_TIMEOUT_MS", k_default_read_timeout_ms);
+  const std::string trust_store = ca_bundle();
+  auto client = make_client(url, connect_ms, read_ms, trust_store);
+  if (!client.is_valid()) return fail("invalid pricing URL '" + url.scheme_host_port + url.path + "'");
+  Transfer t;
+  auto result = client.Get(
+      url.path, headers, [&](const httplib::Response& r) { return t.on_response(r); },
+      [&](const char* data, size_t length) { return t.on_data(data, length); });
+  if (!t.stop_reason.empty()) return fail(t.stop_reason);
+  if (!result) return tl::unexpected(transfer_error(result.error(), url, t, client, trust_store, connect_ms, read_ms));
+  t.out.status = result->status;
+  return std::move(t.out);
 }
 
 Expected<Fetch> fetch(const std::string& url_text, const RegistryLock* previous) {
@@ -272,93 +285,113 @@ void set_outcome(SyncResult& result, const char* outcome, const RegistryLock& lo
 
 }  // namespace
 
-Expected<SyncResult> sync_pricing(const Paths& paths, const SyncOptions& options) {
-  SyncResult result;
-  const int64_t now = now_ms();
+namespace {
 
-  // What is stored now, and whether it is intact (the lock's sha256 matches).
+// What is stored now, and whether it is intact (the lock's sha256 matches).
+struct Stored {
   std::optional<RegistryLock> lock;
-  if (auto l = read_lock(paths.registry_lock()); l) lock = *l;
-  std::optional<std::string> stored;
+  std::optional<std::string> text;
+  bool intact_for(const std::string& url) const {
+    return text && lock && lock->source_url == url && !lock->sha256.empty() && sha256_hex(*text) == lock->sha256;
+  }
+};
+
+Stored read_stored(const Paths& paths) {
+  Stored s;
+  if (auto l = read_lock(paths.registry_lock()); l) s.lock = *l;
   if (std::error_code ec; fs::exists(paths.pricing_file(), ec)) {
-    if (auto text = read_file(paths.pricing_file())) stored = std::move(*text);
+    if (auto text = read_file(paths.pricing_file())) s.text = std::move(*text);
   }
+  return s;
+}
 
-  if (options.offline) {
-    result.outcome = "offline";
-    if (stored) {
-      if (auto table = PricingTable::from_json(*stored); table && table->size() > 0) {
-        result.source = "synced";
-        result.path = paths.pricing_file().string();
-        result.model_count = table->size();
-        result.sha256 = lock ? lock->sha256 : std::string();
-        result.source_url = lock ? lock->source_url : std::string();
-        result.fetched_at = lock ? lock->fetched_at : std::string();
-        return result;
-      }
+// --offline: what prices are in use, without the network.
+SyncResult offline_result(const Paths& paths, const Stored& stored) {
+  SyncResult result;
+  result.outcome = "offline";
+  if (stored.text) {
+    if (auto table = PricingTable::from_json(*stored.text); table && table->size() > 0) {
+      result.source = "synced";
+      result.path = paths.pricing_file().string();
+      result.model_count = table->size();
+      result.sha256 = stored.lock ? stored.lock->sha256 : std::string();
+      result.source_url = stored.lock ? stored.lock->source_url : std::string();
+      result.fetched_at = stored.lock ? stored.lock->fetched_at : std::string();
+      return result;
     }
-    result.source = "bundled";
-    result.model_count = bundled_pricing().size();
-    return result;
   }
+  result.source = "bundled";
+  result.model_count = bundled_pricing().size();
+  return result;
+}
 
-  auto url_text = resolve_pricing_url(paths, options);
-  if (!url_text) return tl::unexpected(url_text.error());
-  auto url = parse_url(*url_text);
-  if (!url) return tl::unexpected(url.error());
-  result.source_url = *url_text;
+// 304: the stored file is current; only the lock's time and validators change.
+Expected<void> keep_not_modified(const Paths& paths, const Fetch& got, RegistryLock lock, int64_t now,
+                                 SyncResult& result) {
+  lock.fetched_at = format_iso8601_ms(now);
+  if (!got.etag.empty()) lock.etag = got.etag;
+  if (!got.last_modified.empty()) lock.last_modified = got.last_modified;
+  TRY(write_lock(paths.registry_lock(), lock));
+  set_outcome(result, "not-modified", lock);
+  return {};
+}
+
+// 200: validate, then replace the stored file and its lock.
+Expected<void> store_download(const Paths& paths, const std::string& url, const Fetch& got, int64_t now,
+                              SyncResult& result) {
+  auto table = validate_pricing_download(got.body);
+  if (!table) return fail("registry sync from " + url + ": " + table.error().message + kept_suffix(paths));
+  TRY(ensure_dir(paths.registry_dir()));
+  TRY(write_file_atomic(paths.pricing_file(), got.body));
+  RegistryLock updated;
+  updated.source_url = url;
+  updated.etag = got.etag;
+  updated.last_modified = got.last_modified;
+  updated.sha256 = sha256_hex(got.body);
+  updated.fetched_at = format_iso8601_ms(now);
+  updated.model_count = table->size();
+  TRY(write_lock(paths.registry_lock(), updated));
+  set_outcome(result, "downloaded", updated);
+  return {};
+}
+
+}  // namespace
+
+Expected<SyncResult> sync_pricing(const Paths& paths, const SyncOptions& options) {
+  const int64_t now = now_ms();
+  const Stored stored = read_stored(paths);
+  if (options.offline) return offline_result(paths, stored);
+
+  TRY_ASSIGN(const auto url, resolve_pricing_url(paths, options));
+  TRY(parse_url(url));
+  SyncResult result;
+  result.source_url = url;
   result.path = paths.pricing_file().string();
-
-  const bool intact =
-      stored && lock && lock->source_url == *url_text && !lock->sha256.empty() && sha256_hex(*stored) == lock->sha256;
+  const bool intact = stored.intact_for(url);
   if (intact && !options.force) {
-    auto fetched = parse_iso8601_ms(lock->fetched_at);
+    auto fetched = parse_iso8601_ms(stored.lock->fetched_at);
     if (fetched && now - *fetched < k_fresh_ms && now >= *fetched) {
-      set_outcome(result, "fresh", *lock);
+      set_outcome(result, "fresh", *stored.lock);
       result.age_seconds = (now - *fetched) / 1000;
       return result;
     }
   }
 
-  auto got = fetch(*url_text, intact ? &*lock : nullptr);
-  if (!got) return fail("registry sync from " + *url_text + ": " + got.error().message + kept_suffix(paths));
-
+  auto got = fetch(url, intact ? &*stored.lock : nullptr);
+  if (!got) return fail("registry sync from " + url + ": " + got.error().message + kept_suffix(paths));
   if (got->status == 304) {
     if (!intact)
-      return fail("registry sync from " + *url_text +
-                  ": the server answered 304 Not Modified to an "
-                  "unconditional request" +
+      return fail("registry sync from " + url + ": the server answered 304 Not Modified to an unconditional request" +
                   kept_suffix(paths));
-    RegistryLock updated = *lock;
-    updated.fetched_at = format_iso8601_ms(now);
-    if (!got->etag.empty()) updated.etag = got->etag;
-    if (!got->last_modified.empty()) updated.last_modified = got->last_modified;
-    if (auto w = write_lock(paths.registry_lock(), updated); !w) return tl::unexpected(w.error());
-    set_outcome(result, "not-modified", updated);
+    TRY(keep_not_modified(paths, *got, *stored.lock, now, result));
     return result;
   }
-  if (got->status != 200) {
-    return fail("registry sync from " + *url_text + ": the server answered HTTP " + std::to_string(got->status) +
+  if (got->status != 200)
+    return fail("registry sync from " + url + ": the server answered HTTP " + std::to_string(got->status) +
                 status_reason(got->status) +
                 (got->status == 429 || got->status >= 500 ? "; try again later" : "; check the URL") +
                 kept_suffix(paths));
-  }
-
-  auto table = validate_pricing_download(got->body);
-  if (!table) return fail("registry sync from " + *url_text + ": " + table.error().message + kept_suffix(paths));
-
-  TRY(ensure_dir(paths.registry_dir()));
-  if (auto w = write_file_atomic(paths.pricing_file(), got->body); !w) return tl::unexpected(w.error());
-  RegistryLock updated;
-  updated.source_url = *url_text;
-  updated.etag = got->etag;
-  updated.last_modified = got->last_modified;
-  updated.sha256 = sha256_hex(got->body);
-  updated.fetched_at = format_iso8601_ms(now);
-  updated.model_count = table->size();
-  if (auto w = write_lock(paths.registry_lock(), updated); !w) return tl::unexpected(w.error());
-
-  set_outcome(result, "downloaded", updated);
+  TRY(store_download(paths, url, *got, now, result));
   return result;
 }
 

@@ -86,32 +86,22 @@ void send(const HttpResponse& in, httplib::Response& out) {
   out.set_content(in.body, in.content_type);
 }
 
-}  // namespace
-
-Expected<void> serve(Paths paths, const ServeOptions& options) {
-  std::error_code ec;
-  paths.root = fs::absolute(paths.root, ec);
-  auto lock = acquire_daemon_lock(paths);
-  if (!lock) {
-    auto info = read_daemon_file(paths);
-    return fail(info
-                    ? "clown daemon is already running (pid " + std::to_string(info->pid) + "): " + info->url + "/usage"
-                    : "clown daemon is already running (" + lock.error().message + ")",
-                k_exit_already_running);
-  }
+Expected<int> resolve_port(const Paths& paths, const ServeOptions& options) {
   int port = 0;
   if (options.port) {
     port = *options.port;
   } else {
-    auto config = config::load_config(paths);
-    if (!config) return tl::unexpected(config.error());
-    port = config->daemon_port;
+    TRY_ASSIGN(const auto config, config::load_config(paths));
+    port = config.daemon_port;
   }
   if (port < 0 || port > 65535)
     return fail("port " + std::to_string(port) + " is out of range; use --port 1-65535", k_exit_usage);
+  return port;
+}
 
-  // Signals are taken by the main thread with sigtimedwait; block them before
-  // any thread exists so every worker inherits the mask.
+// Signals are taken by the main thread with sigtimedwait; they are blocked
+// before any thread exists so every worker inherits the mask.
+sigset_t block_stop_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -119,13 +109,11 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
+  return signals;
+}
 
-  Log log(paths.daemon_log(), options.log_to_stderr);
-  // 16 workers would otherwise get up to 8 malloc arenas per core, each
-  // keeping freed report memory: the daemon's idle RSS target is 40 MiB.
-  mallopt(M_ARENA_MAX, 2);
-
-  LoopbackServer server;
+// Binds 127.0.0.1:port (0: any free port); returns the bound port.
+Expected<int> bind_loopback(LoopbackServer& server, int port) {
   // Only SO_REUSEADDR (restart right after a stop); never SO_REUSEPORT, which
   // would let a second process share the port silently.
   server.set_socket_options([](socket_t sock) {
@@ -140,7 +128,10 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
                 " on 127.0.0.1 is already in use; stop what uses it or choose another with "
                 "`clown daemon start --port N` (or [daemon] port in config.toml)");
   server.raise_backlog(k_listen_backlog);
+  return port;
+}
 
+DaemonInfo daemon_info(const Paths& paths, const ServeOptions& options, int port) {
   DaemonInfo info;
   info.pid = ::getpid();
   info.port = port;
@@ -150,9 +141,12 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
   info.stay_alive = options.stay_alive;
   info.idle_timeout_secs = options.stay_alive ? 0 : options.idle_timeout_secs;
   info.log_file = paths.daemon_log().string();
+  return info;
+}
 
-  App app(AppConfig{paths, port, info.token, info.started_at});
-
+// Limits, the route into App, and the JSON error shape for failures
+// cpp-httplib answers itself.
+void configure(LoopbackServer& server, App& app, Log& log) {
   server.new_task_queue = [] { return new httplib::ThreadPool(k_worker_threads); };
   server.set_payload_max_length(k_max_body_bytes);
   server.set_read_timeout(5, 0);
@@ -198,35 +192,16 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
     if (res.status >= 400 || req.method != "GET")
       log.line(req.method + " " + req.path + " -> " + std::to_string(res.status));
   });
+}
 
-  if (auto written = write_daemon_file(paths, info); !written) return written;
-
-  std::thread listener([&server] { server.listen_after_bind(); });
-  log.line("clown daemon started (pid " + std::to_string(info.pid) + ") at " + info.url + "/usage" +
-           (options.stay_alive ? ", staying alive"
-                               : ", idle exit after " + std::to_string(options.idle_timeout_secs) + " s"));
-  if (options.on_ready) options.on_ready(info);
-  // Warm the dashboard's default question (and the report module's rollup
-  // cache) so the first page load does not pay for a cold store.
-  std::thread warm_up([&app, port] {
-    HttpRequest req;
-    req.method = "GET";
-    req.path = "/api/usage";
-    req.params.emplace("period", "month");
-    req.headers["host"] = "127.0.0.1:" + std::to_string(port);
-    app.handle(req);
-  });
-
+// Blocks until a stop signal or the idle timeout; returns why it stopped.
+std::string wait_for_stop(const sigset_t& signals, const App& app, const ServeOptions& options) {
   const int64_t idle_ms = options.idle_timeout_secs * 1000;
   const timespec tick = options.idle_timeout_secs < 4 ? timespec{0, 100'000'000} : timespec{1, 0};
-  std::string reason;
   int64_t trimmed_after = -1;  // activity stamp of the last malloc_trim
   for (;;) {
     const int sig = sigtimedwait(&signals, nullptr, &tick);
-    if (sig > 0) {
-      reason = std::string("signal ") + (sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "SIGHUP");
-      break;
-    }
+    if (sig > 0) return std::string("signal ") + (sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "SIGHUP");
     // Give memory freed by finished reports back to the system once the
     // daemon has been quiet for a few seconds.
     const int64_t last = app.last_activity_ms();
@@ -234,16 +209,60 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
       malloc_trim(0);
       trimmed_after = last;
     }
-    if (!options.stay_alive && app.in_flight() == 0 && now_ms() - app.last_activity_ms() >= idle_ms) {
-      reason = "no requests for " + std::to_string(options.idle_timeout_secs) + " s";
-      break;
-    }
+    if (!options.stay_alive && app.in_flight() == 0 && now_ms() - app.last_activity_ms() >= idle_ms)
+      return "no requests for " + std::to_string(options.idle_timeout_secs) + " s";
   }
+}
+
+// Warms the dashboard's default question (and the report module's rollup
+// cache) so the first page load does not pay for a cold store.
+void warm_up(App& app, int port) {
+  HttpRequest req;
+  req.method = "GET";
+  req.path = "/api/usage";
+  req.params.emplace("period", "month");
+  req.headers["host"] = "127.0.0.1:" + std::to_string(port);
+  app.handle(req);
+}
+
+}  // namespace
+
+Expected<void> serve(Paths paths, const ServeOptions& options) {
+  std::error_code ec;
+  paths.root = fs::absolute(paths.root, ec);
+  auto lock = acquire_daemon_lock(paths);
+  if (!lock) {
+    auto info = read_daemon_file(paths);
+    return fail(info
+                    ? "clown daemon is already running (pid " + std::to_string(info->pid) + "): " + info->url + "/usage"
+                    : "clown daemon is already running (" + lock.error().message + ")",
+                k_exit_already_running);
+  }
+  TRY_ASSIGN(int port, resolve_port(paths, options));
+  const sigset_t signals = block_stop_signals();
+  Log log(paths.daemon_log(), options.log_to_stderr);
+  // 16 workers would otherwise get up to 8 malloc arenas per core, each
+  // keeping freed report memory: the daemon's idle RSS target is 40 MiB.
+  mallopt(M_ARENA_MAX, 2);
+  LoopbackServer server;
+  TRY_ASSIGN(port, bind_loopback(server, port));
+  const DaemonInfo info = daemon_info(paths, options, port);
+  App app(AppConfig{paths, port, info.token, info.started_at});
+  configure(server, app, log);
+  TRY(write_daemon_file(paths, info));
+
+  std::thread listener([&server] { server.listen_after_bind(); });
+  log.line("clown daemon started (pid " + std::to_string(info.pid) + ") at " + info.url + "/usage" +
+           (options.stay_alive ? ", staying alive"
+                               : ", idle exit after " + std::to_string(options.idle_timeout_secs) + " s"));
+  if (options.on_ready) options.on_ready(info);
+  std::thread warmer([&app, port] { warm_up(app, port); });
+  const std::string reason = wait_for_stop(signals, app, options);
   // stop() closes the listening socket; workers finish the requests they
   // hold and the pool is joined before listen_after_bind returns.
   server.stop();
   listener.join();
-  warm_up.join();
+  warmer.join();
   // Log before removing daemon.json: whoever sees the file gone finds the reason logged.
   log.line("clown daemon stopped (" + reason + ")");
   remove_daemon_file_if_owned(paths, info.pid);
