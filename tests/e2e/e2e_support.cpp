@@ -196,24 +196,21 @@ std::vector<double> cost_states_of(const fs::path& config_dir, const std::string
 }
 
 World::World() {
-  clown_home = tmp.path() / "clown-home";
-  home = tmp.path() / "home";
-  work = tmp.path() / "work";
-  fs::create_directories(home);
+  clown_home = base.root();
+  home = base.user_home();
+  work = base.dir() / "work";
   fs::create_directories(work);
-  env = {{"CLOWN_HOME", clown_home.string()},
-         {"HOME", home.string()},
-         {"XDG_CONFIG_HOME", (home / ".config").string()},
-         {"CLAUDE_CONFIG_DIR", std::nullopt},
-         {"ANTHROPIC_API_KEY", std::nullopt},
-         {"ANTHROPIC_AUTH_TOKEN", std::nullopt},
-         {"ANTHROPIC_BASE_URL", std::nullopt},
-         {"ANTHROPIC_MODEL", std::nullopt},
-         {"CLAUDECODE", std::nullopt},
-         {"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"},
-         {"DISABLE_AUTOUPDATER", "1"},
-         {"NO_COLOR", "1"},
-         {"TZ", "UTC"}};
+  env = base.options().env;
+  for (const auto& [k, v] : Env{{"XDG_CONFIG_HOME", (home / ".config").string()},
+                                {"ANTHROPIC_API_KEY", std::nullopt},
+                                {"ANTHROPIC_AUTH_TOKEN", std::nullopt},
+                                {"ANTHROPIC_BASE_URL", std::nullopt},
+                                {"ANTHROPIC_MODEL", std::nullopt},
+                                {"CLAUDECODE", std::nullopt},
+                                {"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"},
+                                {"DISABLE_AUTOUPDATER", "1"},
+                                {"TZ", "UTC"}})
+    env[k] = v;
 }
 
 clown::test::ProcessResult World::clown(const std::vector<std::string>& args) const { return clown_with(args, {}); }
@@ -230,7 +227,7 @@ clown::test::ProcessResult World::clown_with(const std::vector<std::string>& arg
   return clown::test::run_process(argv, options);
 }
 
-std::vector<json> World::session_lines() const { return read_jsonl(clown_home / "telemetry" / "sessions.jsonl"); }
+std::vector<json> World::session_lines() const { return base.session_lines(); }
 
 clown::test::ProcessResult run_claude_direct(const World& world, const fs::path& claude,
                                              const std::string& provider_url, const std::string& key,
@@ -241,7 +238,7 @@ clown::test::ProcessResult run_claude_direct(const World& world, const fs::path&
   options.env = world.env;
   options.env["ANTHROPIC_BASE_URL"] = provider_url;
   options.env["ANTHROPIC_API_KEY"] = key;
-  options.env["CLAUDE_CONFIG_DIR"] = (world.tmp.path() / "direct-config").string();
+  options.env["CLAUDE_CONFIG_DIR"] = (world.base.dir() / "direct-config").string();
   options.cwd = world.work;
   return clown::test::run_process(argv, options);
 }

@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/support/test_support.hpp"
+#include "tests/support/clown_home.hpp"
 
 namespace clown::e2e {
 
@@ -110,7 +110,7 @@ std::vector<double> cost_states_of(const fs::path& config_dir, const std::string
 // for clown and claude (inherited routing variables removed, non-essential
 // Claude Code traffic off so every billed request lands in a transcript).
 struct World {
-  clown::test::TempDir tmp;
+  clown::test::ClownHome base;
   fs::path clown_home;
   fs::path home;
   fs::path work;

@@ -76,7 +76,7 @@ void scenario_run_tokens_and_cost(const std::string& version, bool thinking = fa
   fs::path claude = claude_bin(version);
   World world;
   const std::string key = "e2e-key-" + version;
-  FakeProvider provider(world.tmp.path(), 101, "normal", key,
+  FakeProvider provider(world.base.dir(), 101, "normal", key,
                         thinking ? std::vector<std::string>{"--thinking"} : std::vector<std::string>{});
   create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
 
@@ -132,7 +132,7 @@ void scenario_run_tokens_and_cost(const std::string& version, bool thinking = fa
 void scenario_subagent(const std::string& version) {
   fs::path claude = claude_bin(version);
   World world;
-  FakeProvider provider(world.tmp.path(), 111, "normal", "key-sub");
+  FakeProvider provider(world.base.dir(), 111, "normal", "key-sub");
   create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
   // fake_provider answers a first turn whose prompt has SPAWN_SUBAGENT with a
   // Task (2.1.197) / Agent (2.1.328) tool call.
@@ -168,7 +168,7 @@ void scenario_agent_fails(const std::string& version, const std::string& mode) {
   const std::string good_key = "right-key";
   // fail500: every call gets HTTP 500; unauthorized: the profile's key is wrong → 401.
   const std::string sent_key = mode == "fail500" ? good_key : "wrong-key";
-  FakeProvider provider(world.tmp.path(), 301, mode == "fail500" ? "fail500" : "normal", good_key);
+  FakeProvider provider(world.base.dir(), 301, mode == "fail500" ? "fail500" : "normal", good_key);
 
   ProcessResult direct =
       run_claude_direct(world, claude, provider.url(), sent_key, {"-p", "run echo", "--allowedTools", "Bash"});
@@ -203,7 +203,7 @@ void scenario_sigint(const std::string& version) {
                        const std::string& log) {
     Env env = world.env;
     for (const auto& [k, v] : extra) env[k] = v;
-    Background proc(argv, env, world.work, world.tmp.path() / log);
+    Background proc(argv, env, world.work, world.base.dir() / log);
     bool waiting = wait_until(
         [&] {
           for (const auto& r : provider.messages())
@@ -214,8 +214,8 @@ void scenario_sigint(const std::string& version) {
     REQUIRE(waiting);
     proc.signal(SIGINT);
     int status = proc.wait(60);
-    INFO(log << " out: " << clown::test::read_text(world.tmp.path() / (log + ".out"))
-             << " err: " << clown::test::read_text(world.tmp.path() / (log + ".err")));
+    INFO(log << " out: " << clown::test::read_text(world.base.dir() / (log + ".out"))
+             << " err: " << clown::test::read_text(world.base.dir() / (log + ".err")));
     REQUIRE(status != -1);  // it ended after SIGINT, without SIGKILL
     // Claude Code dropped the pending request: the provider saw the disconnect.
     bool dropped = wait_until(
@@ -232,14 +232,14 @@ void scenario_sigint(const std::string& version) {
   // Reference: the status Claude Code itself exits with on SIGINT.
   int direct_status;
   {
-    FakeProvider provider(world.tmp.path(), 601, "slow");
+    FakeProvider provider(world.base.dir(), 601, "slow");
     direct_status = interrupt({claude.string(), "-p", "run echo", "--allowedTools", "Bash"},
                               {{"ANTHROPIC_BASE_URL", provider.url()},
                                {"ANTHROPIC_API_KEY", key},
-                               {"CLAUDE_CONFIG_DIR", (world.tmp.path() / "direct-config").string()}},
+                               {"CLAUDE_CONFIG_DIR", (world.base.dir() / "direct-config").string()}},
                               provider, "claude-direct");
   }
-  FakeProvider provider(world.tmp.path(), 602, "slow");
+  FakeProvider provider(world.base.dir(), 602, "slow");
   create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
   std::vector<std::string> argv = {clown::test::clown_binary().string()};
   auto args = run_args("e2e");
@@ -258,8 +258,8 @@ void scenario_sigint(const std::string& version) {
 void scenario_concurrent(const std::string& version) {
   fs::path claude = claude_bin(version);
   World world;
-  FakeProvider provider_a(world.tmp.path(), 201, "normal", "key-a");
-  FakeProvider provider_b(world.tmp.path(), 202, "normal", "key-b");
+  FakeProvider provider_a(world.base.dir(), 201, "normal", "key-a");
+  FakeProvider provider_b(world.base.dir(), 202, "normal", "key-b");
   // Not isolated: both write into the same ~/.claude/projects/<cwd>/ folder,
   // so only the session hooks can tell whose transcript is whose.
   create_profile(world, "e2e-a", provider_a, "E2E_KEY_A", claude, false);
@@ -297,7 +297,7 @@ void scenario_concurrent(const std::string& version) {
 void scenario_import_after_run(const std::string& version) {
   fs::path claude = claude_bin(version);
   World world;
-  FakeProvider provider(world.tmp.path(), 401, "normal", "key-4");
+  FakeProvider provider(world.base.dir(), 401, "normal", "key-4");
   create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
   ProcessResult run = world.clown_with(run_args("e2e"), {{"E2E_KEY", "key-4"}});
   INFO("clown run: " << run.out << run.err);
@@ -367,7 +367,7 @@ TEST_CASE("e2e1 run with a subagent counts sidechain requests - claude 2.1.197")
 TEST_CASE("e2e1 resumed session: the second run gets only its own requests - claude 2.1.328") {
   fs::path claude = claude_bin(k_new_claude);
   World world;
-  FakeProvider provider(world.tmp.path(), 121, "normal", "key-res");
+  FakeProvider provider(world.base.dir(), 121, "normal", "key-res");
   create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
   Env key = {{"E2E_KEY", "key-res"}};
   ProcessResult first = world.clown_with(run_args("e2e"), key);
@@ -421,7 +421,7 @@ TEST_CASE("e2e4 import-claude after runs adds nothing - claude 2.1.197") { scena
 TEST_CASE("e2e5 daemon API and usage page show the CLI totals - claude 2.1.328") {
   fs::path claude = claude_bin(k_new_claude);
   World world;
-  FakeProvider provider(world.tmp.path(), 501, "normal", "key-5");
+  FakeProvider provider(world.base.dir(), 501, "normal", "key-5");
   create_profile(world, "e2e", provider, "E2E_KEY", claude, true);
   ProcessResult run = world.clown_with(run_args("e2e"), {{"E2E_KEY", "key-5"}});
   INFO("clown run: " << run.out << run.err);
@@ -457,7 +457,7 @@ TEST_CASE("e2e5 daemon API and usage page show the CLI totals - claude 2.1.328")
   // The page as a browser renders it (its script fetches /api/usage).
   ProcessResult page = clown::test::run_process(
       {"timeout", "60", "chromium", "--headless", "--no-sandbox", "--disable-gpu",
-       "--user-data-dir=" + (world.tmp.path() / "chromium").string(), "--virtual-time-budget=10000", "--dump-dom",
+       "--user-data-dir=" + (world.base.dir() / "chromium").string(), "--virtual-time-budget=10000", "--dump-dom",
        "http://127.0.0.1:" + std::to_string(port) + "/usage?period=all"},
       {.env = {{"HOME", world.home.string()}}});
   REQUIRE(page.exit_code == 0);
@@ -487,8 +487,8 @@ TEST_CASE("e2e7 a killed launcher's run is attributed by the next clown run - cl
   fs::path claude = claude_bin(k_new_claude);
   World world;
   // Each answer comes 700 ms after the request is recorded: time to kill clown.
-  FakeProvider slow(world.tmp.path(), 701, "normal", "key-7", {"--delay-ms", "700"});
-  FakeProvider quick(world.tmp.path(), 702, "normal", "key-7");
+  FakeProvider slow(world.base.dir(), 701, "normal", "key-7", {"--delay-ms", "700"});
+  FakeProvider quick(world.base.dir(), 702, "normal", "key-7");
   create_profile(world, "e2e", slow, "E2E_KEY", claude, true);
   create_profile(world, "e2e-next", quick, "E2E_KEY", claude, true);
   Env env = world.env;
@@ -497,7 +497,7 @@ TEST_CASE("e2e7 a killed launcher's run is attributed by the next clown run - cl
   std::vector<std::string> argv = {clown::test::clown_binary().string()};
   auto args = run_args("e2e");
   argv.insert(argv.end(), args.begin(), args.end());
-  Background launcher(argv, env, world.work, world.tmp.path() / "killed-run", true);
+  Background launcher(argv, env, world.work, world.base.dir() / "killed-run", true);
   REQUIRE(wait_until([&] { return !slow.messages().empty(); }, 60));
   launcher.signal(SIGKILL);
   CHECK(launcher.wait(10) == 128 + SIGKILL);

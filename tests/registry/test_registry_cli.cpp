@@ -2,24 +2,15 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "tests/support/test_support.hpp"
+#include "tests/support/clown_home.hpp"
 
 using namespace clown::test;
 
 namespace {
 
-struct Home {
-  TempDir dir;
-  fs::path root() const { return dir.path() / "clown"; }
+struct Home : ClownHome {
   fs::path pricing() const { return root() / "registry" / "litellm-pricing.json"; }
   fs::path lock() const { return root() / "registry" / "registry.lock"; }
-  ProcessResult clown(std::vector<std::string> args) const {
-    ProcessOptions o;
-    o.env["CLOWN_HOME"] = root().string();
-    o.env["NO_COLOR"] = "1";
-    args.insert(args.begin(), clown_binary().string());
-    return run_process(args, o);
-  }
   // A synced file as `registry sync` would leave it (written directly: no network here).
   void store(const std::string& pricing, const std::string& fetched_at) const {
     fs::create_directories(root() / "registry");

@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "common/time.hpp"
-#include "tests/support/test_support.hpp"
+#include "tests/support/clown_home.hpp"
 
 using namespace clown::test;
 
@@ -181,14 +181,11 @@ class TestServer {
   std::vector<Seen> m_seen;
 };
 
-struct Home {
-  TempDir dir;
-  fs::path root() const { return dir.path() / "clown"; }
+struct Home : ClownHome {
   fs::path pricing() const { return root() / "registry" / "litellm-pricing.json"; }
   fs::path lock() const { return root() / "registry" / "registry.lock"; }
   ProcessOptions env() const {
-    ProcessOptions o;
-    o.env["CLOWN_HOME"] = root().string();
+    ProcessOptions o = options();
     o.env["CLOWN_PRICING_URL"] = std::nullopt;
     o.env["SSL_CERT_FILE"] = std::nullopt;  // the system trust store unless a test says otherwise
     o.env["NO_COLOR"] = "1";
@@ -197,8 +194,7 @@ struct Home {
     return o;
   }
   ProcessResult clown(std::vector<std::string> args, ProcessOptions o) const {
-    args.insert(args.begin(), clown_binary().string());
-    return run_process(args, o);
+    return ClownHome::clown(std::move(args), std::move(o));
   }
   ProcessResult clown(std::vector<std::string> args) const { return clown(std::move(args), env()); }
 };

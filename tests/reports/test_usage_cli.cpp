@@ -4,26 +4,15 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/reports/seed.hpp"
-#include "tests/support/test_support.hpp"
+#include "tests/support/clown_home.hpp"
 
 using namespace clown;
 using nlohmann::json;
 
 namespace {
 
-struct Home {
-  test::TempDir dir;
-  Paths paths{dir.path() / "home"};
+using Home = test::ClownHome;
 
-  test::ProcessResult clown(std::vector<std::string> args, std::map<std::string, std::optional<std::string>> env = {}) {
-    args.insert(args.begin(), test::clown_binary().string());
-    env["CLOWN_HOME"] = paths.root.string();
-    env["NO_COLOR"] = "1";
-    test::ProcessOptions options;
-    options.env = env;
-    return test::run_process(args, options);
-  }
-};
 
 }  // namespace
 
@@ -52,7 +41,7 @@ TEST_CASE("reports: clown usage: bad period, date and zone exit 2 with one actio
 
 TEST_CASE("reports: clown usage --json prints exactly the documented keys", "[reports][cli]") {
   Home home;
-  test::seed(home.paths, test::fixture_requests(), test::fixture_runs());
+  test::seed(home.paths(), test::fixture_requests(), test::fixture_runs());
   auto r = home.clown({"usage", "--json", "--period", "all", "--timezone", "Europe/Berlin"});
   REQUIRE(r.exit_code == 0);
   const json got = json::parse(r.out);
@@ -74,16 +63,16 @@ TEST_CASE("reports: clown usage --json prints exactly the documented keys", "[re
 
 TEST_CASE("reports: clown usage: time zone from --timezone, config.toml, then TZ", "[reports][cli]") {
   Home home;
-  auto r = home.clown({"usage", "--json"}, {{"TZ", "America/New_York"}});
+  auto r = home.clown_env({"usage", "--json"}, {{"TZ", "America/New_York"}});
   REQUIRE(r.exit_code == 0);
   CHECK(json::parse(r.out)["timezone"] == "America/New_York");
 
-  test::write_text(home.paths.config_file(), "timezone = \"Asia/Tokyo\"\n");
-  r = home.clown({"usage", "--json"}, {{"TZ", "America/New_York"}});
+  test::write_text(home.paths().config_file(), "timezone = \"Asia/Tokyo\"\n");
+  r = home.clown_env({"usage", "--json"}, {{"TZ", "America/New_York"}});
   REQUIRE(r.exit_code == 0);
   CHECK(json::parse(r.out)["timezone"] == "Asia/Tokyo");
 
-  r = home.clown({"usage", "--json", "--timezone", "Europe/Berlin"}, {{"TZ", "America/New_York"}});
+  r = home.clown_env({"usage", "--json", "--timezone", "Europe/Berlin"}, {{"TZ", "America/New_York"}});
   REQUIRE(r.exit_code == 0);
   CHECK(json::parse(r.out)["timezone"] == "Europe/Berlin");
 }
@@ -100,7 +89,7 @@ TEST_CASE("reports: clown usage: empty state says what to do", "[reports][cli]")
 
 TEST_CASE("reports: clown usage models: aligned table, thousands, cents, unpriced line", "[reports][cli]") {
   Home home;
-  test::seed(home.paths, test::fixture_requests(), test::fixture_runs());
+  test::seed(home.paths(), test::fixture_requests(), test::fixture_runs());
   auto r = home.clown({"usage", "models", "--period", "all", "--timezone", "UTC"});
   REQUIRE(r.exit_code == 0);
   CHECK(
@@ -119,7 +108,7 @@ TEST_CASE("reports: clown usage models: aligned table, thousands, cents, unprice
 
 TEST_CASE("reports: clown usage export --format csv writes a header and one row per request", "[reports][cli]") {
   Home home;
-  test::seed(home.paths, test::fixture_requests(), test::fixture_runs());
+  test::seed(home.paths(), test::fixture_requests(), test::fixture_runs());
   auto r = home.clown({"usage", "export", "--format", "csv", "--since", "2026-11-23", "--until", "2026-11-23",
                        "--timezone", "UTC", "--profile", "work-claude"});
   REQUIRE(r.exit_code == 0);
@@ -135,7 +124,7 @@ TEST_CASE("reports: clown usage export --format csv writes a header and one row 
 
 TEST_CASE("reports: clown usage subcommands as the docs spell them run", "[reports][cli]") {
   Home home;
-  test::seed(home.paths, test::fixture_requests(), test::fixture_runs());
+  test::seed(home.paths(), test::fixture_requests(), test::fixture_runs());
   for (const auto& args :
        std::vector<std::vector<std::string>>{{"usage"},
                                              {"usage", "--period", "month", "--profile", "work-claude"},
@@ -159,7 +148,7 @@ TEST_CASE("reports: clown usage subcommands as the docs spell them run", "[repor
 
 TEST_CASE("reports: clown usage daily: local days, short model names, total row", "[reports][cli]") {
   Home home;
-  test::seed(home.paths, test::fixture_requests(), test::fixture_runs());
+  test::seed(home.paths(), test::fixture_requests(), test::fixture_runs());
   auto r =
       home.clown({"usage", "daily", "--since", "2026-11-23", "--until", "2026-11-24", "--timezone", "Europe/Berlin"});
   REQUIRE(r.exit_code == 0);
@@ -179,7 +168,7 @@ TEST_CASE("reports: clown usage daily: local days, short model names, total row"
 
 TEST_CASE("reports: clown usage summary table", "[reports][cli]") {
   Home home;
-  test::seed(home.paths, test::fixture_requests(), test::fixture_runs());
+  test::seed(home.paths(), test::fixture_requests(), test::fixture_runs());
   auto r = home.clown({"usage", "--period", "all", "--timezone", "Europe/Berlin"});
   REQUIRE(r.exit_code == 0);
   CHECK(r.out ==
