@@ -27,11 +27,11 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-# Build and test dependencies (Debian 12 package names). DESIGN.md lists why each is here.
+# Build and test dependencies (Debian 12 package names). docs/design.md#dependencies says why each is here.
 packages=(
-  build-essential cmake pkg-config git ca-certificates
+  build-essential cmake pkg-config git ca-certificates clang-format
   libtomlplusplus-dev libsqlitecpp-dev libsqlite3-dev libcpp-httplib-dev libssl-dev
-  nlohmann-json3-dev libcli11-dev libexpected-dev libfmt-dev libhowardhinnant-date-dev
+  nlohmann-json3-dev libcli11-dev libexpected-dev libhowardhinnant-date-dev
   libsimdjson-dev libjs-chart.js catch2
   # tests and benchmarks: headless browser, node for the real Claude Code CLI, load and timing tools
   chromium nodejs npm wrk hyperfine time openssl

@@ -16,7 +16,7 @@ using store::TokenCounts;
 
 namespace {
 
-// File sizes as quantiles of a heavy user's projects/ folder (issue 3): median
+// File sizes as quantiles of a heavy user's projects/ folder : median
 // 105 KB, p90 650 KB, p99 5 MB, interpolated log-linearly between the points.
 double size_quantile(double u) {
   static const double pts[][2] = {{0, 1.5e3}, {0.5, 105e3}, {0.9, 650e3}, {0.99, 5e6}, {0.9997, 14e6}, {1, 14e6}};

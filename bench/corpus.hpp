@@ -1,6 +1,6 @@
 #pragma once
 // A synthetic Claude Code config dir (projects/**/*.jsonl) shaped like a heavy
-// user's, with every edge case of DESIGN.md's accuracy rules, and the totals
+// user's, with every edge case of docs/accuracy.md's rules, and the totals
 // a correct importer must reproduce exactly.
 #include <cstdint>
 #include <filesystem>

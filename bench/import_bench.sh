@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Import benchmark (issue 3 "Performance"): cold and warm `clown usage
+# Import benchmark (README "Performance"): cold and warm `clown usage
 # import-claude`, `clown usage --period all --json`, and ccusage on the same
 # corpus, side by side.
 #

@@ -1,6 +1,6 @@
 // clownd: the companion executable that links the HTTP/TLS stack (cpp-httplib,
-// OpenSSL) so `clown run` and `clown hook` start without it (DESIGN.md
-// "Startup cost"). `clown daemon ...` and `clown registry sync` exec it.
+// OpenSSL) so `clown run` and `clown hook` start without it
+// (docs/design.md#two-executables). `clown daemon ...` and `clown registry sync` exec it.
 #include <iostream>
 
 #include <CLI/CLI.hpp>

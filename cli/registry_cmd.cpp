@@ -46,7 +46,7 @@ void warn(const std::string& warning) {
 }
 
 std::string source_label(const registry::PricingSource& s) {
-  return s.kind == "synced" ? "synced file " + s.path : "bundled snapshot (compiled into clown)";
+  return s.kind == registry::PriceFile::synced ? "synced file " + s.path : "bundled snapshot (compiled into clown)";
 }
 
 std::string rule_explanation(const std::string& rule) {
@@ -116,7 +116,7 @@ ojson prices_json(const ModelPrice& p) {
 }
 
 ojson source_json(const registry::PricingSource& s) {
-  return {{"kind", s.kind},
+  return {{"kind", registry::to_string(s.kind)},
           {"path", s.path.empty() ? ojson() : ojson(s.path)},
           {"source_url", s.source_url.empty() ? ojson() : ojson(s.source_url)},
           {"fetched_at", s.fetched_at.empty() ? ojson() : ojson(s.fetched_at)},
@@ -129,7 +129,7 @@ void print_status(const registry::RegistryStatus& st) {
   };
   line("Prices:", source_label(st.source));
   line("Models:", with_thousands(static_cast<int64_t>(st.source.model_count)));
-  if (st.source.kind == "synced") {
+  if (st.source.kind == registry::PriceFile::synced) {
     line("Source:", st.source.source_url.empty() ? "(unknown: registry.lock is missing)" : st.source.source_url);
     if (!st.source.fetched_at.empty())
       line("Fetched:",
@@ -190,7 +190,7 @@ void run_pricing_show(const Context& ctx, const ShowOptions& o) {
   auto match = loaded.pricing.table.lookup(o.model);
   if (!match)
     throw Failure(Error{"no price for model '" + o.model + "' in the " +
-                            (loaded.pricing.source.kind == "synced" ? "synced" : "bundled") +
+                            registry::to_string(loaded.pricing.source.kind) +
                             " pricing table (no exact, normalized or boundary match); its usage is reported as "
                             "unpriced. Try `clown registry sync` or `clown pricing list`",
                         k_exit_error});
@@ -252,7 +252,7 @@ void set_registry_command(CLI::App& app, Context& ctx) {
       "A download replaces the stored file only if it is a JSON object with at least 100 priced models and at most "
       "64 MiB.");
   sync->callback([&ctx, so] {
-    // The network client lives in clownd so clown starts without HTTP/TLS (DESIGN.md "Startup cost").
+    // The network client lives in clownd so clown starts without HTTP/TLS (docs/design.md#two-executables).
     std::vector<std::string> args{"registry-sync"};
     for (auto& a : to_args(*so)) args.push_back(std::move(a));
     std::cout.flush();

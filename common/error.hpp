@@ -1,5 +1,5 @@
 #pragma once
-// Expected failures are values (STYLE.md "Errors"): functions return
+// Expected failures are values (docs/design.md#errors): functions return
 // clown::Expected<T>; library exceptions are caught at the module edge and
 // turned into clown::Error with a message the user can act on.
 #include <stdexcept>

@@ -1,5 +1,5 @@
 #pragma once
-// Where clown keeps its files (DESIGN.md "Paths"). Root: $CLOWN_HOME, else
+// Where clown keeps its files (docs/file-formats.md#layout). Root: $CLOWN_HOME, else
 // $XDG_CONFIG_HOME/clown, else ~/.config/clown.
 #include <filesystem>
 #include <string>

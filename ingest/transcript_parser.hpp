@@ -1,5 +1,5 @@
 #pragma once
-// Reads Claude Code transcripts (DESIGN.md "Claude Code transcripts"): finds
+// Reads Claude Code transcripts (docs/accuracy.md#usage-line): finds
 // the lines that carry usage before parsing anything, parses only those (with
 // simdjson on-demand, never a DOM), and counts each API request once.
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// Turns a profile into exactly what gets executed (DESIGN.md "Launch" steps
+// Turns a profile into exactly what gets executed (docs/design.md#launch, steps
 // 1-4). Pure: no I/O, so every rule is unit-testable.
 #include <filesystem>
 #include <map>

@@ -303,7 +303,7 @@ namespace {
 
 LoadedPricing bundled_loaded() {
   LoadedPricing loaded{bundled_pricing(), {}};
-  loaded.source.kind = "bundled";
+  loaded.source.kind = PriceFile::bundled;
   loaded.source.model_count = loaded.table.size();
   return loaded;
 }
@@ -347,7 +347,7 @@ PricingLoadResult load_pricing(const Paths& paths) {
     return result;
   }
   result.pricing.table = std::move(*table);
-  result.pricing.source.kind = "synced";
+  result.pricing.source.kind = PriceFile::synced;
   result.pricing.source.path = paths.pricing_file().string();
   result.pricing.source.model_count = result.pricing.table.size();
   if (auto lock = read_lock(paths.registry_lock()); lock && *lock) {
@@ -356,5 +356,7 @@ PricingLoadResult load_pricing(const Paths& paths) {
   }
   return result;
 }
+
+const char* to_string(PriceFile file) { return file == PriceFile::synced ? "synced" : "bundled"; }
 
 }  // namespace clown::registry

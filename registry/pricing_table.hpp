@@ -1,6 +1,6 @@
 #pragma once
 // Prices in LiteLLM's model_prices_and_context_window.json format, and the
-// model-name matching rules of DESIGN.md "Cost".
+// model-name matching rules of docs/cost.md#model-resolution.
 #include <map>
 #include <optional>
 #include <string>
@@ -42,7 +42,7 @@ class PricingTable {
   // skipped (counted in skipped()); a non-object document is an error.
   static Expected<PricingTable> from_json(std::string_view json_text);
 
-  // DESIGN.md "Cost": exact key first, then without provider prefix
+  // docs/cost.md#model-resolution: exact key first, then without provider prefix
   // ("anthropic/", "bedrock/...") and date suffix ("-20250929", "@20250929"),
   // then the longest boundary-aware match. nullopt = unpriced (never $0).
   std::optional<PriceMatch> lookup(std::string_view model) const;
@@ -74,7 +74,7 @@ std::string normalize_model_name(std::string_view model);
 bool provider_matches(const ModelPrice& price, std::string_view filter);
 
 // What a downloaded file must satisfy before it replaces the stored one
-// (issue 4 "Bad input keeps good data").
+// (docs/cost.md#sync-validation).
 inline constexpr size_t k_min_priced_models = 100;
 inline constexpr size_t k_max_pricing_bytes = size_t{64} << 20;  // 64 MiB
 
@@ -83,9 +83,14 @@ inline constexpr size_t k_max_pricing_bytes = size_t{64} << 20;  // 64 MiB
 // numeric input_cost_per_token. The error says which rule failed.
 Expected<PricingTable> validate_pricing_download(std::string_view body);
 
+// Where prices come from: the file `registry sync` stored, or the snapshot
+// compiled into clown.
+enum class PriceFile { synced, bundled };
+const char* to_string(PriceFile file);  // "synced" | "bundled"
+
 // Where the active table came from.
 struct PricingSource {
-  std::string kind;        // "synced" or "bundled"
+  PriceFile kind = PriceFile::bundled;
   std::string path;        // synced file path, empty for bundled
   std::string source_url;  // from registry.lock when synced
   std::string fetched_at;  // ISO-8601, from registry.lock when synced

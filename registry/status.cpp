@@ -19,7 +19,7 @@ RegistryStatus registry_status(const Paths& paths, int64_t now_epoch_ms) {
   status.source = loaded.pricing.source;
   status.warning = loaded.warning;
   status.bundled_model_count = bundled_pricing().size();
-  if (status.source.kind == "synced") {
+  if (status.source.kind == PriceFile::synced) {
     if (auto lock = read_lock(paths.registry_lock()); lock && *lock) {
       status.etag = (*lock)->etag;
       status.last_modified = (*lock)->last_modified;
@@ -33,7 +33,7 @@ RegistryStatus registry_status(const Paths& paths, int64_t now_epoch_ms) {
 
 nlohmann::ordered_json to_json(const RegistryStatus& s) {
   nlohmann::ordered_json j{
-      {"source", s.source.kind},
+      {"source", to_string(s.source.kind)},
       {"path", s.source.path.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.source.path)},
       {"model_count", s.source.model_count},
       {"source_url",

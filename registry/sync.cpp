@@ -276,7 +276,7 @@ Expected<std::string> resolve_pricing_url(const Paths& paths, const SyncOptions&
 namespace {
 
 // The result of a sync that ends with `lock` describing the stored file.
-void set_outcome(SyncResult& result, const char* outcome, const RegistryLock& lock) {
+void set_outcome(SyncResult& result, SyncOutcome outcome, const RegistryLock& lock) {
   result.outcome = outcome;
   result.model_count = lock.model_count;
   result.sha256 = lock.sha256;
@@ -308,10 +308,10 @@ Stored read_stored(const Paths& paths) {
 // --offline: what prices are in use, without the network.
 SyncResult offline_result(const Paths& paths, const Stored& stored) {
   SyncResult result;
-  result.outcome = "offline";
+  result.outcome = SyncOutcome::offline;
   if (stored.text) {
     if (auto table = PricingTable::from_json(*stored.text); table && table->size() > 0) {
-      result.source = "synced";
+      result.source = PriceFile::synced;
       result.path = paths.pricing_file().string();
       result.model_count = table->size();
       result.sha256 = stored.lock ? stored.lock->sha256 : std::string();
@@ -320,7 +320,7 @@ SyncResult offline_result(const Paths& paths, const Stored& stored) {
       return result;
     }
   }
-  result.source = "bundled";
+  result.source = PriceFile::bundled;
   result.model_count = bundled_pricing().size();
   return result;
 }
@@ -332,7 +332,7 @@ Expected<void> keep_not_modified(const Paths& paths, const Fetch& got, RegistryL
   if (!got.etag.empty()) lock.etag = got.etag;
   if (!got.last_modified.empty()) lock.last_modified = got.last_modified;
   TRY(write_lock(paths.registry_lock(), lock));
-  set_outcome(result, "not-modified", lock);
+  set_outcome(result, SyncOutcome::not_modified, lock);
   return {};
 }
 
@@ -351,7 +351,7 @@ Expected<void> store_download(const Paths& paths, const std::string& url, const 
   updated.fetched_at = format_iso8601_ms(now);
   updated.model_count = table->size();
   TRY(write_lock(paths.registry_lock(), updated));
-  set_outcome(result, "downloaded", updated);
+  set_outcome(result, SyncOutcome::downloaded, updated);
   return {};
 }
 
@@ -371,7 +371,7 @@ Expected<SyncResult> sync_pricing(const Paths& paths, const SyncOptions& options
   if (intact && !options.force) {
     auto fetched = parse_iso8601_ms(stored.lock->fetched_at);
     if (fetched && now - *fetched < k_fresh_ms && now >= *fetched) {
-      set_outcome(result, "fresh", *stored.lock);
+      set_outcome(result, SyncOutcome::fresh, *stored.lock);
       result.age_seconds = (now - *fetched) / 1000;
       return result;
     }
@@ -395,27 +395,38 @@ Expected<SyncResult> sync_pricing(const Paths& paths, const SyncOptions& options
   return result;
 }
 
+const char* to_string(SyncOutcome outcome) {
+  switch (outcome) {
+    case SyncOutcome::downloaded: return "downloaded";
+    case SyncOutcome::not_modified: return "not-modified";
+    case SyncOutcome::fresh: return "fresh";
+    case SyncOutcome::offline: return "offline";
+  }
+  return "offline";
+}
+
 nlohmann::json to_json(const SyncResult& r) {
-  nlohmann::json j{{"outcome", r.outcome},
-                   {"source", r.source},
+  nlohmann::json j{{"outcome", to_string(r.outcome)},
+                   {"source", to_string(r.source)},
                    {"source_url", r.source_url},
                    {"model_count", r.model_count},
                    {"sha256", r.sha256},
                    {"fetched_at", r.fetched_at},
                    {"path", r.path}};
-  if (r.outcome == "fresh") j["age_seconds"] = r.age_seconds;
+  if (r.outcome == SyncOutcome::fresh) j["age_seconds"] = r.age_seconds;
   return j;
 }
 
 std::string describe(const SyncResult& r) {
   const std::string models = with_thousands(static_cast<int64_t>(r.model_count)) + " models";
-  if (r.outcome == "downloaded") return "Downloaded " + models + " from " + r.source_url + " to " + r.path;
-  if (r.outcome == "not-modified")
+  if (r.outcome == SyncOutcome::downloaded) return "Downloaded " + models + " from " + r.source_url + " to " + r.path;
+  if (r.outcome == SyncOutcome::not_modified)
     return "Prices are up to date (" + r.source_url + " answered 304 Not Modified); " + models + " in " + r.path;
-  if (r.outcome == "fresh")
+  if (r.outcome == SyncOutcome::fresh)
     return "Skipped: prices were synced " + format_age(r.age_seconds) + " ago (less than 24 h); " + models + " in " +
            r.path + ". Use --force to download now.";
-  if (r.source == "bundled") return "Offline: no synced prices stored; using the bundled snapshot (" + models + ")";
+  if (r.source == PriceFile::bundled)
+    return "Offline: no synced prices stored; using the bundled snapshot (" + models + ")";
   return "Offline: using the synced prices in " + r.path + " (" + models +
          (r.fetched_at.empty() ? "" : ", fetched " + r.fetched_at) + ")";
 }

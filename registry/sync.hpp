@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "common/paths.hpp"
+#include "registry/pricing_table.hpp"
 
 namespace clown::registry {
 
@@ -19,15 +20,23 @@ struct SyncOptions {
   std::string url;  // empty: CLOWN_PRICING_URL, then config.toml pricing_url, then the default
 };
 
+enum class SyncOutcome {
+  downloaded,    // a new file replaced the stored one
+  not_modified,  // the server answered 304: the stored file is current
+  fresh,         // synced less than 24 h ago: nothing asked
+  offline,       // --offline: nothing asked
+};
+const char* to_string(SyncOutcome outcome);  // "downloaded" | "not-modified" | "fresh" | "offline"
+
 struct SyncResult {
-  std::string outcome;  // "downloaded" | "not-modified" | "fresh" (within 24 h) | "offline"
+  SyncOutcome outcome = SyncOutcome::offline;
   std::string source_url;
   size_t model_count = 0;
   std::string sha256;
   std::string fetched_at;
-  std::string source = "synced";  // "synced" (the stored file) or "bundled" (offline, nothing stored)
-  std::string path;               // the stored file, empty when bundled
-  int64_t age_seconds = 0;        // "fresh": how long ago the stored file was fetched
+  PriceFile source = PriceFile::synced;  // bundled: offline with nothing stored
+  std::string path;                      // the stored file, empty when bundled
+  int64_t age_seconds = 0;               // "fresh": how long ago the stored file was fetched
 };
 
 // The URL a sync uses: --url, then CLOWN_PRICING_URL, then config.toml

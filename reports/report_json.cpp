@@ -1,6 +1,6 @@
 #include "reports/report_json.hpp"
 
-#include "store/usage_json.hpp"
+#include "store/usage_types.hpp"
 
 namespace clown::reports {
 

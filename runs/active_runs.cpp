@@ -12,7 +12,7 @@
 #include "runs/run_record.hpp"
 #include "runs/run_transcripts.hpp"
 #include "store/cost.hpp"
-#include "store/usage_json.hpp"
+#include "store/usage_types.hpp"
 
 namespace clown::runs {
 

@@ -10,7 +10,7 @@
 #include "common/file_stamp.hpp"
 #include "common/time.hpp"
 #include "reports/aggregates.hpp"
-#include "store/usage_json.hpp"
+#include "store/usage_types.hpp"
 
 namespace clown::runs {
 

@@ -1,26 +1,8 @@
 #pragma once
-// The SQLite store: $CLOWN_HOME/telemetry/usage.db (WAL, busy timeout,
-// schema_version + migrations). Schema (version 2):
-//
-//   requests(id INTEGER PRIMARY KEY, dedup_key TEXT UNIQUE NOT NULL, ts_ms INTEGER NOT NULL,
-//            session_id TEXT NOT NULL, run_id TEXT NOT NULL, profile TEXT NOT NULL,
-//            agent TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL,
-//            project TEXT NOT NULL, sidechain INTEGER NOT NULL,
-//            input INTEGER, output INTEGER, cache_write_5m INTEGER, cache_write_1h INTEGER,
-//            cache_read INTEGER, web_search INTEGER,
-//            cost_input REAL, cost_output REAL, cost_cache_write REAL, cost_cache_read REAL,
-//            cost_web_search REAL, cost_total REAL, priced INTEGER NOT NULL,
-//            price_key TEXT NOT NULL, source TEXT NOT NULL,
-//            config_dir TEXT NOT NULL DEFAULT '')     -- v2: Claude config dir read from
-//     indexes: (ts_ms) (schema 3; schema 1 also had (profile, ts_ms), (model, ts_ms), (session_id))
-//   runs(run_id TEXT PRIMARY KEY, profile, agent, provider, model, cwd,
-//        started_ms INTEGER, ended_ms INTEGER, duration_secs REAL, exit_code INTEGER)
-//   import_files(path TEXT PRIMARY KEY, dev INTEGER, ino INTEGER, size INTEGER,
-//                offset INTEGER, mtime_ns INTEGER, profile TEXT)
-//   stats_cache(config_dir TEXT, model TEXT, input INTEGER, output INTEGER,
-//               cache_read INTEGER, cache_creation INTEGER, PRIMARY KEY(config_dir, model))
-//   stats_cache_files(config_dir TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER)  -- v2
-//   schema_version(version INTEGER)
+// The SQLite store: $CLOWN_HOME/telemetry/usage.db (WAL, 5 s busy timeout,
+// schema_version + numbered migrations in store.cpp, the one definition of
+// the schema). docs/schema.md documents the tables for users who query them;
+// store/requests_table.hpp and store/runs_table.hpp own their rows.
 #include <memory>
 #include <string>
 

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace clown::store {
 
 struct TokenCounts {
@@ -58,25 +60,28 @@ struct RequestUsage {
   TokenCounts tokens;
 };
 
-// One deduplicated API request, as stored in the `requests` table.
-struct RequestRow {
-  std::string dedup_key;   // message.id + "|" + requestId (requestId may be empty)
-  int64_t ts_ms = 0;       // UTC epoch ms of the transcript line
-  std::string session_id;  // agent session id
-  std::string run_id;      // clown run id; empty for imported history
-  std::string profile;     // clown profile; "claude-native" for unattributed imports
-  std::string agent;       // "claude"
-  std::string provider;    // provider id; empty when unknown
-  std::string model;
-  std::string project;  // cwd recorded in the transcript
-  bool sidechain = false;
-  TokenCounts tokens;
-  CostParts cost;
-  bool priced = false;    // false: model resolved to no price (reported, never $0 silently)
-  std::string price_key;  // LiteLLM key used
-  std::string source;     // "run" | "import" | "stats-cache"
-};
-
 inline constexpr const char* k_native_profile = "claude-native";
+
+// The JSON shapes of tokens and cost shared by sessions.jsonl, aggregates.json,
+// `clown usage --json` and the API (docs/file-formats.md#tokens-object).
+// {"input_tokens","output_tokens","cache_creation_input_tokens","cache_read_input_tokens"}
+inline nlohmann::json tokens_json(const TokenCounts& t) {
+  return {{"input_tokens", t.input},
+          {"output_tokens", t.output},
+          {"cache_creation_input_tokens", t.cache_creation()},
+          {"cache_read_input_tokens", t.cache_read}};
+}
+
+// {"input_cost","output_cost","cache_creation_cost","cache_read_cost","total_cost"}.
+// total_cost includes web searches ($0.01 each), which have no part of their
+// own in this shape; pass the summed stored totals when there are any.
+inline nlohmann::json cost_json(const CostParts& c, double total) {
+  return {{"input_cost", c.input},
+          {"output_cost", c.output},
+          {"cache_creation_cost", c.cache_write},
+          {"cache_read_cost", c.cache_read},
+          {"total_cost", total}};
+}
+inline nlohmann::json cost_json(const CostParts& c) { return cost_json(c, c.total()); }
 
 }  // namespace clown::store

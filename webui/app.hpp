@@ -1,6 +1,6 @@
 #pragma once
 // The daemon's request handling without sockets: one route table, one
-// exception wrapper and one error shape (DESIGN.md "Web UI and API").
+// exception wrapper and one error shape (docs/api.md#conventions).
 // webui/server.cpp adapts cpp-httplib to it; tests can call handle() directly.
 #include <atomic>
 #include <cstdint>

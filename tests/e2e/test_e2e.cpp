@@ -1,4 +1,4 @@
-// End-to-end proof with the real Claude Code CLI (issue 6): `clown run` of a
+// End-to-end proof with the real Claude Code CLI : `clown run` of a
 // profile pointing at tests/fake_provider, then telemetry, import and the web
 // UI, checked against what the provider returned and against Claude Code's
 // own cost-state totals.

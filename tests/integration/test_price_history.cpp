@@ -1,5 +1,5 @@
 // A price change after `clown registry sync` must not change the cost of
-// requests stored before it (DESIGN.md "Cost": costs are stored with the request).
+// requests stored before it (docs/cost.md#stored-costs).
 #include <httplib.h>
 
 #include <catch2/catch.hpp>

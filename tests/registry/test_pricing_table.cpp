@@ -205,7 +205,7 @@ TEST_CASE("load_pricing: bundled without a synced file, synced when valid, bundl
   clown::test::TempDir dir;
   clown::Paths paths{dir.path()};
   auto r = clown::registry::load_pricing(paths);
-  CHECK(r.pricing.source.kind == "bundled");
+  CHECK(to_string(r.pricing.source.kind) == std::string("bundled"));
   CHECK(r.pricing.source.model_count == 164);
   CHECK(r.warning.empty());
   REQUIRE(r.pricing.table.lookup("claude-sonnet-4-5"));
@@ -218,7 +218,7 @@ TEST_CASE("load_pricing: bundled without a synced file, synced when valid, bundl
   lock.model_count = 7;
   REQUIRE(clown::registry::write_lock(paths.registry_lock(), lock));
   r = clown::registry::load_pricing(paths);
-  CHECK(r.pricing.source.kind == "synced");
+  CHECK(to_string(r.pricing.source.kind) == std::string("synced"));
   CHECK(r.pricing.source.path == paths.pricing_file().string());
   CHECK(r.pricing.source.model_count == 7);
   CHECK(r.pricing.source.source_url == "https://example.test/prices.json");
@@ -227,7 +227,7 @@ TEST_CASE("load_pricing: bundled without a synced file, synced when valid, bundl
 
   clown::test::write_text(paths.pricing_file(), "{\"truncated\": ");
   r = clown::registry::load_pricing(paths);
-  CHECK(r.pricing.source.kind == "bundled");
+  CHECK(to_string(r.pricing.source.kind) == std::string("bundled"));
   CHECK(r.pricing.source.model_count == 164);
   CHECK(r.warning == paths.pricing_file().string() +
                          ": pricing data is not valid JSON; using the bundled prices (run `clown registry "

@@ -131,7 +131,7 @@ TEST_CASE("pricing show: the entry, the rule and per-token / per-million prices"
   CHECK(j["rule"] == "longest-match");
   CHECK(j["prices"].contains("input_cost_per_token_above_200k_tokens") == false);
 
-  // No 1-hour price in the entry: DESIGN.md's 2x input, marked as derived.
+  // No 1-hour price in the entry: docs/cost.md#one-hour-writes: 2x input, marked as derived.
   r = home.clown({"pricing", "show", "gpt-5", "--json"});
   REQUIRE(r.exit_code == 0);
   j = parse(r.out);

@@ -13,7 +13,6 @@ namespace {
 
 using Home = test::ClownHome;
 
-
 }  // namespace
 
 TEST_CASE("reports: clown usage: bad period, date and zone exit 2 with one actionable line", "[reports][cli]") {
