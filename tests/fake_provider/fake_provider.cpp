@@ -11,6 +11,13 @@
 //                 [--mode normal|fail500|unauthorized|slow] [--expect-key KEY]
 //                 [--thinking]   (a thinking block first when the request enables thinking)
 //                 [--delay-ms N] (answer each request N ms after recording it)
+//                 [--no-request-id] (send no `request-id` header, like gateways that omit it)
+//
+// Besides the main loop, interactive Claude Code makes side requests that no
+// transcript records: a session title (output_config JSON schema {title}) and
+// /compact summaries (the main-loop request shape whose last user message asks
+// for "<analysis>…<summary>" text). Each gets an answer of the shape Claude
+// Code expects, and the record's `kind` says which it was.
 #include <httplib.h>
 #include <signal.h>
 #include <unistd.h>
@@ -41,8 +48,9 @@ struct Options {
   std::string port_file;
   std::string expect_key;
   Mode mode = Mode::normal;
-  bool thinking = false;  // answer requests that enable thinking with a thinking block first
-  int delay_ms = 0;       // hold each normal answer this long (recorded on arrival)
+  bool thinking = false;       // answer requests that enable thinking with a thinking block first
+  int delay_ms = 0;            // hold each normal answer this long (recorded on arrival)
+  bool no_request_id = false;  // omit the request-id response header
 };
 
 struct Usage {
@@ -121,7 +129,10 @@ struct Block {
 };
 
 struct Reply {
-  std::string kind;  // "tool_use", "text"
+  // The record's classification: "tool_use" / "text" (a main-loop or subagent
+  // request, answered with a tool call / text), "title", "compact", "side"
+  // (any other tool-less side request: topic detection, quota checks).
+  std::string kind;
   std::vector<Block> blocks;
   std::string stop_reason;
 };
@@ -157,6 +168,29 @@ bool has_tool(const json& body, const std::string& name) {
 // system reminders in the first user message talk about subagents.
 constexpr const char* k_subagent_trigger = "SPAWN_SUBAGENT";
 
+// The text of the last user message (compaction instructions arrive there).
+std::string last_user_text(const json& messages) {
+  for (auto it = messages.rbegin(); it != messages.rend(); ++it)
+    if (it->is_object() && it->value("role", "") == "user")
+      return flatten_text(it->contains("content") ? (*it)["content"] : json());
+  return "";
+}
+
+// Claude Code's /compact (and auto-compact) prompt, 2.1.197 and 2.1.328 alike,
+// contains this sentence; 2.1.328 retries once, with an extra paragraph, when
+// the answer has no <summary>…</summary>.
+constexpr const char* k_compact_marker = "create a detailed summary of the conversation";
+
+// Title requests (2.1.197 and 2.1.328) ask for structured output:
+// output_config.format = {type: json_schema, schema: {properties: {title}}}.
+bool wants_title_schema(const json& body) {
+  if (!body.contains("output_config") || !body["output_config"].is_object()) return false;
+  const json& format = body["output_config"].value("format", json::object());
+  if (!format.is_object() || !format.contains("schema") || !format["schema"].is_object()) return false;
+  const json& props = format["schema"].value("properties", json::object());
+  return props.is_object() && props.contains("title");
+}
+
 // Decides the reply from the conversation so far: only the first turn of a
 // conversation (no assistant message yet) asks for a tool. Claude Code also makes side
 // requests without tools (titles, topic detection, quota checks): those get a
@@ -184,7 +218,16 @@ Reply plan_reply(const json& body, std::uint64_t seed, std::uint64_t n) {
   if (body.contains("system")) system_text = flatten_text(body["system"]);
 
   std::string task_tool = has_tool(body, "Task") ? "Task" : (has_tool(body, "Agent") ? "Agent" : "");
-  if (after_tool) {
+  if (last_user_text(messages).find(k_compact_marker) != std::string::npos) {
+    // The shape Claude Code parses: an <analysis> block, then <summary>.
+    reply.kind = "compact";
+    reply.blocks.push_back({"text",
+                            "<analysis>\nThe user ran `echo hi` and chatted.\n</analysis>\n\n<summary>\n"
+                            "1. Primary Request and Intent:\n   Run `echo hi`.\n\n"
+                            "2. Current Work:\n   Done; it printed hi.\n</summary>",
+                            "", "", json()});
+    reply.stop_reason = "end_turn";
+  } else if (after_tool) {
     reply.kind = "text";
     reply.blocks.push_back({"text", "The command ran and printed: hi", "", "", json()});
     reply.stop_reason = "end_turn";
@@ -210,14 +253,20 @@ Reply plan_reply(const json& body, std::uint64_t seed, std::uint64_t n) {
                             json{{"command", "echo hi"}, {"description", "Print hi"}}});
     reply.stop_reason = "tool_use";
   } else {
-    reply.kind = "text";
+    reply.kind = "side";
     std::string text = "OK";
-    if (system_text.find("isNewTopic") != std::string::npos)
+    if (wants_title_schema(body)) {
+      reply.kind = "title";
+      text = R"({"title": "Echo test"})";
+    } else if (system_text.find("isNewTopic") != std::string::npos)
       text = R"({"isNewTopic": true, "title": "Echo test"})";
     else if (system_text.find("JSON") != std::string::npos || system_text.find("json") != std::string::npos)
       text = R"({"title": "Echo test"})";
     else if (system_text.find("title") != std::string::npos)
       text = "Echo test";
+    if (reply.kind == "side" && system_text.find("title") != std::string::npos &&
+        system_text.find("isNewTopic") == std::string::npos)
+      reply.kind = "title";
     reply.blocks.push_back({"text", text, "", "", json()});
     reply.stop_reason = "end_turn";
   }
@@ -355,6 +404,11 @@ class Provider {
     std::uint64_t n = next_request();
     std::string request_id = "req_011" + hex_id(m_options.seed * 4, n, 21);
     json line = {{"n", n}, {"time", now_iso()}, {"method", req.method}, {"path", req.path}, {"request_id", request_id}};
+    // --no-request-id: no header, "" in error bodies, null in the record.
+    if (m_options.no_request_id) {
+      request_id.clear();
+      line["request_id"] = nullptr;
+    }
     std::string auth_kind, auth_value;
     auth_of(req, auth_kind, auth_value);
     line["auth_kind"] = auth_kind;
@@ -376,7 +430,7 @@ class Provider {
     // The start of the system prompt tells a main-loop request from a side
     // request (title, topic, quota check) when reading a record.
     if (body.contains("system")) line["system_head"] = flatten_text(body["system"]).substr(0, 100);
-    res.set_header("request-id", request_id);
+    if (!m_options.no_request_id) res.set_header("request-id", request_id);
 
     bool bad_key = !m_options.expect_key.empty() && auth_value != m_options.expect_key;
     if (m_options.mode == Mode::unauthorized || bad_key) {
@@ -479,7 +533,8 @@ class Provider {
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "fake_provider: " << message
             << "\nusage: fake_provider --port N --seed N --record FILE [--port-file FILE] "
-               "[--mode normal|fail500|unauthorized|slow] [--expect-key KEY] [--thinking] [--delay-ms N]\n";
+               "[--mode normal|fail500|unauthorized|slow] [--expect-key KEY] [--thinking] [--delay-ms N] "
+               "[--no-request-id]\n";
   std::exit(2);
 }
 
@@ -505,6 +560,8 @@ Options parse_args(int argc, char** argv) {
       o.thinking = true;
     else if (a == "--delay-ms")
       o.delay_ms = std::stoi(value());
+    else if (a == "--no-request-id")
+      o.no_request_id = true;
     else if (a == "--mode") {
       std::string m = value();
       if (m == "normal")

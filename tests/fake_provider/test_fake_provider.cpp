@@ -215,3 +215,93 @@ TEST_CASE("fake_provider error modes answer with Anthropic error JSON") {
     CHECK(records[1].at("unknown") == true);
   }
 }
+
+namespace {
+
+// The text of a non-streamed answer's single text block.
+std::string answer_text(const httplib::Result& res) {
+  json reply = json::parse(res->body);
+  REQUIRE(reply.at("content").size() == 1);
+  REQUIRE(reply.at("content")[0].at("type") == "text");
+  return reply.at("content")[0].at("text").get<std::string>();
+}
+
+}  // namespace
+
+TEST_CASE("fake_provider answers Claude Code's side requests in the shape it expects") {
+  TempDir tmp;
+  Provider provider(tmp.path(), {});
+  httplib::Client client("127.0.0.1", provider.port());
+
+  SECTION("a session title (structured output with a title property, no tools)") {
+    // As Claude Code 2.1.197 / 2.1.328 send it in interactive mode.
+    json body = {{"model", "claude-sonnet-4-5"},
+                 {"max_tokens", 32000},
+                 {"stream", false},
+                 {"system", json::array({{{"type", "text"}, {"text", "Generate a concise, sentence-case title"}}})},
+                 {"output_config",
+                  {{"format",
+                    {{"type", "json_schema"},
+                     {"schema",
+                      {{"type", "object"},
+                       {"properties", {{"title", {{"type", "string"}}}}},
+                       {"required", json::array({"title"})}}}}}}},
+                 {"messages", json::array({{{"role", "user"}, {"content", "<session>\nrun echo hi\n</session>"}}})}};
+    auto res = client.Post("/v1/messages", body.dump(), "application/json");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    CHECK(json::parse(answer_text(res)).at("title") == "Echo test");
+    auto records = provider.records();
+    REQUIRE(records.size() == 1);
+    CHECK(records[0].at("kind") == "title");
+    CHECK(records[0].at("usage").at("output_tokens").get<int64_t>() > 0);
+  }
+
+  SECTION("a /compact summary (main-loop shape, last user message asks for the summary)") {
+    json messages = k_first_turn;
+    messages.push_back({{"role", "assistant"}, {"content", json::array({{{"type", "text"}, {"text", "Done."}}})}});
+    messages.push_back(
+        {{"role", "user"},
+         {"content",
+          "CRITICAL: Respond with TEXT ONLY. Do NOT call any tools.\n\nYour task is to create a detailed summary of "
+          "the conversation so far, paying close attention to the user's explicit requests."}});
+    auto res = client.Post("/v1/messages", request(false, messages).dump(), "application/json");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    std::string text = answer_text(res);
+    CHECK(text.find("<analysis>") != std::string::npos);
+    CHECK(text.find("<summary>") < text.find("</summary>"));
+    CHECK(json::parse(res->body).at("stop_reason") == "end_turn");
+    auto records = provider.records();
+    REQUIRE(records.size() == 1);
+    CHECK(records[0].at("kind") == "compact");
+  }
+
+  SECTION("main-loop requests keep their kinds") {
+    REQUIRE(client.Post("/v1/messages", request(false, k_first_turn).dump(), "application/json"));
+    json later = k_first_turn;
+    later.push_back({{"role", "assistant"}, {"content", "Done."}});
+    later.push_back({{"role", "user"}, {"content", "say something"}});
+    REQUIRE(client.Post("/v1/messages", request(false, later).dump(), "application/json"));
+    auto records = provider.records();
+    REQUIRE(records.size() == 2);
+    CHECK(records[0].at("kind") == "tool_use");
+    CHECK(records[1].at("kind") == "text");
+  }
+}
+
+TEST_CASE("fake_provider --no-request-id sends no request-id header") {
+  TempDir tmp;
+  Provider provider(tmp.path(), {"--no-request-id"});
+  httplib::Client client("127.0.0.1", provider.port());
+  auto res = client.Post("/v1/messages", request(true, k_first_turn).dump(), "application/json");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK_FALSE(res->has_header("request-id"));
+  auto events = parse_sse(res->body);
+  REQUIRE(!events.empty());
+  auto records = provider.records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].at("request_id").is_null());
+  CHECK(records[0].at("message_id") == events[0].data.at("message").at("id"));
+}
