@@ -12,6 +12,7 @@
 //                 [--thinking]   (a thinking block first when the request enables thinking)
 //                 [--delay-ms N] (answer each request N ms after recording it)
 //                 [--no-request-id] (send no `request-id` header, like gateways that omit it)
+//                 [--ratelimit-headers] (subscription rate-limit headers on each answer)
 //
 // Besides the main loop, interactive Claude Code makes side requests that no
 // transcript records: a session title (output_config JSON schema {title}) and
@@ -22,6 +23,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -48,9 +50,10 @@ struct Options {
   std::string port_file;
   std::string expect_key;
   Mode mode = Mode::normal;
-  bool thinking = false;       // answer requests that enable thinking with a thinking block first
-  int delay_ms = 0;            // hold each normal answer this long (recorded on arrival)
-  bool no_request_id = false;  // omit the request-id response header
+  bool thinking = false;           // answer requests that enable thinking with a thinking block first
+  int delay_ms = 0;                // hold each normal answer this long (recorded on arrival)
+  bool no_request_id = false;      // omit the request-id response header
+  bool ratelimit_headers = false;  // send anthropic-ratelimit-unified-* headers (see set_ratelimit_headers)
 };
 
 struct Usage {
@@ -360,6 +363,36 @@ json error_json(const std::string& type, const std::string& message, const std::
   return {{"type", "error"}, {"error", {{"type", type}, {"message", message}}}, {"request_id", request_id}};
 }
 
+// The unified rate-limit headers the Anthropic API sends to claude.ai
+// subscribers. Claude Code (2.1.197, 2.1.328) reads
+// anthropic-ratelimit-unified-{5h,7d}-{utilization,reset} (utilization a
+// fraction 0..1, reset epoch seconds) into the statusLine input's
+// rate_limits.{five_hour,seven_day} — only when it authenticates with OAuth
+// (e.g. CLAUDE_CODE_OAUTH_TOKEN). Utilization grows with the request number so
+// a capture shows which answer a statusLine input reflects; the reset times
+// are fixed at start-up (next whole hour + 4 h, next whole hour + 6 days).
+struct RateLimits {
+  std::int64_t reset_5h = 0;
+  std::int64_t reset_7d = 0;
+};
+
+json set_ratelimit_headers(httplib::Response& res, const RateLimits& limits, std::uint64_t n) {
+  char five[32], seven[32];
+  std::snprintf(five, sizeof five, "%.2f", std::min(1.0, 0.20 + 0.01 * static_cast<double>(n)));
+  std::snprintf(seven, sizeof seven, "%.3f", std::min(1.0, 0.50 + 0.001 * static_cast<double>(n)));
+  json sent = {{"anthropic-ratelimit-unified-status", "allowed"},
+               {"anthropic-ratelimit-unified-reset", std::to_string(limits.reset_5h)},
+               {"anthropic-ratelimit-unified-representative-claim", "five_hour"},
+               {"anthropic-ratelimit-unified-5h-status", "allowed"},
+               {"anthropic-ratelimit-unified-5h-utilization", five},
+               {"anthropic-ratelimit-unified-5h-reset", std::to_string(limits.reset_5h)},
+               {"anthropic-ratelimit-unified-7d-status", "allowed"},
+               {"anthropic-ratelimit-unified-7d-utilization", seven},
+               {"anthropic-ratelimit-unified-7d-reset", std::to_string(limits.reset_7d)}};
+  for (const auto& [name, value] : sent.items()) res.set_header(name, value.get<std::string>());
+  return sent;
+}
+
 class Provider {
  public:
   explicit Provider(Options options) : m_options(std::move(options)) {
@@ -370,6 +403,9 @@ class Provider {
         std::exit(1);
       }
     }
+    std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+    std::int64_t next_hour = (now / 3600 + 1) * 3600;
+    m_limits = {next_hour + 4 * 3600, next_hour + 6 * 24 * 3600};
   }
 
   std::uint64_t next_request() {
@@ -431,6 +467,7 @@ class Provider {
     // request (title, topic, quota check) when reading a record.
     if (body.contains("system")) line["system_head"] = flatten_text(body["system"]).substr(0, 100);
     if (!m_options.no_request_id) res.set_header("request-id", request_id);
+    if (m_options.ratelimit_headers) line["ratelimit"] = set_ratelimit_headers(res, m_limits, n);
 
     bool bad_key = !m_options.expect_key.empty() && auth_value != m_options.expect_key;
     if (m_options.mode == Mode::unauthorized || bad_key) {
@@ -528,13 +565,14 @@ class Provider {
   std::mutex m_mutex;
   std::uint64_t m_count = 0;
   std::FILE* m_record = nullptr;
+  RateLimits m_limits;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "fake_provider: " << message
             << "\nusage: fake_provider --port N --seed N --record FILE [--port-file FILE] "
                "[--mode normal|fail500|unauthorized|slow] [--expect-key KEY] [--thinking] [--delay-ms N] "
-               "[--no-request-id]\n";
+               "[--no-request-id] [--ratelimit-headers]\n";
   std::exit(2);
 }
 
@@ -562,6 +600,8 @@ Options parse_args(int argc, char** argv) {
       o.delay_ms = std::stoi(value());
     else if (a == "--no-request-id")
       o.no_request_id = true;
+    else if (a == "--ratelimit-headers")
+      o.ratelimit_headers = true;
     else if (a == "--mode") {
       std::string m = value();
       if (m == "normal")

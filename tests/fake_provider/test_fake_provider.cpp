@@ -304,4 +304,34 @@ TEST_CASE("fake_provider --no-request-id sends no request-id header") {
   REQUIRE(records.size() == 1);
   CHECK(records[0].at("request_id").is_null());
   CHECK(records[0].at("message_id") == events[0].data.at("message").at("id"));
+TEST_CASE("fake_provider --ratelimit-headers sends the unified rate-limit headers Claude Code reads") {
+  TempDir tmp;
+  Provider provider(tmp.path(), {"--ratelimit-headers"});
+  httplib::Client client("127.0.0.1", provider.port());
+  auto first = client.Post("/v1/messages", request(false, k_first_turn).dump(), "application/json");
+  auto second = client.Post("/v1/messages", request(true, k_first_turn).dump(), "application/json");
+  REQUIRE(first);
+  REQUIRE(second);
+  // Utilization is a fraction that grows per request; resets are epoch seconds in the future.
+  CHECK(first->get_header_value("anthropic-ratelimit-unified-5h-utilization") == "0.21");
+  CHECK(second->get_header_value("anthropic-ratelimit-unified-5h-utilization") == "0.22");
+  CHECK(second->get_header_value("anthropic-ratelimit-unified-7d-utilization") == "0.502");
+  CHECK(second->get_header_value("anthropic-ratelimit-unified-status") == "allowed");
+  auto now = static_cast<std::int64_t>(std::time(nullptr));
+  auto reset_5h = std::stoll(second->get_header_value("anthropic-ratelimit-unified-5h-reset"));
+  auto reset_7d = std::stoll(second->get_header_value("anthropic-ratelimit-unified-7d-reset"));
+  CHECK(reset_5h > now);
+  CHECK(reset_5h <= now + 5 * 3600);
+  CHECK(reset_7d > reset_5h);
+  auto records = provider.records();
+  REQUIRE(records.size() == 2);
+  CHECK(records[1].at("ratelimit").at("anthropic-ratelimit-unified-5h-reset") == std::to_string(reset_5h));
+
+  TempDir plain_dir;
+  Provider plain(plain_dir.path(), {});
+  httplib::Client plain_client("127.0.0.1", plain.port());
+  auto res = plain_client.Post("/v1/messages", request(false, k_first_turn).dump(), "application/json");
+  REQUIRE(res);
+  CHECK_FALSE(res->has_header("anthropic-ratelimit-unified-5h-utilization"));
+  CHECK_FALSE(plain.records().at(0).contains("ratelimit"));
 }
