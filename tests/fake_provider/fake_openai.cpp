@@ -11,6 +11,8 @@
 //   fake_openai --port 0 --seed N --record FILE [--port-file FILE]
 //               [--mode normal|fail500|unauthorized|slow] [--expect-key KEY]
 //               [--delay-ms N] (answer each request N ms after recording it)
+//               [--dump-dir DIR] (write each request body to DIR/<n>.json)
+//               [--rate-limits] (send Codex's x-codex-* rate-limit headers)
 //
 // Wire formats follow OpenAI's API reference: Responses streams are SSE with
 // `event: <type>` + `data: <json whose type repeats it>`; Chat Completions
@@ -47,6 +49,8 @@ struct Options {
   std::string expect_key;
   Mode mode = Mode::normal;
   int delay_ms = 0;  // hold each normal answer this long (recorded on arrival)
+  std::string dump_dir;  // write each request body to <dir>/<n>.json (debugging)
+  bool rate_limits = false;  // send Codex's x-codex-primary/secondary-* rate-limit headers
 };
 
 // OpenAI reports cached tokens as a part of the input tokens and reasoning
@@ -136,7 +140,8 @@ struct Reply {
   std::string kind;  // "tool_call" or "text"
   std::string text;
   std::string tool_name;
-  std::string arguments;  // JSON text of the tool call's arguments
+  std::string tool_namespace;  // set for tools offered inside a namespace group
+  std::string arguments;       // JSON text of the tool call's arguments
 };
 
 // Names of the function tools a request offers. Responses tools are flat
@@ -189,19 +194,93 @@ Reply text_reply(bool after_tool) {
   return reply;
 }
 
+// The namespace of a Responses tool offered inside a {"type":"namespace"}
+// group (Codex 0.169.0 offers spawn_agent / wait_agent in `multi_agent_v1`),
+// or "" when no namespace offers it.
+std::string namespace_of(const json& body, const std::string& name) {
+  if (!body.contains("tools") || !body["tools"].is_array()) return "";
+  for (const auto& group : body["tools"]) {
+    if (!group.is_object() || group.value("type", "") != "namespace" || !group.contains("tools")) continue;
+    for (const auto& tool : group["tools"])
+      if (tool.is_object() && tool.value("name", "") == name) return group.value("name", "");
+  }
+  return "";
+}
+
+// Concatenated text of a Responses message item's content parts.
+std::string item_text(const json& item) {
+  std::string out;
+  if (item.contains("content") && item["content"].is_string()) return item["content"].get<std::string>();
+  if (item.contains("content") && item["content"].is_array())
+    for (const auto& part : item["content"])
+      if (part.is_object() && part.contains("text") && part["text"].is_string())
+        out += part["text"].get<std::string>() + "\n";
+  return out;
+}
+
+// A prompt containing this word makes the first turn spawn a subagent (the
+// multi-agent `spawn_agent` tool), then wait for it, then end with text. It is
+// unusual on purpose, so no system text triggers it.
+constexpr const char* k_subagent_trigger = "SPAWN_SUBAGENT";
+
 // Responses API: the conversation is `input` (a string or a list of items).
-// The turn after a tool output ends with text; otherwise a tool call when a
-// shell-like tool is offered.
+// The turn after a tool output ends with text (after spawn_agent: a
+// wait_agent call first); otherwise a tool call when a shell-like tool is
+// offered.
 Reply plan_responses_reply(const json& body) {
-  bool after_tool = false;
-  if (body.contains("input") && body["input"].is_array() && !body["input"].empty()) {
-    const json& last = body["input"].back();
-    std::string type = last.is_object() ? last.value("type", "") : "";
-    after_tool = type == "function_call_output" || type == "custom_tool_call_output" ||
-                 type == "local_shell_call_output" || type == "tool_search_output";
+  const json input = body.contains("input") && body["input"].is_array() ? body["input"] : json::array();
+  std::string last_type = input.empty() || !input.back().is_object() ? "" : input.back().value("type", "");
+  bool after_tool = last_type == "function_call_output" || last_type == "custom_tool_call_output" ||
+                    last_type == "local_shell_call_output" || last_type == "tool_search_output";
+  // The tool whose output ends the input, found by call_id.
+  std::string answered_tool;
+  if (after_tool) {
+    std::string call_id = input.back().value("call_id", "");
+    for (const auto& item : input)
+      if (item.is_object() && item.value("type", "") == "function_call" && item.value("call_id", "") == call_id)
+        answered_tool = item.value("name", "");
+  }
+  std::string last_user;
+  for (const auto& item : input)
+    if (item.is_object() && item.value("type", "message") == "message" && item.value("role", "") == "user")
+      last_user = item_text(item);
+
+  std::string spawn_ns = namespace_of(body, "spawn_agent");
+  if (!spawn_ns.empty() && !after_tool && last_user.find(k_subagent_trigger) != std::string::npos) {
+    Reply reply;
+    reply.kind = "tool_call";
+    reply.tool_name = "spawn_agent";
+    reply.tool_namespace = spawn_ns;
+    reply.arguments = json{{"message", "run echo hi"}}.dump();
+    return reply;
+  }
+  if (answered_tool == "spawn_agent" && !namespace_of(body, "wait_agent").empty()) {
+    // The spawn output names the new agent; wait for it by that id.
+    json out = json::parse(input.back().value("output", ""), nullptr, false);
+    std::string agent = out.is_object() ? out.value("agent_id", out.value("id", "")) : "";
+    Reply reply;
+    reply.kind = "tool_call";
+    reply.tool_name = "wait_agent";
+    reply.tool_namespace = namespace_of(body, "wait_agent");
+    reply.arguments = json{{"targets", json::array({agent})}, {"timeout_ms", 60000}}.dump();
+    return reply;
   }
   auto names = tool_names(body);
-  if (after_tool || names.empty()) return text_reply(after_tool);
+  if (after_tool || names.empty()) {
+    Reply reply = text_reply(after_tool);
+    // Structured output (text.format json_schema; Codex's TUI asks for a
+    // thread title this way): a JSON object with every required string set.
+    if (body.contains("text") && body["text"].is_object() && body["text"].contains("format") &&
+        body["text"]["format"].is_object() && body["text"]["format"].value("type", "") == "json_schema") {
+      json answer = json::object();
+      const json& schema = body["text"]["format"].value("schema", json::object());
+      if (schema.contains("required") && schema["required"].is_array())
+        for (const auto& key : schema["required"])
+          if (key.is_string()) answer[key.get<std::string>()] = "Run echo hi";
+      reply.text = answer.dump();
+    }
+    return reply;
+  }
   return tool_call_reply(names);
 }
 
@@ -254,9 +333,11 @@ json output_item(const ResponseIds& ids, const Reply& reply, bool done) {
     if (done) content.push_back({{"type", "output_text"}, {"annotations", json::array()}, {"text", reply.text}});
     return {{"id", ids.item}, {"type", "message"}, {"status", status}, {"content", content}, {"role", "assistant"}};
   }
-  return {{"id", ids.item},      {"type", "function_call"},
-          {"status", status},    {"arguments", done ? reply.arguments : ""},
-          {"call_id", ids.call}, {"name", reply.tool_name}};
+  json item = {{"id", ids.item},      {"type", "function_call"},
+               {"status", status},    {"arguments", done ? reply.arguments : ""},
+               {"call_id", ids.call}, {"name", reply.tool_name}};
+  if (!reply.tool_namespace.empty()) item["namespace"] = reply.tool_namespace;
+  return item;
 }
 
 // The response object as response.created / response.completed carry it.
@@ -520,6 +601,10 @@ class Provider {
     line["auth_kind"] = auth_kind;
     line["auth_value"] = auth_value;
     res.set_header("x-request-id", request_id);
+    if (!m_options.dump_dir.empty()) {
+      std::ofstream dump(m_options.dump_dir + "/" + std::to_string(n) + ".json");
+      dump << req.body;
+    }
     body = json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object()) {
       res.status = 400;
@@ -604,6 +689,16 @@ class Provider {
       line["call_id"] = ids.call;
     }
     line["usage"] = responses_usage_json(u);
+    if (m_options.rate_limits) {
+      // Codex reads its plan's rate-limit snapshot from these headers
+      // (codex-api rate_limits.rs) and logs it as a token_count event.
+      res.set_header("x-codex-primary-used-percent", std::to_string(n % 100));
+      res.set_header("x-codex-primary-window-minutes", "300");
+      res.set_header("x-codex-primary-reset-after-seconds", "3600");
+      res.set_header("x-codex-secondary-used-percent", std::to_string(n % 50));
+      res.set_header("x-codex-secondary-window-minutes", "10080");
+      res.set_header("x-codex-secondary-reset-after-seconds", "86400");
+    }
     if (stream) {
       res.set_header("Cache-Control", "no-cache");
       res.set_content(responses_stream_body(ids, model, body, reply, u), "text/event-stream");
@@ -687,7 +782,7 @@ class Provider {
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "fake_openai: " << message
             << "\nusage: fake_openai --port N --seed N --record FILE [--port-file FILE] "
-               "[--mode normal|fail500|unauthorized|slow] [--expect-key KEY] [--delay-ms N]\n";
+               "[--mode normal|fail500|unauthorized|slow] [--expect-key KEY] [--delay-ms N] [--dump-dir DIR] [--rate-limits]\n";
   std::exit(2);
 }
 
@@ -711,6 +806,10 @@ Options parse_args(int argc, char** argv) {
       o.expect_key = value();
     else if (a == "--delay-ms")
       o.delay_ms = std::stoi(value());
+    else if (a == "--dump-dir")
+      o.dump_dir = value();
+    else if (a == "--rate-limits")
+      o.rate_limits = true;
     else if (a == "--mode") {
       std::string m = value();
       if (m == "normal")
