@@ -48,8 +48,8 @@ struct Options {
   std::string port_file;
   std::string expect_key;
   Mode mode = Mode::normal;
-  int delay_ms = 0;  // hold each normal answer this long (recorded on arrival)
-  std::string dump_dir;  // write each request body to <dir>/<n>.json (debugging)
+  int delay_ms = 0;          // hold each normal answer this long (recorded on arrival)
+  std::string dump_dir;      // write each request body to <dir>/<n>.json (debugging)
   bool rate_limits = false;  // send Codex's x-codex-primary/secondary-* rate-limit headers
 };
 
@@ -782,7 +782,8 @@ class Provider {
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "fake_openai: " << message
             << "\nusage: fake_openai --port N --seed N --record FILE [--port-file FILE] "
-               "[--mode normal|fail500|unauthorized|slow] [--expect-key KEY] [--delay-ms N] [--dump-dir DIR] [--rate-limits]\n";
+               "[--mode normal|fail500|unauthorized|slow] [--expect-key KEY] [--delay-ms N] [--dump-dir DIR] "
+               "[--rate-limits]\n";
   std::exit(2);
 }
 
