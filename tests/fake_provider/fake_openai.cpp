@@ -13,6 +13,7 @@
 //               [--delay-ms N] (answer each request N ms after recording it)
 //               [--dump-dir DIR] (write each request body to DIR/<n>.json)
 //               [--rate-limits] (send Codex's x-codex-* rate-limit headers)
+//               [--cache-writes] (add input_tokens_details.cache_write_tokens)
 //
 // Wire formats follow OpenAI's API reference: Responses streams are SSE with
 // `event: <type>` + `data: <json whose type repeats it>`; Chat Completions
@@ -48,9 +49,10 @@ struct Options {
   std::string port_file;
   std::string expect_key;
   Mode mode = Mode::normal;
-  int delay_ms = 0;          // hold each normal answer this long (recorded on arrival)
-  std::string dump_dir;      // write each request body to <dir>/<n>.json (debugging)
-  bool rate_limits = false;  // send Codex's x-codex-primary/secondary-* rate-limit headers
+  int delay_ms = 0;           // hold each normal answer this long (recorded on arrival)
+  std::string dump_dir;       // write each request body to <dir>/<n>.json (debugging)
+  bool rate_limits = false;   // send Codex's x-codex-primary/secondary-* rate-limit headers
+  bool cache_writes = false;  // report input_tokens_details.cache_write_tokens (Responses API)
 };
 
 // OpenAI reports cached tokens as a part of the input tokens and reasoning
@@ -61,6 +63,7 @@ struct Usage {
   std::int64_t cached = 0;
   std::int64_t output = 0;
   std::int64_t reasoning = 0;
+  std::int64_t cache_write = -1;  // input_tokens_details.cache_write_tokens; -1: not sent (OpenAI sends none)
   std::int64_t total() const { return input + output; }
 };
 
@@ -100,8 +103,10 @@ Usage usage_for(std::uint64_t seed, std::uint64_t n) {
 }
 
 json responses_usage_json(const Usage& u) {
+  json input_details = {{"cached_tokens", u.cached}};
+  if (u.cache_write >= 0) input_details["cache_write_tokens"] = u.cache_write;
   return {{"input_tokens", u.input},
-          {"input_tokens_details", {{"cached_tokens", u.cached}}},
+          {"input_tokens_details", input_details},
           {"output_tokens", u.output},
           {"output_tokens_details", {{"reasoning_tokens", u.reasoning}}},
           {"total_tokens", u.total()}};
@@ -681,6 +686,9 @@ class Provider {
       return;
     }
     Usage u = usage_for(m_options.seed, n);
+    // A part of the uncached input reported as cache writes, for clients
+    // that read input_tokens_details.cache_write_tokens.
+    if (m_options.cache_writes) u.cache_write = (u.input - u.cached) / 2;
     line["status"] = 200;
     line["response_id"] = ids.response;
     line["kind"] = reply.kind;
@@ -783,7 +791,7 @@ class Provider {
   std::cerr << "fake_openai: " << message
             << "\nusage: fake_openai --port N --seed N --record FILE [--port-file FILE] "
                "[--mode normal|fail500|unauthorized|slow] [--expect-key KEY] [--delay-ms N] [--dump-dir DIR] "
-               "[--rate-limits]\n";
+               "[--rate-limits] [--cache-writes]\n";
   std::exit(2);
 }
 
@@ -811,6 +819,8 @@ Options parse_args(int argc, char** argv) {
       o.dump_dir = value();
     else if (a == "--rate-limits")
       o.rate_limits = true;
+    else if (a == "--cache-writes")
+      o.cache_writes = true;
     else if (a == "--mode") {
       std::string m = value();
       if (m == "normal")
