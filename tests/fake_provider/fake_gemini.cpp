@@ -163,8 +163,8 @@ std::vector<std::string> function_names(const json& body) {
 
 // Fills a JSON schema (the subset Gemini CLI's side requests use: objects,
 // string enums, strings, numbers, booleans, arrays) with a valid value: the
-// first enum value, so a next-speaker check answers "user" and a router
-// answers its first choice.
+// first enum value (a next-speaker check answers "user", a router its first
+// choice), `text` for every other string (a subagent's complete_task result).
 json fill_schema(const json& schema, const std::string& text, int depth = 0) {
   if (!schema.is_object() || depth > 8) return text;
   if (schema.contains("enum") && schema["enum"].is_array() && !schema["enum"].empty()) return schema["enum"][0];
