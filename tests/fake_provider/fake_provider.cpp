@@ -220,7 +220,13 @@ Reply plan_reply(const json& body, std::uint64_t seed, std::uint64_t n) {
   std::string system_text;
   if (body.contains("system")) system_text = flatten_text(body["system"]);
 
-  std::string task_tool = has_tool(body, "Task") ? "Task" : (has_tool(body, "Agent") ? "Agent" : "");
+  // Claude Code names its tools `Bash` and `Task` (newer: `Agent`); opencode
+  // names them `bash` and `task` (its general-purpose subagent is "general").
+  std::string task_tool = has_tool(body, "Task")    ? "Task"
+                          : has_tool(body, "Agent") ? "Agent"
+                          : has_tool(body, "task")  ? "task"
+                                                    : "";
+  std::string bash_tool = has_tool(body, "Bash") ? "Bash" : (has_tool(body, "bash") ? "bash" : "");
   if (last_user_text(messages).find(k_compact_marker) != std::string::npos) {
     // The shape Claude Code parses: an <analysis> block, then <summary>.
     reply.kind = "compact";
@@ -247,12 +253,12 @@ Reply plan_reply(const json& body, std::uint64_t seed, std::uint64_t n) {
         {"tool_use", "", "toolu_01" + hex_id(seed * 4 + 2, n, 22), task_tool,
          json{{"description", "Run echo hi"},
               {"prompt", "Run the shell command `echo hi` with the Bash tool and report its output."},
-              {"subagent_type", "general-purpose"}}});
+              {"subagent_type", task_tool == "task" ? "general" : "general-purpose"}}});
     reply.stop_reason = "tool_use";
-  } else if (has_tool(body, "Bash")) {
+  } else if (!bash_tool.empty()) {
     reply.kind = "tool_use";
     reply.blocks.push_back({"text", "I'll run the command.", "", "", json()});
-    reply.blocks.push_back({"tool_use", "", "toolu_01" + hex_id(seed * 4 + 2, n, 22), "Bash",
+    reply.blocks.push_back({"tool_use", "", "toolu_01" + hex_id(seed * 4 + 2, n, 22), bash_tool,
                             json{{"command", "echo hi"}, {"description", "Print hi"}}});
     reply.stop_reason = "tool_use";
   } else {

@@ -304,6 +304,8 @@ TEST_CASE("fake_provider --no-request-id sends no request-id header") {
   REQUIRE(records.size() == 1);
   CHECK(records[0].at("request_id").is_null());
   CHECK(records[0].at("message_id") == events[0].data.at("message").at("id"));
+}
+
 TEST_CASE("fake_provider --ratelimit-headers sends the unified rate-limit headers Claude Code reads") {
   TempDir tmp;
   Provider provider(tmp.path(), {"--ratelimit-headers"});
