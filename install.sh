@@ -29,7 +29,7 @@ done
 
 # Build and test dependencies (Debian 12 package names). docs/design.md#dependencies says why each is here.
 packages=(
-  build-essential cmake pkg-config git ca-certificates clang-format
+  build-essential cmake pkg-config git ca-certificates clang-format clang-tidy
   libtomlplusplus-dev libsqlitecpp-dev libsqlite3-dev libcpp-httplib-dev libssl-dev
   nlohmann-json3-dev libcli11-dev libexpected-dev libhowardhinnant-date-dev
   libsimdjson-dev libjs-chart.js catch2

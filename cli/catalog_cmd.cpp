@@ -13,19 +13,6 @@ namespace clown::cli {
 
 namespace {
 
-nlohmann::json provider_json(const profiles::Provider& p) {
-  return {{"id", p.id},
-          {"name", p.name},
-          {"type", profiles::to_string(p.type)},
-          {"endpoint", p.endpoint},
-          {"key_env", p.key_env},
-          {"key_var", p.key_var == profiles::KeyVar::api_key ? "ANTHROPIC_API_KEY" : "ANTHROPIC_AUTH_TOKEN"},
-          {"default_model", p.default_model},
-          {"haiku_model", p.haiku_model},
-          {"requires_endpoint", p.requires_endpoint},
-          {"source", p.source}};
-}
-
 void warn(const profiles::Catalog& c) {
   for (const auto& w : c.warnings) std::cerr << "clown: warning: skipping " << w << "\n";
 }
@@ -42,10 +29,7 @@ void set_catalog_commands(CLI::App& app, Context& ctx) {
     auto c = profiles::load_catalog(ctx.paths);
     warn(c);
     if (*agents_json) {
-      nlohmann::json arr = nlohmann::json::array();
-      for (const auto& a : c.agents)
-        arr.push_back({{"id", a.id}, {"name", a.name}, {"binary", a.binary}, {"source", a.source}});
-      std::cout << arr.dump(2) << "\n";
+      std::cout << nlohmann::json(c.agents).dump(2) << "\n";
       return;
     }
     Table t({"AGENT", "NAME", "BINARY", "SOURCE"});
@@ -63,7 +47,7 @@ void set_catalog_commands(CLI::App& app, Context& ctx) {
     warn(c);
     if (*prov_json) {
       nlohmann::json arr = nlohmann::json::array();
-      for (const auto& p : c.providers) arr.push_back(provider_json(p));
+      for (const auto& p : c.providers) arr.push_back(profiles::to_json(p));
       std::cout << arr.dump(2) << "\n";
       return;
     }
@@ -89,7 +73,7 @@ void set_catalog_commands(CLI::App& app, Context& ctx) {
       for (const auto& q : c.providers) ids += (ids.empty() ? "" : ", ") + q.id;
       throw Failure(clown::Error{"unknown provider '" + *show_id + "'; known: " + ids, k_exit_usage});
     }
-    auto j = provider_json(*p);
+    auto j = profiles::to_json(*p);
     if (*show_json) {
       std::cout << j.dump(2) << "\n";
       return;

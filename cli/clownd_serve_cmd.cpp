@@ -78,12 +78,7 @@ void set_clownd_daemon_command(CLI::App& app, const Paths& paths, int& exit_code
   status->callback([&paths, json] {
     auto st = webui::daemon_status(paths);
     if (*json) {
-      nlohmann::json out{{"running", st.running}, {"stale", st.stale}};
-      if (st.info && st.running) {
-        out.update(webui::to_json(*st.info, false));
-        out["url"] = st.info->url + "/usage";
-      }
-      std::cout << out.dump(2) << "\n";
+      std::cout << webui::to_json(st).dump(2) << "\n";
       return;
     }
     if (!st.running) {

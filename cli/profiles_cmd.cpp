@@ -23,7 +23,6 @@ std::string read_key_from_stdin() {
 }
 
 void print_profile(const Paths& paths, const profiles::Profile& p) {
-  const auto j = profiles::to_public_json(paths, p);
   auto line = [](const char* k, const std::string& v) {
     std::cout << "  " << k << std::string(12 - std::string(k).size(), ' ') << v << "\n";
   };
@@ -32,10 +31,10 @@ void print_profile(const Paths& paths, const profiles::Profile& p) {
   line("provider", p.provider);
   line("model", p.model.empty() ? "(provider default)" : p.model);
   if (!p.endpoint.empty()) line("endpoint", p.endpoint);
-  line("api key", j["api_key"].get<std::string>());
+  line("api key", profiles::key_source(paths, p));
   line("isolate", p.isolate ? "yes (" + paths.home_for(p.alias).string() + ")" : "no");
   if (!p.agent_bin.empty()) line("agent bin", p.agent_bin);
-  for (const auto& [k, v] : j["env"].items()) line("env", k + "=" + v.get<std::string>());
+  for (const auto& [k, v] : profiles::public_env(p)) line("env", k + "=" + v);
   if (!p.created_at.empty()) line("created", p.created_at);
 }
 
@@ -107,8 +106,7 @@ void add_list_show(CLI::App& profiles_app, Context& ctx) {
     }
     Table t({"PROFILE", "AGENT", "PROVIDER", "MODEL", "API KEY", "ISOLATED"});
     for (const auto& p : listing.profiles) {
-      auto j = profiles::to_public_json(ctx.paths, p);
-      t.add({p.alias, p.agent, p.provider, p.model.empty() ? "-" : p.model, j["api_key"].get<std::string>(),
+      t.add({p.alias, p.agent, p.provider, p.model.empty() ? "-" : p.model, profiles::key_source(ctx.paths, p),
              p.isolate ? "yes" : "no"});
     }
     t.print(std::cout);

@@ -12,7 +12,7 @@
 #include "cli/table.hpp"
 #include "common/format.hpp"
 #include "common/time.hpp"
-#include "registry/price_rules.hpp"
+#include "registry/price_view.hpp"
 #include "registry/pricing_table.hpp"
 #include "registry/status.hpp"
 
@@ -20,7 +20,6 @@ namespace clown::cli {
 
 namespace {
 
-using ojson = nlohmann::ordered_json;
 using registry::ModelPrice;
 
 // LiteLLM's own notation for per-token prices ("3e-06", "1.5e-05").
@@ -39,88 +38,12 @@ std::string per_million(double v) {
   return "$" + s;
 }
 
-double million(double v) { return std::round(v * 1e6 * 1e6) / 1e6; }
-
 void warn(const std::string& warning) {
   if (!warning.empty()) std::cerr << "clown: warning: " << warning << "\n";
 }
 
 std::string source_label(const registry::PricingSource& s) {
   return s.kind == registry::PriceFile::synced ? "synced file " + s.path : "bundled snapshot (compiled into clown)";
-}
-
-std::string rule_explanation(const std::string& rule) {
-  if (rule == "exact") return "the name is a key of the pricing table";
-  if (rule == "normalized") return "same name once provider prefix, date suffix and version marker are removed";
-  return "longest table key found in the name at name-part boundaries";
-}
-
-// One price row: LiteLLM field name, label, value (absent: the entry states
-// none) and whether clown derived it by a rule (registry/price_rules.hpp).
-struct PriceRow {
-  const char* field;
-  const char* label;
-  std::optional<double> value;
-  bool derived = false;
-};
-
-// Shown as the entry states it, or as the rule cost applies when the rule
-// derives a price (1-hour writes at 2x input); parts the entry leaves out are
-// shown as absent.
-PriceRow price_row(const char* field, const char* label, const registry::TokenPrice& price) {
-  using Origin = registry::TokenPrice::Origin;
-  switch (price.origin) {
-    case Origin::stated: return {field, label, price.usd};
-    case Origin::twice_input: return {field, label, price.usd, true};
-    case Origin::absent:
-    case Origin::standard_price: return {field, label, std::nullopt};
-  }
-  return {field, label, std::nullopt};
-}
-
-std::vector<PriceRow> price_rows(const ModelPrice& p) {
-  const auto s = registry::tier_prices(p, registry::PriceTier::standard);
-  std::vector<PriceRow> rows{
-      price_row("input_cost_per_token", "input", s.input),
-      price_row("output_cost_per_token", "output", s.output),
-      price_row("cache_creation_input_token_cost", "cache write 5m", s.cache_write_5m),
-      price_row("cache_creation_input_token_cost_above_1hr", "cache write 1h", s.cache_write_1h),
-      price_row("cache_read_input_token_cost", "cache read", s.cache_read),
-  };
-  if (p.input_above_200k || p.output_above_200k) {
-    const auto l = registry::tier_prices(p, registry::PriceTier::long_context);
-    rows.insert(
-        rows.end(),
-        {price_row("input_cost_per_token_above_200k_tokens", "input >200k", l.input),
-         price_row("output_cost_per_token_above_200k_tokens", "output >200k", l.output),
-         price_row("cache_creation_input_token_cost_above_200k_tokens", "cache write 5m >200k", l.cache_write_5m),
-         price_row("cache_creation_input_token_cost_above_1hr_above_200k_tokens", "cache write 1h >200k",
-                   l.cache_write_1h),
-         price_row("cache_read_input_token_cost_above_200k_tokens", "cache read >200k", l.cache_read)});
-  }
-  return rows;
-}
-
-ojson prices_json(const ModelPrice& p) {
-  ojson out = ojson::object();
-  for (const auto& row : price_rows(p)) {
-    if (!row.value) {
-      out[row.field] = nullptr;
-      continue;
-    }
-    ojson v{{"per_token", *row.value}, {"per_million", million(*row.value)}};
-    if (row.derived) v["derived"] = true;
-    out[row.field] = v;
-  }
-  return out;
-}
-
-ojson source_json(const registry::PricingSource& s) {
-  return {{"kind", registry::to_string(s.kind)},
-          {"path", s.path.empty() ? ojson() : ojson(s.path)},
-          {"source_url", s.source_url.empty() ? ojson() : ojson(s.source_url)},
-          {"fetched_at", s.fetched_at.empty() ? ojson() : ojson(s.fetched_at)},
-          {"model_count", s.model_count}};
 }
 
 void print_status(const registry::RegistryStatus& st) {
@@ -160,12 +83,7 @@ void run_pricing_list(const Context& ctx, const ListOptions& o) {
     throw Failure(Error{"no priced models for provider '" + o.provider + "'; known providers: " + list, k_exit_error});
   }
   if (o.json) {
-    ojson models = ojson::array();
-    for (const auto& [key, price] : rows)
-      models.push_back(
-          {{"model", *key}, {"provider", price->provider}, {"mode", price->mode}, {"prices", prices_json(*price)}});
-    ojson out{{"source", source_json(loaded.pricing.source)}, {"models", models}};
-    std::cout << out.dump(2) << "\n";
+    std::cout << registry::price_list_json(rows, loaded.pricing.source).dump(2) << "\n";
     return;
   }
   auto opt = [](const std::optional<double>& v) { return v ? per_million(*v) : std::string("-"); };
@@ -196,24 +114,17 @@ void run_pricing_show(const Context& ctx, const ShowOptions& o) {
                         k_exit_error});
   const ModelPrice& p = *match->price;
   if (o.json) {
-    ojson out{{"model", o.model},
-              {"key", match->key},
-              {"rule", match->rule},
-              {"reason", rule_explanation(match->rule)},
-              {"provider", p.provider},
-              {"mode", p.mode},
-              {"source", source_json(loaded.pricing.source)},
-              {"prices", prices_json(p)}};
-    std::cout << out.dump(2) << "\n";
+    std::cout << registry::price_match_json(o.model, *match, loaded.pricing.source).dump(2) << "\n";
     return;
   }
   std::cout << "Model:      " << o.model << "\n";
-  std::cout << "Priced as:  " << match->key << " (" << match->rule << ": " << rule_explanation(match->rule) << ")\n";
+  std::cout << "Priced as:  " << match->key << " (" << match->rule << ": " << registry::rule_explanation(match->rule)
+            << ")\n";
   std::cout << "Provider:   " << (p.provider.empty() ? "-" : p.provider) << (p.mode.empty() ? "" : " (" + p.mode + ")")
             << "\n";
   std::cout << "Prices from " << source_label(loaded.pricing.source) << "\n\n";
   Table t({"PRICE", "PER TOKEN", "PER MILLION"}, {false, true, true});
-  for (const auto& row : price_rows(p)) {
+  for (const auto& row : registry::price_rows(p)) {
     if (!row.value) {
       t.add({row.label, "-", "-"});
       continue;

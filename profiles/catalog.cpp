@@ -134,6 +134,23 @@ void load_agents(const Paths& paths, Catalog& catalog) {
 const AgentManifest* Catalog::find_agent(const std::string& id) const { return find_by_id(agents, id); }
 const Provider* Catalog::find_provider(const std::string& id) const { return find_by_id(providers, id); }
 
+void to_json(nlohmann::json& j, const AgentManifest& a) {
+  j = {{"id", a.id}, {"name", a.name}, {"binary", a.binary}, {"source", a.source}};
+}
+
+nlohmann::json to_json(const Provider& p) {
+  return {{"id", p.id},
+          {"name", p.name},
+          {"type", to_string(p.type)},
+          {"endpoint", p.endpoint},
+          {"key_env", p.key_env},
+          {"key_var", p.key_var == KeyVar::api_key ? "ANTHROPIC_API_KEY" : "ANTHROPIC_AUTH_TOKEN"},
+          {"default_model", p.default_model},
+          {"haiku_model", p.haiku_model},
+          {"requires_endpoint", p.requires_endpoint},
+          {"source", p.source}};
+}
+
 Catalog builtin_catalog() {
   Catalog c;
   AgentManifest claude;

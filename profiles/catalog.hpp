@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/paths.hpp"
 
 namespace clown::profiles {
@@ -51,6 +53,10 @@ struct Catalog {
   const AgentManifest* find_agent(const std::string& id) const;
   const Provider* find_provider(const std::string& id) const;
 };
+
+// The JSON of `clown agents list --json` / `clown providers list|show --json`.
+void to_json(nlohmann::json& j, const AgentManifest& agent);
+nlohmann::json to_json(const Provider& provider);
 
 Catalog builtin_catalog();
 // Built-ins plus user files. Never fails: a broken user file becomes a warning.

@@ -190,21 +190,28 @@ bool has_credential(const Paths& paths, const std::string& alias) {
   return std::filesystem::exists(paths.credential_file(alias), ec);
 }
 
-nlohmann::json to_public_json(const Paths& paths, const Profile& p) {
-  std::string key_source = "none";
-  if (has_credential(paths, p.alias))
-    key_source = "stored (credentials/" + p.alias + ")";
-  else if (!p.api_key_env.empty())
-    key_source = "env $" + p.api_key_env;
-  nlohmann::json env = nlohmann::json::object();
+std::string key_source(const Paths& paths, const Profile& p) {
+  if (has_credential(paths, p.alias)) return "stored (credentials/" + p.alias + ")";
+  if (!p.api_key_env.empty()) return "env $" + p.api_key_env;
+  return "none";
+}
+
+std::map<std::string, std::string> public_env(const Profile& p) {
+  std::map<std::string, std::string> env;
   for (const auto& [k, v] : p.env) env[k] = looks_secret(k) ? std::string("********") : v;
+  return env;
+}
+
+nlohmann::json to_public_json(const Paths& paths, const Profile& p) {
+  const std::string key = key_source(paths, p);
+  nlohmann::json env = public_env(p);
   return {{"alias", p.alias},
           {"agent", p.agent},
           {"provider", p.provider},
           {"model", p.model},
           {"endpoint", p.endpoint},
           {"api_key_env", p.api_key_env},
-          {"api_key", key_source},
+          {"api_key", key},
           {"isolate", p.isolate},
           {"config_dir", p.isolate ? paths.home_for(p.alias).string() : std::string()},
           {"agent_bin", p.agent_bin},

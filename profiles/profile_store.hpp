@@ -35,6 +35,12 @@ bool has_credential(const Paths& paths, const std::string& alias);
 // their values are masked wherever a profile is shown.
 bool looks_secret(const std::string& env_name);
 
+// Where the profile's key comes from ("stored (credentials/<alias>)", "env $VAR",
+// "none"); never the key.
+std::string key_source(const Paths& paths, const Profile& profile);
+// The profile's extra environment with secret-looking values masked.
+std::map<std::string, std::string> public_env(const Profile& profile);
+
 // Public view of a profile: never contains a key (only where the key comes from).
 nlohmann::json to_public_json(const Paths& paths, const Profile& profile);
 

@@ -194,4 +194,13 @@ Expected<StopResult> stop_daemon(const Paths& paths, double timeout_secs) {
   return result;
 }
 
+nlohmann::json to_json(const DaemonStatus& st) {
+  nlohmann::json out{{"running", st.running}, {"stale", st.stale}};
+  if (st.info && st.running) {
+    out.update(to_json(*st.info, false));
+    out["url"] = st.info->url + "/usage";
+  }
+  return out;
+}
+
 }  // namespace clown::webui

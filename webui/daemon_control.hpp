@@ -29,6 +29,9 @@ struct DaemonStatus {
   bool stale = false;              // daemon.json exists but no daemon holds the lock
 };
 DaemonStatus daemon_status(const Paths& paths);
+// `clown daemon status --json`: {running, stale} plus, when running, the
+// daemon's public info (no token) with url pointing at /usage.
+nlohmann::json to_json(const DaemonStatus& status);
 
 struct StopResult {
   bool was_running = false;
