@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
     r.cost = {ci, co, ccw, ccr, 0.0};
     r.priced = true;
     r.price_key = models[m];
-    table.insert(r);
+    table.upsert(r);
   }
   db.exec("COMMIT");
   std::cout << "seeded " << count << " requests into " << paths.usage_db().string() << "\n";

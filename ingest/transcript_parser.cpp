@@ -156,7 +156,7 @@ const char* find_usage_key(const char* p, const char* end) {
 // What one line said, gathered while its fields are walked once.
 struct LineFields {
   bool has_type = false, has_ts = false, has_mid = false, has_rid = false, has_session = false, has_model = false,
-       has_cwd = false, has_usage = false, usage_bad = false, usage_null = false;
+       has_cwd = false, has_agent = false, has_usage = false, usage_bad = false, usage_null = false;
   bool sidechain = false;
   store::TokenCounts tokens;
   UsageFields usage;
@@ -208,6 +208,10 @@ struct LineParser::Impl {
     } else if (key == "cwd") {
       if (!read_string(value, text, f.has_cwd)) return LineKind::bad;
       if (f.has_cwd) r.cwd.assign(text);
+    } else if (key == "agentId") {
+      // Lines of a subagent's transcript name the subagent.
+      if (!read_string(value, text, f.has_agent)) return LineKind::bad;
+      if (f.has_agent) r.subagent.assign(text);
     } else if (key == "isSidechain") {
       bool is_null = false;
       if (value.is_null().get(is_null)) return LineKind::bad;
@@ -274,15 +278,16 @@ struct LineParser::Impl {
     if (!f.has_model) r.model = "unknown";
     if (!f.has_session) r.session_id.assign(fallback_session);
     if (!f.has_cwd) r.cwd.clear();
-    if (f.has_mid) {
-      r.key = m_message_id;
-    } else {
-      // No message id: nothing to deduplicate against; the line's own
-      // position in time and session is the best identity available.
+    if (!f.has_agent || !f.sidechain) r.subagent.clear();
+    // docs/accuracy.md#dedup: the API's request id is what OTel events carry
+    // too; without one (some gateways send none) the message id; without
+    // either, the line's own place in time and session is the best identity.
+    if (f.has_rid && !m_request_id.empty())
+      r.key = "req:" + m_request_id;
+    else if (f.has_mid && !m_message_id.empty())
+      r.key = "msg:" + m_message_id;
+    else
       r.key = "nomsg:" + r.session_id + ":" + std::to_string(r.ts_ms);
-    }
-    r.key += '|';
-    if (f.has_rid) r.key += m_request_id;
     return LineKind::request;
   }
 

@@ -25,8 +25,27 @@ WriteOutcome RequestWriter::write(const RequestUsage& r, const Attribution& a) {
   rec.price_key = priced.price_key;
   rec.source = a.source;
   rec.config_dir = a.config_dir;
-  if (m_table.insert(rec)) return WriteOutcome::inserted;
-  return m_table.raise(rec) ? WriteOutcome::raised : WriteOutcome::duplicate;
+  rec.query_source = r.query_source;
+  rec.subagent = r.subagent;
+  std::string twin;
+  if (r.key.rfind("req:", 0) != 0 &&
+      (a.source == RequestSource::otel || a.source == RequestSource::run || a.source == RequestSource::import)) {
+    // Without the API's request id a transcript line and an OTel event of the
+    // same request have different keys: find the other one by its content.
+    twin = m_table.find_twin(rec, k_twin_slack_ms);
+    if (!twin.empty()) {
+      if (a.source == RequestSource::otel)
+        rec.dedup_key = twin;  // the transcript line's identity stays
+      else
+        m_table.rekey(twin, rec.dedup_key);
+    }
+  }
+  switch (m_table.upsert(rec)) {
+    case RequestTable::Outcome::inserted: return WriteOutcome::inserted;
+    case RequestTable::Outcome::merged: return WriteOutcome::merged;
+    case RequestTable::Outcome::duplicate: return WriteOutcome::duplicate;
+  }
+  return WriteOutcome::duplicate;
 }
 
 std::string config_dir_of(const std::string& transcript_path) {

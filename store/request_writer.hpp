@@ -12,7 +12,12 @@
 
 namespace clown::store {
 
-enum class WriteOutcome { inserted, raised, duplicate };
+enum class WriteOutcome { inserted, merged, duplicate };
+
+// A transcript line and an OTel event of the same request without a request
+// id are matched by content within this many ms of each other (both stamp the
+// response's arrival on the same machine).
+inline constexpr int64_t k_twin_slack_ms = 5000;
 
 class RequestWriter {
  public:

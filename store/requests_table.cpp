@@ -12,7 +12,14 @@ constexpr std::array<std::string_view, k_request_columns> k_names = {
     "dedup_key",  "ts_ms",      "session_id", "run_id",      "profile",          "agent",           "provider",
     "model",      "project",    "sidechain",  "input",       "output",           "cache_write_5m",  "cache_write_1h",
     "cache_read", "web_search", "cost_input", "cost_output", "cost_cache_write", "cost_cache_read", "cost_web_search",
-    "cost_total", "priced",     "price_key",  "source",      "config_dir"};
+    "cost_total", "priced",     "price_key",  "source",      "config_dir",       "query_source",    "subagent"};
+
+constexpr bool all_named() {
+  for (auto n : k_names)
+    if (n.empty()) return false;
+  return true;
+}
+static_assert(all_named(), "every RequestColumn has a name in k_names");
 
 std::string column_list(const std::vector<RequestColumn>& columns) {
   std::string out;
@@ -29,10 +36,32 @@ std::vector<RequestColumn> all_columns() {
   return out;
 }
 
-std::string insert_sql() {
-  std::string sql = "INSERT OR IGNORE INTO requests(" + column_list(all_columns()) + ") VALUES(";
+// INSERT ... ON CONFLICT(dedup_key) DO UPDATE: one statement stores a new
+// request or merges a copy into the stored one (RequestTable::upsert).
+std::string upsert_sql() {
+  std::string sql = "INSERT INTO requests(" + column_list(all_columns()) + ") VALUES(";
   for (size_t i = 0; i < k_request_columns; ++i) sql += i ? ",?" : "?";
-  return sql + ")";
+  // "bigger": the copy has more tokens, or as many and more web searches.
+  const std::string total = "input+output+cache_write_5m+cache_write_1h+cache_read";
+  const std::string new_total =
+      "excluded.input+excluded.output+excluded.cache_write_5m+excluded.cache_write_1h+excluded.cache_read";
+  const std::string bigger =
+      "(" + new_total + " > " + total + " OR (" + new_total + " = " + total + " AND excluded.web_search > web_search))";
+  sql += ") ON CONFLICT(dedup_key) DO UPDATE SET ";
+  bool first = true;
+  for (auto c : token_columns() + cost_columns() + std::vector<RequestColumn>{RequestColumn::cost_total}) {
+    const std::string name(column_name(c));
+    sql += (first ? "" : ", ") + name + " = CASE WHEN " + bigger + " THEN excluded." + name + " ELSE " + name + " END";
+    first = false;
+  }
+  const std::string fillable[] = {"project", "query_source", "subagent"};
+  std::string fills;
+  for (const auto& name : fillable) {
+    sql += ", " + name + " = CASE WHEN " + name + " = '' THEN excluded." + name + " ELSE " + name + " END";
+    fills += " OR (" + name + " = '' AND excluded." + name + " != '')";
+  }
+  sql += ", sidechain = max(sidechain, excluded.sidechain)";
+  return sql + " WHERE " + bigger + fills + " OR excluded.sidechain > sidechain";
 }
 
 // Binds the token and cost columns from `first` on, in token_columns() then
@@ -52,12 +81,16 @@ std::string_view to_string(RequestSource source) {
     case RequestSource::run: return "run";
     case RequestSource::import: return "import";
     case RequestSource::stats_cache: return "stats-cache";
+    case RequestSource::otel: return "otel";
+    case RequestSource::cost_state: return "cost-state";
+    case RequestSource::claude_json: return "claude-json";
   }
   return "import";
 }
 
 std::optional<RequestSource> request_source_from(std::string_view text) {
-  for (auto s : {RequestSource::run, RequestSource::import, RequestSource::stats_cache})
+  for (auto s : {RequestSource::run, RequestSource::import, RequestSource::stats_cache, RequestSource::otel,
+                 RequestSource::cost_state, RequestSource::claude_json})
     if (to_string(s) == text) return s;
   return std::nullopt;
 }
@@ -82,38 +115,51 @@ std::vector<RequestColumn> operator+(std::vector<RequestColumn> a, const std::ve
 }
 
 RequestTable::RequestTable(SQLite::Database& db)
-    : m_insert(db, insert_sql()),
-      m_raise(db,
-              "UPDATE requests SET input=?, output=?, cache_write_5m=?, cache_write_1h=?, cache_read=?, "
-              "web_search=?, cost_input=?, cost_output=?, cost_cache_write=?, cost_cache_read=?, "
-              "cost_web_search=?, cost_total=? WHERE dedup_key=? AND "
-              "(input+output+cache_write_5m+cache_write_1h+cache_read < ? OR "
-              "(input+output+cache_write_5m+cache_write_1h+cache_read = ? AND web_search < ?))"),
+    : m_db(db.getHandle()),
+      m_upsert(db, upsert_sql()),
+      m_rekey(db, "UPDATE OR IGNORE requests SET dedup_key=? WHERE dedup_key=?"),
+      m_twin(db,
+             "SELECT dedup_key FROM requests WHERE ts_ms BETWEEN ? AND ? AND session_id=? AND model=? AND "
+             "input=? AND output=? AND cache_write_5m+cache_write_1h=? AND cache_read=? AND (source = 'otel') = ? "
+             "AND dedup_key NOT LIKE 'req:%' LIMIT 1"),
       m_claim(db,
               "UPDATE requests SET run_id=?, profile=?, agent=?, provider=?, source=? "
               "WHERE dedup_key=? AND run_id='' AND source=? AND profile IN (?, ?)"),
       m_counts(db, token_columns() + cost_columns() + std::vector<RequestColumn>{RequestColumn::priced},
                "WHERE dedup_key=?") {}
 
-bool RequestTable::insert(const RequestRecord& r) {
-  Sql& s = m_insert;
+RequestTable::Outcome RequestTable::upsert(const RequestRecord& r) {
+  Sql& s = m_upsert;
   // Columns in RequestColumn order.
   s.bind(1, r.dedup_key).bind(2, r.ts_ms).bind(3, r.session_id).bind(4, r.run_id).bind(5, r.profile);
   s.bind(6, r.agent).bind(7, r.provider).bind(8, r.model).bind(9, r.project).bind(10, r.sidechain ? 1 : 0);
   const int i = bind_counts(s, 11, r.tokens, r.cost);
   s.bind(i, r.priced ? 1 : 0).bind(i + 1, r.price_key).bind(i + 2, to_string(r.source)).bind(i + 3, r.config_dir);
-  const bool inserted = s.exec() > 0;
+  s.bind(i + 4, r.query_source).bind(i + 5, r.subagent);
+  // An insert sets the connection's last rowid (rowids start at 1); an
+  // update of the stored row leaves it alone.
+  sqlite3_set_last_insert_rowid(m_db, 0);
+  const int changed = s.exec();
   s.reset();
-  return inserted;
+  if (changed == 0) return Outcome::duplicate;
+  return sqlite3_last_insert_rowid(m_db) != 0 ? Outcome::inserted : Outcome::merged;
 }
 
-bool RequestTable::raise(const RequestRecord& r) {
-  Sql& s = m_raise;
-  const int i = bind_counts(s, 1, r.tokens, r.cost);
-  s.bind(i, r.dedup_key).bind(i + 1, r.tokens.total()).bind(i + 2, r.tokens.total()).bind(i + 3, r.tokens.web_search);
-  const bool raised = s.exec() > 0;
+bool RequestTable::rekey(std::string_view from, std::string_view to) {
+  m_rekey.bind(1, to).bind(2, from);
+  const bool changed = m_rekey.exec() > 0;
+  m_rekey.reset();
+  return changed;
+}
+
+std::string RequestTable::find_twin(const RequestRecord& r, int64_t slack_ms) {
+  Sql& s = m_twin;
+  s.bind(1, r.ts_ms - slack_ms).bind(2, r.ts_ms + slack_ms).bind(3, r.session_id).bind(4, r.model);
+  s.bind(5, r.tokens.input).bind(6, r.tokens.output).bind(7, r.tokens.cache_creation()).bind(8, r.tokens.cache_read);
+  s.bind(9, r.source == RequestSource::otel ? 0 : 1);
+  std::string key = s.step() ? std::string(s.text(0)) : std::string();
   s.reset();
-  return raised;
+  return key;
 }
 
 bool RequestTable::claim_for_run(std::string_view dedup_key, const Attribution& run) {
@@ -179,6 +225,8 @@ RequestRecord RequestQuery::record() const {
   r.price_key = text(C::price_key);
   r.source = request_source_from(text(C::source)).value_or(RequestSource::import);
   r.config_dir = text(C::config_dir);
+  r.query_source = text(C::query_source);
+  r.subagent = text(C::subagent);
   return r;
 }
 

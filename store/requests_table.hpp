@@ -22,6 +22,9 @@ enum class RequestSource {
   run,          // recorded by `clown run` when the agent exited
   import,       // read by an import of the agent's own history
   stats_cache,  // Claude Code's stats-cache.json excess over the transcripts (per-model history)
+  otel,         // an OpenTelemetry api_request event (background requests no transcript shows)
+  cost_state,   // a session's cost-state totals beyond the requests found (per model)
+  claude_json,  // .claude.json lastModelUsage beyond the requests found (per model)
 };
 std::string_view to_string(RequestSource source);
 std::optional<RequestSource> request_source_from(std::string_view text);
@@ -53,8 +56,10 @@ enum class RequestColumn {
   price_key,
   source,
   config_dir,
+  query_source,
+  subagent,
 };
-inline constexpr size_t k_request_columns = static_cast<size_t>(RequestColumn::config_dir) + 1;
+inline constexpr size_t k_request_columns = static_cast<size_t>(RequestColumn::subagent) + 1;
 std::string_view column_name(RequestColumn column);
 
 // One row of `requests`. The text fields are views: they must outlive the
@@ -70,6 +75,8 @@ struct RequestRecord {
   std::string_view price_key;
   RequestSource source = RequestSource::import;
   std::string_view config_dir;
+  std::string_view query_source;  // Claude Code's query_source (OTel), '' unknown
+  std::string_view subagent;      // the subagent (agentId) of a sidechain request, '' for the main agent
 };
 
 // SELECT <columns> FROM requests <tail>, read by column name. `tail` holds
@@ -119,12 +126,22 @@ class RequestTable {
  public:
   explicit RequestTable(SQLite::Database& db);
 
-  // INSERT OR IGNORE on dedup_key: true when the request was new.
-  bool insert(const RequestRecord& record);
-  // A later copy of a stored request with more tokens (on a tie, more web
-  // searches) replaces its counts and cost; its attribution stays. True when
-  // it did.
-  bool raise(const RequestRecord& record);
+  enum class Outcome { inserted, merged, duplicate };
+  // Stores the request once per dedup_key. A copy of a stored request merges
+  // into it: more tokens (on a tie, more web searches) replace its counts and
+  // cost, and fields it does not know yet (project, query_source, subagent,
+  // sidechain) are filled; its attribution and source stay. Anything else is
+  // a duplicate.
+  Outcome upsert(const RequestRecord& record);
+  // A stored request's identity becomes `to` (an OTel row found to be the
+  // twin of a transcript line without a request id takes the line's key).
+  bool rekey(std::string_view from, std::string_view to);
+  // For a request without a request id: the stored request from the other
+  // kind of source (an OTel event for a transcript line, a transcript line for
+  // an OTel event) that is the same API request: same session, model and token
+  // counts, timestamped within `slack_ms`, itself without a request id. Its
+  // dedup_key, or "".
+  std::string find_twin(const RequestRecord& record, int64_t slack_ms);
   // A request an import stored before the run that made it was recorded (no
   // run yet, source import, under claude-native or the run's own profile)
   // joins that run. True when it did.
@@ -132,8 +149,10 @@ class RequestTable {
   std::optional<StoredCounts> counts(std::string_view dedup_key);
 
  private:
-  Sql m_insert;
-  Sql m_raise;
+  sqlite3* m_db;
+  Sql m_upsert;
+  Sql m_rekey;
+  Sql m_twin;
   Sql m_claim;
   RequestQuery m_counts;
 };

@@ -71,6 +71,29 @@ DROP INDEX IF EXISTS requests_model_ts;
 DROP INDEX IF EXISTS requests_session;
 CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts_ms);
 )sql",
+    // 4: one row per API request whichever source saw it first. A request's
+    // identity is the API's request id when known ('req:<id>'), else the
+    // message id ('msg:<id>'), so a transcript line and an OpenTelemetry
+    // event of the same request are one row (docs/accuracy.md#dedup). Rows of
+    // schema 3 ('<message id>|<request id>') are rekeyed; a collision (never
+    // seen: one request id, two messages) keeps the old key. Plus what OTel
+    // knows and transcripts don't (query_source), the subagent a sidechain
+    // request belongs to, and the subagents' own descriptions.
+    R"sql(
+ALTER TABLE requests ADD COLUMN query_source TEXT NOT NULL DEFAULT '';
+ALTER TABLE requests ADD COLUMN subagent TEXT NOT NULL DEFAULT '';
+UPDATE OR IGNORE requests SET dedup_key = 'req:' || substr(dedup_key, instr(dedup_key, '|') + 1)
+  WHERE source IN ('run', 'import') AND instr(dedup_key, '|') > 0
+    AND substr(dedup_key, instr(dedup_key, '|') + 1) != '';
+UPDATE OR IGNORE requests SET dedup_key = 'msg:' || substr(dedup_key, 1, length(dedup_key) - 1)
+  WHERE source IN ('run', 'import') AND dedup_key LIKE '%|' AND dedup_key NOT LIKE 'nomsg:%';
+UPDATE OR IGNORE requests SET dedup_key = substr(dedup_key, 1, length(dedup_key) - 1)
+  WHERE source IN ('run', 'import') AND dedup_key LIKE 'nomsg:%|';
+CREATE TABLE IF NOT EXISTS subagents(
+  session_id TEXT NOT NULL, agent_id TEXT NOT NULL,
+  agent_type TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(session_id, agent_id));
+)sql",
 };
 
 static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == k_schema_version, "one migration per schema version");

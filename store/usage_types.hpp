@@ -51,13 +51,17 @@ struct CostParts {
 // One API request as a source reports it (a transcript line, ...), before it
 // is priced and attributed.
 struct RequestUsage {
-  std::string key;  // dedup key: message.id + "|" + requestId
+  // Identity (docs/accuracy.md#dedup): "req:<request id>" when the API's
+  // request id is known, else "msg:<message id>", else a source-specific key.
+  std::string key;
   int64_t ts_ms = 0;
   std::string session_id;  // the agent's session id, else the transcript's file name
   std::string model;
   std::string cwd;
   bool sidechain = false;
   TokenCounts tokens;
+  std::string query_source;  // what made the request (OTel's query_source), '' unknown
+  std::string subagent;      // agentId of a subagent's request, '' for the main agent
 };
 
 inline constexpr const char* k_native_profile = "claude-native";

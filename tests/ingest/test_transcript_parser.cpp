@@ -44,7 +44,7 @@ TEST_CASE("parser: a real-shaped line gives exact tokens, the 5m/1h split and we
       R"(,"cache_creation":{"ephemeral_5m_input_tokens":3528,"ephemeral_1h_input_tokens":469},"server_tool_use":{"web_search_requests":2},"speed":"standard")"));
   REQUIRE(p.set.size() == 1);
   const auto& r = p.set.requests()[0];
-  CHECK(r.key == "msg_1|req_1");
+  CHECK(r.key == "req:req_1");
   CHECK(r.tokens == TokenCounts{166, 349, 3528, 469, 38430, 2});
   CHECK(r.ts_ms == 1795341774943);
   CHECK(r.session_id == "sess");
@@ -57,7 +57,7 @@ TEST_CASE("parser: a real-shaped line gives exact tokens, the 5m/1h split and we
 }
 
 TEST_CASE("parser: without the split all cache writes are 5-minute", "[parser]") {
-  auto p = parse(line("m", "r", 1, 2, 500, 7));
+  auto p = parse(line("m", "req_m", 1, 2, 500, 7));
   REQUIRE(p.set.size() == 1);
   CHECK(p.set.requests()[0].tokens == TokenCounts{1, 2, 500, 0, 7, 0});
 }
@@ -89,28 +89,28 @@ TEST_CASE("parser: sidechain requests are counted and flagged", "[parser]") {
 }
 
 TEST_CASE("parser: bad lines are skipped and counted, never abort", "[parser]") {
-  std::string good = line("ok", "r", 5, 6);
+  std::string good = line("ok", "req_ok", 5, 6);
   std::string truncated = good.substr(0, good.size() / 2) + "\n";
   std::string invalid_json = R"({"type":"assistant","message":{"usage":{"input_tokens":1,,}}})"
                              "\n";
-  std::string invalid_utf8 = line("u8", "r", 1, 1);
+  std::string invalid_utf8 = line("u8", "req_u8", 1, 1);
   invalid_utf8.replace(invalid_utf8.find("\"x\""), 3, "\"\xff\xfe\"");
   std::string null_usage =
       R"({"type":"assistant","timestamp":"2026-11-22T10:02:54.943Z","message":{"id":"n1","model":"m","usage":null}})"
       "\n";
-  std::string null_input = line("n2", "r", 1, 1);
+  std::string null_input = line("n2", "req_n2", 1, 1);
   null_input.replace(null_input.find("\"input_tokens\":1"), 16, "\"input_tokens\":null");
-  std::string string_tokens = line("n3", "r", 1, 1);
+  std::string string_tokens = line("n3", "req_n3", 1, 1);
   string_tokens.replace(string_tokens.find("\"output_tokens\":1"), 17, "\"output_tokens\":\"1\"");
   std::string no_output =
       R"({"type":"assistant","timestamp":"2026-11-22T10:02:54.943Z","message":{"id":"n4","model":"m","usage":{"input_tokens":3}}})"
       "\n";
-  std::string bad_ts = line("n5", "r", 1, 1, 0, 0, "", "claude-sonnet-4-5", "yesterday");
-  std::string negative = line("n6", "r", -1, 1);
+  std::string bad_ts = line("n5", "req_n5", 1, 1, 0, 0, "", "claude-sonnet-4-5", "yesterday");
+  std::string negative = line("n6", "req_n6", -1, 1);
   auto p = parse(good + truncated + invalid_json + invalid_utf8 + null_usage + null_input + string_tokens + no_output +
                  bad_ts + negative + "not json at all\n" + good);
   REQUIRE(p.set.size() == 1);
-  CHECK(p.set.requests()[0].key == "ok|r");
+  CHECK(p.set.requests()[0].key == "req:req_ok");
   CHECK(p.stats.skipped_lines == 10);
   CHECK(p.stats.lines == 12);
 }
@@ -122,7 +122,7 @@ TEST_CASE("parser: nulls in optional fields read as absent", "[parser]") {
   auto p = parse(l);
   REQUIRE(p.set.size() == 1);
   const auto& r = p.set.requests()[0];
-  CHECK(r.key == "m|");
+  CHECK(r.key == "msg:m");
   CHECK(r.session_id == "file-session");
   CHECK(r.tokens == TokenCounts{4, 5, 0, 0, 0, 0});
   CHECK(p.stats.skipped_lines == 0);
@@ -146,9 +146,9 @@ TEST_CASE("parser: <synthetic> lines and lines that only mention usage are not r
 }
 
 TEST_CASE("parser: CRLF, blank lines and a missing final newline", "[parser]") {
-  std::string l1 = line("a", "r", 1, 2);
+  std::string l1 = line("a", "req_a", 1, 2);
   l1.insert(l1.size() - 1, "\r");
-  std::string l2 = line("b", "r", 3, 4);
+  std::string l2 = line("b", "req_b", 3, 4);
   l2.pop_back();
   auto p = parse("\n\n" + l1 + "\n   \n" + l2);
   CHECK(p.set.size() == 2);
@@ -158,8 +158,8 @@ TEST_CASE("parser: CRLF, blank lines and a missing final newline", "[parser]") {
 TEST_CASE("scan_transcript: incremental offsets never consume a partial last line", "[parser]") {
   test::TempDir tmp;
   auto file = tmp.path() / "s.jsonl";
-  std::string l1 = line("a", "r", 1, 2);
-  std::string l2 = line("b", "r", 3, 4);
+  std::string l1 = line("a", "req_a", 1, 2);
+  std::string l2 = line("b", "req_b", 3, 4);
   test::write_text(file, l1 + l2.substr(0, 40));
   LineParser parser;
   auto s1 = scan_transcript(file, {}, parser);
@@ -172,7 +172,7 @@ TEST_CASE("scan_transcript: incremental offsets never consume a partial last lin
   auto s2 = scan_transcript(file, ScanOptions{s1->end_offset, true}, parser);
   REQUIRE(s2);
   REQUIRE(s2->requests.size() == 1);
-  CHECK(s2->requests.requests()[0].key == "b|r");
+  CHECK(s2->requests.requests()[0].key == "req:req_b");
   CHECK(s2->end_offset == l1.size() + l2.size());
   CHECK(s2->bytes_read == l2.size());
   CHECK(s2->stats.skipped_lines == 0);
@@ -182,9 +182,9 @@ TEST_CASE("scan_transcript: lines longer than the read buffer", "[parser]") {
   test::TempDir tmp;
   auto file = tmp.path() / "big.jsonl";
   std::string huge_tool_output = R"({"type":"user","message":{"content":")" + std::string(5u << 20, 'x') + "\"}}\n";
-  std::string big_usage = line("big", "r", 7, 8);
+  std::string big_usage = line("big", "req_big", 7, 8);
   big_usage.replace(big_usage.find("\"text\":\"x\""), 10, "\"text\":\"" + std::string(3u << 20, 'y') + "\"");
-  test::write_text(file, line("a", "r", 1, 1) + huge_tool_output + big_usage + line("c", "r", 2, 2));
+  test::write_text(file, line("a", "req_a", 1, 1) + huge_tool_output + big_usage + line("c", "req_c", 2, 2));
   LineParser parser;
   auto s = scan_transcript(file, {}, parser);
   REQUIRE(s);
@@ -204,7 +204,7 @@ TEST_CASE("scan_transcript: a line longer than max_line is skipped without holdi
   test::TempDir tmp;
   auto file = tmp.path() / "giant.jsonl";
   std::string giant = R"({"type":"user","message":{"content":")" + std::string(100000, 'g') + "\"}}\n";
-  std::string a = line("a", "r", 1, 1), b = line("b", "r", 2, 2);
+  std::string a = line("a", "req_a", 1, 1), b = line("b", "req_b", 2, 2);
   test::write_text(file, a + giant + b);
   LineParser parser;
   ScanOptions o;

@@ -42,7 +42,8 @@ void seed(const Paths& paths, const std::vector<SeedRequest>& requests, const st
     rec.priced = r.priced;
     rec.price_key = r.priced ? std::string_view(r.model) : std::string_view();
     rec.source = *source;
-    if (!table.insert(rec)) throw std::runtime_error("duplicate request in test seed");
+    if (table.upsert(rec) != store::RequestTable::Outcome::inserted)
+      throw std::runtime_error("duplicate request in test seed");
   }
   SQLite::Statement run(db,
                         "INSERT INTO runs(run_id, profile, agent, provider, model, cwd, started_ms, ended_ms, "

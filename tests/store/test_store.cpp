@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "store/requests_table.hpp"
 #include "store/store.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -115,4 +116,122 @@ INSERT INTO requests(dedup_key, ts_ms, session_id, run_id, profile, agent, provi
   CHECK(db.execAndGet("SELECT input || '/' || config_dir || '/' FROM requests WHERE dedup_key='k'").getString() ==
         "5//");
   CHECK(db.tableExists("stats_cache_files"));
+}
+
+TEST_CASE("store: schema 4 rekeys schema-3 requests by request id, else message id", "[store]") {
+  test::TempDir tmp;
+  Paths paths{tmp.path()};
+  {
+    auto store = Store::open(paths);
+    REQUIRE(store);
+    auto& db = (*store)->db();
+    // Back to schema 3's keys and columns, as a store written by the previous release.
+    db.exec("DELETE FROM schema_version; INSERT INTO schema_version VALUES(3)");
+    db.exec("ALTER TABLE requests DROP COLUMN query_source; ALTER TABLE requests DROP COLUMN subagent;");
+    db.exec("DROP TABLE subagents");
+    auto add = [&](const char* key, const char* source) {
+      SQLite::Statement q(db,
+                          "INSERT INTO requests(dedup_key, ts_ms, session_id, run_id, profile, agent, provider, model, "
+                          "project, sidechain, input, output, priced, price_key, source) "
+                          "VALUES(?, 1, 's', '', 'p', 'claude', '', 'm', '', 0, 1, 1, 0, '', ?)");
+      q.bind(1, key);
+      q.bind(2, source);
+      q.exec();
+    };
+    add("msg_a|req_a", "import");
+    add("msg_b|", "run");
+    add("nomsg:s:5|", "import");
+    add("nomsg:s:6|req_c", "import");
+    add("stats-cache|/d|m", "stats-cache");
+    // One request id on two messages (never seen): the second keeps its old key.
+    add("msg_d|req_d", "import");
+    add("msg_e|req_d", "import");
+  }
+  auto store = Store::open(paths);
+  REQUIRE(store);
+  std::vector<std::string> keys;
+  SQLite::Statement q((*store)->db(), "SELECT dedup_key FROM requests ORDER BY id");
+  while (q.executeStep()) keys.push_back(q.getColumn(0).getString());
+  CHECK(keys == std::vector<std::string>{"req:req_a", "msg:msg_b", "nomsg:s:5", "req:req_c", "stats-cache|/d|m",
+                                         "req:req_d", "msg_e|req_d"});
+  CHECK((*store)->db().tableExists("subagents"));
+}
+
+namespace {
+
+RequestRecord record(std::string_view key, RequestSource source, TokenCounts tokens, int64_t ts = 1000) {
+  RequestRecord r;
+  r.dedup_key = key;
+  r.ts_ms = ts;
+  r.session_id = "s";
+  r.model = "claude-sonnet-4-5";
+  r.tokens = tokens;
+  r.source = source;
+  return r;
+}
+
+std::string text_of(SQLite::Database& db, const std::string& sql) { return db.execAndGet(sql).getString(); }
+
+}  // namespace
+
+TEST_CASE("store: one row per request whichever source stores it first; each fills what it knows", "[store]") {
+  test::TempDir tmp;
+  auto store = Store::open(Paths{tmp.path()});
+  REQUIRE(store);
+  auto& db = (*store)->db();
+  RequestTable table(db);
+  using O = RequestTable::Outcome;
+
+  SECTION("OTel first, then the transcript line") {
+    auto otel = record("req:r1", RequestSource::otel, {10, 20, 0, 0, 0, 0});
+    otel.query_source = "generate_session_title";
+    CHECK(table.upsert(otel) == O::inserted);
+    auto line = record("req:r1", RequestSource::import, {10, 20, 0, 0, 0, 0});
+    line.project = "/w";
+    line.sidechain = true;
+    line.subagent = "a1";
+    CHECK(table.upsert(line) == O::merged);
+    CHECK(table.upsert(line) == O::duplicate);
+    CHECK(text_of(db,
+                  "SELECT source || ' ' || project || ' ' || query_source || ' ' || subagent || ' ' || sidechain "
+                  "FROM requests") == "otel /w generate_session_title a1 1");
+  }
+  SECTION("the transcript first, then OTel") {
+    auto line = record("req:r1", RequestSource::run, {10, 20, 0, 0, 0, 0});
+    line.project = "/w";
+    CHECK(table.upsert(line) == O::inserted);
+    auto otel = record("req:r1", RequestSource::otel, {10, 20, 0, 0, 0, 0});
+    otel.query_source = "repl_main_thread";
+    otel.project = "/elsewhere";
+    CHECK(table.upsert(otel) == O::merged);
+    CHECK(text_of(db, "SELECT source || ' ' || project || ' ' || query_source FROM requests") ==
+          "run /w repl_main_thread");
+  }
+  SECTION("a copy with more tokens raises counts and cost; fewer tokens change nothing") {
+    auto small = record("req:r1", RequestSource::import, {10, 1, 0, 0, 0, 0});
+    small.cost = {1, 1, 0, 0, 0};
+    CHECK(table.upsert(small) == O::inserted);
+    auto big = record("req:r1", RequestSource::otel, {10, 50, 0, 0, 0, 0});
+    big.cost = {1, 5, 0, 0, 0};
+    CHECK(table.upsert(big) == O::merged);
+    CHECK(table.upsert(small) == O::duplicate);
+    CHECK(text_of(db, "SELECT output || ' ' || cost_total || ' ' || source FROM requests") == "50 6.0 import");
+  }
+  SECTION("without request ids a transcript line and an OTel event are matched by content") {
+    auto line = record("msg:m1", RequestSource::import, {7, 8, 9, 0, 11, 0}, 50'000);
+    line.project = "/w";
+    auto otel = record("otel:s:p:1", RequestSource::otel, {7, 8, 9, 0, 11, 0}, 52'000);
+    otel.query_source = "sdk";
+    CHECK(table.find_twin(otel, 5000).empty());
+    CHECK(table.upsert(line) == O::inserted);
+    CHECK(table.find_twin(otel, 5000) == "msg:m1");
+    CHECK(table.find_twin(otel, 1000).empty());  // outside the slack
+    auto other = otel;
+    other.tokens.output = 9;  // not the same request
+    CHECK(table.find_twin(other, 5000).empty());
+    // A line does not pair with another line.
+    auto second_line = line;
+    second_line.dedup_key = "msg:m2";
+    CHECK(table.find_twin(second_line, 5000).empty());
+  }
 }
