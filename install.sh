@@ -32,7 +32,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates clang-format clang-tidy
   libtomlplusplus-dev libsqlitecpp-dev libsqlite3-dev libcpp-httplib-dev libssl-dev
   nlohmann-json3-dev libcli11-dev libexpected-dev libhowardhinnant-date-dev
-  libsimdjson-dev libjs-chart.js catch2
+  libsimdjson-dev libzstd-dev libjs-chart.js catch2
   # tests and benchmarks: headless browser, node for the real Claude Code CLI, load and timing tools
   chromium nodejs npm wrk hyperfine time openssl
 )

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Trim a LiteLLM model_prices_and_context_window.json to the bundled snapshot.
 
-Keeps chat models of the providers clown ships (Anthropic, OpenAI, Google,
-DeepSeek, Moonshot, Zhipu, MiniMax, xAI, Qwen) that carry a numeric
+Keeps chat models (and OpenAI's Responses-only models, e.g. gpt-5-codex, the
+models Codex CLI runs) of the providers clown ships (Anthropic, OpenAI,
+Google, DeepSeek, Moonshot, Zhipu, MiniMax, xAI, Qwen) that carry a numeric
 input_cost_per_token; the output stays a LiteLLM-format file.
 
 usage: trim_litellm.py <litellm.json> <out.json>
@@ -21,7 +22,8 @@ VENDOR_PREFIXES = ("claude", "gpt", "o1", "o3", "o4", "chatgpt", "gemini", "deep
 
 
 def keep(key, entry):
-    if not isinstance(entry, dict) or entry.get("mode") != "chat":
+    # "responses": models served only by the Responses API (gpt-5-codex, gpt-5.x-codex, *-pro).
+    if not isinstance(entry, dict) or entry.get("mode") not in ("chat", "responses"):
         return False
     if entry.get("litellm_provider") not in PROVIDERS:
         return False

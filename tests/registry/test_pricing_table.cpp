@@ -146,7 +146,7 @@ TEST_CASE("normalize_model_name", "[registry]") {
 
 TEST_CASE("bundled snapshot prices real models exactly", "[registry]") {
   const auto& t = clown::registry::bundled_pricing();
-  CHECK(t.size() == 164);
+  CHECK(t.size() == 187);
   CHECK(t.skipped() == 0);
 
   auto m = t.lookup("claude-sonnet-4-5");
@@ -206,7 +206,7 @@ TEST_CASE("load_pricing: bundled without a synced file, synced when valid, bundl
   clown::Paths paths{dir.path()};
   auto r = clown::registry::load_pricing(paths);
   CHECK(to_string(r.pricing.source.kind) == std::string("bundled"));
-  CHECK(r.pricing.source.model_count == 164);
+  CHECK(r.pricing.source.model_count == 187);
   CHECK(r.warning.empty());
   REQUIRE(r.pricing.table.lookup("claude-sonnet-4-5"));
 
@@ -228,7 +228,7 @@ TEST_CASE("load_pricing: bundled without a synced file, synced when valid, bundl
   clown::test::write_text(paths.pricing_file(), "{\"truncated\": ");
   r = clown::registry::load_pricing(paths);
   CHECK(to_string(r.pricing.source.kind) == std::string("bundled"));
-  CHECK(r.pricing.source.model_count == 164);
+  CHECK(r.pricing.source.model_count == 187);
   CHECK(r.warning == paths.pricing_file().string() +
                          ": pricing data is not valid JSON; using the bundled prices (run `clown registry "
                          "sync --force`)");
@@ -265,10 +265,10 @@ TEST_CASE("validate_pricing_download names the rule a download breaks", "[regist
   CHECK(validate_pricing_download("{}").error().message ==
         "the file has only 0 models with a numeric input_cost_per_token (0 entries have missing or wrong-typed "
         "prices; at least 100 are required)");
-  // The bundled snapshot itself passes (164 models).
+  // The bundled snapshot itself passes (187 models).
   auto ok = validate_pricing_download(clown::registry::bundled_snapshot_json());
   REQUIRE(ok);
-  CHECK(ok->size() == 164);
+  CHECK(ok->size() == 187);
   // Integer prices are numbers too.
   std::string doc = "{";
   for (int i = 0; i < 100; ++i) doc += (i ? ",\"m" : "\"m") + std::to_string(i) + "\": {\"input_cost_per_token\": 0}";
@@ -301,4 +301,38 @@ TEST_CASE("format_age", "[registry]") {
   CHECK(format_age(90) == "1m");
   CHECK(format_age(7200) == "2h 0m");
   CHECK(format_age(266400) == "3d 2h");
+}
+
+// The models Codex CLI, Gemini CLI and opencode run by default or commonly
+// (tests/data/codex, tests/data/gemini) are in the bundled snapshot with a
+// cached-input price: cached input is billed at it, reasoning as output.
+TEST_CASE("bundled snapshot prices the OpenAI and Google models the other agents use", "[registry]") {
+  const auto& t = clown::registry::bundled_pricing();
+  struct Want {
+    const char* model;
+    double input, cache_read, output;
+  };
+  const Want wants[] = {
+      {"gpt-5-codex", 1.25e-06, 1.25e-07, 1e-05},     // Codex (Responses API only)
+      {"gpt-5.1-codex", 1.25e-06, 1.25e-07, 1e-05},   //
+      {"gpt-5.1-codex-mini", 2.5e-07, 2.5e-08, 2e-06},
+      {"gpt-5.6-luna", 1e-06, 1e-07, 6e-06},          // Codex's title model with a ChatGPT login
+      {"gemini-2.5-pro", 1.25e-06, 1.25e-07, 1e-05},  // Gemini CLI 0.61.0's default
+      {"gemini-3.5-flash-lite", 3e-07, 3e-08, 2.5e-06},  // its session-summary model
+      {"gemini-3-pro-preview", 2e-06, 2e-07, 1.2e-05},   // its preview default
+      {"deepseek-v4-flash", 1.4e-07, 2.8e-09, 2.8e-07},  // DeepSeek's model behind its Responses API
+  };
+  for (const auto& w : wants) {
+    INFO(w.model);
+    auto m = t.lookup(w.model);
+    REQUIRE(m);
+    CHECK(m->rule == "exact");
+    REQUIRE(m->price->cache_read);
+    CHECK(m->price->input == w.input);
+    CHECK(*m->price->cache_read == w.cache_read);
+    CHECK(m->price->output == w.output);
+  }
+  // Codex 0.169.0 asks for gpt-6.1-sol when the profile names no model; the
+  // 2026-07 LiteLLM file has no price for it: unpriced, never $0.
+  CHECK_FALSE(t.lookup("gpt-6.1-sol"));
 }

@@ -38,14 +38,14 @@ TEST_CASE("registry status: bundled snapshot when nothing was synced", "[registr
   REQUIRE(r.exit_code == 0);
   CHECK(r.out ==
         "Prices:     bundled snapshot (compiled into clown)\n"
-        "Models:     164\n"
+        "Models:     187\n"
         "Synced:     never; run `clown registry sync` to download current LiteLLM prices\n");
   CHECK(r.err.empty());
   r = home.clown({"registry", "status", "--json"});
   REQUIRE(r.exit_code == 0);
   auto j = parse(r.out);
   CHECK(j["source"] == "bundled");
-  CHECK(j["model_count"] == 164);
+  CHECK(j["model_count"] == 187);
   CHECK(j["path"].is_null());
   CHECK(j["source_url"].is_null());
   CHECK(j["age_seconds"].is_null());
@@ -64,7 +64,7 @@ TEST_CASE("registry status: synced file with its source, age and count", "[regis
   CHECK(j["fetched_at"] == "2020-01-01T00:00:00.000Z");
   CHECK(j["etag"] == "\"e1\"");
   CHECK(j["sha256"] == "abc123");
-  CHECK(j["bundled_model_count"] == 164);
+  CHECK(j["bundled_model_count"] == 187);
   CHECK(j["age_seconds"].get<int64_t>() > 86400LL * 365 * 5);
 
   r = home.clown({"registry", "status"});

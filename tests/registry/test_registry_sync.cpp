@@ -507,7 +507,7 @@ TEST_CASE("sync --offline uses the stored file, else the bundled snapshot, witho
   env.env["CLOWN_PRICING_URL"] = "http://127.0.0.1:1/never-contacted.json";
   auto r = home.clown({"registry", "sync", "--offline"}, env);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out == "Offline: no synced prices stored; using the bundled snapshot (164 models)\n");
+  CHECK(r.out == "Offline: no synced prices stored; using the bundled snapshot (187 models)\n");
 
   TestServer server;
   REQUIRE(home.clown({"registry", "sync", "--url", server.url("/good.json")}).exit_code == 0);
