@@ -32,8 +32,10 @@ void set_catalog_commands(CLI::App& app, Context& ctx) {
       std::cout << nlohmann::json(c.agents).dump(2) << "\n";
       return;
     }
-    Table t({"AGENT", "NAME", "BINARY", "SOURCE"});
-    for (const auto& a : c.agents) t.add({a.id, a.name, a.binary, a.source});
+    Table t({"AGENT", "NAME", "BINARY", "SPEAKS", "USAGE", "SOURCE"});
+    for (const auto& a : c.agents)
+      t.add({a.id, a.name, a.binary, profiles::describe_apis(a), a.usage.reader.empty() ? "-" : a.usage.reader,
+             a.source});
     t.print(std::cout);
   });
 
@@ -51,11 +53,10 @@ void set_catalog_commands(CLI::App& app, Context& ctx) {
       std::cout << arr.dump(2) << "\n";
       return;
     }
-    Table t({"PROVIDER", "TYPE", "ENDPOINT", "KEY FROM", "DEFAULT MODEL"});
+    Table t({"PROVIDER", "TYPE", "APIS", "KEY FROM", "DEFAULT MODEL"});
     for (const auto& p : c.providers)
-      t.add({p.id, profiles::to_string(p.type),
-             p.requires_endpoint ? "(--endpoint)" : (p.endpoint.empty() ? "(agent default)" : p.endpoint),
-             p.key_env.empty() ? "-" : "$" + p.key_env, p.default_model.empty() ? "-" : p.default_model});
+      t.add({p.id, profiles::to_string(p.type), profiles::describe_apis(p), p.key_env.empty() ? "-" : "$" + p.key_env,
+             p.default_model.empty() ? "-" : p.default_model});
     t.print(std::cout);
   });
 

@@ -1,4 +1,5 @@
-// clown hook session-start|session-end --run ID — called by Claude Code.
+// clown hook session-start|session-end|subagent-start --run ID — called by the agent (Claude Code,
+// Codex CLI, Gemini CLI) from the hooks clown registered for the run.
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -9,10 +10,10 @@
 namespace clown::cli {
 
 void set_hook_command(CLI::App& app, Context& ctx) {
-  auto* hook = app.add_subcommand("hook", "Internal: receives Claude Code's session hooks during clown run");
+  auto* hook = app.add_subcommand("hook", "Internal: receives the agent's session hooks during clown run");
   hook->group("Internal");
   hook->require_subcommand(1);
-  for (const char* event : {"session-start", "session-end"}) {
+  for (const char* event : {"session-start", "session-end", "subagent-start"}) {
     auto run_id = std::make_shared<std::string>();
     auto* cmd = hook->add_subcommand(event, std::string("Record a ") + event + " hook (JSON on stdin)");
     cmd->add_option("--run", *run_id, "Run id")->required();

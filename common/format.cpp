@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 namespace clown {
 
@@ -65,6 +66,13 @@ std::string random_hex_id(size_t bytes) {
     got += static_cast<size_t>(n);
   }
   return to_hex(raw);
+}
+
+std::string random_uuid() {
+  std::string h = random_hex_id(16);
+  h[12] = '4';                                                  // version 4 (RFC 9562)
+  h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];  // variant 10
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
 }
 
 }  // namespace clown

@@ -19,5 +19,7 @@ bool use_color(int fd = 1);
 
 // Random lowercase hex id of 2*bytes characters (getrandom(2)).
 std::string random_hex_id(size_t bytes = 8);
+// A random (version 4) UUID, "xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx".
+std::string random_uuid();
 
 }  // namespace clown

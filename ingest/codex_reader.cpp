@@ -154,8 +154,8 @@ class RolloutParser {
     const std::string_view response = string_or(p, "response_id");
     const std::string thread(string_or(p, "thread_id", m_thread));
     const std::string session(string_or(p, "session_id", m_session.empty() ? thread : m_session));
-    add(response.empty() ? "codex:" + thread + ":" + std::to_string(ordinal) : "req:" + std::string(response),
-        usage, thread, session);
+    add(response.empty() ? "codex:" + thread + ":" + std::to_string(ordinal) : "req:" + std::string(response), usage,
+        thread, session);
   }
 
   void token_count(dom::element p, int64_t ordinal) {

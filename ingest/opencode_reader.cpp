@@ -59,7 +59,8 @@ std::optional<store::TokenCounts> step_counts(dom::element part) {
 std::map<std::string, SessionInfo> load_sessions(SQLite::Database& db) {
   std::map<std::string, SessionInfo> sessions;
   SQLite::Statement q(db, "SELECT id, COALESCE(parent_id, ''), COALESCE(directory, '') FROM session");
-  while (q.executeStep()) sessions[q.getColumn(0).getString()] = {q.getColumn(1).getString(), q.getColumn(2).getString()};
+  while (q.executeStep())
+    sessions[q.getColumn(0).getString()] = {q.getColumn(1).getString(), q.getColumn(2).getString()};
   return sessions;
 }
 

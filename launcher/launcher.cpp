@@ -62,11 +62,15 @@ Expected<LaunchPlan> plan_for_profile(const Paths& paths, const std::string& ali
   in.profile = *profile;
   in.agent = *agent;
   in.provider = *provider;
+  in.working_providers = catalog.providers_for(*agent);
   in.inherited_env = current_environment();
   in.paths = paths;
   in.run_id = run_id;
   in.clown_exe = clown_exe;
   in.agent_args = agent_args;
+  in.new_session_id = random_uuid();
+  std::error_code ec;
+  in.cwd = std::filesystem::current_path(ec).string();
   in.api_key = resolve_key(paths, *profile, *provider, in.inherited_env);
   if (!in.api_key && provider->type != profiles::ProviderType::self && !provider->key_env.empty() &&
       profile->api_key_env.empty()) {
@@ -91,22 +95,43 @@ runs::RunInfo run_info_for(const LaunchPlan& plan, const std::string& alias, con
   info.profile = alias;
   info.agent_id = plan.agent_id;
   info.provider_id = plan.provider_id;
-  info.model = plan.provider_env.count("ANTHROPIC_MODEL") ? plan.provider_env.at("ANTHROPIC_MODEL") : "";
+  info.model = plan.model;
   std::error_code ec;
   info.cwd = std::filesystem::current_path(ec).string();
   info.config_dir = plan.config_dir;
+  info.usage_reader = plan.usage_reader;
+  info.usage_dir = plan.usage_dir;
+  info.isolated = plan.isolated;
+  info.session_id = plan.session_id;
+  info.telemetry_file = plan.telemetry_file.string();
   info.launcher_pid = static_cast<int>(::getpid());
   return info;
+}
+
+// Merges clown's keys into a file of the isolated home (Gemini CLI's
+// settings.json): objects merge, anything else is replaced.
+Expected<void> merge_home_file(const HomeFileMerge& merge) {
+  nlohmann::json doc = nlohmann::json::object();
+  if (auto text = read_file(merge.path)) {
+    doc = nlohmann::json::parse(*text, nullptr, false, true);
+    if (!doc.is_object())
+      return fail(merge.path.string() + " is not a JSON object; fix or remove it (clown adds its keys to it)");
+  }
+  for (const auto& patch : merge.patches) doc.merge_patch(patch);
+  TRY(ensure_dir(merge.path.parent_path(), 0700));
+  return write_file_atomic(merge.path, doc.dump(2) + "\n", 0600);
 }
 
 // Records the run on disk before the agent starts; the returned lock lives
 // for the whole run (runs/run_record.hpp).
 Expected<FileLock> start_run(const Paths& paths, const LaunchPlan& plan, runs::RunInfo& info) {
   if (plan.isolated) TRY(ensure_dir(plan.config_dir, 0700));
+  for (const auto& merge : plan.home_files) TRY(merge_home_file(merge));
   info.started_ms = now_ms();
   TRY_ASSIGN(auto lock, runs::write_run_start(paths, info));
   // Read once by the agent and removed after the run: no fsync needed.
-  if (plan.session) TRY(write_file_atomic(plan.settings_path, plan.settings.dump(2), 0600, Durability::atomic_only));
+  if (plan.session && !plan.session_file.empty())
+    TRY(write_file_atomic(plan.session_file, plan.session_file_content, 0600, Durability::atomic_only));
   return lock;
 }
 

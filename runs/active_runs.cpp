@@ -37,7 +37,7 @@ nlohmann::json active_runs_json(const Paths& paths) {
     if (!text) continue;
     auto info = run_info_from_json(nlohmann::json::parse(*text, nullptr, false));
     if (!info || !launcher_alive(info->launcher_pid)) continue;
-    auto read = read_run_transcripts(read_hook_events(paths, info->run_id), info->started_ms, 0);
+    auto read = read_run_requests(*info, read_hook_events(paths, info->run_id), 0);
     if (!read) continue;
     if (!pricing) {
       pricing = registry::load_pricing(paths);

@@ -43,8 +43,8 @@ Expected<FinishedRun> finish_run(const Paths& paths, const RunInfo& info) {
   FinishedRun finished;
   RunUsage& recorded = finished.usage;
   if (usage) recorded = *usage;
-  // Every session the hooks reported (also when reading failed).
-  recorded.session_ids = session_ids_of(events);
+  // Every session the hooks reported or the logs showed (the hooks' alone when reading failed).
+  recorded.session_ids = usage ? usage->session_ids : session_ids_of(events);
   auto line = session_line(info, recorded);
   // Never a silent zero: a run whose transcripts could not be read says so.
   if (!usage) line["telemetry_error"] = usage.error().message;

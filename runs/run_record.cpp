@@ -20,6 +20,11 @@ nlohmann::json to_json(const RunInfo& info) {
                       {"model", info.model},
                       {"cwd", info.cwd},
                       {"config_dir", info.config_dir},
+                      {"usage_reader", info.usage_reader},
+                      {"usage_dir", info.usage_dir},
+                      {"isolated", info.isolated},
+                      {"session_id", info.session_id},
+                      {"telemetry_file", info.telemetry_file},
                       {"started_ms", info.started_ms},
                       {"started_at", format_iso8601_ms(info.started_ms)},
                       {"launcher_pid", info.launcher_pid}};
@@ -38,6 +43,11 @@ Expected<RunInfo> run_info_from_json(const nlohmann::json& j) {
     info.model = j.value("model", "");
     info.cwd = j.value("cwd", "");
     info.config_dir = j.value("config_dir", "");
+    info.usage_reader = j.value("usage_reader", "");
+    info.usage_dir = j.value("usage_dir", "");
+    info.isolated = j.value("isolated", false);
+    info.session_id = j.value("session_id", "");
+    info.telemetry_file = j.value("telemetry_file", "");
     info.started_ms = j.at("started_ms").get<int64_t>();
     info.ended_ms = j.value("ended_ms", int64_t{0});
     if (j.contains("exit_code") && j["exit_code"].is_number_integer()) info.exit_code = j["exit_code"].get<int>();

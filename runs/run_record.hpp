@@ -26,16 +26,21 @@ struct RunInfo {
   std::string provider_id;
   std::string model;  // may be empty (agent default)
   std::string cwd;
-  std::string config_dir;  // CLAUDE_CONFIG_DIR given to the agent; empty = agent default
+  std::string config_dir;      // the agent's home (CLAUDE_CONFIG_DIR, CODEX_HOME, ...); empty = agent default
+  std::string usage_reader;    // how its usage is read: claude | codex | gemini | opencode ("" = claude)
+  std::string usage_dir;       // where its usage logs are for this run ("" = unknown)
+  bool isolated = false;       // usage_dir is the profile's own home
+  std::string session_id;      // the session id clown gave the agent (--session-id), if any
+  std::string telemetry_file;  // a file the agent writes during the run (Gemini CLI's local telemetry)
   int64_t started_ms = 0;
   int64_t ended_ms = 0;          // 0 while running
   std::optional<int> exit_code;  // nullopt when the launcher was killed
   int launcher_pid = 0;
 };
 
-// What Claude Code handed a SessionStart / SessionEnd hook.
+// What the agent handed a SessionStart / SessionEnd / SubagentStart hook.
 struct HookEvent {
-  std::string event;  // "session-start" | "session-end"
+  std::string event;  // "session-start" | "session-end" | "subagent-start"
   std::string session_id;
   std::string transcript_path;
   std::string cwd;

@@ -26,4 +26,8 @@ struct RunTranscripts {
 Expected<RunTranscripts> read_run_transcripts(const std::vector<HookEvent>& events, int64_t started_ms,
                                               int64_t ended_ms);
 
+// The run's requests whatever its agent: Claude Code's transcripts as
+// above, other agents' logs through their usage reader (ingest/agent_runs.hpp).
+Expected<RunTranscripts> read_run_requests(const RunInfo& info, const std::vector<HookEvent>& events, int64_t ended_ms);
+
 }  // namespace clown::runs

@@ -29,6 +29,13 @@ store::Attribution run_attribution(const RunInfo& info, const std::vector<HookEv
   a.agent = info.agent_id.empty() ? "claude" : info.agent_id;
   a.provider = info.provider_id;
   a.source = store::RequestSource::run;
+  if (!info.usage_reader.empty() && info.usage_reader != "claude") {
+    // Other agents' logs lie in their home, not below a projects/ folder.
+    std::error_code ec;
+    auto home = std::filesystem::weakly_canonical(info.config_dir, ec);
+    a.config_dir = info.config_dir.empty() || ec ? info.config_dir : home.string();
+    return a;
+  }
   for (const auto& e : events)
     if (!e.transcript_path.empty()) {
       a.config_dir = canonical_config_dir(e.transcript_path);
@@ -68,7 +75,7 @@ store::RunRow run_row(const RunInfo& info, const store::Attribution& a) {
 }  // namespace
 
 Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, const std::vector<HookEvent>& events) {
-  TRY_ASSIGN(auto read, read_run_transcripts(events, info.started_ms, info.ended_ms));
+  TRY_ASSIGN(auto read, read_run_requests(info, events, info.ended_ms));
   RunUsage usage;
   usage.session_ids = read.session_ids;
   TRY_ASSIGN(auto store, store::Store::open(paths));
@@ -88,7 +95,7 @@ Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, co
     tx.commit();
   } catch (const std::exception& e) {
     return fail(std::string("cannot record the run's usage in ") + paths.usage_db().string() + ": " + e.what() +
-                "; it will be retried by `clown usage import-claude`");
+                "; it will be retried by `clown usage import --all`");
   }
   return usage;
 }

@@ -166,7 +166,8 @@ bool RequestTable::claim_for_run(std::string_view dedup_key, const Attribution& 
   Sql& s = m_claim;
   s.bind(1, run.run_id).bind(2, run.profile).bind(3, run.agent).bind(4, run.provider);
   s.bind(5, to_string(RequestSource::run)).bind(6, dedup_key).bind(7, to_string(RequestSource::import));
-  s.bind(8, k_native_profile).bind(9, run.profile);
+  const std::string native = native_profile(run.agent);
+  s.bind(8, native).bind(9, run.profile);
   const bool claimed = s.exec() > 0;
   s.reset();
   return claimed;

@@ -143,7 +143,7 @@ class RequestTable {
   // dedup_key, or "".
   std::string find_twin(const RequestRecord& record, int64_t slack_ms);
   // A request an import stored before the run that made it was recorded (no
-  // run yet, source import, under claude-native or the run's own profile)
+  // run yet, source import, under <agent>-native or the run's own profile)
   // joins that run. True when it did.
   bool claim_for_run(std::string_view dedup_key, const Attribution& run);
   std::optional<StoredCounts> counts(std::string_view dedup_key);

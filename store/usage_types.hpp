@@ -65,6 +65,9 @@ struct RequestUsage {
 };
 
 inline constexpr const char* k_native_profile = "claude-native";
+// The profile of an agent's own history read from a home no profile owns:
+// "<agent>-native" (claude-native, codex-native, ...).
+inline std::string native_profile(const std::string& agent) { return agent + "-native"; }
 
 // The JSON shapes of tokens and cost shared by sessions.jsonl, aggregates.json,
 // `clown usage --json` and the API (docs/file-formats.md#tokens-object).

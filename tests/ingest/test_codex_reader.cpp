@@ -20,8 +20,7 @@ fs::path capture() { return test::source_dir() / "tests" / "data" / "codex" / "0
 fs::path sessions() { return capture() / "sessions" / "2026" / "11" / "29"; }
 const char* const k_thread_487c = "rollout-2026-11-29T05-10-32-01a225b6-487c-73c0-b147-90392e505074.jsonl";
 const char* const k_compact = "rollout-2026-11-29T05-11-33-01a225b7-3542-72c3-9e6b-0d0cf32ca380.jsonl";
-const char* const k_fork =
-    "archived_sessions/rollout-2026-11-29T05-10-35-01a225b6-5292-7592-b9f6-2f11f4ce3468.jsonl";
+const char* const k_fork = "archived_sessions/rollout-2026-11-29T05-10-35-01a225b6-5292-7592-b9f6-2f11f4ce3468.jsonl";
 
 // The Responses API's view of usage: input (cached included), cached,
 // output (reasoning included) — what the provider record sums.

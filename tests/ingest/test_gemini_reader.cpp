@@ -24,8 +24,7 @@ struct Usage {
   bool operator==(const Usage&) const = default;
 };
 std::ostream& operator<<(std::ostream& os, const Usage& u) {
-  return os << "{" << u.prompt << ", " << u.cached << ", " << u.output << ", " << u.total << ", " << u.requests
-            << "}";
+  return os << "{" << u.prompt << ", " << u.cached << ", " << u.output << ", " << u.total << ", " << u.requests << "}";
 }
 
 Usage usage_of(const std::vector<store::RequestUsage>& requests) {
@@ -142,8 +141,9 @@ TEST_CASE("gemini: the interactive run's session summary is only in telemetry") 
   // promptTokenCount 15979 (11807 cached), candidates 135, thoughts 688, tool 9, total 16811.
   CHECK(r.tokens == store::TokenCounts{15979 - 11807 + 9, 135 + 688, 0, 0, 11807, 0});
   CHECK(r.tokens.total() == 16811);
-  CHECK(r.key == "gemini-utility:5adc7978-b4a8-4d6f-88d1-a3cf6605d20c:session-summary-generation:"
-                 "2026-11-29T05:13:21.212Z");
+  CHECK(r.key ==
+        "gemini-utility:5adc7978-b4a8-4d6f-88d1-a3cf6605d20c:session-summary-generation:"
+        "2026-11-29T05:13:21.212Z");
   CHECK(stats.skipped_lines == 0);
 }
 
@@ -151,10 +151,11 @@ TEST_CASE("gemini: bad input is skipped and counted") {
   GeminiChatFile f{"session-x.jsonl", "", ""};
   const std::string good =
       R"({"id":"a","timestamp":"2026-11-29T06:00:00.000Z","type":"gemini","tokens":{"input":10,"cached":4,"output":2},"model":"m"})";
-  const std::string text = good + "\n" + R"({"id":"b","type":"gemini","tokens":{"input":)" + "\n" +
-                           R"({"id":"c","timestamp":"2026-11-29T06:00:00.000Z","type":"gemini","tokens":{"input":-3}})" +
-                           "\n" + R"({"id":"d","timestamp":"nope","type":"gemini","tokens":{"input":1}})" + "\n" +
-                           R"({"id":"e","type":"gemini","tokens":null})" + "\n" + good.substr(0, 30);
+  const std::string text =
+      good + "\n" + R"({"id":"b","type":"gemini","tokens":{"input":)" + "\n" +
+      R"({"id":"c","timestamp":"2026-11-29T06:00:00.000Z","type":"gemini","tokens":{"input":-3}})" + "\n" +
+      R"({"id":"d","timestamp":"nope","type":"gemini","tokens":{"input":1}})" + "\n" +
+      R"({"id":"e","type":"gemini","tokens":null})" + "\n" + good.substr(0, 30);
   auto s = parse_gemini_chat(text, f);
   REQUIRE(s.requests.size() == 1);
   CHECK(s.requests[0].tokens == store::TokenCounts{6, 2, 0, 0, 4, 0});

@@ -113,12 +113,16 @@ TEST_CASE("agents and providers catalogs are listed") {
   auto providers = nlohmann::json::parse(r.out);
   std::vector<std::string> ids;
   for (const auto& p : providers) ids.push_back(p["id"]);
-  CHECK(ids == std::vector<std::string>{"anthropic", "self", "zai", "kimi", "minimax", "deepseek", "openrouter", "qwen",
-                                        "custom"});
+  CHECK(ids == std::vector<std::string>{"anthropic", "openai", "gemini", "self", "zai", "kimi", "minimax", "deepseek",
+                                        "openrouter", "qwen", "custom"});
   r = h.clown({"providers", "show", "kimi", "--json"});
   CHECK(nlohmann::json::parse(r.out)["endpoint"] == "https://api.moonshot.ai/anthropic");
   r = h.clown({"agents", "list", "--json"});
-  CHECK(nlohmann::json::parse(r.out)[0]["binary"] == "claude");
+  auto agents = nlohmann::json::parse(r.out);
+  REQUIRE(agents.size() == 4);
+  CHECK(agents[0]["binary"] == "claude");
+  CHECK(agents[1] == nlohmann::json::parse(R"({"id": "codex", "name": "Codex CLI", "binary": "codex",
+      "apis": ["openai-responses"], "usage_reader": "codex", "source": "built-in"})"));
   write_text(h.home() / "providers.d" / "local.toml",
              "id = \"local\"\ntype = \"anthropic-compatible\"\nendpoint = \"http://127.0.0.1:8080\"\n");
   r = h.clown({"providers", "show", "local", "--json"});

@@ -85,13 +85,17 @@ TEST_CASE("unknown profiles list the known ones") {
 
 TEST_CASE("built-in catalog has the documented providers and providers.d adds and overrides") {
   auto c = profiles::builtin_catalog();
-  for (const char* id : {"anthropic", "self", "zai", "kimi", "minimax", "deepseek", "openrouter", "qwen", "custom"})
+  for (const char* id :
+       {"anthropic", "openai", "gemini", "self", "zai", "kimi", "minimax", "deepseek", "openrouter", "qwen", "custom"})
     CHECK(c.find_provider(id) != nullptr);
-  CHECK(c.find_provider("zai")->endpoint == "https://api.z.ai/api/anthropic");
-  CHECK(c.find_provider("kimi")->endpoint == "https://api.moonshot.ai/anthropic");
-  CHECK(c.find_provider("minimax")->endpoint == "https://api.minimax.io/anthropic");
-  CHECK(c.find_provider("deepseek")->endpoint == "https://api.deepseek.com/anthropic");
-  CHECK(c.find_provider("qwen")->endpoint == "https://dashscope-intl.aliyuncs.com/apps/anthropic");
+  auto anthropic_url = [&](const char* id) {
+    return c.find_provider(id)->endpoint_for(profiles::ProviderApi::anthropic)->url;
+  };
+  CHECK(anthropic_url("zai") == "https://api.z.ai/api/anthropic");
+  CHECK(anthropic_url("kimi") == "https://api.moonshot.ai/anthropic");
+  CHECK(anthropic_url("minimax") == "https://api.minimax.io/anthropic");
+  CHECK(anthropic_url("deepseek") == "https://api.deepseek.com/anthropic");
+  CHECK(anthropic_url("qwen") == "https://dashscope-intl.aliyuncs.com/apps/anthropic");
   CHECK(c.find_agent("claude")->binary == "claude");
 
   test::TempDir tmp;
@@ -105,7 +109,8 @@ TEST_CASE("built-in catalog has the documented providers and providers.d adds an
   auto loaded = profiles::load_catalog(paths);
   REQUIRE(loaded.find_provider("mine"));
   CHECK(loaded.find_provider("mine")->default_model == "m-1");
-  CHECK(loaded.find_provider("zai")->endpoint == "https://proxy.example/zai");
+  CHECK(loaded.find_provider("zai")->endpoint_for(profiles::ProviderApi::anthropic)->url ==
+        "https://proxy.example/zai");
   CHECK(loaded.find_agent("other")->binary == "other-agent");
   REQUIRE(loaded.warnings.size() == 1);
   CHECK(loaded.warnings[0].find("broken.toml:1:") != std::string::npos);

@@ -313,11 +313,11 @@ TEST_CASE("bundled snapshot prices the OpenAI and Google models the other agents
     double input, cache_read, output;
   };
   const Want wants[] = {
-      {"gpt-5-codex", 1.25e-06, 1.25e-07, 1e-05},     // Codex (Responses API only)
-      {"gpt-5.1-codex", 1.25e-06, 1.25e-07, 1e-05},   //
+      {"gpt-5-codex", 1.25e-06, 1.25e-07, 1e-05},    // Codex (Responses API only)
+      {"gpt-5.1-codex", 1.25e-06, 1.25e-07, 1e-05},  //
       {"gpt-5.1-codex-mini", 2.5e-07, 2.5e-08, 2e-06},
-      {"gpt-5.6-luna", 1e-06, 1e-07, 6e-06},          // Codex's title model with a ChatGPT login
-      {"gemini-2.5-pro", 1.25e-06, 1.25e-07, 1e-05},  // Gemini CLI 0.61.0's default
+      {"gpt-5.6-luna", 1e-06, 1e-07, 6e-06},             // Codex's title model with a ChatGPT login
+      {"gemini-2.5-pro", 1.25e-06, 1.25e-07, 1e-05},     // Gemini CLI 0.61.0's default
       {"gemini-3.5-flash-lite", 3e-07, 3e-08, 2.5e-06},  // its session-summary model
       {"gemini-3-pro-preview", 2e-06, 2e-07, 1.2e-05},   // its preview default
       {"deepseek-v4-flash", 1.4e-07, 2.8e-09, 2.8e-07},  // DeepSeek's model behind its Responses API

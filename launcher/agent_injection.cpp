@@ -1,0 +1,121 @@
+#include "launcher/agent_injection.hpp"
+
+#include <cctype>
+
+namespace clown::launcher {
+
+std::string hook_command(const LaunchInputs& in, const char* event) {
+  // Agents run hook commands through a shell; CLOWN_HOME is pinned so the
+  // hook writes to this run's home even if the agent's environment changes.
+  return "CLOWN_HOME=" + shell_quote(in.paths.root.string()) + " " + shell_quote(in.clown_exe.string()) + " hook " +
+         event + " --run " + in.run_id;
+}
+
+profiles::TemplateValues launch_values(const LaunchInputs& in, const std::optional<profiles::ProviderEndpoint>& via) {
+  using profiles::KeyVar;
+  const auto& profile = in.profile;
+  const auto& provider = in.provider;
+  profiles::TemplateValues v;
+  const bool injected = via && provider.type != profiles::ProviderType::self;
+  const std::string key = injected && in.api_key ? *in.api_key : "";
+  const std::string model = profile.model.empty() ? provider.default_model : profile.model;
+  const std::string small = provider.haiku_model.empty() ? model : provider.haiku_model;
+  const auto run_dir = in.paths.run_dir(in.run_id).string();
+  v.set("home", profile.isolate ? in.paths.home_for(profile.alias).string() : "");
+  v.set("run_id", in.run_id);
+  v.set("run_dir", run_dir);
+  v.set("clown", in.clown_exe.string());
+  v.set("cwd", in.cwd);
+  v.set("endpoint", injected ? (profile.endpoint.empty() ? via->url : profile.endpoint) : "");
+  v.set("key", key);
+  v.set("api_key", provider.key_var == KeyVar::api_key ? key : "");
+  v.set("auth_token", provider.key_var == KeyVar::auth_token ? key : "");
+  v.set("model", model);
+  v.set("small_model", small);
+  v.set("compatible_model", provider.compatible() ? model : "");
+  v.set("compatible_small_model", provider.compatible() ? small : "");
+  v.set("provider", provider.id);
+  v.set("provider_name", provider.name);
+  v.set("api", via ? std::string(profiles::to_string(via->api)) : "");
+  v.set("hook_session_start", hook_command(in, "session-start"));
+  v.set("hook_session_end", hook_command(in, "session-end"));
+  v.set("hook_subagent_start", hook_command(in, "subagent-start"));
+  v.set("env_json", "{}");
+  for (const auto& [name, text] : in.agent.values) v.define(name, text);
+  if (via)
+    if (const auto* inj = in.agent.injection_for(via->api))
+      for (const auto& [name, text] : inj->values) v.define(name, text);
+  return v;
+}
+
+void apply_env(const std::vector<profiles::EnvEntry>& entries, const profiles::TemplateValues& values, EnvMap& out) {
+  for (const auto& e : entries) {
+    for (const auto& candidate : e.candidates) {
+      if (auto value = profiles::expand(candidate, values)) {
+        out[e.name] = *value;
+        break;
+      }
+    }
+  }
+}
+
+void apply_args(const std::vector<std::vector<std::string>>& groups, const profiles::TemplateValues& values,
+                std::vector<std::string>& out) {
+  for (const auto& group : groups) {
+    std::vector<std::string> expanded;
+    for (const auto& arg : group) {
+      auto value = profiles::expand(arg, values);
+      if (!value) break;
+      expanded.push_back(std::move(*value));
+    }
+    if (expanded.size() == group.size()) out.insert(out.end(), expanded.begin(), expanded.end());
+  }
+}
+
+Expected<std::vector<HomeFileMerge>> home_file_merges(const profiles::AgentDefinition& agent,
+                                                      const profiles::TemplateValues& values) {
+  std::vector<HomeFileMerge> out;
+  for (const auto& file : agent.home_files) {
+    auto path = profiles::expand(file.path, values);
+    if (!path) continue;
+    HomeFileMerge merge{*path, {}};
+    for (const auto& fragment : file.merge) {
+      auto text = profiles::expand(fragment, values);
+      if (!text) continue;
+      auto patch = nlohmann::json::parse(*text, nullptr, false);
+      if (!patch.is_object())
+        return fail("agent '" + agent.id + "' (" + agent.source + "): a json_files fragment for " + *path +
+                    " is not a JSON object once expanded: " + text->substr(0, 120));
+      merge.patches.push_back(std::move(patch));
+    }
+    if (!merge.patches.empty()) out.push_back(std::move(merge));
+  }
+  return out;
+}
+
+std::optional<std::string> expand_usage_path(const std::string& text, const EnvMap& env,
+                                             const profiles::TemplateValues& values) {
+  auto expanded = profiles::expand(text, values);
+  if (!expanded) return std::nullopt;
+  std::string out;
+  const std::string& s = *expanded;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i == 0 && s[0] == '~' && (s.size() == 1 || s[1] == '/')) {
+      auto home = env.find("HOME");
+      if (home == env.end() || home->second.empty()) return std::nullopt;
+      out += home->second;
+    } else if (s[i] == '$') {
+      size_t j = i + 1;
+      while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_')) ++j;
+      auto var = env.find(s.substr(i + 1, j - i - 1));
+      if (var == env.end() || var->second.empty()) return std::nullopt;
+      out += var->second;
+      i = j - 1;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace clown::launcher
