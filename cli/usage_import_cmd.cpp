@@ -1,4 +1,6 @@
 // clown usage import-claude [--claude-dir DIR]... [--json]
+// clown usage import-codex|import-gemini|import-opencode [--dir DIR]... [--json]
+// clown usage import --all [--json]
 #include <unistd.h>
 
 #include <chrono>
@@ -9,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "common/format.hpp"
+#include "ingest/agent_import.hpp"
 #include "ingest/importer.hpp"
 
 namespace clown::cli {
@@ -53,7 +56,71 @@ class ProgressBar {
 struct ImportCliOptions {
   std::vector<std::string> dirs;
   bool json = false;
+  bool all = false;
 };
+
+void print_summary(const ingest::ImportSummary& summary, const char* files) {
+  std::cout << "Imported " << with_thousands(summary.new_requests)
+            << (summary.new_requests == 1 ? " new request from " : " new requests from ")
+            << with_thousands(summary.files_read) << " of " << with_thousands(summary.files_seen) << " " << files
+            << " (" << with_thousands(summary.bytes_read >> 20) << " MB read in " << format_duration(summary.seconds)
+            << ")\n"
+            << "  duplicates skipped:       " << with_thousands(summary.duplicates) << "\n"
+            << "  unreadable lines skipped: " << with_thousands(summary.skipped_lines) << "\n";
+  if (summary.history_requests > 0)
+    std::cout << "  stats-cache history rows: " << with_thousands(summary.history_requests) << "\n";
+  for (const auto& w : summary.warnings) std::cerr << "clown: warning: " << w << "\n";
+}
+
+struct AgentCommand {
+  const char* agent;
+  const char* files;  // what its log files are called in the summary
+  const char* help;
+};
+
+// import-codex, import-gemini, import-opencode.
+void add_agent_import(CLI::App& usage, Context& ctx, const AgentCommand& command) {
+  auto opts = std::make_shared<ImportCliOptions>();
+  auto* cmd = usage.add_subcommand(std::string("import-") + command.agent, command.help);
+  cmd->add_option("--dir", opts->dirs, "read this log dir instead of the default one; repeatable");
+  cmd->add_flag("--json", opts->json, "print the summary as JSON");
+  cmd->callback([opts, command, &ctx] {
+    ingest::AgentImportOptions options;
+    options.agent = command.agent;
+    for (const auto& d : opts->dirs) options.dirs.emplace_back(d);
+    ProgressBar bar;
+    options.progress = [&bar](uint64_t done, uint64_t total) { bar.update(done, total); };
+    auto summary = unwrap(ingest::import_agent(ctx.paths, options));
+    bar.finish();
+    if (opts->json)
+      std::cout << ingest::to_json(summary).dump() << "\n";
+    else
+      print_summary(summary, command.files);
+  });
+}
+
+void add_import_all(CLI::App& usage, Context& ctx) {
+  auto opts = std::make_shared<ImportCliOptions>();
+  auto* cmd = usage.add_subcommand(
+      "import",
+      "import the history of every agent whose logs are found (Claude Code, Codex CLI, Gemini CLI, opencode)");
+  cmd->add_flag("--all", opts->all, "every agent found (required)")->required();
+  cmd->add_flag("--json", opts->json, "print the summaries as JSON");
+  cmd->callback([opts, &ctx] {
+    ProgressBar bar;
+    auto imports = unwrap(ingest::import_all(ctx.paths, [&bar](uint64_t d, uint64_t t) { bar.update(d, t); }));
+    bar.finish();
+    if (opts->json) {
+      std::cout << ingest::to_json(imports).dump() << "\n";
+      return;
+    }
+    if (imports.empty()) std::cout << "No agent logs found.\n";
+    for (const auto& i : imports) {
+      std::cout << i.agent << ": ";
+      print_summary(i.summary, "log files");
+    }
+  });
+}
 
 }  // namespace
 
@@ -77,17 +144,20 @@ void add_usage_import_command(CLI::App& usage, Context& ctx) {
       std::cout << ingest::to_json(summary).dump() << "\n";
       return;
     }
-    std::cout << "Imported " << with_thousands(summary.new_requests)
-              << (summary.new_requests == 1 ? " new request from " : " new requests from ")
-              << with_thousands(summary.files_read) << " of " << with_thousands(summary.files_seen)
-              << " transcript files (" << with_thousands(summary.bytes_read >> 20) << " MB read in "
-              << format_duration(summary.seconds) << ")\n"
-              << "  duplicates skipped:       " << with_thousands(summary.duplicates) << "\n"
-              << "  unreadable lines skipped: " << with_thousands(summary.skipped_lines) << "\n";
-    if (summary.history_requests > 0)
-      std::cout << "  stats-cache history rows: " << with_thousands(summary.history_requests) << "\n";
-    for (const auto& w : summary.warnings) std::cerr << "clown: warning: " << w << "\n";
+    print_summary(summary, "transcript files");
   });
+  for (const AgentCommand& c :
+       {AgentCommand{"codex", "rollouts",
+                     "import Codex CLI's own history: sessions/**/rollout-*.jsonl(.zst) and archived_sessions/ of "
+                     "$CODEX_HOME (default ~/.codex) plus isolated profiles' homes; incremental and idempotent"},
+        AgentCommand{"gemini", "chat files",
+                     "import Gemini CLI's own history: .gemini/tmp/*/chats/ of $GEMINI_CLI_HOME (default ~) plus "
+                     "isolated profiles' homes; incremental and idempotent"},
+        AgentCommand{"opencode", "databases",
+                     "import opencode's own history: opencode.db of $XDG_DATA_HOME/opencode (default "
+                     "~/.local/share/opencode) plus isolated profiles' homes; incremental and idempotent"}})
+    add_agent_import(usage, ctx, c);
+  add_import_all(usage, ctx);
 }
 
 }  // namespace clown::cli

@@ -117,6 +117,14 @@ void render(std::ostream& out, const Style& st, const SummaryReport& r) {
     profiles.add({p.profile}, p, {format_duration(p.runtime_secs), last_used(r.period, p.last_used_ms)});
   profiles.print(out, st);
   out << "\n";
+  // One agent is already the whole report: its table only when there are more.
+  if (r.by_agent.size() > 1) {
+    UsageTable agents({"Agent"}, {"Runtime", "Last used"}, true);
+    for (const auto& a : r.by_agent)
+      agents.add({a.agent}, a, {format_duration(a.runtime_secs), last_used(r.period, a.last_used_ms)});
+    agents.print(out, st);
+    out << "\n";
+  }
   UsageTable models({"Model"}, {}, false);
   for (const auto& m : r.by_model) models.add({m.model}, m, {}, m.priced ? "" : "unpriced");
   models.add_total(r.totals, 1, {});

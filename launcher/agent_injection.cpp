@@ -1,7 +1,5 @@
 #include "launcher/agent_injection.hpp"
 
-#include <cctype>
-
 namespace clown::launcher {
 
 std::string hook_command(const LaunchInputs& in, const char* event) {
@@ -89,31 +87,6 @@ Expected<std::vector<HomeFileMerge>> home_file_merges(const profiles::AgentDefin
       merge.patches.push_back(std::move(patch));
     }
     if (!merge.patches.empty()) out.push_back(std::move(merge));
-  }
-  return out;
-}
-
-std::optional<std::string> expand_usage_path(const std::string& text, const EnvMap& env,
-                                             const profiles::TemplateValues& values) {
-  auto expanded = profiles::expand(text, values);
-  if (!expanded) return std::nullopt;
-  std::string out;
-  const std::string& s = *expanded;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i == 0 && s[0] == '~' && (s.size() == 1 || s[1] == '/')) {
-      auto home = env.find("HOME");
-      if (home == env.end() || home->second.empty()) return std::nullopt;
-      out += home->second;
-    } else if (s[i] == '$') {
-      size_t j = i + 1;
-      while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_')) ++j;
-      auto var = env.find(s.substr(i + 1, j - i - 1));
-      if (var == env.end() || var->second.empty()) return std::nullopt;
-      out += var->second;
-      i = j - 1;
-    } else {
-      out += s[i];
-    }
   }
   return out;
 }

@@ -25,11 +25,6 @@ void apply_args(const std::vector<std::vector<std::string>>& groups, const profi
 // is not a JSON object is an error naming the agent and the file.
 Expected<std::vector<HomeFileMerge>> home_file_merges(const profiles::AgentDefinition& agent,
                                                       const profiles::TemplateValues& values);
-// A path template of the agent's [usage] ("~" = $HOME of the child, "$VAR"
-// from the child's environment): nullopt when a variable it names is unset.
-std::optional<std::string> expand_usage_path(const std::string& text, const EnvMap& env,
-                                             const profiles::TemplateValues& values);
-
 // The command line of `clown hook <event> --run <id>` as a shell runs it.
 std::string hook_command(const LaunchInputs& in, const char* event);
 

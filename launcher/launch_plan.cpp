@@ -94,11 +94,11 @@ void locate_home(const LaunchInputs& in, const profiles::TemplateValues& values,
   plan.isolated = in.profile.isolate;
   if (plan.isolated) {
     plan.config_dir = values.get("home");
-    plan.usage_dir = expand_usage_path(in.agent.usage.isolated_dir, plan.env, values).value_or("");
+    plan.usage_dir = profiles::expand_usage_path(in.agent.usage.isolated_dir, plan.env, values).value_or("");
     return;
   }
   for (const auto& dir : in.agent.usage.dirs) {
-    if (auto path = expand_usage_path(dir, plan.env, values)) {
+    if (auto path = profiles::expand_usage_path(dir, plan.env, values)) {
       plan.usage_dir = *path;
       break;
     }

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/environment.hpp"
 #include "common/file_io.hpp"
 #include "common/format.hpp"
 #include "common/time.hpp"
@@ -14,18 +15,9 @@
 #include "runs/run_finish.hpp"
 #include "runs/run_record.hpp"
 
-extern char** environ;
-
 namespace clown::launcher {
 
-EnvMap current_environment() {
-  EnvMap env;
-  for (char** e = environ; *e; ++e) {
-    const char* eq = std::strchr(*e, '=');
-    if (eq) env.emplace(std::string(*e, static_cast<size_t>(eq - *e)), std::string(eq + 1));
-  }
-  return env;
-}
+EnvMap current_environment() { return clown::current_environment(); }
 
 namespace {
 

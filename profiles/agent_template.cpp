@@ -1,5 +1,6 @@
 #include "profiles/agent_template.hpp"
 
+#include <cctype>
 #include <cstdio>
 
 #include "common/sha256.hpp"
@@ -134,6 +135,31 @@ std::vector<std::string> placeholders_of(std::string_view text) {
     if (auto p = placeholder_at(text.substr(i))) {
       out.emplace_back(p->name);
       i += p->length - 1;
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> expand_usage_path(const std::string& text, const std::map<std::string, std::string>& env,
+                                             const TemplateValues& values) {
+  auto expanded = expand(text, values);
+  if (!expanded) return std::nullopt;
+  std::string out;
+  const std::string& s = *expanded;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i == 0 && s[0] == '~' && (s.size() == 1 || s[1] == '/')) {
+      auto home = env.find("HOME");
+      if (home == env.end() || home->second.empty()) return std::nullopt;
+      out += home->second;
+    } else if (s[i] == '$') {
+      size_t j = i + 1;
+      while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_')) ++j;
+      auto var = env.find(s.substr(i + 1, j - i - 1));
+      if (var == env.end() || var->second.empty()) return std::nullopt;
+      out += var->second;
+      i = j - 1;
+    } else {
+      out += s[i];
     }
   }
   return out;

@@ -36,6 +36,11 @@ std::optional<std::string> expand(std::string_view text, const TemplateValues& v
 // The value names a template refers to (placeholders only, filters removed).
 std::vector<std::string> placeholders_of(std::string_view text);
 
+// A path of an agent's [usage]: the template expanded, then "~" = $HOME and
+// "$VAR" from `env`; nullopt when something it names is unset or empty.
+std::optional<std::string> expand_usage_path(const std::string& text, const std::map<std::string, std::string>& env,
+                                             const TemplateValues& values);
+
 // Quoting used by the filters.
 std::string json_quote(std::string_view s);
 std::string toml_quote(std::string_view s);

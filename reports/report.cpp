@@ -78,6 +78,22 @@ std::vector<ProfileRow> profile_rows(const ReportData& d) {
   return rows;
 }
 
+std::vector<AgentRow> agent_rows(const ReportData& d) {
+  auto groups = group_by(
+      d, [](const RollupRow& r) { return r.agent; }, false);
+  for (const auto& run : d.runs) groups[run.agent].add_run(run);
+  std::vector<AgentRow> rows;
+  for (auto& [name, sum] : groups) {
+    AgentRow row;
+    static_cast<Totals&>(row) = sum.totals();
+    row.agent = name;
+    row.last_used_ms = sum.last_used();
+    rows.push_back(std::move(row));
+  }
+  sort_by_cost(rows);
+  return rows;
+}
+
 std::vector<ModelRow> model_rows(const ReportData& d) {
   std::vector<ModelRow> rows;
   for (auto& [name, sum] : group_by(
@@ -96,6 +112,7 @@ SummaryReport summary(const ReportData& d) {
   SummaryReport r;
   fill_base(d, r);
   r.by_profile = profile_rows(d);
+  r.by_agent = agent_rows(d);
   r.by_model = model_rows(d);
   return r;
 }

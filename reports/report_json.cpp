@@ -36,6 +36,13 @@ json list_report(const ReportBase& r, const char* key, json list) {
 json summary_json(const SummaryReport& r) {
   json by_profile = json::object();
   for (const auto& p : r.by_profile) by_profile[p.profile] = profile_entry(r.period, p);
+  json by_agent = json::object();
+  for (const auto& a : r.by_agent) {
+    json e = static_cast<const Group&>(a);
+    e["runtime_secs"] = a.runtime_secs;
+    e["last_used"] = time_or_null(r.period, a.last_used_ms);
+    by_agent[a.agent] = std::move(e);
+  }
   json by_model = json::object();
   for (const auto& m : r.by_model)
     by_model[m.model] = {{"tokens", store::tokens_json(m.tokens)}, {"cost", cost_of(m)}, {"requests", m.requests}};
@@ -46,7 +53,7 @@ json summary_json(const SummaryReport& r) {
   j["total_sessions"] = r.totals.sessions;
   j["total_runtime_secs"] = r.totals.runtime_secs;
   j["unpriced_models"] = r.unpriced_models;
-  j["aggregates"] = {{"by_profile", by_profile}, {"by_model", by_model}};
+  j["aggregates"] = {{"by_profile", by_profile}, {"by_agent", by_agent}, {"by_model", by_model}};
   return j;
 }
 

@@ -34,6 +34,11 @@ struct ProfileRow : Totals {
   std::optional<int64_t> last_used_ms;  // last request or run end
 };
 
+struct AgentRow : Totals {
+  std::string agent;
+  std::optional<int64_t> last_used_ms;  // last request or run end
+};
+
 struct ModelRow : Group {
   std::string model;
   bool priced = true;  // false: some of its requests have no price
@@ -72,6 +77,7 @@ struct ReportBase {
 // `clown usage`: totals with breakdowns (both most expensive first).
 struct SummaryReport : ReportBase {
   std::vector<ProfileRow> by_profile;
+  std::vector<AgentRow> by_agent;
   std::vector<ModelRow> by_model;
 };
 

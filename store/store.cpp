@@ -94,6 +94,12 @@ CREATE TABLE IF NOT EXISTS subagents(
   agent_type TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
   PRIMARY KEY(session_id, agent_id));
 )sql",
+    // 5: import cursors for agents that keep their usage in a database
+    // (opencode's opencode.db): the latest row time read, per database file.
+    R"sql(
+CREATE TABLE IF NOT EXISTS import_databases(
+  path TEXT PRIMARY KEY, last_ms INTEGER NOT NULL, profile TEXT NOT NULL DEFAULT '');
+)sql",
 };
 
 static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == k_schema_version, "one migration per schema version");

@@ -83,6 +83,8 @@ App::App(AppConfig config) : m_config(std::move(config)), m_cache(m_config.paths
       {"GET", "/api/profiles", &App::profiles},
       {"GET", "/api/runs/active", &App::active_runs},
       {"POST", "/api/usage/import-claude", &App::import_claude},
+      {"GET", "/api/usage/import-agents", &App::import_agents},
+      {"POST", "/api/usage/import", &App::import_any},
       {"POST", "/api/registry/sync", &App::registry_sync},
       {"GET", "/", &App::page},
       {"GET", "/usage", &App::page},

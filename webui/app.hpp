@@ -50,6 +50,8 @@ class App {
   HttpResponse profiles(const HttpRequest&);
   HttpResponse active_runs(const HttpRequest&);
   HttpResponse import_claude(const HttpRequest&);
+  HttpResponse import_agents(const HttpRequest&);  // app_import.cpp
+  HttpResponse import_any(const HttpRequest&);     // app_import.cpp
   HttpResponse registry_sync(const HttpRequest&);
   HttpResponse page(const HttpRequest&);
   HttpResponse asset(const HttpRequest&);

@@ -84,6 +84,14 @@ TEST_CASE("reports: summary: exact object for today in Europe/Berlin", "[reports
             {"sessions", 1},
             {"runtime_secs", 0.0},
             {"last_used", "2026-11-24T10:10:00+01:00"}}}}},
+        {"by_agent",
+         {{"claude",
+           {{"tokens", tokens(118, 230, 1031, 5305)},
+            {"cost", cost(1.75, 3.75, 4.125, 8.1875, 18.0625)},
+            {"requests", 4},
+            {"sessions", 2},
+            {"runtime_secs", 660.0},
+            {"last_used", "2026-11-24T10:10:00+01:00"}}}}},
         {"by_model",
          {{k_sonnet,
            {{"tokens", tokens(110, 220, 1024, 5300)},
@@ -119,7 +127,8 @@ TEST_CASE("reports: summary: empty store gives zeros", "[reports]") {
   CHECK(got["until"].is_null());
   CHECK(got["total_requests"] == 0);
   CHECK(got["total_tokens"] == tokens(0, 0, 0, 0));
-  CHECK(got["aggregates"] == json({{"by_profile", json::object()}, {"by_model", json::object()}}));
+  CHECK(got["aggregates"] ==
+        json({{"by_profile", json::object()}, {"by_agent", json::object()}, {"by_model", json::object()}}));
 }
 
 TEST_CASE("reports: filters apply to totals, groups and runtime", "[reports]") {

@@ -8,7 +8,10 @@ ProcessOptions ClownHome::options() const {
   ProcessOptions o;
   o.env["CLOWN_HOME"] = root().string();
   o.env["HOME"] = user_home().string();
-  o.env["CLAUDE_CONFIG_DIR"] = std::nullopt;
+  // Every agent's home variable unset: defaults lie under HOME, never the real ones.
+  for (const char* var : {"CLAUDE_CONFIG_DIR", "CODEX_HOME", "GEMINI_CLI_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME",
+                          "XDG_CACHE_HOME", "XDG_STATE_HOME"})
+    o.env[var] = std::nullopt;
   o.env["NO_COLOR"] = "1";
   o.cwd = dir();
   return o;

@@ -32,11 +32,11 @@ class DaemonFixture {
   ~DaemonFixture() { shutdown(); }
 
   std::map<std::string, std::optional<std::string>> env() const {
-    std::map<std::string, std::optional<std::string>> e{{"CLOWN_HOME", home.string()},
-                                                        {"HOME", (tmp.path() / "user").string()},
-                                                        {"CLAUDE_CONFIG_DIR", std::nullopt},
-                                                        {"XDG_CONFIG_HOME", std::nullopt},
-                                                        {"NO_COLOR", "1"}};
+    std::map<std::string, std::optional<std::string>> e{
+        {"CLOWN_HOME", home.string()},       {"HOME", (tmp.path() / "user").string()},
+        {"CLAUDE_CONFIG_DIR", std::nullopt}, {"CODEX_HOME", std::nullopt},
+        {"GEMINI_CLI_HOME", std::nullopt},   {"XDG_DATA_HOME", std::nullopt},
+        {"XDG_CONFIG_HOME", std::nullopt},   {"NO_COLOR", "1"}};
     for (const auto& [k, v] : extra_env) e[k] = v;
     return e;
   }

@@ -450,3 +450,53 @@ TEST_CASE("active runs show live token counts read from their transcripts", "[we
   CHECK(later["data"][0]["requests"] == 2);
   CHECK(later["data"][0]["tokens"]["input_tokens"] == 101);
 }
+
+TEST_CASE("the Import button offers every agent found and imports one or all", "[webui][api]") {
+  DaemonFixture d;
+  const fs::path data = clown::test::source_dir() / "tests" / "data";
+  // Codex CLI's default home (~/.codex) and opencode's data dir hold real logs.
+  const fs::path user = d.tmp.path() / "user";
+  fs::create_directories(user / ".codex");
+  fs::copy(data / "codex" / "0.169.0" / "sessions", user / ".codex" / "sessions", fs::copy_options::recursive);
+  fs::create_directories(user / ".local" / "share" / "opencode");
+  fs::copy_file(data / "opencode" / "1.18.33" / "opencode.db", user / ".local" / "share" / "opencode" / "opencode.db");
+  REQUIRE(d.start().exit_code == 0);
+
+  auto agents = d.get_json("/api/usage/import-agents");
+  REQUIRE(agents["success"] == true);
+  CHECK(agents["data"]["agents"] == json::parse(R"([{"id": "codex", "name": "Codex CLI"},
+                                                    {"id": "opencode", "name": "opencode"}])"));
+
+  auto one = d.post("/api/usage/import", R"({"agent": "opencode"})");
+  REQUIRE(one);
+  REQUIRE(one->status == 200);
+  auto imports = json::parse(one->body)["data"]["imports"];
+  REQUIRE(imports.size() == 1);
+  CHECK(imports[0]["agent"] == "opencode");
+  CHECK(imports[0]["new_requests"] == 7);
+
+  auto all = d.post("/api/usage/import", "{}");
+  REQUIRE(all);
+  REQUIRE(all->status == 200);
+  imports = json::parse(all->body)["data"]["imports"];
+  REQUIRE(imports.size() == 2);
+  CHECK(imports[0]["agent"] == "codex");
+  CHECK(imports[0]["new_requests"] == 22);  // sessions/ of the capture's first home (the archived fork left out)
+  CHECK(imports[1]["new_requests"] == 0);   // opencode: imported above
+
+  auto usage = d.get_json("/api/usage?period=all");
+  CHECK(usage["data"]["total_requests"] == 29);
+  CHECK(usage["data"]["aggregates"]["by_agent"]["codex"]["requests"] == 22);
+  CHECK(usage["data"]["aggregates"]["by_profile"].contains("opencode-native"));
+
+  auto unknown = d.post("/api/usage/import", R"({"agent": "nope"})");
+  REQUIRE(unknown);
+  CHECK(unknown->status == 400);
+  CHECK(json::parse(unknown->body)["error"]["message"] == "unknown agent 'nope' (see: clown agents list)");
+  auto bad = d.post("/api/usage/import", R"({"agent": 5})");
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  auto no_token = d.post("/api/usage/import", "{}", false);
+  REQUIRE(no_token);
+  CHECK(no_token->status == 403);
+}

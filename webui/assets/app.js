@@ -220,15 +220,15 @@ function profileRows(byProfile) {
   return Object.entries(byProfile).map(([name, p]) => Object.assign({ name }, p))
     .sort((a, b) => b.cost.total_cost - a.cost.total_cost);
 }
-function profileUsageTable(table, rows) {
-  const head = el("tr", {}, ["Profile", "Tokens", "Cost", "Sessions", "Runtime", "Last used"].map((h, i) =>
+function profileUsageTable(table, rows, label = "Profile") {
+  const head = el("tr", {}, [label, "Tokens", "Cost", "Sessions", "Runtime", "Last used"].map((h, i) =>
     el("th", { class: i > 0 && i < 5 ? "num" : null }, h)));
   const body = rows.length ? rows.map((p) => el("tr", {},
     el("td", {}, p.name || el("span", { class: "muted" }, "(no profile: agent's own history)")),
     el("td", { class: "num" }, fmt.int(tokensOf(p.tokens))), el("td", { class: "num" }, fmt.usd(p.cost.total_cost)),
     el("td", { class: "num" }, fmt.int(p.sessions)), el("td", { class: "num" }, fmt.duration(p.runtime_secs)),
     el("td", {}, fmt.when(p.last_used))))
-    : [el("tr", {}, el("td", { colspan: 6, class: "muted" }, "No profile usage in this period."))];
+    : [el("tr", {}, el("td", { colspan: 6, class: "muted" }, `No ${label.toLowerCase()} usage in this period.`))];
   table.replaceChildren(el("thead", {}, head), el("tbody", {}, body));
 }
 
@@ -305,9 +305,9 @@ async function loadUsage() {
   if (!empty.hidden) {
     empty.replaceChildren(filters.period === "all" && !filters.profile && !filters.model
       ? el("span", {}, "No usage yet — run ", el("code", {}, "clown run <profile>"), " or ",
-          el("a", { href: "#", onclick: (e) => { e.preventDefault(); importClaude(); } }, "Import Claude data"), ".")
+          el("a", { href: "#", onclick: (e) => { e.preventDefault(); importData(); } }, "import your agents' history"), ".")
       : el("span", {}, "No usage in this period — pick a longer period, run ", el("code", {}, "clown run <profile>"),
-          ", or ", el("a", { href: "#", onclick: (e) => { e.preventDefault(); importClaude(); } }, "Import Claude data"), "."));
+          ", or ", el("a", { href: "#", onclick: (e) => { e.preventDefault(); importData(); } }, "import your agents' history"), "."));
   }
   if (summary.unpriced_models && summary.unpriced_models.length)
     notice("Unpriced models (cost shown as $0.00 for them): " + summary.unpriced_models.join(", ") +
@@ -331,6 +331,7 @@ async function loadUsage() {
       tooltip: { callbacks: { label: (ctx) => `${ctx.label}: ${fmt.usd(ctx.parsed)}` } } } } });
   heatmap($("#heatmap"), hourly.hourly);
   profileUsageTable($("#profile-table"), profileRows(summary.aggregates.by_profile));
+  profileUsageTable($("#agent-table"), profileRows(summary.aggregates.by_agent || {}), "Agent");
   sortableTable($("#session-table"), SESSION_COLUMNS, sessions.sessions, { key: "last", dir: -1 });
   await dailyByModel(modelList);
   return summary;
@@ -378,24 +379,46 @@ async function loadFilterOptions() {
 }
 
 // ---- import ----
-async function importClaude() {
+// The agents whose logs the daemon finds: one button, or a choice with "All agents".
+let importLabel = "Import data";
+async function loadImportAgents() {
+  try {
+    const { agents } = await api("/api/usage/import-agents");
+    const sel = $("#import-agent");
+    const options = agents.length > 1 ? [el("option", { value: "" }, "All agents")] : [];
+    for (const a of agents) options.push(el("option", { value: a.id }, a.name));
+    sel.replaceChildren(...options);
+    sel.hidden = agents.length < 2;
+    importLabel = agents.length === 1 ? `Import ${agents[0].name} data` : "Import data";
+    $("#import-btn").textContent = importLabel;
+  } catch (e) {
+    // The button still imports every agent found.
+  }
+}
+function importSummary(s) {
+  const parts = [`Imported ${fmt.int(s.new_requests)} new request${s.new_requests === 1 ? '' : 's'} from ${fmt.int(s.files_read)} of ${fmt.int(s.files_seen)} files`,
+    `${fmt.int(s.duplicates)} duplicates`, `${fmt.int(s.skipped_lines)} unreadable lines skipped`];
+  if (s.history_requests) parts.push(`${fmt.int(s.history_requests)} history rows from stats-cache.json`);
+  return parts.join(" · ") + ` (${Number(s.seconds).toFixed(1)} s).` + (s.warnings && s.warnings.length ? " " + s.warnings.join(" ") : "");
+}
+async function importData() {
   const btn = $("#import-btn");
+  const agent = $("#import-agent").value;
   btn.disabled = true;
   btn.textContent = "Importing…";
   try {
-    const s = await api("/api/usage/import-claude", {
-      method: "POST", headers: { "Content-Type": "application/json", "X-Clown-Token": TOKEN }, body: "{}" });
-    const parts = [`Imported ${fmt.int(s.new_requests)} new request${s.new_requests === 1 ? '' : 's'} from ${fmt.int(s.files_read)} of ${fmt.int(s.files_seen)} files`,
-      `${fmt.int(s.duplicates)} duplicates`, `${fmt.int(s.skipped_lines)} unreadable lines skipped`];
-    if (s.history_requests) parts.push(`${fmt.int(s.history_requests)} history rows from stats-cache.json`);
-    notice(parts.join(" · ") + ` (${Number(s.seconds).toFixed(1)} s).` + (s.warnings && s.warnings.length ? " " + s.warnings.join(" ") : ""));
+    const { imports } = await api("/api/usage/import", {
+      method: "POST", headers: { "Content-Type": "application/json", "X-Clown-Token": TOKEN },
+      body: JSON.stringify(agent ? { agent } : {}) });
+    notice(imports.length === 0 ? "No agent logs found." : imports.length === 1 ? importSummary(imports[0])
+      : imports.map((s) => `${s.agent}: ${importSummary(s)}`).join(" "));
     document.body.dataset.imported = "1";
     await Promise.all([loadFilterOptions(), refresh()]);
   } catch (e) {
     notice("Import failed: " + e.message, true);
   } finally {
     btn.disabled = false;
-    btn.textContent = "Import Claude data";
+    btn.textContent = importLabel;
   }
 }
 
@@ -435,7 +458,8 @@ function init() {
   if (section) section.hidden = false;
   syncFilterControls();
   for (const id of ["#f-period", "#f-since", "#f-until", "#f-profile", "#f-model"]) $(id).addEventListener("change", onFilterChange);
-  $("#import-btn").addEventListener("click", importClaude);
+  $("#import-btn").addEventListener("click", importData);
+  loadImportAgents();
   if (PAGE === "sessions") {
     $("#prev").addEventListener("click", () => { sessionOffset = Math.max(0, sessionOffset - SESSION_PAGE); refresh(); });
     $("#next").addEventListener("click", () => { sessionOffset += SESSION_PAGE; refresh(); });
