@@ -89,7 +89,7 @@ TEST_CASE("codex: every rollout together equals what the provider answered, each
   }
 }
 
-TEST_CASE("codex: a thread resumed twice holds its three runs; the interrupted one adds nothing") {
+TEST_CASE("codex: a thread resumed twice holds its three runs - the interrupted one adds nothing") {
   auto s = scan(sessions() / k_thread_487c);
   // simple 15055/9088/1297 + resume 7304/4096/1014; sigint-resume: no answer.
   CHECK(api_of(s.requests) == Api{15055 + 7304, 9088 + 4096, 1297 + 1014, 4});

@@ -205,7 +205,7 @@ TEST_CASE("codex: the provider as -c overrides and its key in a variable of its 
   CHECK(std::vector<std::string>(argv.end() - 2, argv.end()) == in.agent_args);
 }
 
-TEST_CASE("codex: ChatGPT login (self) injects no provider; non-session commands get no hooks") {
+TEST_CASE("codex: ChatGPT login (self) injects no provider - non-session commands get no hooks") {
   auto in = inputs("self", {}, "codex");
   in.inherited_env["OPENAI_API_KEY"] = "sk-inherited";
   in.agent_args = {"login"};
