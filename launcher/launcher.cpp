@@ -42,7 +42,7 @@ Expected<LaunchPlan> plan_for_profile(const Paths& paths, const std::string& ali
                                       const std::filesystem::path& clown_exe, const std::string& run_id) {
   auto profile = profiles::load_profile(paths, alias);
   if (!profile) return tl::unexpected(profile.error());
-  const auto catalog = profiles::load_catalog(paths);
+  const auto catalog = profiles::load_catalog_for(paths, profile->agent);
   const auto* agent = catalog.find_agent(profile->agent);
   if (!agent)
     return fail("profile '" + alias + "' names unknown agent '" + profile->agent + "' (see: clown agents list)");

@@ -261,8 +261,14 @@ void load_providers(const Paths& paths, Catalog& catalog) {
   });
 }
 
+void add_builtin_agent(Catalog& c, const std::string& id);
+
 void add_agent(Catalog& catalog, const toml::table& t, const std::string& default_id, const std::string& source,
                bool builtin) {
+  // A definition may extend a built-in (older files: Claude Code) not parsed yet.
+  std::string base = t["extends"].value_or(std::string());
+  if (base.empty() && (t.contains("settings_flag") || t.contains("config_dir_env"))) base = "claude";
+  if (!base.empty() && !builtin) add_builtin_agent(catalog, base);
   auto read = read_agent_definition(t, default_id, catalog.agents);
   for (const auto& w : read.warnings) catalog.warnings.push_back(source + ": " + w);
   if (!read.agent) return;
@@ -322,25 +328,44 @@ std::string describe_apis(const AgentDefinition& a) {
   return out.empty() ? "-" : out;
 }
 
+namespace {
+
+constexpr const char* k_builtin_agents[] = {"claude", "codex", "gemini", "opencode"};
+
+// Parses one built-in definition (profiles/agents/<id>.toml, compiled in).
+void add_builtin_agent(Catalog& c, const std::string& id) {
+  if (c.find_agent(id)) return;
+  const auto* file = clown_builtin_agents.find(id + ".toml");
+  if (!file) return;
+  try {
+    add_agent(c, toml::parse(file->data), id, "built-in", true);
+  } catch (const toml::parse_error& e) {
+    c.warnings.push_back("built-in agent " + id + ": " + std::string(e.description()));
+  }
+}
+
+}  // namespace
+
 Catalog builtin_catalog() {
   Catalog c;
   // The built-in agents are TOML files like agents.d's (profiles/agents/),
   // compiled in: claude first, so a definition may extend it.
-  for (const char* id : {"claude", "codex", "gemini", "opencode"}) {
-    const auto* file = clown_builtin_agents.find(std::string(id) + ".toml");
-    if (!file) continue;
-    try {
-      add_agent(c, toml::parse(file->data), id, "built-in", true);
-    } catch (const toml::parse_error& e) {
-      c.warnings.push_back("built-in agent " + std::string(id) + ": " + std::string(e.description()));
-    }
-  }
+  for (const char* id : k_builtin_agents) add_builtin_agent(c, id);
   c.providers = builtin_providers();
   return c;
 }
 
 Catalog load_catalog(const Paths& paths) {
   Catalog c = builtin_catalog();
+  load_providers(paths, c);
+  load_agents(paths, c);
+  return c;
+}
+
+Catalog load_catalog_for(const Paths& paths, const std::string& agent_id) {
+  Catalog c;
+  add_builtin_agent(c, agent_id);
+  c.providers = builtin_providers();
   load_providers(paths, c);
   load_agents(paths, c);
   return c;

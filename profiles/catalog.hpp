@@ -73,5 +73,9 @@ std::string describe_apis(const AgentDefinition& agent);
 Catalog builtin_catalog();
 // Built-ins plus user files. Never fails: a broken user file becomes a warning.
 Catalog load_catalog(const Paths& paths);
+// The same with only the built-in agent `agent_id` (and those user files
+// extend) parsed: what `clown run` needs, without the cost of reading every
+// definition on each launch.
+Catalog load_catalog_for(const Paths& paths, const std::string& agent_id);
 
 }  // namespace clown::profiles

@@ -88,9 +88,13 @@ Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, co
   store::PriceResolver resolver(pricing ? pricing->pricing.table : k_no_prices);
   try {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    store::RequestWriter writer(db, resolver);
     const auto attribution = run_attribution(info, events);
-    store_requests(writer, read.requests, attribution, usage);
+    // Preparing the writer's statements costs more than a request-less
+    // run's whole launch budget: only when there is something to store.
+    if (!read.requests.empty()) {
+      store::RequestWriter writer(db, resolver);
+      store_requests(writer, read.requests, attribution, usage);
+    }
     store::record_run(db, run_row(info, attribution));
     tx.commit();
   } catch (const std::exception& e) {
