@@ -36,16 +36,6 @@ std::string shell_quote(const std::string& s) {
 
 namespace {
 
-bool is_session(const profiles::AgentManifest& agent, const std::vector<std::string>& args) {
-  if (!args.empty() && std::find(agent.non_session_commands.begin(), agent.non_session_commands.end(), args[0]) !=
-                           agent.non_session_commands.end())
-    return false;
-  for (const auto& a : args)
-    if (std::find(agent.non_session_flags.begin(), agent.non_session_flags.end(), a) != agent.non_session_flags.end())
-      return false;
-  return true;
-}
-
 nlohmann::json hook_entry(const LaunchInputs& in, const char* event) {
   // Claude Code runs hook commands through a shell; CLOWN_HOME is pinned so the
   // hook writes to this run's home even if the agent's environment changes.
@@ -55,6 +45,16 @@ nlohmann::json hook_entry(const LaunchInputs& in, const char* event) {
 }
 
 }  // namespace
+
+bool is_session(const profiles::AgentManifest& agent, const std::vector<std::string>& args) {
+  if (!args.empty() && std::find(agent.non_session_commands.begin(), agent.non_session_commands.end(), args[0]) !=
+                           agent.non_session_commands.end())
+    return false;
+  for (const auto& a : args)
+    if (std::find(agent.non_session_flags.begin(), agent.non_session_flags.end(), a) != agent.non_session_flags.end())
+      return false;
+  return true;
+}
 
 Expected<LaunchPlan> make_launch_plan(const LaunchInputs& in) {
   using profiles::KeyVar;
@@ -123,6 +123,11 @@ Expected<LaunchPlan> make_launch_plan(const LaunchInputs& in) {
     // which also registers the SessionStart/SessionEnd hooks.
     plan.settings["env"] = nlohmann::json::object();
     for (const auto& [k, v] : set) plan.settings["env"][k] = v;
+    for (const auto& [k, v] : in.telemetry_env) {
+      plan.env[k] = v;
+      plan.settings["env"][k] = v;
+    }
+    plan.telemetry = !in.telemetry_env.empty();
     plan.settings["hooks"] = {{"SessionStart", hook_entry(in, "session-start")},
                               {"SessionEnd", hook_entry(in, "session-end")}};
     plan.settings_path = in.paths.run_dir(in.run_id) / "settings.json";

@@ -28,6 +28,9 @@ struct LaunchInputs {
   std::string run_id;
   std::filesystem::path clown_exe;      // for the hook commands
   std::vector<std::string> agent_args;  // everything after `--`
+  // The agent's telemetry export to clown (launcher/claude_telemetry.hpp);
+  // empty: none. Only session commands get it.
+  EnvMap telemetry_env;
 };
 
 struct LaunchPlan {
@@ -43,6 +46,7 @@ struct LaunchPlan {
   nlohmann::json settings;              // {"env":{...},"hooks":{...}}
   std::string config_dir;               // CLAUDE_CONFIG_DIR given to the agent ("" = agent default)
   bool isolated = false;                // config_dir is the profile's own home
+  bool telemetry = false;               // the agent exports its telemetry to clownd
 };
 
 // Inherited variables that route an agent somewhere; removed unless the
@@ -50,6 +54,10 @@ struct LaunchPlan {
 const std::vector<std::string>& routing_variables();
 
 Expected<LaunchPlan> make_launch_plan(const LaunchInputs& in);
+
+// False for the agent's commands that start no session (`claude mcp ...`,
+// `--version`, ...): they get no settings file, hooks or telemetry.
+bool is_session(const profiles::AgentManifest& agent, const std::vector<std::string>& args);
 
 // The `export K='v'` / `unset K` lines of `clown profiles env`.
 std::string shell_exports(const LaunchPlan& plan);

@@ -123,6 +123,7 @@ void load_agents(const Paths& paths, Catalog& catalog) {
     a.config_dir_env = t["config_dir_env"].value_or(std::string("CLAUDE_CONFIG_DIR"));
     a.non_session_commands = string_array(t["non_session_commands"]);
     a.non_session_flags = string_array(t["non_session_flags"]);
+    a.otel = t["otel"].value_or(false);
     a.builtin = false;
     a.source = file.string();
     upsert(catalog.agents, std::move(a));
@@ -161,6 +162,7 @@ Catalog builtin_catalog() {
   claude.non_session_commands = {"mcp",         "config", "update", "doctor", "install", "migrate-installer",
                                  "setup-token", "plugin"};
   claude.non_session_flags = {"--version", "-v", "--help", "-h"};
+  claude.otel = true;
   claude.source = "built-in";
   c.agents.push_back(claude);
 

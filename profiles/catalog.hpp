@@ -41,6 +41,9 @@ struct AgentManifest {
   // First arguments that are not sessions (no --settings, no hooks).
   std::vector<std::string> non_session_commands;
   std::vector<std::string> non_session_flags;
+  // Claude Code's OpenTelemetry export: one api_request event per API
+  // request, background ones included (docs/accuracy.md#otel).
+  bool otel = false;
   bool builtin = true;
   std::string source;
 };
