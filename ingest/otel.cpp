@@ -148,17 +148,25 @@ Expected<OtelBatch> parse_otlp_logs(std::string_view text) {
   const auto rl = doc.find("resourceLogs");
   if (rl == doc.end()) return batch;
   if (!rl->is_array()) return fail("resourceLogs must be an array");
+  // Attributes point into the document: every lookup below is by reference.
+  static const json k_empty = json::array();
+  auto member = [](const json& object, const char* key) -> const json& {
+    if (!object.is_object()) return k_empty;
+    auto it = object.find(key);
+    return it == object.end() ? k_empty : *it;
+  };
   for (const auto& resource_logs : *rl) {
     if (!resource_logs.is_object()) continue;
-    const json empty = json::array();
-    const auto& res = resource_logs.value("resource", json::object());
-    const Attributes resource(res.is_object() ? res.value("attributes", empty) : empty);
-    for (const auto& scope_logs : resource_logs.value("scopeLogs", empty)) {
-      if (!scope_logs.is_object()) continue;
-      for (const auto& record : scope_logs.value("logRecords", empty)) {
+    const Attributes resource(member(member(resource_logs, "resource"), "attributes"));
+    const json& scopes = member(resource_logs, "scopeLogs");
+    if (!scopes.is_array()) continue;
+    for (const auto& scope_logs : scopes) {
+      const json& records = member(scope_logs, "logRecords");
+      if (!records.is_array()) continue;
+      for (const auto& record : records) {
         if (!record.is_object()) continue;
         ++batch.records;
-        const Attributes a(record.value("attributes", empty));
+        const Attributes a(member(record, "attributes"));
         const auto body = record.find("body");
         const bool api_request = a.text("event.name") == "api_request" ||
                                  (body != record.end() && AnyValue{&*body}.text() == "claude_code.api_request");
