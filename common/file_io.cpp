@@ -1,10 +1,13 @@
 #include "common/file_io.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <random>
 
@@ -93,6 +96,32 @@ Expected<void> append_line_durable(const std::filesystem::path& path, std::strin
   }
   if (::fsync(fd.get()) != 0) return fail(errno_message("cannot sync " + path.string()));
   return {};
+}
+
+}  // namespace clown
+
+namespace clown {
+
+bool wait_for_file(const std::filesystem::path& file, int timeout_ms) {
+  std::error_code ec;
+  Fd in(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
+  const auto dir = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
+  if (in) ::inotify_add_watch(in.get(), dir.c_str(), IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    // Checked after the watch is in place, so a creation in between is not missed.
+    if (std::filesystem::exists(file, ec)) return true;
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) return false;
+    if (!in) return std::filesystem::exists(file, ec);
+    pollfd p{in.get(), POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left)) > 0) {
+      char buf[4096];
+      while (::read(in.get(), buf, sizeof buf) > 0) {
+      }
+    }
+  }
 }
 
 }  // namespace clown

@@ -28,3 +28,11 @@ Expected<void> append_line_durable(const std::filesystem::path& path, std::strin
 std::string errno_message(const std::string& what);
 
 }  // namespace clown
+
+namespace clown {
+
+// Waits (inotify, no polling) until `file` exists or `timeout_ms` passes;
+// true when it exists. For files another process creates or renames into place.
+bool wait_for_file(const std::filesystem::path& file, int timeout_ms);
+
+}  // namespace clown

@@ -33,6 +33,13 @@ struct Paths {
   // the run has been recorded, so a leftover means its launcher was killed.
   fs::path runs_dir() const { return telemetry_dir() / "runs"; }
   fs::path run_dir(const std::string& run_id) const { return runs_dir() / run_id; }
+  // The run's OpenTelemetry api_request events, appended by clownd's receiver.
+  fs::path run_otel_spool(const std::string& run_id) const { return run_dir(run_id) / "otel.jsonl"; }
+  // Events of sessions clown did not launch (or whose run already ended),
+  // stored into usage.db by the daemon.
+  fs::path otel_inbox() const { return telemetry_dir() / "otel-inbox.jsonl"; }
+  // The secret Claude Code sends with its OTLP exports (0600).
+  fs::path otel_token_file() const { return root / "otel.token"; }
   fs::path daemon_file() const { return root / "daemon.json"; }
   fs::path daemon_lock() const { return root / "daemon.lock"; }
   fs::path daemon_log() const { return root / "daemon.log"; }

@@ -19,7 +19,7 @@ Expected<Config> load_config(const Paths& paths) {
                 std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
   }
   if (auto port = table["daemon"]["port"].value<int64_t>()) {
-    if (*port < 1 || *port > 65535) return fail(file.string() + ": daemon.port must be 1-65535");
+    if (*port < 0 || *port > 65535) return fail(file.string() + ": daemon.port must be 1-65535 (or 0: any free port)");
     config.daemon_port = static_cast<int>(*port);
   }
   if (auto tz = table["timezone"].value<std::string>()) config.timezone = *tz;

@@ -6,10 +6,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <set>
 
 #include "ingest/claude_dirs.hpp"
 #include "ingest/import_cursors.hpp"
 #include "ingest/parallel_scan.hpp"
+#include "ingest/session_claims.hpp"
 #include "ingest/stats_cache.hpp"
 #include "registry/pricing_table.hpp"
 #include "reports/aggregates.hpp"
@@ -94,38 +97,81 @@ class ProgressThrottle {
   std::chrono::steady_clock::time_point m_last = std::chrono::steady_clock::now();
 };
 
+// Sessions whose requests or claims an import changed: they are reconciled
+// with the agent's own totals at the end (ingest/session_claims.hpp).
+using TouchedSessions = std::set<std::string>;
+
+// The last cost-state line of each session in a file becomes its claim.
+void save_cost_states(SQLite::Database& db, const FileJob& job, const FileScan& scan, const ConfigDir& dir,
+                      TouchedSessions& touched) {
+  std::map<std::string, SessionClaim> last;
+  for (const auto& line : scan.cost_states)
+    if (auto claim = parse_cost_state(line)) last[claim->session_id] = std::move(*claim);
+  for (auto& [session, claim] : last) {
+    claim.ts_ms = job.stat.mtime_ms();
+    save_claim(db, claim, dir.attribution);
+    touched.insert(session);
+  }
+}
+
 // Stores one parsed file's requests and moves its cursor (inside the import's
 // transaction, so the cursor never runs ahead of the requests it covers).
 void store_file(const FileJob& job, FileScan& scan, ConfigDir& dir, store::RequestWriter& writer,
-                ImportCursors& cursors, ImportSummary& summary) {
+                ImportCursors& cursors, ImportSummary& summary, TouchedSessions& touched) {
   dir.read_any = true;
   ++summary.files_read;
   summary.bytes_read += static_cast<int64_t>(scan.bytes_read);
   summary.skipped_lines += scan.stats.skipped_lines;
   summary.duplicates += scan.stats.duplicates;
+  const std::string* last_session = nullptr;  // a file's requests are mostly one session
   for (const auto& r : scan.requests.requests()) {
     if (writer.write(r, dir.attribution) == store::WriteOutcome::inserted)
       ++summary.new_requests;
     else
       ++summary.duplicates;
+    if (!last_session || *last_session != r.session_id) {
+      touched.insert(r.session_id);
+      last_session = &r.session_id;
+    }
   }
   cursors.save(job.path, job.stat, scan.end_offset, dir.attribution.profile);
 }
 
-void scan_and_store(const ImportPlan& plan, std::vector<ConfigDir>& dirs, store::RequestWriter& writer,
-                    ImportCursors& cursors, const ImportOptions& options, ImportSummary& summary) {
+void scan_and_store(SQLite::Database& db, const ImportPlan& plan, std::vector<ConfigDir>& dirs,
+                    store::RequestWriter& writer, ImportCursors& cursors, const ImportOptions& options,
+                    ImportSummary& summary, TouchedSessions& touched) {
   if (plan.jobs.empty()) return;
   ProgressThrottle progress(options, plan.total_bytes);
   ParallelScanner scanner(plan.jobs, std::min<unsigned>(scan_worker_count(), static_cast<unsigned>(plan.jobs.size())));
   while (auto result = scanner.next()) {
     const auto& job = plan.jobs[result->job];
     progress.advance(static_cast<uint64_t>(job.stat.size) - job.offset);
-    if (result->scan)
-      store_file(job, *result->scan, dirs[job.dir], writer, cursors, summary);
-    else
+    if (result->scan) {
+      store_file(job, *result->scan, dirs[job.dir], writer, cursors, summary, touched);
+      save_cost_states(db, job, *result->scan, dirs[job.dir], touched);
+    } else
       summary.warnings.push_back(result->error);
   }
   progress.finish();
+}
+
+// .claude.json's last-session totals of each dir (docs/accuracy.md#reconcile).
+void save_claude_json_claims(SQLite::Database& db, const std::vector<ConfigDir>& dirs, TouchedSessions& touched,
+                             ImportSummary& summary) {
+  for (const auto& dir : dirs) {
+    const auto file = claude_json_for(dir.path);
+    auto claims = read_claude_json_claims(file);
+    if (!claims) {
+      summary.warnings.push_back(claims.error().message);
+      continue;
+    }
+    const int64_t mtime = stat_file(file) ? stat_file(file)->mtime_ms() : 0;
+    for (auto& c : *claims) {
+      c.ts_ms = mtime;
+      save_claim(db, c, dir.attribution);
+      touched.insert(c.session_id);
+    }
+  }
 }
 
 // stats-cache.json excess of each dir (docs/accuracy.md#stats-cache).
@@ -165,10 +211,14 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     const bool bulk = !plan.jobs.empty() && !db.execAndGet("SELECT EXISTS(SELECT 1 FROM requests)").getInt();
     if (bulk) store::drop_request_indexes(db);
     store::RequestWriter writer(db, resolver);
-    scan_and_store(plan, dirs, writer, cursors, options, summary);
+    TouchedSessions touched;
+    scan_and_store(db, plan, dirs, writer, cursors, options, summary, touched);
     trace.mark("scan + write");
     if (bulk) store::create_request_indexes(db);
     trace.mark("build indexes");
+    save_claude_json_claims(db, dirs, touched, summary);
+    summary.unlogged_sessions = reconcile_sessions(db, writer, touched, pricing.pricing.table);
+    trace.mark("reconcile");
     import_histories(db, writer, dirs, summary);
     trace.mark("stats-cache");
     tx.commit();
@@ -195,6 +245,7 @@ nlohmann::json to_json(const ImportSummary& s) {
           {"skipped_lines", s.skipped_lines},
           {"bytes_read", s.bytes_read},
           {"history_requests", s.history_requests},
+          {"unlogged_sessions", s.unlogged_sessions},
           {"seconds", s.seconds},
           {"warnings", s.warnings}};
 }

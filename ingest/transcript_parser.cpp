@@ -292,10 +292,13 @@ struct LineParser::Impl {
   }
 
   std::string m_request_id;
+  std::vector<std::string> m_cost_states;
   std::string m_message_id;
 };
 
 LineParser::LineParser() : m_impl(std::make_unique<Impl>()) {}
+
+std::vector<std::string> LineParser::take_cost_states() { return std::exchange(m_impl->m_cost_states, {}); }
 LineParser::~LineParser() = default;
 
 void LineParser::parse(std::string_view data, std::string_view fallback_session, RequestSet& out, ParseStats& stats) {
@@ -320,7 +323,14 @@ void LineParser::parse(std::string_view data, std::string_view fallback_session,
     // "usage" only occur as a real key or value: lines without them (tool
     // output, user prompts) are never parsed.
     size_t len = static_cast<size_t>(le - ls);
-    if (!find_usage_key(ls, le)) continue;
+    if (!find_usage_key(ls, le)) {
+      // Claude Code writes its running totals as lines starting
+      // {"type":"cost-state" (2.1.328): kept for reconciliation, not parsed here.
+      static constexpr std::string_view k_cost_state = R"({"type":"cost-state")";
+      if (len > k_cost_state.size() && std::string_view(ls, k_cost_state.size()) == k_cost_state)
+        m_impl->m_cost_states.emplace_back(ls, len);
+      continue;
+    }
     store::RequestUsage r;
     size_t capacity = static_cast<size_t>(end - ls) + k_padding;
     switch (m_impl->parse_line(ls, len, capacity, fallback_session, r)) {
@@ -347,6 +357,7 @@ Expected<FileScan> scan_transcript(const std::filesystem::path& path, const Scan
   ::posix_fadvise(f.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
 
   const std::string session = path.stem().string();
+  (void)parser.take_cost_states();  // a parser reused across files starts clean
   FileScan scan;
   scan.end_offset = options.offset;
   size_t cap = std::min(k_read_size, std::max<size_t>(options.max_line, 4096));
@@ -406,11 +417,15 @@ Expected<FileScan> scan_transcript(const std::filesystem::path& path, const Scan
     std::memmove(buf.get(), buf.get() + complete, have - complete);
     have -= complete;
   }
-  if (discarding) return scan;  // a giant line still being written: read again next time
+  if (discarding) {  // a giant line still being written: read again next time
+    scan.cost_states = parser.take_cost_states();
+    return scan;
+  }
   if (have > 0 && options.read_partial_tail) {
     // The agent may still be writing this line; its bytes stay unconsumed.
     parser.parse(std::string_view(buf.get(), have), session, scan.requests, scan.stats);
   }
+  scan.cost_states = parser.take_cost_states();
   return scan;
 }
 

@@ -65,6 +65,10 @@ class LineParser {
   // `out`; `fallback_session` names the session when a line has no sessionId.
   void parse(std::string_view data, std::string_view fallback_session, RequestSet& out, ParseStats& stats);
 
+  // Claude Code's `cost-state` lines seen by parse() since the last call (raw
+  // text, in file order): its own running totals (ingest/session_claims.hpp).
+  std::vector<std::string> take_cost_states();
+
   static constexpr size_t k_padding = 64;
 
  private:
@@ -76,6 +80,7 @@ class LineParser {
 struct FileScan {
   RequestSet requests;
   ParseStats stats;
+  std::vector<std::string> cost_states;  // raw cost-state lines, in file order
   uint64_t end_offset = 0;  // offset just past the last complete line
   uint64_t bytes_read = 0;
 };

@@ -8,8 +8,6 @@ namespace clown::launcher {
 
 std::string shell_quote(const std::string& s) { return profiles::shell_quote(s); }
 
-namespace {
-
 bool is_session(const profiles::AgentDefinition& agent, const std::vector<std::string>& args) {
   if (!args.empty() && std::find(agent.non_session_commands.begin(), agent.non_session_commands.end(), args[0]) !=
                            agent.non_session_commands.end())
@@ -19,6 +17,8 @@ bool is_session(const profiles::AgentDefinition& agent, const std::vector<std::s
       return false;
   return true;
 }
+
+namespace {
 
 // The session the user picked (--resume <id>, --session-id=<id>, ...):
 // nullopt when none (clown then chooses one), "" when the flag has no value.
@@ -117,7 +117,15 @@ Expected<void> add_session(const LaunchInputs& in, profiles::TemplateValues& val
     plan.session_id = *picked;
   else
     values.set("new_session_id", in.new_session_id);
-  values.set("env_json", nlohmann::json(plan.provider_env).dump());
+  // The agent's telemetry export to clownd (Claude Code: launcher/claude_telemetry.hpp)
+  // goes into its environment and, like the provider's variables, its settings file.
+  EnvMap settings_env = plan.provider_env;
+  for (const auto& [k, v] : in.telemetry_env) {
+    session_env[k] = v;
+    settings_env[k] = v;
+  }
+  plan.telemetry = !in.telemetry_env.empty();
+  values.set("env_json", nlohmann::json(settings_env).dump());
   if (!in.agent.session_file.empty()) {
     plan.session_file = profiles::expand(in.agent.session_file, values).value_or("");
     values.set("session_file", plan.session_file.string());

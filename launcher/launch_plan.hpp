@@ -34,6 +34,9 @@ struct LaunchInputs {
   std::vector<std::string> agent_args;  // everything after `--`
   std::string new_session_id;           // a fresh UUID, for agents that take one ({new_session_id})
   std::string cwd;
+  // The agent's telemetry export to clown (launcher/claude_telemetry.hpp);
+  // empty: none. Only session commands get it.
+  EnvMap telemetry_env;
 };
 
 // JSON merged into a file of the isolated home before the agent starts.
@@ -65,9 +68,14 @@ struct LaunchPlan {
   std::filesystem::path telemetry_file;  // a file the agent writes during the run (Gemini CLI)
   std::string session_id;                // the session id clown chose (--session-id), if any
   bool isolated = false;                 // config_dir is the profile's own home
+  bool telemetry = false;                // the agent exports its telemetry to clownd
 };
 
 Expected<LaunchPlan> make_launch_plan(const LaunchInputs& in);
+
+// False for the agent's commands that start no session (`claude mcp ...`,
+// `--version`, ...): they get no session file, hooks or telemetry.
+bool is_session(const profiles::AgentDefinition& agent, const std::vector<std::string>& args);
 
 // The `export K='v'` / `unset K` lines of `clown profiles env` (plus, as a
 // comment, the arguments clown would add).

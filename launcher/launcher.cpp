@@ -9,6 +9,8 @@
 #include "common/file_io.hpp"
 #include "common/format.hpp"
 #include "common/time.hpp"
+#include "launcher/claude_telemetry.hpp"
+#include "profiles/agent_template.hpp"
 #include "launcher/spawn.hpp"
 #include "profiles/catalog.hpp"
 #include "profiles/profile_store.hpp"
@@ -37,9 +39,9 @@ std::optional<std::string> resolve_key(const Paths& paths, const profiles::Profi
 
 }  // namespace
 
-Expected<LaunchPlan> plan_for_profile(const Paths& paths, const std::string& alias,
-                                      const std::vector<std::string>& agent_args,
-                                      const std::filesystem::path& clown_exe, const std::string& run_id) {
+Expected<LaunchInputs> launch_inputs(const Paths& paths, const std::string& alias,
+                                     const std::vector<std::string>& agent_args, const std::filesystem::path& clown_exe,
+                                     const std::string& run_id) {
   auto profile = profiles::load_profile(paths, alias);
   if (!profile) return tl::unexpected(profile.error());
   const auto catalog = profiles::load_catalog_for(paths, profile->agent);
@@ -76,6 +78,13 @@ Expected<LaunchPlan> plan_for_profile(const Paths& paths, const std::string& ali
                     ", which is not set in this environment",
                 k_exit_usage);
   }
+  return in;
+}
+
+Expected<LaunchPlan> plan_for_profile(const Paths& paths, const std::string& alias,
+                                      const std::vector<std::string>& agent_args,
+                                      const std::filesystem::path& clown_exe, const std::string& run_id) {
+  TRY_ASSIGN(const auto in, launch_inputs(paths, alias, agent_args, clown_exe, run_id));
   return make_launch_plan(in);
 }
 
@@ -129,9 +138,48 @@ Expected<FileLock> start_run(const Paths& paths, const LaunchPlan& plan, runs::R
 
 }  // namespace
 
+namespace {
+
+// The Claude config dir the agent will use (for the user's own settings.json):
+// the isolated home, else the first of its definition's log dirs that is set
+// ($CLAUDE_CONFIG_DIR), else ~/.claude.
+std::filesystem::path agent_config_dir(const LaunchInputs& in) {
+  if (in.profile.isolate) return in.paths.home_for(in.profile.alias);
+  for (const auto& dir : in.agent.usage.dirs)
+    if (auto path = profiles::expand_usage_path(dir, in.inherited_env, profiles::TemplateValues())) return *path;
+  auto home = in.inherited_env.find("HOME");
+  return std::filesystem::path(home == in.inherited_env.end() ? "." : home->second) / ".claude";
+}
+
+// Points the agent's telemetry at clownd unless the profile or the user's own
+// exporter says otherwise; starts clownd when none runs.
+TelemetryMode choose_telemetry(LaunchInputs& in, RunOutcome& outcome) {
+  if (!in.agent.otel || !in.profile.telemetry) return TelemetryMode::off;
+  if (const auto setting = user_otel_setting(in.inherited_env, agent_config_dir(in))) {
+    // Until clown forwards to it, the user's own collector keeps the export.
+    outcome.warnings.push_back("your own OpenTelemetry exporter is set (" + *setting +
+                               "); clown leaves it alone and counts this run from its transcripts");
+    return TelemetryMode::user;
+  }
+  auto target = ensure_receiver(in.paths, in.clown_exe);
+  if (!target) {
+    outcome.warnings.push_back("no OpenTelemetry receiver (" + target.error().message +
+                               "); this run is counted from its transcripts");
+    return TelemetryMode::clown;  // intended: its line says the events were unavailable
+  }
+  in.telemetry_env = telemetry_env(*target, in.run_id, in.profile.alias);
+  return TelemetryMode::clown;
+}
+
+}  // namespace
+
 Expected<RunOutcome> run_profile(const Paths& paths, const RunRequest& request) {
   const std::string run_id = random_hex_id(8);
-  TRY_ASSIGN(const auto plan, plan_for_profile(paths, request.alias, request.agent_args, request.clown_exe, run_id));
+  TRY_ASSIGN(auto inputs, launch_inputs(paths, request.alias, request.agent_args, request.clown_exe, run_id));
+  RunOutcome outcome;
+  TelemetryMode telemetry = TelemetryMode::off;
+  if (is_session(inputs.agent, inputs.agent_args)) telemetry = choose_telemetry(inputs, outcome);
+  TRY_ASSIGN(const auto plan, make_launch_plan(inputs));
   const auto path_var = plan.env.count("PATH") ? plan.env.at("PATH") : std::string("/usr/local/bin:/usr/bin:/bin");
   auto executable = find_executable(plan.binary, path_var);
   if (!executable)
@@ -141,6 +189,7 @@ Expected<RunOutcome> run_profile(const Paths& paths, const RunRequest& request) 
                 k_exit_not_found);
 
   auto info = run_info_for(plan, request.alias, run_id);
+  info.otel = to_string(telemetry);
   TRY_ASSIGN(const auto run_lock, start_run(paths, plan, info));
   auto status = run_foreground(*executable, plan.argv, plan.env);
   info.ended_ms = now_ms();
@@ -150,11 +199,11 @@ Expected<RunOutcome> run_profile(const Paths& paths, const RunRequest& request) 
     return tl::unexpected(status.error());
   }
   info.exit_code = *status;
-  RunOutcome outcome{*status, {}};
+  outcome.exit_code = *status;
   if (auto finished = runs::finish_run(paths, info); !finished)
     outcome.warnings.push_back("the run finished but could not be recorded: " + finished.error().message);
   else
-    outcome.warnings = std::move(finished->warnings);
+    outcome.warnings.insert(outcome.warnings.end(), finished->warnings.begin(), finished->warnings.end());
   runs::recover_abandoned_runs(paths);
   return outcome;
 }

@@ -28,6 +28,11 @@ struct RunOutcome {
   std::vector<std::string> warnings;
 };
 
+// The profile, catalog entries, key and environment a launch starts from.
+Expected<LaunchInputs> launch_inputs(const Paths& paths, const std::string& alias,
+                                     const std::vector<std::string>& agent_args, const std::filesystem::path& clown_exe,
+                                     const std::string& run_id);
+
 // Runs the agent and records the run.
 Expected<RunOutcome> run_profile(const Paths& paths, const RunRequest& request);
 

@@ -241,6 +241,7 @@ AgentRead read_agent_definition(const toml::table& t, const std::string& default
   replace_list(t, "non_session_flags", a.non_session_flags);
   replace_list(t, "resume_flags", a.resume_flags);
   read_usage(t["usage"].as_table(), a.usage);
+  a.otel = t["otel"].value_or(a.otel);
   read_legacy_keys(t, a);
   const auto& reader = a.usage.reader;
   if (!reader.empty() && reader != "claude" && reader != "codex" && reader != "gemini" && reader != "opencode") {

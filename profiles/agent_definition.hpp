@@ -64,6 +64,10 @@ struct AgentDefinition {
   std::vector<std::string> resume_flags;          // arguments that pick an existing session
   std::vector<std::pair<std::string, std::string>> values;  // [values]
   AgentUsage usage;
+  // Claude Code's OpenTelemetry export: clown points it at clownd for the
+  // runs it launches (one api_request event per API request, background
+  // ones included: docs/accuracy.md#otel). TOML: `otel = true`.
+  bool otel = false;
   bool builtin = true;
   std::string source;  // "built-in" or the file it came from
 

@@ -9,13 +9,14 @@ namespace clown::profiles {
 
 struct Profile {
   std::string alias;
-  std::string agent = "claude";            // agent catalog id
-  std::string provider;                    // provider catalog id
-  std::string model;                       // empty: provider default, else agent default
-  std::string endpoint;                    // overrides the provider's endpoint (required for "custom")
-  std::string api_key_env;                 // name of the env var holding the key (never the key)
-  bool isolate = false;                    // own CLAUDE_CONFIG_DIR under $CLOWN_HOME/homes/<alias>
-  std::string agent_bin;                   // overrides the agent's binary
+  std::string agent = "claude";  // agent catalog id
+  std::string provider;          // provider catalog id
+  std::string model;             // empty: provider default, else agent default
+  std::string endpoint;          // overrides the provider's endpoint (required for "custom")
+  std::string api_key_env;       // name of the env var holding the key (never the key)
+  bool isolate = false;          // own CLAUDE_CONFIG_DIR under $CLOWN_HOME/homes/<alias>
+  bool telemetry = true;         // the agent exports its per-request telemetry to clownd (docs/accuracy.md#otel)
+  std::string agent_bin;         // overrides the agent's binary
   std::map<std::string, std::string> env;  // extra environment for the agent
   std::string created_at;                  // ISO-8601
 };

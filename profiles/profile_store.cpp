@@ -61,6 +61,7 @@ std::span<const ProfileField> profile_fields() {
       {"api_key_env", &Profile::api_key_env},
       {"isolate", nullptr, &Profile::isolate},
       {"agent_bin", &Profile::agent_bin},
+      {"telemetry", nullptr, &Profile::telemetry},
       {"created_at", &Profile::created_at, nullptr, false},
   };
   return k_fields;

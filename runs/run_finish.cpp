@@ -16,6 +16,20 @@ namespace clown::runs {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// How the run's telemetry went: "received" (the agent's events reached the
+// run), "unavailable" (it made requests but no event arrived: no receiver),
+// "none" (no requests, no events), or the mode when clown did not set it:
+// "off" (the profile's telemetry = false) or "user" (the user's own exporter).
+std::string otel_status(const RunInfo& info, const RunUsage& usage) {
+  if (info.otel != "clown") return info.otel;
+  if (usage.otel_events > 0) return "received";
+  return usage.requests > 0 ? "unavailable" : "none";
+}
+
+}  // namespace
+
 nlohmann::json session_line(const RunInfo& info, const RunUsage& usage) {
   const double duration = std::round(static_cast<double>(info.ended_ms - info.started_ms)) / 1000.0;
   nlohmann::json line = {{"run_id", info.run_id},
@@ -34,6 +48,7 @@ nlohmann::json session_line(const RunInfo& info, const RunUsage& usage) {
                          {"cost", store::cost_json(usage.cost)},
                          {"unpriced_models", usage.unpriced_models}};
   line["cost"]["web_search_cost"] = usage.cost.web_search;
+  line["otel"] = otel_status(info, usage);
   return line;
 }
 

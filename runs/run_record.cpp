@@ -27,7 +27,8 @@ nlohmann::json to_json(const RunInfo& info) {
                       {"telemetry_file", info.telemetry_file},
                       {"started_ms", info.started_ms},
                       {"started_at", format_iso8601_ms(info.started_ms)},
-                      {"launcher_pid", info.launcher_pid}};
+                      {"launcher_pid", info.launcher_pid},
+                      {"otel", info.otel}};
   if (info.ended_ms) j["ended_ms"] = info.ended_ms;
   if (info.exit_code) j["exit_code"] = *info.exit_code;
   return j;
@@ -52,6 +53,7 @@ Expected<RunInfo> run_info_from_json(const nlohmann::json& j) {
     info.ended_ms = j.value("ended_ms", int64_t{0});
     if (j.contains("exit_code") && j["exit_code"].is_number_integer()) info.exit_code = j["exit_code"].get<int>();
     info.launcher_pid = j.value("launcher_pid", 0);
+    info.otel = j.value("otel", "off");
     return info;
   } catch (const nlohmann::json::exception& e) {
     return fail(std::string("malformed run record: ") + e.what());

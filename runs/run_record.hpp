@@ -36,6 +36,7 @@ struct RunInfo {
   int64_t ended_ms = 0;          // 0 while running
   std::optional<int> exit_code;  // nullopt when the launcher was killed
   int launcher_pid = 0;
+  std::string otel = "off";  // the agent's telemetry export: "clown" (to clownd), "user" (their own), "off"
 };
 
 // What the agent handed a SessionStart / SessionEnd / SubagentStart hook.

@@ -43,6 +43,7 @@ Expected<RunTranscripts> read_run_transcripts(const std::vector<HookEvent>& even
     auto scan = ingest::scan_transcript(f, ingest::ScanOptions{}, parser);
     if (!scan) return tl::unexpected(scan.error());
     out.files.push_back(f);
+    for (auto& line : scan->cost_states) out.cost_states.push_back(std::move(line));
     for (auto& r : scan->requests.take())
       if (r.ts_ms >= lo && r.ts_ms <= hi) set.add(std::move(r));
   }

@@ -20,6 +20,7 @@ struct RunTranscripts {
   std::vector<store::RequestUsage> requests;  // deduplicated, inside the window
   std::vector<std::string> session_ids;       // in hook order, unique
   std::vector<std::string> files;             // transcripts read
+  std::vector<std::string> cost_states;       // Claude Code's cost-state lines in them (raw, file order)
 };
 
 // ended_ms == 0: the run is still going (no upper bound).

@@ -2,8 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <set>
+#include <unordered_set>
 
+#include "ingest/otel_sink.hpp"
+#include "ingest/session_claims.hpp"
 #include "registry/pricing_table.hpp"
 #include "runs/run_transcripts.hpp"
 #include "store/request_writer.hpp"
@@ -44,25 +49,70 @@ store::Attribution run_attribution(const RunInfo& info, const std::vector<HookEv
   return a;
 }
 
-// Stores the run's requests and sums what the store holds for each one the
-// run owns (the largest copy seen so far).
-void store_requests(store::RequestWriter& writer, const std::vector<store::RequestUsage>& requests,
-                    const store::Attribution& run, RunUsage& usage) {
-  auto& table = writer.table();
-  for (const auto& r : requests) {
-    // A request an import stored while the run was going belongs to this run:
-    // claim it rather than lose it. Another run's request stays its own.
-    if (writer.write(r, run) != store::WriteOutcome::inserted && !table.claim_for_run(r.key, run)) continue;
-    const auto stored = table.counts(r.key);
-    if (!stored) continue;
-    usage.tokens += stored->tokens;
-    usage.cost += stored->cost;
-    ++usage.requests;
-    if (!stored->priced &&
-        std::find(usage.unpriced_models.begin(), usage.unpriced_models.end(), r.model) == usage.unpriced_models.end())
-      usage.unpriced_models.push_back(r.model);
+// Sums what the store holds for each request the run owns, each once (a
+// transcript line and its OTel event are one row).
+class RunTally {
+ public:
+  RunTally(store::RequestTable& table, RunUsage& usage) : m_table(table), m_usage(usage) {}
+  void count(const std::string& key, const std::string& model) {
+    if (!m_counted.insert(key).second) return;
+    const auto stored = m_table.counts(key);
+    if (!stored) return;
+    m_usage.tokens += stored->tokens;
+    m_usage.cost += stored->cost;
+    ++m_usage.requests;
+    if (!stored->priced && std::find(m_usage.unpriced_models.begin(), m_usage.unpriced_models.end(), model) ==
+                               m_usage.unpriced_models.end())
+      m_usage.unpriced_models.push_back(model);
   }
-  std::sort(usage.unpriced_models.begin(), usage.unpriced_models.end());
+
+ private:
+  store::RequestTable& m_table;
+  RunUsage& m_usage;
+  std::unordered_set<std::string> m_counted;
+};
+
+// The run's transcript requests. A request an import stored while the run was
+// going belongs to this run: claim it rather than lose it. Another run's
+// request stays its own.
+void store_transcript_requests(store::RequestWriter& writer, const std::vector<store::RequestUsage>& requests,
+                               const store::Attribution& run, RunTally& tally) {
+  for (const auto& r : requests) {
+    if (writer.write(r, run) != store::WriteOutcome::inserted && !writer.table().claim_for_run(r.key, run)) continue;
+    tally.count(writer.last_key(), r.model);
+  }
+}
+
+// The run's OTel events: every API request the agent made, background ones
+// included; tagged with the run, so all of them are the run's.
+void store_otel_requests(store::RequestWriter& writer, const std::vector<ingest::OtelRequest>& events,
+                         store::Attribution run, RunTally& tally) {
+  run.source = store::RequestSource::otel;
+  for (const auto& e : events) {
+    if (writer.write(e.usage, run) != store::WriteOutcome::inserted)
+      writer.table().claim_for_run(writer.last_key(), run);  // an import's copy becomes the run's
+    tally.count(writer.last_key(), e.usage.model);
+  }
+}
+
+// Claude Code's own totals of the run's sessions (cost-state lines) keep the
+// store exact (docs/accuracy.md#reconcile): what they count beyond the
+// requests held becomes the sessions' unlogged rows, under the run's profile.
+// The run's own line holds its requests: its transcripts and OTel events.
+void reconcile_run_sessions(SQLite::Database& db, store::RequestWriter& writer, const RunTranscripts& read,
+                            store::Attribution profile, const registry::PricingTable& prices, int64_t ended_ms) {
+  std::map<std::string, ingest::SessionClaim> last;
+  for (const auto& line : read.cost_states)
+    if (auto claim = ingest::parse_cost_state(line)) last[claim->session_id] = std::move(*claim);
+  if (last.empty()) return;
+  profile.run_id.clear();
+  std::set<std::string> sessions;
+  for (auto& [session, claim] : last) {
+    claim.ts_ms = ended_ms;
+    ingest::save_claim(db, claim, profile);
+    sessions.insert(session);
+  }
+  ingest::reconcile_sessions(db, writer, sessions, prices);
 }
 
 store::RunRow run_row(const RunInfo& info, const store::Attribution& a) {
@@ -76,24 +126,32 @@ store::RunRow run_row(const RunInfo& info, const store::Attribution& a) {
 
 Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, const std::vector<HookEvent>& events) {
   TRY_ASSIGN(auto read, read_run_requests(info, events, info.ended_ms));
+  const auto spool = ingest::read_run_spool(paths, info.run_id);
   RunUsage usage;
   usage.session_ids = read.session_ids;
+  usage.otel_events = static_cast<int64_t>(spool.size());
   TRY_ASSIGN(auto store, store::Store::open(paths));
   auto& db = store->db();
   // Loading prices (a synced LiteLLM file is several MB) only when there is
   // something to price keeps request-less runs fast.
   static const registry::PricingTable k_no_prices;
   std::optional<registry::PricingLoadResult> pricing;
-  if (!read.requests.empty()) pricing = registry::load_pricing(paths);
+  const bool anything = !read.requests.empty() || !spool.empty() || !read.cost_states.empty();
+  if (anything) pricing = registry::load_pricing(paths);
   store::PriceResolver resolver(pricing ? pricing->pricing.table : k_no_prices);
   try {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     const auto attribution = run_attribution(info, events);
     // Preparing the writer's statements costs more than a request-less
     // run's whole launch budget: only when there is something to store.
-    if (!read.requests.empty()) {
+    if (anything) {
       store::RequestWriter writer(db, resolver);
-      store_requests(writer, read.requests, attribution, usage);
+      RunTally tally(writer.table(), usage);
+      store_transcript_requests(writer, read.requests, attribution, tally);
+      store_otel_requests(writer, spool, attribution, tally);
+      reconcile_run_sessions(db, writer, read, attribution, pricing ? pricing->pricing.table : k_no_prices,
+                             info.ended_ms);
+      std::sort(usage.unpriced_models.begin(), usage.unpriced_models.end());
     }
     store::record_run(db, run_row(info, attribution));
     tx.commit();

@@ -15,7 +15,9 @@ namespace clown::runs {
 struct RunUsage {
   store::TokenCounts tokens;
   store::CostParts cost;
-  int64_t requests = 0;
+  int64_t requests = 0;     // API requests (unlogged rows not included)
+  int64_t otel_events = 0;  // api_request events the agent exported for the run
+  int64_t unlogged = 0;     // rows for what the agent's own totals count beyond the requests found
   std::vector<std::string> session_ids;
   std::vector<std::string> unpriced_models;
 };

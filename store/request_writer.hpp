@@ -24,10 +24,13 @@ class RequestWriter {
   RequestWriter(SQLite::Database& db, PriceResolver& resolver);
   WriteOutcome write(const RequestUsage& request, const Attribution& attribution);
   RequestTable& table() { return m_table; }
+  // The dedup_key the last write stored under (a twin's key when it found one).
+  const std::string& last_key() const { return m_last_key; }
 
  private:
   RequestTable m_table;
   PriceResolver& m_resolver;
+  std::string m_last_key;
 };
 
 // The Claude config dir of a transcript: the parent of its "projects" folder

@@ -120,8 +120,9 @@ RequestTable::RequestTable(SQLite::Database& db)
       m_rekey(db, "UPDATE OR IGNORE requests SET dedup_key=? WHERE dedup_key=?"),
       m_twin(db,
              "SELECT dedup_key FROM requests WHERE ts_ms BETWEEN ? AND ? AND session_id=? AND model=? AND "
-             "input=? AND output=? AND cache_write_5m+cache_write_1h=? AND cache_read=? AND (source = 'otel') = ? "
-             "AND dedup_key NOT LIKE 'req:%' LIMIT 1"),
+             "input=? AND output=? AND cache_write_5m+cache_write_1h=? AND cache_read=? AND "
+             "CASE WHEN ? THEN dedup_key LIKE 'otel:%' ELSE (dedup_key LIKE 'msg:%' OR dedup_key LIKE 'nomsg:%') END "
+             "LIMIT 1"),
       m_claim(db,
               "UPDATE requests SET run_id=?, profile=?, agent=?, provider=?, source=? "
               "WHERE dedup_key=? AND run_id='' AND source=? AND profile IN (?, ?)"),

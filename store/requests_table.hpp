@@ -137,10 +137,11 @@ class RequestTable {
   // twin of a transcript line without a request id takes the line's key).
   bool rekey(std::string_view from, std::string_view to);
   // For a request without a request id: the stored request from the other
-  // kind of source (an OTel event for a transcript line, a transcript line for
-  // an OTel event) that is the same API request: same session, model and token
-  // counts, timestamped within `slack_ms`, itself without a request id. Its
-  // dedup_key, or "".
+  // kind of source that is the same API request (same session, model and
+  // token counts, timestamped within `slack_ms`): for a transcript line an
+  // OTel-only row (key "otel:..."), for an OTel event a row keyed by its
+  // transcript line ("msg:..." / "nomsg:..."; a merged row keeps that key).
+  // Its dedup_key, or "".
   std::string find_twin(const RequestRecord& record, int64_t slack_ms);
   // A request an import stored before the run that made it was recorded (no
   // run yet, source import, under <agent>-native or the run's own profile)

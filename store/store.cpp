@@ -8,11 +8,14 @@ namespace clown::store {
 
 namespace {
 
-// The indexes queries use today: time ranges (reports, export). Lookups by
-// dedup_key use its UNIQUE index. Every extra index costs each insert and the
+// The indexes queries use today: time ranges (reports, export) and one
+// session's requests (reconciling a session with the agent's own totals, the
+// session report). Lookups by dedup_key use its UNIQUE index. Every extra index costs each insert and the
 // rebuild after a bulk import (schema 3 dropped three unused ones: -40% of
 // the index build on a 150k-request import).
-#define CLOWN_REQUEST_INDEXES "CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts_ms);\n"
+#define CLOWN_REQUEST_INDEXES                                         \
+  "CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts_ms);\n"       \
+  "CREATE INDEX IF NOT EXISTS requests_session ON requests(session_id);\n"
 
 // Migration i (1-based) brings a database at version i-1 to version i. Append
 // new steps at the end; never edit a step that has shipped.
@@ -78,7 +81,8 @@ CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts_ms);
     // schema 3 ('<message id>|<request id>') are rekeyed; a collision (never
     // seen: one request id, two messages) keeps the old key. Plus what OTel
     // knows and transcripts don't (query_source), the subagent a sidechain
-    // request belongs to, and the subagents' own descriptions.
+    // request belongs to, the subagents' own descriptions, and the agent's own
+    // per-session totals that imports reconcile with (ingest/session_claims).
     R"sql(
 ALTER TABLE requests ADD COLUMN query_source TEXT NOT NULL DEFAULT '';
 ALTER TABLE requests ADD COLUMN subagent TEXT NOT NULL DEFAULT '';
@@ -93,6 +97,15 @@ CREATE TABLE IF NOT EXISTS subagents(
   session_id TEXT NOT NULL, agent_id TEXT NOT NULL,
   agent_type TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
   PRIMARY KEY(session_id, agent_id));
+CREATE TABLE IF NOT EXISTS session_totals(
+  session_id TEXT NOT NULL, model TEXT NOT NULL, source TEXT NOT NULL,
+  input INTEGER NOT NULL, output INTEGER NOT NULL, cache_write_5m INTEGER NOT NULL,
+  cache_write_1h INTEGER NOT NULL, cache_read INTEGER NOT NULL, web_search INTEGER NOT NULL,
+  split_known INTEGER NOT NULL, cost_usd REAL, ts_ms INTEGER NOT NULL,
+  run_id TEXT NOT NULL, profile TEXT NOT NULL, agent TEXT NOT NULL, provider TEXT NOT NULL,
+  project TEXT NOT NULL, config_dir TEXT NOT NULL,
+  PRIMARY KEY(session_id, model, source));
+CREATE INDEX IF NOT EXISTS requests_session ON requests(session_id);
 )sql",
     // 5: import cursors for agents that keep their usage in a database
     // (opencode's opencode.db): the latest row time read, per database file.

@@ -77,15 +77,18 @@ Expected<int64_t> non_negative_param(const HttpRequest& req, const std::string& 
 
 }  // namespace
 
-App::App(AppConfig config) : m_config(std::move(config)), m_cache(m_config.paths) {
+App::App(AppConfig config)
+    : m_config(std::move(config)), m_cache(m_config.paths), m_otlp(m_config.paths, m_config.otel_token) {
   m_routes = {
       {"GET", "/api/health", &App::health},
       {"GET", "/api/profiles", &App::profiles},
       {"GET", "/api/runs/active", &App::active_runs},
-      {"POST", "/api/usage/import-claude", &App::import_claude},
+      {"POST", "/api/usage/import-claude", &App::import_claude, Auth::page_token},
       {"GET", "/api/usage/import-agents", &App::import_agents},
-      {"POST", "/api/usage/import", &App::import_any},
-      {"POST", "/api/registry/sync", &App::registry_sync},
+      {"POST", "/api/usage/import", &App::import_any, Auth::page_token},
+      {"POST", "/api/registry/sync", &App::registry_sync, Auth::page_token},
+      {"POST", "/v1/logs", &App::otlp_logs, Auth::otel_token},
+      {"POST", "/v1/metrics", &App::otlp_metrics, Auth::otel_token},
       {"GET", "/", &App::page},
       {"GET", "/usage", &App::page},
       {"GET", "/sessions", &App::page},
@@ -150,10 +153,13 @@ HttpResponse App::dispatch(const HttpRequest& req) {
   for (const Route& route : m_routes) {
     if (req.path != route.path) continue;
     if (method == route.method) {
-      if (method == "POST" && !same_secret(req.header("x-clown-token"), m_config.token))
+      if (route.auth == Auth::page_token && !same_secret(req.header("x-clown-token"), m_config.token))
         return json_error(403, "forbidden",
                           "missing or wrong X-Clown-Token header; use the token from daemon.json "
                           "(the web UI sends it for you)");
+      if (route.auth == Auth::otel_token && !m_otlp.authorized(req))
+        return json_error(401, "unauthorized",
+                          "missing or wrong x-clown-otel-token header; `clown run` sets it for the agents it starts");
       return (this->*route.handler)(req);
     }
     allowed += (allowed.empty() ? "" : ", ") + std::string(route.method);

@@ -10,6 +10,7 @@
 
 #include "common/paths.hpp"
 #include "webui/http_types.hpp"
+#include "webui/otlp_receiver.hpp"
 #include "webui/usage_cache.hpp"
 
 namespace clown::webui {
@@ -19,6 +20,7 @@ struct AppConfig {
   int port = 0;            // the port the server listens on (for the Host check)
   std::string token;       // CSRF token every POST must carry in X-Clown-Token
   std::string started_at;  // ISO-8601
+  std::string otel_token;  // what OTLP exports carry in x-clown-otel-token (ingest/otel_sink.hpp); "" refuses all
 };
 
 class App {
@@ -36,10 +38,14 @@ class App {
 
  private:
   using Handler = HttpResponse (App::*)(const HttpRequest&);
+  // Who may call a route: anyone who passes the Host check (GET), the page
+  // (POST: X-Clown-Token), or an OTLP exporter (x-clown-otel-token).
+  enum class Auth { host, page_token, otel_token };
   struct Route {
     std::string method;
     std::string path;
     Handler handler;
+    Auth auth = Auth::host;
   };
 
   HttpResponse dispatch(const HttpRequest& request);
@@ -54,11 +60,14 @@ class App {
   HttpResponse import_any(const HttpRequest&);     // app_import.cpp
   HttpResponse registry_sync(const HttpRequest&);
   HttpResponse page(const HttpRequest&);
+  HttpResponse otlp_logs(const HttpRequest& r) { return m_otlp.logs(r); }
+  HttpResponse otlp_metrics(const HttpRequest& r) { return m_otlp.metrics(r); }
   HttpResponse asset(const HttpRequest&);
 
   AppConfig m_config;
   std::vector<Route> m_routes;
   UsageCache m_cache;
+  OtlpReceiver m_otlp;
   std::mutex m_write_mutex;  // one import / sync at a time
   std::atomic<int64_t> m_last_activity_ms{0};
   std::atomic<int> m_in_flight{0};

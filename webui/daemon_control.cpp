@@ -101,6 +101,8 @@ Expected<StartResult> start_daemon(const Paths& paths_in, const ServeOptions& op
   paths.root = fs::absolute(paths.root, ec);
   StartResult result;
   if (daemon_lock_held(paths)) {
+    // A daemon that is still starting writes daemon.json once it listens.
+    wait_for_file(paths.daemon_file(), 10000);
     auto info = read_daemon_file(paths);
     if (!info) return fail("a clown daemon holds " + paths.daemon_lock().string() + " but " + info.error().message);
     result.already_running = true;
@@ -143,6 +145,7 @@ Expected<StartResult> start_daemon(const Paths& paths_in, const ServeOptions& op
   int status = 0;
   ::waitpid(pid, &status, WNOHANG);
   if (line.rfind("running ", 0) == 0) {
+    wait_for_file(paths.daemon_file(), 10000);
     auto info = read_daemon_file(paths);
     if (!info) return fail(line.substr(8));
     result.already_running = true;

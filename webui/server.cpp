@@ -19,6 +19,7 @@
 #include "common/format.hpp"
 #include "common/time.hpp"
 #include "config/config.hpp"
+#include "ingest/otel_sink.hpp"
 #include "webui/app.hpp"
 
 namespace clown::webui {
@@ -247,7 +248,8 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
   LoopbackServer server;
   TRY_ASSIGN(port, bind_loopback(server, port));
   const DaemonInfo info = daemon_info(paths, options, port);
-  App app(AppConfig{paths, port, info.token, info.started_at});
+  TRY_ASSIGN(const auto otel_token, ingest::otel_token(paths));
+  App app(AppConfig{paths, port, info.token, info.started_at, otel_token});
   configure(server, app, log);
   TRY(write_daemon_file(paths, info));
 

@@ -151,17 +151,7 @@ int Background::wait(int timeout_secs) {
   return m_status;
 }
 
-std::vector<json> read_jsonl(const fs::path& path) {
-  std::vector<json> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    json j = json::parse(line, nullptr, false);
-    if (!j.is_discarded()) out.push_back(std::move(j));
-  }
-  return out;
-}
+std::vector<json> read_jsonl(const fs::path& path) { return clown::test::read_jsonl(path); }
 
 std::vector<json> transcript_lines(const fs::path& config_dir) {
   std::vector<json> out;

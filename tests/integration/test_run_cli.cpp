@@ -57,6 +57,16 @@ int wait_ready(const fs::path& fifo) {
   return std::stoi(data);
 }
 
+// The settings env without the telemetry variables (tested on their own below).
+nlohmann::json provider_part(nlohmann::json env) {
+  for (auto it = env.begin(); it != env.end();)
+    if (it.key().rfind("OTEL_", 0) == 0 || it.key() == "CLAUDE_CODE_ENABLE_TELEMETRY")
+      it = env.erase(it);
+    else
+      ++it;
+  return env;
+}
+
 }  // namespace
 
 TEST_CASE("clown run gives each provider type its variables in the env and in --settings") {
@@ -88,7 +98,7 @@ TEST_CASE("clown run gives each provider type its variables in the env and in --
                                  {"ANTHROPIC_DEFAULT_OPUS_MODEL", "claude-sonnet-4-5"},
                                  {"ANTHROPIC_DEFAULT_SONNET_MODEL", "claude-sonnet-4-5"},
                                  {"ANTHROPIC_DEFAULT_HAIKU_MODEL", "claude-sonnet-4-5"}};
-  CHECK(rec["settings"]["env"] == expected_env);
+  CHECK(provider_part(rec["settings"]["env"]) == expected_env);
   CHECK(rec["settings_mode"] == "0600");
   for (const auto& [k, v] : expected_env.items()) CHECK(rec["env"][k] == v);
   CHECK_FALSE(rec["env"].contains("ANTHROPIC_API_KEY"));
@@ -100,7 +110,7 @@ TEST_CASE("clown run gives each provider type its variables in the env and in --
   r = h.clown({"run", "anthropic-k"}, {.env = inherited});
   REQUIRE(r.exit_code == 0);
   rec = agent_record(out);
-  CHECK(rec["settings"]["env"] == nlohmann::json{{"ANTHROPIC_API_KEY", "sk-ant-stored"}});
+  CHECK(provider_part(rec["settings"]["env"]) == nlohmann::json{{"ANTHROPIC_API_KEY", "sk-ant-stored"}});
   CHECK(rec["env"]["ANTHROPIC_API_KEY"] == "sk-ant-stored");
   for (const char* var : {"ANTHROPIC_BASE_URL", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_MODEL"})
     CHECK_FALSE(rec["env"].contains(var));
@@ -108,7 +118,7 @@ TEST_CASE("clown run gives each provider type its variables in the env and in --
   r = h.clown({"run", "self-p"}, {.env = inherited});
   REQUIRE(r.exit_code == 0);
   rec = agent_record(out);
-  CHECK(rec["settings"]["env"] == nlohmann::json::object());
+  CHECK(provider_part(rec["settings"]["env"]) == nlohmann::json::object());
   for (const char* var : {"ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_MODEL"})
     CHECK_FALSE(rec["env"].contains(var));
   CHECK_FALSE(rec["env"].contains("CLAUDE_CONFIG_DIR"));
@@ -272,4 +282,71 @@ TEST_CASE("a run whose launcher was killed is recorded once its agent exits") {
   REQUIRE(lines.size() == 2);
   CHECK(lines[1]["exit_code"].is_null());  // the recovered run: its status was lost with its launcher
   CHECK(fs::is_empty(h.home() / "telemetry" / "runs"));
+}
+
+TEST_CASE("clown run points Claude Code's telemetry at clownd, tagged with the run; telemetry = false turns it off") {
+  ClownHome h;
+  make_profile(h, "p", {"--provider", "self"});
+  const auto out = h.work() / "agent.json";
+  auto r = h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_OUT", out.string()}}});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  auto rec = agent_record(out);
+  const auto line = h.session_lines().at(0);
+  const std::string run_id = line["run_id"];
+  // The daemon `clown run` started (config.toml: port 0, any free port).
+  const auto daemon = nlohmann::json::parse(read_text(h.root() / "daemon.json"));
+  const std::string base = "http://127.0.0.1:" + std::to_string(daemon["port"].get<int>());
+  const std::string header = "x-clown-otel-token=" + read_text(h.root() / "otel.token");
+  const nlohmann::json want = {{"CLAUDE_CODE_ENABLE_TELEMETRY", "1"},
+                               {"OTEL_LOGS_EXPORTER", "otlp"},
+                               {"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"},
+                               {"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "http/json"},
+                               {"OTEL_EXPORTER_OTLP_ENDPOINT", base},
+                               {"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", base + "/v1/logs"},
+                               {"OTEL_EXPORTER_OTLP_HEADERS", header},
+                               {"OTEL_EXPORTER_OTLP_LOGS_HEADERS", header},
+                               {"OTEL_LOGS_EXPORT_INTERVAL", "1000"},
+                               {"OTEL_RESOURCE_ATTRIBUTES", "clown.run_id=" + run_id + ",clown.profile=p"}};
+  CHECK(rec["settings"]["env"] == want);  // the settings file wins over the user's settings.json
+  for (const auto& [k, v] : want.items()) CHECK(rec["env"][k] == v);
+  CHECK(fs::status(h.root() / "otel.token").permissions() == (fs::perms::owner_read | fs::perms::owner_write));
+  CHECK(line["otel"] == "none");  // the fake agent exported nothing and made no request
+
+  // Non-session commands get no telemetry.
+  REQUIRE(h.clown({"run", "p", "--", "--version"}, {.env = {{"FAKE_AGENT_OUT", out.string()}}}).exit_code == 0);
+  CHECK_FALSE(agent_record(out)["env"].contains("CLAUDE_CODE_ENABLE_TELEMETRY"));
+
+  REQUIRE(h.clown({"profiles", "set", "p", "telemetry=false"}).exit_code == 0);
+  REQUIRE(h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_OUT", out.string()}}}).exit_code == 0);
+  rec = agent_record(out);
+  CHECK(provider_part(rec["settings"]["env"]) == rec["settings"]["env"]);
+  CHECK_FALSE(rec["env"].contains("OTEL_EXPORTER_OTLP_ENDPOINT"));
+  CHECK(h.session_lines().back()["otel"] == "off");
+}
+
+TEST_CASE("clown run leaves a user's own OpenTelemetry exporter alone and says so in one line") {
+  ClownHome h;
+  make_profile(h, "p", {"--provider", "self"});
+  const auto out = h.work() / "agent.json";
+  auto r = h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_OUT", out.string()},
+                                          {"OTEL_EXPORTER_OTLP_ENDPOINT", "https://collector.example.com"}}});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err ==
+        "clown: warning: your own OpenTelemetry exporter is set (OTEL_EXPORTER_OTLP_ENDPOINT); clown leaves it alone "
+        "and counts this run from its transcripts\n");
+  auto rec = agent_record(out);
+  CHECK(rec["env"]["OTEL_EXPORTER_OTLP_ENDPOINT"] == "https://collector.example.com");
+  CHECK_FALSE(rec["settings"]["env"].contains("OTEL_EXPORTER_OTLP_ENDPOINT"));
+  CHECK(h.session_lines().at(0)["otel"] == "user");
+  CHECK_FALSE(fs::exists(h.root() / "daemon.json"));  // no receiver needed
+
+  // The same in the Claude config dir's settings.json.
+  fs::create_directories(h.user_home() / ".claude");
+  write_text(h.user_home() / ".claude" / "settings.json",
+             R"({"env": {"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "https://collector.example.com/v1/logs"}})");
+  r = h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_OUT", out.string()}}});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT in " + (h.user_home() / ".claude" / "settings.json").string()) !=
+        std::string::npos);
 }

@@ -2,7 +2,15 @@
 
 namespace clown::test {
 
-ClownHome::ClownHome() { fs::create_directories(user_home()); }
+ClownHome::ClownHome() {
+  fs::create_directories(user_home());
+  write_text(root() / "config.toml", "[daemon]\nport = 0\n");
+}
+
+ClownHome::~ClownHome() {
+  std::error_code ec;
+  if (fs::exists(root() / "daemon.json", ec)) clownd({"daemon", "stop"});
+}
 
 ProcessOptions ClownHome::options() const {
   ProcessOptions o;

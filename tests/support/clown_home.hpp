@@ -14,7 +14,13 @@ namespace clown::test {
 
 class ClownHome {
  public:
+  // config.toml asks for `[daemon] port = 0` (any free port): the daemon a
+  // `clown run` starts for its telemetry never collides with another test's.
   ClownHome();
+  // Stops the daemon a test started, if any.
+  ~ClownHome();
+  ClownHome(const ClownHome&) = delete;
+  ClownHome& operator=(const ClownHome&) = delete;
 
   const fs::path& dir() const { return m_tmp.path(); }   // holds everything below; the default cwd
   fs::path root() const { return dir() / "clown"; }      // CLOWN_HOME

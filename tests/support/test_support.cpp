@@ -175,6 +175,18 @@ fs::path clownd_binary() { return CLOWN_TEST_CLOWND_BIN; }
 fs::path fake_agent_binary() { return CLOWN_TEST_FAKE_AGENT_BIN; }
 fs::path source_dir() { return CLOWN_TEST_SOURCE_DIR; }
 
+std::vector<nlohmann::json> read_jsonl(const fs::path& path) {
+  std::vector<nlohmann::json> out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_discarded()) out.push_back(std::move(j));
+  }
+  return out;
+}
+
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace clown::test {
 
 namespace fs = std::filesystem;
@@ -73,6 +75,8 @@ fs::path fake_agent_binary();
 fs::path source_dir();
 
 std::string read_text(const fs::path& path);
+// One JSON value per non-empty line; lines that are not JSON are skipped.
+std::vector<nlohmann::json> read_jsonl(const fs::path& path);
 void write_text(const fs::path& path, const std::string& text);
 
 }  // namespace clown::test

@@ -1,0 +1,290 @@
+#include "ingest/session_claims.hpp"
+
+#include <cmath>
+#include <cstdlib>
+
+#include <nlohmann/json.hpp>
+
+#include "common/file_io.hpp"
+#include "registry/price_rules.hpp"
+#include "store/cost.hpp"
+#include "store/sql.hpp"
+
+namespace clown::ingest {
+
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+using store::RequestSource;
+
+int64_t count_of(const json& o, const char* name) {
+  auto it = o.find(name);
+  if (it == o.end() || !it->is_number()) return 0;
+  const double v = it->get<double>();
+  return v > 0 && v < 1e15 ? static_cast<int64_t>(v) : 0;
+}
+
+// One modelUsage entry (cost-state and .claude.json use the same names).
+ModelClaim model_claim(const json& u) {
+  ModelClaim c;
+  c.tokens.input = count_of(u, "inputTokens");
+  c.tokens.output = count_of(u, "outputTokens");
+  c.tokens.cache_read = count_of(u, "cacheReadInputTokens");
+  c.tokens.web_search = count_of(u, "webSearchRequests");
+  const int64_t writes = count_of(u, "cacheCreationInputTokens");
+  if (u.contains("cacheCreationEphemeral1hInputTokens")) {
+    c.tokens.cache_write_1h = std::min(writes, count_of(u, "cacheCreationEphemeral1hInputTokens"));
+    c.split_known = true;
+  }
+  c.tokens.cache_write_5m = writes - c.tokens.cache_write_1h;
+  if (auto it = u.find("costUSD"); it != u.end() && it->is_number()) c.cost_usd = it->get<double>();
+  return c;
+}
+
+std::map<std::string, ModelClaim> model_claims(const json& usage) {
+  std::map<std::string, ModelClaim> out;
+  if (!usage.is_object()) return out;
+  for (const auto& [model, u] : usage.items())
+    if (u.is_object()) out[model] = model_claim(u);
+  return out;
+}
+
+// What the session's requests (besides unlogged and history rows) hold per
+// normalized model name: the claim's and the responses' names may differ by a
+// date suffix.
+struct Held {
+  store::TokenCounts tokens;
+  double cost = 0;
+};
+std::map<std::string, Held> held_by_model(SQLite::Database& db, const std::string& session) {
+  store::Sql q(db,
+               "SELECT model, SUM(input), SUM(output), SUM(cache_write_5m), SUM(cache_write_1h), SUM(cache_read), "
+               "SUM(web_search), SUM(cost_total) FROM requests WHERE session_id=? AND source NOT IN (?, ?, ?) "
+               "GROUP BY model");
+  q.bind(1, session)
+      .bind(2, store::to_string(RequestSource::cost_state))
+      .bind(3, store::to_string(RequestSource::claude_json))
+      .bind(4, store::to_string(RequestSource::stats_cache));
+  std::map<std::string, Held> held;
+  while (q.step()) {
+    Held& h = held[registry::normalize_model_name(q.text(0))];
+    h.tokens += store::TokenCounts{q.int64(1), q.int64(2), q.int64(3), q.int64(4), q.int64(5), q.int64(6)};
+    h.cost += q.real(7);
+  }
+  return held;
+}
+
+// The claim beyond what is held, field by field (never negative).
+store::TokenCounts excess(const store::TokenCounts& claimed, const store::TokenCounts& held, bool split_known) {
+  auto over = [](int64_t c, int64_t h) { return std::max<int64_t>(0, c - h); };
+  store::TokenCounts e;
+  e.input = over(claimed.input, held.input);
+  e.output = over(claimed.output, held.output);
+  e.cache_read = over(claimed.cache_read, held.cache_read);
+  e.web_search = over(claimed.web_search, held.web_search);
+  if (split_known) {
+    e.cache_write_5m = over(claimed.cache_write_5m, held.cache_write_5m);
+    e.cache_write_1h = over(claimed.cache_write_1h, held.cache_write_1h);
+  } else {
+    e.cache_write_5m = over(claimed.cache_creation(), held.cache_creation());
+  }
+  return e;
+}
+
+// Without the split, the 1-hour part of the excess is the count that makes
+// the LiteLLM price of the excess equal the claim's cost beyond what is held
+// (as ingest/otel.cpp infer_cache_split does for one request).
+void infer_excess_split(store::TokenCounts& e, double excess_cost, const registry::ModelPrice& price) {
+  const int64_t writes = e.cache_write_5m;
+  if (writes == 0) return;
+  const auto p = registry::tier_prices(price, registry::PriceTier::standard);
+  const double per_1h_extra = p.cache_write_1h.usd - p.cache_write_5m.usd;
+  if (per_1h_extra <= 0) return;
+  store::TokenCounts all_5m = e;
+  const double guess = std::round((excess_cost - store::request_cost(all_5m, price).total()) / per_1h_extra);
+  if (guess <= 0 || guess > static_cast<double>(writes)) return;
+  store::TokenCounts split = e;
+  split.cache_write_1h = static_cast<int64_t>(guess);
+  split.cache_write_5m = writes - split.cache_write_1h;
+  if (std::fabs(store::request_cost(split, price).total() - excess_cost) > 1e-6) return;
+  e = split;
+}
+
+struct StoredClaim {
+  std::string model;
+  ModelClaim claim;
+  int64_t ts_ms = 0;
+  store::Attribution attribution;
+  std::string project;
+};
+
+// The claims of a session from its best source: cost-state if any, else .claude.json.
+std::vector<StoredClaim> claims_of(SQLite::Database& db, const std::string& session, RequestSource& source) {
+  store::Sql q(db,
+               "SELECT source, model, input, output, cache_write_5m, cache_write_1h, cache_read, web_search, "
+               "split_known, cost_usd, ts_ms, run_id, profile, agent, provider, project, config_dir "
+               "FROM session_totals WHERE session_id=? ORDER BY source = ? DESC");
+  q.bind(1, session).bind(2, store::to_string(RequestSource::cost_state));
+  std::vector<StoredClaim> out;
+  std::string first_source;
+  while (q.step()) {
+    const std::string src(q.text(0));
+    if (first_source.empty()) first_source = src;
+    if (src != first_source) break;
+    StoredClaim c;
+    c.model = std::string(q.text(1));
+    c.claim.tokens = {q.int64(2), q.int64(3), q.int64(4), q.int64(5), q.int64(6), q.int64(7)};
+    c.claim.split_known = q.int64(8) != 0;
+    if (!q.is_null(9)) c.claim.cost_usd = q.real(9);
+    c.ts_ms = q.int64(10);
+    c.attribution.run_id = std::string(q.text(11));
+    c.attribution.profile = std::string(q.text(12));
+    c.attribution.agent = std::string(q.text(13));
+    c.attribution.provider = std::string(q.text(14));
+    c.project = std::string(q.text(15));
+    c.attribution.config_dir = std::string(q.text(16));
+    out.push_back(std::move(c));
+  }
+  source = store::request_source_from(first_source).value_or(RequestSource::cost_state);
+  return out;
+}
+
+// When and where the session's requests were: the unlogged rows go there.
+struct SessionPlace {
+  int64_t last_ms = 0;
+  std::string project;
+};
+SessionPlace place_of(SQLite::Database& db, const std::string& session) {
+  store::Sql q(db, "SELECT max(ts_ms), max(project) FROM requests WHERE session_id=?");
+  q.bind(1, session);
+  SessionPlace p;
+  if (q.step() && !q.is_null(0)) {
+    p.last_ms = q.int64(0);
+    p.project = std::string(q.text(1));
+  }
+  return p;
+}
+
+void remove_unlogged(SQLite::Database& db, const std::string& session) {
+  store::Sql q(db, "DELETE FROM requests WHERE session_id=? AND source IN (?, ?)");
+  q.bind(1, session)
+      .bind(2, store::to_string(RequestSource::cost_state))
+      .bind(3, store::to_string(RequestSource::claude_json));
+  q.exec();
+}
+
+// Writes the session's unlogged rows; true when there was anything beyond the requests.
+bool reconcile_session(SQLite::Database& db, store::RequestWriter& writer, const std::string& session,
+                       const registry::PricingTable& prices) {
+  RequestSource source = RequestSource::cost_state;
+  const auto claims = claims_of(db, session, source);
+  if (claims.empty()) return false;  // never claimed: no unlogged rows either
+  remove_unlogged(db, session);
+  const auto held = held_by_model(db, session);
+  const auto place = place_of(db, session);
+  bool wrote = false;
+  for (const auto& c : claims) {
+    const auto h = held.find(registry::normalize_model_name(c.model));
+    const Held none;
+    const Held& have = h == held.end() ? none : h->second;
+    auto e = excess(c.claim.tokens, have.tokens, c.claim.split_known);
+    if (e.total() == 0 && e.web_search == 0) continue;
+    if (!c.claim.split_known && c.claim.cost_usd)
+      if (const auto match = prices.lookup(c.model); match && match->price)
+        infer_excess_split(e, *c.claim.cost_usd - have.cost, *match->price);
+    store::RequestUsage r;
+    r.key = std::string(store::to_string(source)) + "|" + session + "|" + c.model;
+    r.ts_ms = place.last_ms ? place.last_ms : c.ts_ms;
+    r.session_id = session;
+    r.model = c.model;
+    r.cwd = c.project.empty() ? place.project : c.project;
+    r.tokens = e;
+    store::Attribution a = c.attribution;
+    a.source = source;
+    writer.write(r, a);
+    wrote = true;
+  }
+  return wrote;
+}
+
+}  // namespace
+
+std::optional<SessionClaim> parse_cost_state(std::string_view line) {
+  const json j = json::parse(line, nullptr, false);
+  if (!j.is_object() || j.value("type", "") != "cost-state") return std::nullopt;
+  auto session = j.find("sessionId");
+  if (session == j.end() || !session->is_string()) return std::nullopt;
+  SessionClaim c;
+  c.session_id = session->get<std::string>();
+  c.source = RequestSource::cost_state;
+  c.models = model_claims(j.value("modelUsage", json::object()));
+  return c;
+}
+
+fs::path claude_json_for(const fs::path& config_dir) {
+  // Claude Code keeps .claude.json inside CLAUDE_CONFIG_DIR, or in $HOME for the default ~/.claude.
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    std::error_code ec;
+    if (fs::equivalent(config_dir, fs::path(home) / ".claude", ec)) return fs::path(home) / ".claude.json";
+  }
+  return config_dir / ".claude.json";
+}
+
+Expected<std::vector<SessionClaim>> read_claude_json_claims(const fs::path& file) {
+  std::vector<SessionClaim> out;
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return out;
+  TRY_ASSIGN(const auto text, read_file(file));
+  const json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object())
+    return fail(file.string() + " is not valid JSON; its session totals were not read (Claude Code rewrites it)");
+  const auto projects = doc.find("projects");
+  if (projects == doc.end() || !projects->is_object()) return out;
+  for (const auto& [dir, p] : projects->items()) {
+    if (!p.is_object()) continue;
+    const auto id = p.find("lastSessionId");
+    const auto usage = p.find("lastModelUsage");
+    if (id == p.end() || !id->is_string() || usage == p.end()) continue;
+    SessionClaim c;
+    c.session_id = id->get<std::string>();
+    c.source = RequestSource::claude_json;
+    c.models = model_claims(*usage);
+    if (!c.models.empty()) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+void save_claim(SQLite::Database& db, const SessionClaim& claim, const store::Attribution& a) {
+  store::Sql del(db, "DELETE FROM session_totals WHERE session_id=? AND source=?");
+  del.bind(1, claim.session_id).bind(2, store::to_string(claim.source));
+  del.exec();
+  store::Sql ins(db,
+                 "INSERT INTO session_totals(session_id, model, source, input, output, cache_write_5m, "
+                 "cache_write_1h, cache_read, web_search, split_known, cost_usd, ts_ms, run_id, profile, agent, "
+                 "provider, project, config_dir) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  for (const auto& [model, m] : claim.models) {
+    const auto& t = m.tokens;
+    ins.bind(1, claim.session_id).bind(2, model).bind(3, store::to_string(claim.source));
+    ins.bind(4, t.input).bind(5, t.output).bind(6, t.cache_write_5m).bind(7, t.cache_write_1h);
+    ins.bind(8, t.cache_read).bind(9, t.web_search).bind(10, m.split_known ? 1 : 0);
+    if (m.cost_usd)
+      ins.bind(11, *m.cost_usd);
+    else
+      ins.bind_null(11);
+    ins.bind(12, claim.ts_ms).bind(13, a.run_id).bind(14, a.profile).bind(15, a.agent).bind(16, a.provider);
+    ins.bind(17, std::string_view()).bind(18, a.config_dir);
+    ins.exec();
+    ins.reset();
+  }
+}
+
+int64_t reconcile_sessions(SQLite::Database& db, store::RequestWriter& writer, const std::set<std::string>& sessions,
+                           const registry::PricingTable& prices) {
+  int64_t written = 0;
+  for (const auto& s : sessions)
+    if (reconcile_session(db, writer, s, prices)) ++written;
+  return written;
+}
+
+}  // namespace clown::ingest

@@ -1,0 +1,61 @@
+#pragma once
+// The agent's own per-session totals, and reconciling a session with them
+// (docs/accuracy.md#reconcile). Claude Code counts every request it made,
+// background ones included, in a transcript's `cost-state` lines (2.1.328+;
+// cumulative across --resume) and, for the last session of each project, in
+// .claude.json's `lastModelUsage` (2.1.197 too). What such a claim counts
+// beyond the requests clown holds for the session is stored as one
+// "unlogged" row per session and model (source cost-state / claude-json),
+// rewritten whenever the session's requests or claim change, so it never
+// counts a request twice, whatever arrives later (an OTel event, an import).
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "common/error.hpp"
+#include "registry/pricing_table.hpp"
+#include "store/request_writer.hpp"
+
+namespace clown::ingest {
+
+struct ModelClaim {
+  store::TokenCounts tokens;  // without split_known every cache write is in cache_write_5m
+  bool split_known = false;
+  std::optional<double> cost_usd;  // the agent's own cost of these tokens
+};
+
+struct SessionClaim {
+  std::string session_id;
+  store::RequestSource source = store::RequestSource::cost_state;  // cost_state | claude_json
+  int64_t ts_ms = 0;  // when claimed (file time); unlogged rows take the session's last request time when it has one
+  std::map<std::string, ModelClaim> models;
+};
+
+// A transcript line `{"type":"cost-state","sessionId":…,"modelUsage":{…}}`;
+// nullopt when the line is not one or is malformed.
+std::optional<SessionClaim> parse_cost_state(std::string_view line);
+
+// The .claude.json Claude Code keeps for a config dir: <dir>/.claude.json
+// when the dir is a CLAUDE_CONFIG_DIR, else ~/.claude.json beside ~/.claude.
+std::filesystem::path claude_json_for(const std::filesystem::path& config_dir);
+// Each project's last session totals (projects[*].lastSessionId +
+// lastModelUsage). A missing file is no claims; a malformed one an error.
+Expected<std::vector<SessionClaim>> read_claude_json_claims(const std::filesystem::path& file);
+
+// Records a claim (replacing the session's earlier claim of the same source).
+void save_claim(SQLite::Database& db, const SessionClaim& claim, const store::Attribution& attribution);
+
+// Rewrites the unlogged rows of `sessions` from their claims (a cost-state
+// claim wins over a .claude.json one) and the requests held; returns how many
+// sessions got an unlogged row.
+int64_t reconcile_sessions(SQLite::Database& db, store::RequestWriter& writer, const std::set<std::string>& sessions,
+                           const registry::PricingTable& prices);
+
+}  // namespace clown::ingest

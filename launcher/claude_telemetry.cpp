@@ -1,0 +1,124 @@
+#include "launcher/claude_telemetry.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+#include "common/file_io.hpp"
+#include "common/file_lock.hpp"
+#include "ingest/otel_sink.hpp"
+
+extern char** environ;
+
+namespace clown::launcher {
+
+namespace {
+
+// Variables that send Claude Code's telemetry somewhere.
+bool exports_telemetry(const std::string& name) {
+  return name.rfind("OTEL_EXPORTER_OTLP_", 0) == 0 || name == "OTEL_LOGS_EXPORTER" || name == "OTEL_METRICS_EXPORTER";
+}
+
+}  // namespace
+
+const char* to_string(TelemetryMode mode) {
+  switch (mode) {
+    case TelemetryMode::clown: return "clown";
+    case TelemetryMode::off: return "off";
+    case TelemetryMode::user: return "user";
+  }
+  return "off";
+}
+
+std::optional<std::string> user_otel_setting(const EnvMap& env, const std::filesystem::path& config_dir) {
+  for (const auto& [k, v] : env)
+    if (exports_telemetry(k) && !v.empty()) return k;
+  auto text = read_file(config_dir / "settings.json");
+  if (!text) return std::nullopt;
+  const auto settings = nlohmann::json::parse(*text, nullptr, false);
+  if (!settings.is_object() || !settings.contains("env") || !settings["env"].is_object()) return std::nullopt;
+  for (const auto& [k, v] : settings["env"].items())
+    if (exports_telemetry(k) && v.is_string() && !v.get<std::string>().empty())
+      return k + " in " + (config_dir / "settings.json").string();
+  return std::nullopt;
+}
+
+EnvMap telemetry_env(const OtelTarget& t, const std::string& run_id, const std::string& profile) {
+  const std::string base = "http://127.0.0.1:" + std::to_string(t.port);
+  const std::string header = std::string(ingest::k_otel_token_header) + "=" + t.token;
+  return {{"CLAUDE_CODE_ENABLE_TELEMETRY", "1"},
+          {"OTEL_LOGS_EXPORTER", "otlp"},
+          {"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"},
+          {"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "http/json"},
+          {"OTEL_EXPORTER_OTLP_ENDPOINT", base},
+          {"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", base + "/v1/logs"},
+          {"OTEL_EXPORTER_OTLP_HEADERS", header},
+          {"OTEL_EXPORTER_OTLP_LOGS_HEADERS", header},
+          // Batches leave every second, so live views see requests as they
+          // happen; Claude Code flushes the last batch when it exits.
+          {"OTEL_LOGS_EXPORT_INTERVAL", "1000"},
+          {"OTEL_RESOURCE_ATTRIBUTES", "clown.run_id=" + run_id + ",clown.profile=" + profile}};
+}
+
+namespace {
+
+// The port of the daemon that holds the lock, from its daemon.json.
+std::optional<int> running_port(const Paths& paths) {
+  if (!FileLock::held_elsewhere(paths.daemon_lock())) return std::nullopt;
+  auto text = read_file(paths.daemon_file());
+  if (!text) return std::nullopt;
+  const auto info = nlohmann::json::parse(*text, nullptr, false);
+  if (!info.is_object() || !info.contains("port") || !info["port"].is_number_integer()) return std::nullopt;
+  const int port = info["port"].get<int>();
+  return port > 0 ? std::optional<int>(port) : std::nullopt;
+}
+
+// Runs `clownd daemon start` (quietly) and waits for it to return.
+Expected<void> start_daemon(const std::filesystem::path& clown_exe) {
+  const auto clownd = (clown_exe.parent_path() / "clownd").string();
+  std::vector<std::string> args = {clownd, "daemon", "start"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  for (int fd : {0, 1, 2}) posix_spawn_file_actions_addopen(&files, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  // Its own session: the terminal's signals (Ctrl-C to the agent) never reach the daemon.
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+  pid_t pid = -1;
+  const int rc = ::posix_spawn(&pid, clownd.c_str(), &files, &attr, argv.data(), environ);
+  posix_spawnattr_destroy(&attr);
+  posix_spawn_file_actions_destroy(&files);
+  if (rc != 0) return fail("cannot start " + clownd + ": " + std::strerror(rc));
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  // 0: started; 3 (webui::k_exit_already_running): another one won the race.
+  if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3)) return {};
+  return fail("`clownd daemon start` failed (see `clown daemon start` for why)");
+}
+
+}  // namespace
+
+Expected<OtelTarget> ensure_receiver(const Paths& paths, const std::filesystem::path& clown_exe) {
+  OtelTarget target;
+  TRY_ASSIGN(target.token, ingest::otel_token(paths));
+  auto port = running_port(paths);
+  if (!port) {
+    TRY(start_daemon(clown_exe));
+    port = running_port(paths);
+    if (!port) return fail("the daemon started but daemon.json names no port");
+  }
+  target.port = *port;
+  return target;
+}
+
+}  // namespace clown::launcher

@@ -1,0 +1,143 @@
+// Reconciling imports with Claude Code's own per-session totals, on real
+// captures (tests/data/claude-otel/README.md): interactive sessions make
+// billed background requests (session title, /compact) no transcript shows;
+// Claude Code's cost-state lines (2.1.328) and .claude.json lastModelUsage
+// (2.1.197) count them.
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "ingest/importer.hpp"
+#include "store/store.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace clown;
+using nlohmann::json;
+
+namespace {
+
+const fs::path k_data = test::source_dir() / "tests" / "data" / "claude-otel";
+
+struct Sums {
+  int64_t input = 0, output = 0, cache_creation = 0, cache_read = 0;
+  double cost = 0;
+  bool operator==(const Sums& o) const {
+    return input == o.input && output == o.output && cache_creation == o.cache_creation && cache_read == o.cache_read;
+  }
+};
+
+// What the test provider answered (status 200) in a scenario, and its cost at
+// claude-sonnet-4-5's prices ($3 / $15 / $3.75 5m / $6 1h / $0.30 reads per M).
+Sums provider_sums(const fs::path& scenario) {
+  Sums s;
+  for (const auto& r : test::read_jsonl(scenario / "provider-record.jsonl")) {
+    if (r.value("status", 0) != 200 || !r.contains("usage")) continue;
+    const auto& u = r["usage"];
+    s.input += u["input_tokens"].get<int64_t>();
+    s.output += u["output_tokens"].get<int64_t>();
+    s.cache_creation += u["cache_creation_input_tokens"].get<int64_t>();
+    s.cache_read += u["cache_read_input_tokens"].get<int64_t>();
+    const auto& split = u["cache_creation"];
+    s.cost +=
+        (u["input_tokens"].get<double>() * 3 + u["output_tokens"].get<double>() * 15 +
+         split["ephemeral_5m_input_tokens"].get<double>() * 3.75 +
+         split["ephemeral_1h_input_tokens"].get<double>() * 6 + u["cache_read_input_tokens"].get<double>() * 0.3) /
+        1e6;
+  }
+  return s;
+}
+
+std::string session_of(const fs::path& scenario) {
+  return test::read_jsonl(scenario / "hooks" / "session-start.jsonl").at(0).at("session_id").get<std::string>();
+}
+
+Sums store_sums(const Paths& paths, const std::string& session) {
+  auto store = store::Store::open_readonly(paths);
+  REQUIRE(store);
+  SQLite::Statement q((*store)->db(),
+                      "SELECT TOTAL(input), TOTAL(output), TOTAL(cache_write_5m + cache_write_1h), TOTAL(cache_read), "
+                      "TOTAL(cost_total) FROM requests WHERE session_id = ?");
+  q.bind(1, session);
+  REQUIRE(q.executeStep());
+  return {q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), q.getColumn(3).getInt64(),
+          q.getColumn(4).getDouble()};
+}
+
+ingest::ImportSummary import(const Paths& paths, const fs::path& dir) {
+  ingest::ImportOptions o;
+  o.claude_dirs = {dir};
+  auto s = ingest::import_claude(paths, o);
+  REQUIRE(s);
+  return *s;
+}
+
+}  // namespace
+
+TEST_CASE("reconcile 2.1.328: cost-state counts the title and /compact requests no transcript shows", "[reconcile]") {
+  test::TempDir tmp;
+  Paths paths{tmp.path() / "home"};
+  const auto v = k_data / "2.1.328";
+  const auto first = import(paths, v);
+  CHECK(first.unlogged_sessions >= 1);
+  // Every session's tokens equal what the provider answered for it; a resumed
+  // session's cost-state is cumulative over its processes.
+  std::map<std::string, Sums> want;
+  for (const char* sc :
+       {"interactive", "resume", "resume2", "print", "noreqid", "gzip", "settingsenv", "down", "slow", "err500"}) {
+    const auto p = provider_sums(v / sc);
+    auto& w = want[session_of(v / sc)];
+    w.input += p.input;
+    w.output += p.output;
+    w.cache_creation += p.cache_creation;
+    w.cache_read += p.cache_read;
+    w.cost += p.cost;
+  }
+  for (const auto& [session, w] : want) {
+    INFO("session " << session);
+    const auto got = store_sums(paths, session);
+    CHECK(got == w);
+    CHECK(got.cost == Approx(w.cost).epsilon(1e-9));
+  }
+  // The interactive session: 5 main-loop requests in its transcript, the
+  // title and the /compact summary only in cost-state.
+  const auto interactive = session_of(v / "interactive");
+  auto store = store::Store::open_readonly(paths);
+  REQUIRE(store);
+  SQLite::Statement q((*store)->db(), "SELECT source, COUNT(*) FROM requests WHERE session_id=? GROUP BY source");
+  q.bind(1, interactive);
+  std::map<std::string, int> by_source;
+  while (q.executeStep()) by_source[q.getColumn(0).getString()] = q.getColumn(1).getInt();
+  CHECK(by_source == std::map<std::string, int>{{"cost-state", 1}, {"import", 7}});
+  // Importing again changes nothing.
+  const auto again = import(paths, v);
+  CHECK(again.new_requests == 0);
+  for (const auto& [session, w] : want) CHECK(store_sums(paths, session) == w);
+}
+
+TEST_CASE("reconcile 2.1.197: .claude.json lastModelUsage counts the last session's background requests",
+          "[reconcile]") {
+  test::TempDir tmp;
+  Paths paths{tmp.path() / "home"};
+  const auto v = k_data / "2.1.197";
+  // A config dir holding the `down` session (TUI: title + two main-loop
+  // requests) and .claude.json as Claude Code left it after that session.
+  const auto dir = tmp.path() / "config";
+  const std::string session = session_of(v / "down");
+  const auto project = "-tmp-clown-otel-capture-work";
+  fs::create_directories(dir / "projects" / project);
+  fs::copy_file(v / "projects" / project / (session + ".jsonl"), dir / "projects" / project / (session + ".jsonl"));
+  test::write_text(dir / ".claude.json", test::read_text(v / "claude-json-after-down.json"));
+  const auto summary = import(paths, dir);
+  CHECK(summary.new_requests == 2);
+  CHECK(summary.unlogged_sessions == 1);
+  const auto want = provider_sums(v / "down");
+  const auto got = store_sums(paths, session);
+  CHECK(got == want);
+  // The unlogged title request's 5m/1h split comes from Claude Code's costUSD:
+  // the cost matches what the provider billed.
+  CHECK(got.cost == Approx(want.cost).epsilon(1e-9));
+  CHECK(import(paths, dir).new_requests == 0);
+  CHECK(store_sums(paths, session) == want);
+}

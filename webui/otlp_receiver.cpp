@@ -1,0 +1,88 @@
+#include "webui/otlp_receiver.hpp"
+
+#include "ingest/otel_sink.hpp"
+
+namespace clown::webui {
+
+namespace {
+
+// OTLP/HTTP answers failures with a google.rpc.Status; 3 = INVALID_ARGUMENT,
+// 16 = UNAUTHENTICATED.
+HttpResponse otlp_status(int http_status, int code, const std::string& message) {
+  HttpResponse res;
+  res.status = http_status;
+  res.body = nlohmann::json{{"code", code}, {"message", message}}.dump();
+  return res;
+}
+
+// An empty Export*ServiceResponse: everything was accepted.
+HttpResponse accepted() {
+  HttpResponse res;
+  res.body = "{}";
+  return res;
+}
+
+bool is_json(const HttpRequest& req) {
+  const std::string type = req.header("content-type");
+  return type.empty() || type.rfind("application/json", 0) == 0;
+}
+
+}  // namespace
+
+OtlpReceiver::OtlpReceiver(Paths paths, std::string token)
+    : m_paths(std::move(paths)), m_token(std::move(token)), m_prices(registry::load_pricing(m_paths).pricing.table) {
+  m_drainer = std::thread([this] { drain_loop(); });
+}
+
+OtlpReceiver::~OtlpReceiver() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stop = true;
+  }
+  m_wake.notify_all();
+  m_drainer.join();
+}
+
+bool OtlpReceiver::authorized(const HttpRequest& req) const {
+  const std::string got = req.header(ingest::k_otel_token_header);
+  if (m_token.empty() || got.size() != m_token.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < got.size(); ++i) diff |= static_cast<unsigned char>(got[i] ^ m_token[i]);
+  return diff == 0;
+}
+
+HttpResponse OtlpReceiver::logs(const HttpRequest& req) {
+  if (!is_json(req))
+    return otlp_status(415, 3, "clown's receiver takes OTLP/HTTP JSON: set OTEL_EXPORTER_OTLP_PROTOCOL=http/json");
+  auto receipt = ingest::receive_otlp_logs(m_paths, req.body, m_prices);
+  if (!receipt) return otlp_status(400, 3, receipt.error().message);
+  if (receipt->inboxed > 0) {
+    std::lock_guard lock(m_mutex);
+    m_pending = true;
+    m_wake.notify_one();
+  }
+  return accepted();
+}
+
+HttpResponse OtlpReceiver::metrics(const HttpRequest& req) {
+  if (!is_json(req))
+    return otlp_status(415, 3, "clown's receiver takes OTLP/HTTP JSON: set OTEL_EXPORTER_OTLP_PROTOCOL=http/json");
+  // Accepted and not stored yet: every request is in the logs (api_request).
+  return accepted();
+}
+
+void OtlpReceiver::drain_loop() {
+  std::unique_lock lock(m_mutex);
+  for (;;) {
+    m_wake.wait(lock, [&] { return m_stop || m_pending; });
+    if (m_stop) return;
+    m_pending = false;
+    lock.unlock();
+    // A failure (a locked database) leaves the events in the inbox for the
+    // next export or restart.
+    (void)ingest::drain_otel_inbox(m_paths);
+    lock.lock();
+  }
+}
+
+}  // namespace clown::webui

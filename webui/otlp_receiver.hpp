@@ -1,0 +1,43 @@
+#pragma once
+// The daemon's OTLP/HTTP receiver (POST /v1/logs, /v1/metrics; JSON
+// encoding, the protocol clown asks Claude Code for): api_request events go
+// to the run spools and the inbox (ingest/otel_sink.hpp) before the answer,
+// and a background thread drains the inbox into usage.db, so a busy database
+// never delays an export (Claude Code drops events an export does not
+// deliver by the time it exits).
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "common/paths.hpp"
+#include "registry/pricing_table.hpp"
+#include "webui/http_types.hpp"
+
+namespace clown::webui {
+
+class OtlpReceiver {
+ public:
+  OtlpReceiver(Paths paths, std::string token);
+  ~OtlpReceiver();
+  OtlpReceiver(const OtlpReceiver&) = delete;
+  OtlpReceiver& operator=(const OtlpReceiver&) = delete;
+
+  // The export's x-clown-otel-token header is the daemon's OTel token.
+  bool authorized(const HttpRequest& request) const;
+  HttpResponse logs(const HttpRequest& request);
+  HttpResponse metrics(const HttpRequest& request);
+
+ private:
+  void drain_loop();
+  Paths m_paths;
+  std::string m_token;
+  registry::PricingTable m_prices;  // for the 5m/1h split of events without it
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  bool m_pending = true;  // drain once at start: the inbox may hold events from before a restart
+  bool m_stop = false;
+  std::thread m_drainer;
+};
+
+}  // namespace clown::webui
