@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/e2e/agents_support.hpp"
+#include "tests/e2e/pty_session.hpp"
 
 using namespace clown::e2e;
 
@@ -146,4 +147,42 @@ TEST_CASE("e2e gemini: SIGINT to clown run reaches Gemini CLI (one process) - th
   REQUIRE(lines.size() == 1);
   CHECK(lines[0].at("exit_code") == 0);
   CHECK(lines[0].at("requests") == 0);
+}
+
+TEST_CASE("e2e gemini: the interactive TUI's session summary is counted from telemetry - the run equals the log") {
+  GeminiWorld w;
+  FakeServer provider(w.fake_gemini(), w.base.dir(), 6);
+  create_agent_profile(w, "gemini", "gm", provider.url(), "gemini-2.5-pro", w.gemini, true);
+  // A first session in the project: the TUI summarizes it when it starts.
+  auto first = w.clown({"run", "gm", "--", "-p", "run echo hi", "--yolo"});
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  const size_t seen = provider.records().size();
+
+  clown::test::EnvChanges env(w.env.begin(), w.env.end());
+  env["TERM"] = "xterm-256color";
+  PtySession tui({clown::test::clown_binary().string(), "run", "gm", "--", "--yolo"}, env, w.work, 120, 50);
+  REQUIRE(tui.wait_for_text("Type your message", 90));
+  REQUIRE(tui.type_line("run echo hi"));
+  REQUIRE(tui.wait_for_text("The command ran and printed: hi", 90));
+  const size_t before_quit = tui.screen().size();
+  REQUIRE(tui.type_line("/quit"));
+  // The command menu may take the first Enter (it completes "/quit"): the
+  // goodbye shows when the command ran.
+  if (!tui.wait_for_text("Agent powering down", 15, before_quit)) tui.press_enter();
+  INFO("screen: " << tui.screen().substr(tui.screen().size() > 3000 ? tui.screen().size() - 3000 : 0));
+  REQUIRE(tui.wait_for_text("Agent powering down", 30, before_quit));
+  REQUIRE(tui.wait_exit(60) == 0);
+
+  const auto records = provider.records();
+  const std::vector<json> own(records.begin() + static_cast<long>(seen), records.end());
+  bool summarized = false;
+  for (const auto& r : own) summarized = summarized || r.value("model", "") == "gemini-3.5-flash-lite";
+  CHECK(summarized);  // the utility request no chat file records
+  const json line = w.session_lines().back();
+  CHECK(answered_of(line.at("tokens"), line.at("requests")) == gemini_answered(own));
+  auto models = clown_json(w, {"usage", "models", "--period", "all", "--json"});
+  bool lite = false;
+  for (const auto& m : models.at("models")) lite = lite || m.at("model") == "gemini-3.5-flash-lite";
+  CHECK(lite);
 }
