@@ -62,9 +62,9 @@ class Writer {
  private:
   std::string id(int i) {
     char buf[40];
-    std::snprintf(buf, sizeof buf, "019a%04x-%04x-7%03x-8%03x-%012llx", i & 0xffff, static_cast<unsigned>(m_rng() & 0xffff),
-                  static_cast<unsigned>(m_rng() & 0xfff), static_cast<unsigned>(m_rng() & 0xfff),
-                  static_cast<unsigned long long>(m_rng() & 0xffffffffffffULL));
+    std::snprintf(buf, sizeof buf, "019a%04x-%04x-7%03x-8%03x-%012llx", i & 0xffff,
+                  static_cast<unsigned>(m_rng() & 0xffff), static_cast<unsigned>(m_rng() & 0xfff),
+                  static_cast<unsigned>(m_rng() & 0xfff), static_cast<unsigned long long>(m_rng() & 0xffffffffffffULL));
     return buf;
   }
   std::string ts() {
@@ -115,14 +115,18 @@ std::string Writer::turns(const std::string& tid, const std::string& sid, bool o
   for (int t = 0; t < n_turns; ++t) {
     out += line("turn_context", "{\"turn_id\":\"t" + std::to_string(t) + "\",\"cwd\":\"/home/u/src/app\",\"model\":\"" +
                                     model + "\",\"approval_policy\":\"never\"}");
-    out += line("response_item", "{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\","
-                                 "\"text\":\"" + filler(200) + "\"}]}");
+    out += line("response_item",
+                "{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\","
+                "\"text\":\"" +
+                    filler(200) + "\"}]}");
     const int n_requests = 1 + static_cast<int>(m_rng() % 5);
     for (int r = 0; r < n_requests; ++r) {
       const Usage u = usage();
       count(u);
-      out += line("response_item", "{\"type\":\"reasoning\",\"summary\":[],\"encrypted_content\":\"" + filler(800) + "\"}");
-      out += line("response_item", "{\"type\":\"function_call\",\"name\":\"shell\",\"arguments\":\"{}\",\"call_id\":\"c\"}");
+      out += line("response_item",
+                  "{\"type\":\"reasoning\",\"summary\":[],\"encrypted_content\":\"" + filler(800) + "\"}");
+      out += line("response_item",
+                  "{\"type\":\"function_call\",\"name\":\"shell\",\"arguments\":\"{}\",\"call_id\":\"c\"}");
       if (!old_format)
         out += line("token_usage_record", "{\"thread_id\":\"" + tid + "\",\"session_id\":\"" + sid +
                                               "\",\"response_id\":\"resp_" + std::to_string(m_spec.seed) + "_" +
@@ -131,15 +135,17 @@ std::string Writer::turns(const std::string& tid, const std::string& sid, bool o
       out += line("response_item", "{\"type\":\"function_call_output\",\"call_id\":\"c\",\"output\":\"" +
                                        filler(std::min<size_t>(out_size, m_filler.size() / 2)) + "\"}");
       total += u;
-      const std::string info = "{\"total_token_usage\":" + usage_json(total) + ",\"last_token_usage\":" +
-                               usage_json(u) + ",\"model_context_window\":258400}";
+      const std::string info = "{\"total_token_usage\":" + usage_json(total) +
+                               ",\"last_token_usage\":" + usage_json(u) + ",\"model_context_window\":258400}";
       out += line("event_msg", "{\"type\":\"token_count\",\"info\":" + info + ",\"rate_limits\":null}");
       if (m_rng() % 10 == 0)  // an interrupted turn re-emits the unchanged total
         out += line("event_msg", "{\"type\":\"token_count\",\"info\":" + info + ",\"rate_limits\":null}");
     }
     if (m_rng() % 20 == 0)  // a compaction embeds a copy of a record: never counted
-      out += line("compacted", "{\"message\":\"summary\",\"latest_token_usage_record\":{\"response_id\":\"resp_x\","
-                               "\"usage\":" + usage_json(usage()) + "}}");
+      out += line("compacted",
+                  "{\"message\":\"summary\",\"latest_token_usage_record\":{\"response_id\":\"resp_x\","
+                  "\"usage\":" +
+                      usage_json(usage()) + "}}");
   }
   if (m_rng() % 15 == 0) out += line("event_msg", "{\"type\":\"token_count\",\"info\":null,\"rate_limits\":null}");
   return out;

@@ -71,6 +71,7 @@ const filters = (() => {
     since: q.get("since") || "",
     until: q.get("until") || "",
     profile: q.get("profile") || "",
+    agent: q.get("agent") || "",
     model: q.get("model") || "",
   };
 })();
@@ -84,6 +85,7 @@ function filterQuery(extra) {
     q.set("period", filters.period);
   }
   if (filters.profile) q.set("profile", filters.profile);
+  if (filters.agent) q.set("agent", filters.agent);
   if (filters.model) q.set("model", filters.model);
   for (const [k, v] of Object.entries(extra || {})) q.set(k, v);
   return q.toString();
@@ -96,6 +98,7 @@ function pageQuery() {
     if (filters.until) q.set("until", filters.until);
   }
   if (filters.profile) q.set("profile", filters.profile);
+  if (filters.agent) q.set("agent", filters.agent);
   if (filters.model) q.set("model", filters.model);
   const s = q.toString();
   return s ? "?" + s : "";
@@ -119,6 +122,7 @@ function onFilterChange() {
   filters.since = $("#f-since").value;
   filters.until = $("#f-until").value;
   filters.profile = $("#f-profile").value;
+  filters.agent = $("#f-agent").value;
   filters.model = $("#f-model").value;
   if (filters.period !== "custom") { filters.since = ""; filters.until = ""; }
   history.replaceState(null, "", location.pathname + pageQuery());
@@ -303,7 +307,7 @@ async function loadUsage() {
   const empty = $("#empty");
   empty.hidden = summary.total_requests > 0;
   if (!empty.hidden) {
-    empty.replaceChildren(filters.period === "all" && !filters.profile && !filters.model
+    empty.replaceChildren(filters.period === "all" && !filters.profile && !filters.agent && !filters.model
       ? el("span", {}, "No usage yet — run ", el("code", {}, "clown run <profile>"), " or ",
           el("a", { href: "#", onclick: (e) => { e.preventDefault(); importData(); } }, "import your agents' history"), ".")
       : el("span", {}, "No usage in this period — pick a longer period, run ", el("code", {}, "clown run <profile>"),
@@ -367,15 +371,17 @@ async function loadProfiles() {
 
 // ---- filter option lists ----
 async function loadFilterOptions() {
-  const [profiles, used, models] = await Promise.all([
+  const [profiles, used, models, summary] = await Promise.all([
     api("/api/profiles").catch(() => ({ profiles: [] })),
     api("/api/usage/profiles?period=all").catch(() => ({ profiles: [] })),
     api("/api/usage/models?period=all").catch(() => ({ models: [] })),
+    api("/api/usage?period=all").catch(() => ({ aggregates: { by_agent: {} } })),
   ]);
   // Configured profiles plus any profile the history mentions (e.g. claude-native).
   setOptions($("#f-profile"), profiles.profiles.map((p) => p.alias).concat(used.profiles.map((p) => p.profile)),
     filters.profile, "All profiles");
   setOptions($("#f-model"), models.models.map((m) => m.model), filters.model, "All models");
+  setOptions($("#f-agent"), Object.keys((summary.aggregates || {}).by_agent || {}), filters.agent, "All agents");
 }
 
 // ---- import ----
@@ -457,7 +463,7 @@ function init() {
   const section = document.querySelector(`[data-show="${PAGE}"]`);
   if (section) section.hidden = false;
   syncFilterControls();
-  for (const id of ["#f-period", "#f-since", "#f-until", "#f-profile", "#f-model"]) $(id).addEventListener("change", onFilterChange);
+  for (const id of ["#f-period", "#f-since", "#f-until", "#f-profile", "#f-agent", "#f-model"]) $(id).addEventListener("change", onFilterChange);
   $("#import-btn").addEventListener("click", importData);
   loadImportAgents();
   if (PAGE === "sessions") {
