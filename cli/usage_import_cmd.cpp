@@ -69,6 +69,11 @@ void print_summary(const ingest::ImportSummary& summary, const char* files) {
             << "  unreadable lines skipped: " << with_thousands(summary.skipped_lines) << "\n";
   if (summary.history_requests > 0)
     std::cout << "  stats-cache history rows: " << with_thousands(summary.history_requests) << "\n";
+  if (summary.otel_events > 0)
+    std::cout << "  OpenTelemetry events:     " << with_thousands(summary.otel_events) << "\n";
+  if (summary.unlogged_sessions > 0)
+    std::cout << "  sessions with requests no transcript shows (from Claude Code's own totals): "
+              << with_thousands(summary.unlogged_sessions) << "\n";
   for (const auto& w : summary.warnings) std::cerr << "clown: warning: " << w << "\n";
 }
 

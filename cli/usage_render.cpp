@@ -1,5 +1,6 @@
 #include "cli/usage_render.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -150,6 +151,15 @@ void render(std::ostream& out, const Style& st, const ModelsReport& r) {
   for (const auto& m : r.models) t.add({m.model}, m, {}, m.priced ? "" : "unpriced");
   t.add_total(r.totals, 1, {});
   t.print(out, st);
+  // What made the requests, when the agent said (its OpenTelemetry events):
+  // the background requests no transcript shows are here.
+  const bool known = std::any_of(r.by_query_source.begin(), r.by_query_source.end(),
+                                 [](const QuerySourceRow& q) { return !q.query_source.empty(); });
+  if (!known) return;
+  out << "\n" << st.bold("By what made the requests") << "\n";
+  UsageTable q({"Query source", "Kind"}, {}, false);
+  for (const auto& s : r.by_query_source) q.add({s.query_source.empty() ? "(unknown)" : s.query_source, s.kind}, s, {});
+  q.print(out, st);
 }
 
 void render(std::ostream& out, const Style& st, const ProfilesReport& r) {

@@ -11,6 +11,7 @@
 
 #include "ingest/claude_dirs.hpp"
 #include "ingest/import_cursors.hpp"
+#include "ingest/otel_sink.hpp"
 #include "ingest/parallel_scan.hpp"
 #include "ingest/session_claims.hpp"
 #include "ingest/stats_cache.hpp"
@@ -193,6 +194,14 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
   ImportSummary summary;
   PhaseTrace trace;
   TRY_ASSIGN(auto dirs, resolve_claude_dirs(paths, options.claude_dirs));
+  // Events a stopped daemon left in its inbox are stored first, so the
+  // transcripts below merge into them (one row per request either way).
+  if (auto drained = drain_otel_inbox(paths); !drained) {
+    summary.warnings.push_back(drained.error().message);
+  } else {
+    summary.otel_events = drained->stored;
+    for (auto& w : drained->warnings) summary.warnings.push_back(std::move(w));
+  }
   TRY_ASSIGN(auto store, store::Store::open_single_thread(paths));
   auto& db = store->db();
   try {
@@ -229,7 +238,7 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
   }
   store.reset();
   trace.mark("close (checkpoint)");
-  if (summary.files_read > 0 || summary.history_requests > 0) {
+  if (summary.files_read > 0 || summary.history_requests > 0 || summary.otel_events > 0) {
     if (auto agg = reports::refresh_aggregates(paths); !agg) summary.warnings.push_back(agg.error().message);
     trace.mark("refresh aggregates");
   }
@@ -245,6 +254,7 @@ nlohmann::json to_json(const ImportSummary& s) {
           {"skipped_lines", s.skipped_lines},
           {"bytes_read", s.bytes_read},
           {"history_requests", s.history_requests},
+          {"otel_events", s.otel_events},
           {"unlogged_sessions", s.unlogged_sessions},
           {"seconds", s.seconds},
           {"warnings", s.warnings}};

@@ -30,7 +30,8 @@ struct ImportSummary {
   int64_t duplicates = 0;     // request copies already counted
   int64_t skipped_lines = 0;  // unreadable / truncated / invalid lines
   int64_t bytes_read = 0;
-  int64_t history_requests = 0;  // per-model "before transcripts" rows from stats-cache.json
+  int64_t history_requests = 0;   // per-model "before transcripts" rows from stats-cache.json
+  int64_t otel_events = 0;        // requests stored from the daemon's OTel inbox (docs/accuracy.md#otel)
   int64_t unlogged_sessions = 0;  // sessions whose own totals count requests no log shows (docs/accuracy.md#reconcile)
   double seconds = 0;
   std::vector<std::string> warnings;

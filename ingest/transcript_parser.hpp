@@ -81,7 +81,7 @@ struct FileScan {
   RequestSet requests;
   ParseStats stats;
   std::vector<std::string> cost_states;  // raw cost-state lines, in file order
-  uint64_t end_offset = 0;  // offset just past the last complete line
+  uint64_t end_offset = 0;               // offset just past the last complete line
   uint64_t bytes_read = 0;
 };
 

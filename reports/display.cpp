@@ -37,6 +37,14 @@ std::string period_label(const ResolvedPeriod& p) {
   return name + " (" + range + ")";
 }
 
+std::string query_kind(std::string_view qs) {
+  if (qs.empty() || qs == "repl_main_thread" || qs == "sdk" || qs == "repl_sampling") return "main";
+  if (qs.rfind("agent:", 0) == 0) return "subagent";
+  if (qs == "generate_session_title" || qs == "rename_generate_name" || qs == "teleport_generate_title") return "title";
+  if (qs == "compact") return "compaction";
+  return "background";
+}
+
 std::string local_minute(const ResolvedPeriod& p, int64_t ts_ms) {
   const std::string s = local_iso(p.zone, ts_ms);
   return s.substr(0, 10) + " " + s.substr(11, 5);

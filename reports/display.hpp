@@ -1,6 +1,7 @@
 #pragma once
 // How reports name things for people (CLI tables, the web UI's labels).
 #include <string>
+#include <string_view>
 
 #include "reports/period.hpp"
 
@@ -12,6 +13,12 @@ std::string short_model(std::string name);
 
 // "today (2026-11-24)", "week (2026-11-23 to 2026-11-24)", "all time".
 std::string period_label(const ResolvedPeriod& period);
+
+// What kind of request a Claude Code query_source is: "main" (the
+// conversation; also "" when unknown), "subagent" ("agent:..."), "title"
+// (session titles and names), "compaction", or "background" (every other
+// auxiliary request: summaries, suggestions, classifiers, ...).
+std::string query_kind(std::string_view query_source);
 
 // "2026-11-24 09:30" in the report zone.
 std::string local_minute(const ResolvedPeriod& period, int64_t ts_ms);

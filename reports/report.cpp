@@ -7,6 +7,7 @@
 #include <date/tz.h>
 
 #include "common/time.hpp"
+#include "reports/display.hpp"
 #include "reports/report_data.hpp"
 #include "reports/report_json.hpp"
 
@@ -154,10 +155,25 @@ HourlyReport hourly(const ReportData& d) {
   return r;
 }
 
+std::vector<QuerySourceRow> query_source_rows(const ReportData& d) {
+  std::vector<QuerySourceRow> rows;
+  for (auto& [name, sum] : group_by(
+           d, [](const RollupRow& r) { return r.query_source; }, false)) {
+    QuerySourceRow row;
+    static_cast<Group&>(row) = sum.group();
+    row.query_source = name;
+    row.kind = query_kind(name);
+    rows.push_back(std::move(row));
+  }
+  sort_by_cost(rows);
+  return rows;
+}
+
 ModelsReport models(const ReportData& d) {
   ModelsReport r;
   fill_base(d, r);
   r.models = model_rows(d);
+  r.by_query_source = query_source_rows(d);
   return r;
 }
 

@@ -87,7 +87,17 @@ json models_json(const ModelsReport& r) {
     e["priced"] = m.priced;
     list.push_back(std::move(e));
   }
-  return list_report(r, "models", std::move(list));
+  json sources = json::array();
+  for (const auto& q : r.by_query_source) {
+    json e = static_cast<const Group&>(q);
+    e.erase("sessions");
+    e["query_source"] = q.query_source;
+    e["kind"] = q.kind;
+    sources.push_back(std::move(e));
+  }
+  json j = list_report(r, "models", std::move(list));
+  j["by_query_source"] = std::move(sources);
+  return j;
 }
 
 json profiles_json(const ProfilesReport& r) {

@@ -36,7 +36,7 @@ constexpr int64_t k_direct_limit = 20000;
 // the kernel's coarse file timestamps (a few ms) without its fingerprint changing,
 // so a rollup built from it is not saved (the "racy" rule git uses for its index).
 constexpr int64_t k_racy_ms = 100;
-constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '2'};
+constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '3'};
 
 struct StringHash {
   using is_transparent = void;
@@ -45,7 +45,8 @@ struct StringHash {
 
 struct Key {
   int64_t bucket;
-  int32_t f[6];
+  int32_t f[7];  // session, profile, agent, provider, model, project, query_source
+  int32_t sidechain;
   bool operator==(const Key&) const = default;
 };
 
@@ -53,6 +54,7 @@ struct KeyHash {
   size_t operator()(const Key& k) const {
     uint64_t h = static_cast<uint64_t>(k.bucket) * 0x9E3779B97F4A7C15ull;
     for (int32_t v : k.f) h = (h ^ static_cast<uint32_t>(v)) * 0x100000001B3ull;
+    h = (h ^ static_cast<uint32_t>(k.sidechain)) * 0x100000001B3ull;
     return static_cast<size_t>(h ^ (h >> 29));
   }
 };
@@ -111,6 +113,8 @@ class Builder {
       r.provider = key.f[3];
       r.model = key.f[4];
       r.project = key.f[5];
+      r.query_source = key.f[6];
+      r.sidechain = key.sidechain;
       r.no_session = m_out.strings[static_cast<size_t>(key.f[0])].empty() ? 1 : 0;
       r.first_ms = std::numeric_limits<int64_t>::max();
       r.last_ms = std::numeric_limits<int64_t>::min();
@@ -185,7 +189,7 @@ std::optional<Rollup> read_cache(const fs::path& file, const DbFingerprint& expe
   if (pos > data.size() || (data.size() - pos) != nrows * sizeof(RollupRow)) return std::nullopt;
   r.rows = std::span<const RollupRow>(reinterpret_cast<const RollupRow*>(data.data() + pos), nrows);
   for (const auto& row : r.rows)
-    for (int32_t idx : {row.session, row.profile, row.agent, row.provider, row.model, row.project})
+    for (int32_t idx : {row.session, row.profile, row.agent, row.provider, row.model, row.project, row.query_source})
       if (idx < 0 || static_cast<uint64_t>(idx) >= nstrings) return std::nullopt;
   r.mapping = std::move(mapping);
   return r;
@@ -220,10 +224,10 @@ Rollup scan(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional
   Rollup out;
   Builder builder(out);
   const bool bounded = since_ms || until_ms;
-  const C keys[] = {C::session_id, C::profile, C::agent, C::provider, C::model, C::project};
+  const C keys[] = {C::session_id, C::profile, C::agent, C::provider, C::model, C::project, C::query_source};
   store::RequestQuery q(db,
                         std::vector<C>{C::ts_ms, C::session_id, C::profile, C::agent, C::provider, C::model, C::project,
-                                       C::source, C::cost_total, C::priced} +
+                                       C::query_source, C::sidechain, C::source, C::cost_total, C::priced} +
                             store::token_columns() + store::cost_columns(),
                         bounded ? "WHERE ts_ms >= ? AND ts_ms < ?"
                         : ids   ? "WHERE id >= ? AND id <= ?"
@@ -238,8 +242,8 @@ Rollup scan(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional
   const std::string_view stats_cache = store::to_string(store::RequestSource::stats_cache);
   // Consecutive requests mostly share session, profile, project...: compare
   // with the previous row's value before hashing.
-  std::string last_text[6];
-  int32_t last_id[6] = {-1, -1, -1, -1, -1, -1};
+  std::string last_text[7];
+  int32_t last_id[7] = {-1, -1, -1, -1, -1, -1, -1};
   auto column_id = [&](int i, std::string_view v) {
     if (last_id[i] < 0 || v != last_text[i]) {
       last_id[i] = builder.intern(v);
@@ -249,8 +253,8 @@ Rollup scan(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional
   };
   while (q.next()) {
     const int64_t ts = q.int64(C::ts_ms);
-    Key key{floor_div(ts, k_bucket_ms), {}};
-    for (int i = 0; i < 6; ++i) {
+    Key key{floor_div(ts, k_bucket_ms), {}, q.int64(C::sidechain) != 0 ? 1 : 0};
+    for (int i = 0; i < 7; ++i) {
       std::string_view v = q.text(keys[i]);
       // stats-cache history rows carry a placeholder session id: they are no agent session.
       if (i == 0 && q.text(C::source) == stats_cache) v = {};
@@ -278,9 +282,10 @@ Rollup merge(const Rollup& a, const Rollup& b) {
     for (size_t i = 0; i < remap.size(); ++i) remap[i] = builder.intern(part->strings[i]);
     for (const auto& src : part->rows) {
       auto id = [&](int32_t v) { return remap[static_cast<size_t>(v)]; };
-      RollupRow& r = builder.row(
-          Key{src.bucket,
-              {id(src.session), id(src.profile), id(src.agent), id(src.provider), id(src.model), id(src.project)}});
+      RollupRow& r = builder.row(Key{src.bucket,
+                                     {id(src.session), id(src.profile), id(src.agent), id(src.provider), id(src.model),
+                                      id(src.project), id(src.query_source)},
+                                     src.sidechain});
       r.first_ms = std::min(r.first_ms, src.first_ms);
       r.last_ms = std::max(r.last_ms, src.last_ms);
       r.requests += src.requests;

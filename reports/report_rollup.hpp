@@ -1,6 +1,7 @@
 #pragma once
 // The compact form every usage report is computed from: requests summed per
-// (UTC quarter hour, agent session, profile, agent, provider, model, project).
+// (UTC quarter hour, agent session, profile, agent, provider, model, project,
+// query_source, main agent or subagent).
 // Quarter hours because every time zone offset in use is a multiple of 15
 // minutes, so local days and hours of any zone are unions of buckets.
 //
@@ -28,7 +29,10 @@ inline constexpr int64_t k_bucket_ms = 15 * 60 * 1000;
 struct RollupRow {
   int64_t bucket = 0;                                                                 // ts_ms / k_bucket_ms (floored)
   int32_t session = 0, profile = 0, agent = 0, provider = 0, model = 0, project = 0;  // Rollup::strings
-  int32_t no_session = 0;  // 1: requests without an agent session (stats-cache history, no sessionId)
+  int32_t query_source = 0;  // Rollup::strings: what made the requests (OTel), "" unknown
+  int32_t sidechain = 0;     // 1: a subagent's requests
+  int32_t no_session = 0;    // 1: requests without an agent session (stats-cache history, no sessionId)
+  int32_t reserved = 0;      // keeps the 64-bit fields aligned in the cache file
   int64_t first_ms = 0, last_ms = 0;
   int64_t requests = 0;
   int64_t unpriced_requests = 0;

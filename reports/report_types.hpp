@@ -44,6 +44,13 @@ struct ModelRow : Group {
   bool priced = true;  // false: some of its requests have no price
 };
 
+// What made requests: Claude Code's query_source (from its OpenTelemetry
+// events; "" when no event told, e.g. history imported from transcripts).
+struct QuerySourceRow : Group {
+  std::string query_source;
+  std::string kind;  // main | subagent | title | compaction | background (reports/display.hpp query_kind)
+};
+
 struct ProjectRow : Group {
   std::string project;
   std::optional<int64_t> last_used_ms;
@@ -88,7 +95,8 @@ struct HourlyReport : ReportBase {
   std::vector<HourRow> hours;  // oldest first
 };
 struct ModelsReport : ReportBase {
-  std::vector<ModelRow> models;  // most expensive first
+  std::vector<ModelRow> models;                 // most expensive first
+  std::vector<QuerySourceRow> by_query_source;  // most expensive first
 };
 struct ProfilesReport : ReportBase {
   std::vector<ProfileRow> profiles;  // most expensive first

@@ -13,8 +13,8 @@ namespace {
 // session report). Lookups by dedup_key use its UNIQUE index. Every extra index costs each insert and the
 // rebuild after a bulk import (schema 3 dropped three unused ones: -40% of
 // the index build on a 150k-request import).
-#define CLOWN_REQUEST_INDEXES                                         \
-  "CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts_ms);\n"       \
+#define CLOWN_REQUEST_INDEXES                                    \
+  "CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts_ms);\n" \
   "CREATE INDEX IF NOT EXISTS requests_session ON requests(session_id);\n"
 
 // Migration i (1-based) brings a database at version i-1 to version i. Append

@@ -75,12 +75,13 @@ void OtlpReceiver::drain_loop() {
   std::unique_lock lock(m_mutex);
   for (;;) {
     m_wake.wait(lock, [&] { return m_stop || m_pending; });
-    if (m_stop) return;
+    const bool stop = m_stop, pending = m_pending;
     m_pending = false;
     lock.unlock();
     // A failure (a locked database) leaves the events in the inbox for the
-    // next export or restart.
-    (void)ingest::drain_otel_inbox(m_paths);
+    // next export, restart or import. Stopping drains what is left first.
+    if (pending) (void)ingest::drain_otel_inbox(m_paths);
+    if (stop) return;
     lock.lock();
   }
 }

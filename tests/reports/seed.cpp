@@ -42,6 +42,7 @@ void seed(const Paths& paths, const std::vector<SeedRequest>& requests, const st
     rec.priced = r.priced;
     rec.price_key = r.priced ? std::string_view(r.model) : std::string_view();
     rec.source = *source;
+    rec.query_source = r.query_source;
     if (table.upsert(rec) != store::RequestTable::Outcome::inserted)
       throw std::runtime_error("duplicate request in test seed");
   }

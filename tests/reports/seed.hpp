@@ -22,6 +22,7 @@ struct SeedRequest {
   std::string provider = "anthropic";
   std::string run_id;
   std::string source = "import";
+  std::string query_source;  // Claude Code's query_source, '' unknown
 };
 
 SeedRequest make_request(std::string ts, std::string session, std::string profile, std::string model,

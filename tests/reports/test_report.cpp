@@ -306,6 +306,44 @@ TEST_CASE("reports: models, profiles and projects reports", "[reports]") {
                                          {"last_used", "2026-11-24T09:10:00+00:00"}}));
 }
 
+TEST_CASE("reports: models: usage by what made the requests (main loop, titles, compaction)", "[reports]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  auto make = [](std::string ts, std::string qs, int64_t out, double cost_out) {
+    auto r = test::make_request(std::move(ts), "s1", "work-claude", "claude-sonnet-4-5-20250929", "/p");
+    r.output = out;
+    r.cost_output = cost_out;
+    r.query_source = std::move(qs);
+    return r;
+  };
+  test::seed(paths,
+             {make("2026-11-24T08:00:00Z", "repl_main_thread", 100, 1.5),
+              make("2026-11-24T08:01:00Z", "repl_main_thread", 50, 0.75),
+              make("2026-11-24T08:02:00Z", "generate_session_title", 10, 0.25),
+              make("2026-11-24T08:03:00Z", "compact", 40, 1.0), make("2026-11-24T08:04:00Z", "agent:custom", 20, 0.5),
+              make("2026-11-24T08:05:00Z", "", 5, 0.125)});
+  const json got = report(paths, "models", filter("all", "UTC"));
+  const json& by = got["by_query_source"];
+  REQUIRE(by.size() == 5);
+  CHECK(by[0]["query_source"] == "repl_main_thread");
+  CHECK(by[0]["kind"] == "main");
+  CHECK(by[0]["requests"] == 2);
+  CHECK(by[0]["tokens"]["output_tokens"] == 150);
+  CHECK(by[0]["cost"]["total_cost"] == 2.25);
+  CHECK(by[1]["query_source"] == "compact");
+  CHECK(by[1]["kind"] == "compaction");
+  CHECK(by[2]["query_source"] == "agent:custom");
+  CHECK(by[2]["kind"] == "subagent");
+  CHECK(by[3]["query_source"] == "generate_session_title");
+  CHECK(by[3]["kind"] == "title");
+  CHECK(by[3]["cost"]["total_cost"] == 0.25);
+  CHECK(by[4]["query_source"] == "");
+  CHECK(by[4]["kind"] == "main");
+  double sum = 0;
+  for (const auto& e : by) sum += e["cost"]["total_cost"].get<double>();
+  CHECK(sum == got["totals"]["cost"]["total_cost"].get<double>());
+}
+
 TEST_CASE("reports: sessions: most recent first, paged, with a total", "[reports]") {
   Fixture fx;
   const json all = report(fx.paths, "sessions", filter("all", "UTC"));

@@ -29,7 +29,8 @@ std::string header(const clown::webui::HttpResponse& res, const std::string& nam
 
 TEST_CASE("App routes, guards and answers with one error shape", "[webui][app]") {
   clown::test::TempDir tmp;
-  App app(AppConfig{clown::Paths{tmp.path()}, 4242, "t0k3n", "2026-11-24T10:00:00.000Z", "0tel-t0k3n-0123456789abcdef01234"});
+  App app(AppConfig{clown::Paths{tmp.path()}, 4242, "t0k3n", "2026-11-24T10:00:00.000Z",
+                    "0tel-t0k3n-0123456789abcdef01234"});
 
   auto health = app.handle(request("GET", "/api/health"));
   CHECK(health.status == 200);
