@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "ingest/subagent_meta.hpp"
 #include "registry/pricing_table.hpp"
 #include "runs/run_transcripts.hpp"
 #include "store/request_writer.hpp"
@@ -84,6 +85,8 @@ Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, co
     store::RequestWriter writer(db, resolver);
     const auto attribution = run_attribution(info, events);
     store_requests(writer, read.requests, attribution, usage);
+    // A subagent's meta.json only names it: one that cannot be read leaves it unnamed.
+    (void)ingest::record_subagents(db, read.files, false);
     store::record_run(db, run_row(info, attribution));
     tx.commit();
   } catch (const std::exception& e) {
