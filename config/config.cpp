@@ -111,6 +111,7 @@ Expected<void> read_plans(const Reader& in, const toml::table& root, Config& con
     TRY_ASSIGN(const auto price, in.usd(*t, "monthly_usd", key + ".monthly_usd"));
     if (!price) return in.wrong(item, key + ".monthly_usd", "set (the plan's price per month in USD)");
     plan.monthly_usd = *price;
+    TRY_ASSIGN(plan.covers_usd, in.usd(*t, "covers_usd", key + ".covers_usd"));
     config.plans.push_back(std::move(plan));
   }
   return {};

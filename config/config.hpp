@@ -5,7 +5,7 @@
 //   start_of_week = "monday"          # weekly reports and --period week
 //   [registry] pricing_url = "https://..."
 //   [budgets] daily / weekly / monthly = USD, [budgets.profiles.<alias>] likewise
-//   [[plans]] name = "Team", monthly_usd = 30
+//   [[plans]] name = "Team", monthly_usd = 30, covers_usd = 400
 //   [project_aliases] "/work/wt/*" = "clown"
 //   [insights] z_threshold = 3.5, ...
 #include <map>
@@ -34,6 +34,9 @@ struct Budgets {
 struct PlanConfig {
   std::string name;
   double monthly_usd = 0;
+  // The API-equivalent spend per month its usage limits allow, when known
+  // (Anthropic publishes no such figure: unknown = assumed to cover).
+  std::optional<double> covers_usd;
 };
 
 // `[project_aliases] "<pattern>" = "<name>"`: a project directory matching

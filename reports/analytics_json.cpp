@@ -1,5 +1,6 @@
 #include "reports/analytics_json.hpp"
 
+#include "registry/pricing_table.hpp"
 #include "reports/budget.hpp"
 #include "reports/insights.hpp"
 #include "reports/report_json.hpp"
@@ -75,8 +76,13 @@ json agent_json(const ResolvedPeriod& p, const AgentGroup& a) {
 json roi_row_json(const RoiRow& row, bool with_profile) {
   json plans = json::array();
   for (const auto& p : row.plans)
-    plans.push_back(
-        {{"name", p.name}, {"monthly_usd", p.monthly_usd}, {"difference", p.difference}, {"custom", p.custom}});
+    plans.push_back({{"name", p.name},
+                     {"monthly_usd", p.monthly_usd},
+                     {"difference", p.difference},
+                     {"value", p.value},
+                     {"covers_usd", p.covers_usd ? json(*p.covers_usd) : json(nullptr)},
+                     {"fits", p.fits},
+                     {"custom", p.custom}});
   json e = {{"cost", row.cost},
             {"projected_monthly", row.projected_monthly},
             {"plans", plans},
@@ -106,11 +112,14 @@ json breakdown_json(const std::vector<ModelRow>& rows) {
   for (const auto& m : rows) {
     json e = static_cast<const Group&>(m);
     e["model"] = m.model;
+    e["series"] = model_series(m.model);
     e["priced"] = m.priced;
     list.push_back(std::move(e));
   }
   return list;
 }
+
+std::string model_series(const std::string& model) { return registry::normalize_model_name(model); }
 
 json weekly_json(const WeeklyReport& r) {
   json list = json::array();

@@ -4,6 +4,7 @@
 // reports carry: the rest of reports/report_json.cpp's one mapping, in its
 // own file to keep both small.
 #include <optional>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,10 @@ nlohmann::json list_report(const ReportBase& r, const char* key, nlohmann::json 
 nlohmann::json cache_json(const CacheStats& cache);
 nlohmann::json budget_json(const ResolvedPeriod& p, const BudgetStatus& b);
 nlohmann::json breakdown_json(const std::vector<ModelRow>& rows);
+// The name a model is charted under: dated and undated ids of one model are
+// one series (registry::normalize_model_name, `pricing show`'s "normalized"
+// rule: no provider prefix, no date suffix).
+std::string model_series(const std::string& model);
 
 nlohmann::json weekly_json(const WeeklyReport& r);
 nlohmann::json monthly_json(const MonthlyReport& r);

@@ -68,6 +68,7 @@ json models_json(const ModelsReport& r) {
   for (const auto& m : r.models) {
     json e = static_cast<const Group&>(m);
     e["model"] = m.model;
+    e["series"] = model_series(m.model);
     e["priced"] = m.priced;
     list.push_back(std::move(e));
   }

@@ -216,7 +216,10 @@ struct PlanOption {
   std::string name;
   double monthly_usd = 0;
   double difference = 0;  // monthly_usd - projected API cost (negative: the plan is cheaper)
-  bool custom = false;    // from config.toml [[plans]]
+  double value = 0;       // projected API cost / monthly_usd: API-equivalent dollars per plan dollar
+  std::optional<double> covers_usd;  // what its limits allow per month, when known
+  bool fits = true;                  // covers the projection (unknown limits are assumed to)
+  bool custom = false;               // from config.toml [[plans]]
 };
 
 struct RoiRow {
@@ -224,8 +227,8 @@ struct RoiRow {
   double cost = 0;      // in the basis window
   double projected_monthly = 0;
   std::vector<PlanOption> plans;  // built-in then custom
-  std::string cheapest;           // a plan's name, or "api" (pay per token)
-  double cheapest_margin = 0;     // USD/month the cheapest option saves over the next cheapest
+  std::string cheapest;           // the cheapest option that fits: a plan's name, or "api" (pay per token)
+  double cheapest_margin = 0;     // USD/month it saves over the next cheapest option that fits
 };
 
 struct RoiReport : ReportBase {

@@ -15,7 +15,8 @@ namespace {
 
 // Anthropic's consumer plans (claude.com/pricing), USD per month.
 const std::vector<config::PlanConfig>& builtin_plans() {
-  static const std::vector<config::PlanConfig> k_plans = {{"Pro", 20}, {"Max 5x", 100}, {"Max 20x", 200}};
+  static const std::vector<config::PlanConfig> k_plans = {
+      {"Pro", 20, std::nullopt}, {"Max 5x", 100, std::nullopt}, {"Max 20x", 200, std::nullopt}};
   return k_plans;
 }
 
@@ -77,18 +78,21 @@ RoiRow compare_plans(std::string profile, double cost, double projected, const s
   row.profile = std::move(profile);
   row.cost = cost;
   row.projected_monthly = projected;
-  // Every option's monthly price: paying per token first, so it wins ties.
+  // Every option that fits, by monthly price: paying per token first, so it wins ties.
   std::vector<std::pair<std::string, double>> options = {{"api", projected}};
   for (size_t i = 0; i < all.size(); ++i) {
     PlanOption p;
     p.name = all[i].name;
     p.monthly_usd = all[i].monthly_usd;
     p.difference = all[i].monthly_usd - projected;
+    p.value = all[i].monthly_usd > 0 ? projected / all[i].monthly_usd : 0.0;
+    p.covers_usd = all[i].covers_usd;
+    p.fits = !p.covers_usd || *p.covers_usd >= projected;
     p.custom = std::none_of(builtin_plans().begin(), builtin_plans().end(), [&](const config::PlanConfig& b) {
-      return b.name == all[i].name && b.monthly_usd == all[i].monthly_usd;
+      return b.name == all[i].name && b.monthly_usd == all[i].monthly_usd && !all[i].covers_usd;
     });
     row.plans.push_back(p);
-    options.emplace_back(p.name, p.monthly_usd);
+    if (p.fits) options.emplace_back(p.name, p.monthly_usd);
   }
   std::stable_sort(options.begin(), options.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
   row.cheapest = options[0].first;

@@ -30,8 +30,11 @@ std::optional<config::PlanConfig> find_plan(const std::vector<config::PlanConfig
 // Projected monthly cost = cost / basis_days * month_days.
 double project_monthly(double cost, double basis_days, double month_days);
 
-// Each plan against `projected` (USD per month), the cheapest option
-// ("api" = paying per token) and its margin over the next cheapest.
+// Each plan against `projected` (USD per month), the cheapest option that
+// fits ("api" = paying per token; a plan fits unless its covers_usd is below
+// the projection) and its margin over the next cheapest that fits. A plan is
+// cheaper than paying per token when the projection exceeds its price (the
+// break-even rule; its usage limits decide whether it covers you).
 RoiRow compare_plans(std::string profile, double cost, double projected, const std::vector<config::PlanConfig>& plans);
 
 // `clown usage roi`: the period (default the last 30 days; `month` = the

@@ -260,6 +260,7 @@ TEST_CASE("reports: models, profiles and projects reports", "[reports]") {
   const json models = report(fx.paths, "models", filter("all", "UTC"));
   REQUIRE(models["models"].size() == 3);
   CHECK(models["models"][0] == json({{"model", k_sonnet},
+                                     {"series", "claude-sonnet-4-5"},
                                      {"tokens", tokens(1110, 2220, 1024, 5300)},
                                      {"cost", cost(4.75, 17.75, 0.125, 0.1875, 23.0625)},
                                      {"requests", 3},
@@ -267,6 +268,7 @@ TEST_CASE("reports: models, profiles and projects reports", "[reports]") {
                                      {"priced", true}}));
   CHECK(models["models"][1]["model"] == "claude-opus-4-1");
   CHECK(models["models"][2] == json({{"model", "glm-4.6"},
+                                     {"series", "glm-4.6"},
                                      {"tokens", tokens(7, 8, 0, 0)},
                                      {"cost", cost(0, 0, 0, 0, 0)},
                                      {"requests", 1},
