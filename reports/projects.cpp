@@ -66,13 +66,15 @@ void map_projects(ReportData& data, const std::vector<config::ProjectAlias>& rul
   for (size_t i = 0; i < strings.size(); ++i) data.project_ids[i] = static_cast<int32_t>(i);
   std::vector<char> is_project(strings.size(), 0);
   for (const auto& r : data.rollup->rows) is_project[static_cast<size_t>(r.project)] = 1;
-  std::unordered_map<std::string, int32_t> index;  // reported names that are no rollup string yet
+  // A reported name is one id whether it is a recorded directory too or not.
+  std::unordered_map<std::string, int32_t> index;
+  for (size_t i = 0; i < strings.size(); ++i)
+    if (is_project[i]) index.emplace(strings[i], static_cast<int32_t>(i));
   for (size_t i = 0; i < strings.size(); ++i) {
     if (!is_project[i]) continue;
     std::string name = reported_project(strings[i], rules);
     if (name == strings[i]) continue;
-    auto [it, inserted] =
-        index.try_emplace(name, static_cast<int32_t>(strings.size() + data.extra_strings.size()));
+    auto [it, inserted] = index.try_emplace(name, static_cast<int32_t>(strings.size() + data.extra_strings.size()));
     if (inserted) data.extra_strings.push_back(std::move(name));
     data.project_ids[i] = it->second;
   }

@@ -32,8 +32,21 @@ void filter_rows(ReportData& data, const UsageFilter& filter) {
   auto ok = [](const std::vector<char>& v, int32_t idx) { return v[static_cast<size_t>(idx)] != 0; };
   for (const auto& r : data.rollup->rows)
     if (data.period.contains(r.first_ms) && ok(ok_profile, r.profile) && ok(ok_agent, r.agent) &&
-        ok(ok_model, r.model) && ok(ok_project, r.project))
+        ok(ok_model, r.model))
       data.rows.push_back(&r);
+  if (filter.project.empty()) return;
+  // A row without a directory belongs to its session's project (reports/projects.hpp).
+  const auto projects = row_projects(data);
+  size_t kept = 0;
+  for (size_t i = 0; i < data.rows.size(); ++i) {
+    const RollupRow& r = *data.rows[i];
+    const std::string& reported = data.str(projects[i]);
+    const bool match = data.str(r.project).empty()
+                           ? project_matches(reported, filter.project) || reported == filter.project
+                           : ok(ok_project, r.project);
+    if (match) data.rows[kept++] = data.rows[i];
+  }
+  data.rows.resize(kept);
 }
 
 }  // namespace

@@ -193,6 +193,8 @@ Expected<SessionReport> session_report(const Paths& paths, const UsageFilter& fi
       r.totals.requests += a.group.requests;
     }
     r.totals.sessions = r.totals.requests > 0 ? 1 : 0;
+    // The same sum in time order as the cumulative column, so the last row equals the total exactly.
+    if (!r.requests.empty()) r.totals.total_cost = r.requests.back().cumulative_cost;
     r.main = main.done("", r.totals.total_cost);
     std::map<std::string, store::SubagentRow> named;
     for (auto& s : store::subagents_of(store->db(), found.id)) named.emplace(s.agent_id, std::move(s));
