@@ -107,6 +107,8 @@ App::App(AppConfig config) : m_config(std::move(config)), m_cache(m_config.paths
       {"GET", "/sessions/*", &App::page},  // one session: /sessions/<id>
       {"GET", "/static/app.css", &App::asset},
       {"GET", "/static/app.js", &App::asset},
+      {"GET", "/static/panels.js", &App::asset},
+      {"GET", "/static/session.js", &App::asset},
       {"GET", "/static/chart.min.js", &App::asset},
   };
   // One route per report kind: /api/usage (summary) and /api/usage/<kind>.
