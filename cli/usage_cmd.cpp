@@ -75,6 +75,8 @@ void add_kind_options(CLI::App& sub, UsageOptions& o, reports::ReportKind kind) 
       break;
     case ReportKind::session:
       sub.add_option("id", o.options.session_id, "session id or a unique prefix")->required();
+      sub.add_option("--limit", o.options.paging.limit, "requests listed (default 100; 0 = all)");
+      sub.add_option("--offset", o.options.paging.offset, "requests to skip (default 0)");
       break;
     case ReportKind::roi:
       sub.add_option("--plan", o.options.plan, "the plan you have (pro, max5, max20 or a [[plans]] name)");

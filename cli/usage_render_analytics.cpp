@@ -140,6 +140,12 @@ void render(std::ostream& out, const Style& st, const SessionReport& r) {
            with_thousands(q.tokens.cache_creation()), with_thousands(q.tokens.cache_read),
            q.priced ? format_usd(q.total_cost) : "unpriced", format_usd(q.cumulative_cost)});
   t.print(out, st.color);
+  const auto shown = static_cast<int64_t>(r.requests.size());
+  if (shown < r.totals.requests)
+    out << "\n"
+        << (shown ? "Requests " + std::to_string(r.offset + 1) + "-" + std::to_string(r.offset + shown)
+                  : std::string("No requests"))
+        << " of " << with_thousands(r.totals.requests) << " (oldest first; --limit/--offset page, --limit 0 all)\n";
 }
 
 void render(std::ostream& out, const Style& st, const RoiReport& r) {

@@ -38,36 +38,71 @@ Split split(const ReportData& d) {
 }
 
 // Days and hours flagged by their robust z against the 30 days before each.
-// `cost` is keyed by day index or hour start; `window` is 30 days in those units.
+// Median, MAD and mean absolute deviation of sorted values (the deviations
+// of a sorted list about its median are two sorted runs: merged up to the
+// middle, no sort and no allocation).
+struct Spread {
+  double median = 0, mad = 0, mean_ad = 0;
+};
+
+Spread spread_of_sorted(const std::vector<double>& v) {
+  Spread s;
+  const size_t n = v.size();
+  if (n == 0) return s;
+  s.median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+  const auto split = static_cast<size_t>(std::lower_bound(v.begin(), v.end(), s.median) - v.begin());
+  size_t left = split, right = split;  // next deviation: v[left - 1] below, v[right] above
+  double lower = 0;
+  for (size_t k = 0; k <= n / 2; ++k) {
+    const bool take_left = left > 0 && (right == n || s.median - v[left - 1] <= v[right] - s.median);
+    const double dev = take_left ? s.median - v[--left] : v[right++] - s.median;
+    if (k + 1 == n / 2) lower = dev;
+    if (k == n / 2) s.mad = n % 2 ? dev : (lower + dev) / 2.0;
+  }
+  double sum = 0;
+  for (double x : v) sum += std::fabs(x - s.median);
+  s.mean_ad = sum / static_cast<double>(n);
+  return s;
+}
+
+std::optional<double> z_of(double x, const Spread& s) {
+  if (s.mad > 0) return 0.6745 * (x - s.median) / s.mad;
+  if (s.mean_ad > 0) return (x - s.median) / (1.253314 * s.mean_ad);
+  return std::nullopt;
+}
+
+// `cost` is keyed by day index or hour start; `window` is 30 days in those
+// units. The baseline of each key is a sorted window sliding with it.
 template <class InPeriod, class Label>
 void spikes(const std::map<int64_t, double>& cost, const ReportData& d, InsightKind kind, int64_t window,
             InPeriod in_period, Label label, std::vector<Insight>& out) {
   const auto& th = d.config.insights;
   std::vector<Insight> found;
-  std::vector<double> baseline;
+  std::vector<double> baseline;  // sorted costs of the keys in [key - window, key)
+  auto oldest = cost.begin();
   for (auto it = cost.begin(); it != cost.end(); ++it) {
-    if (!in_period(it->first)) continue;
-    baseline.clear();
-    for (auto b = cost.lower_bound(it->first - window); b != it; ++b) baseline.push_back(b->second);
-    if (static_cast<int64_t>(baseline.size()) < th.min_history_days) continue;
-    const auto z = robust_z(it->second, baseline);
-    const double m = median(baseline);
-    if (!z || *z < th.z_threshold || it->second <= m) continue;
-    Insight i;
-    i.kind = kind;
-    i.subject = label(it->first);
-    i.value = it->second;
-    i.baseline = m;
-    std::vector<double> dev;
-    for (double v : baseline) dev.push_back(std::fabs(v - m));
-    i.spread = median(dev);
-    i.score = *z;
-    i.threshold = th.z_threshold;
-    i.message = i.subject + " cost " + format_usd(i.value) + " against a median of " + format_usd(m) +
-                " over the " + std::to_string(baseline.size()) + " active " +
-                (kind == InsightKind::cost_spike_day ? "days" : "hours") + " of the 30 days before (robust z " +
-                num(*z) + " >= " + num(th.z_threshold) + ")";
-    found.push_back(std::move(i));
+    for (; oldest != it && oldest->first < it->first - window; ++oldest)
+      baseline.erase(std::lower_bound(baseline.begin(), baseline.end(), oldest->second));
+    if (in_period(it->first) && static_cast<int64_t>(baseline.size()) >= th.min_history_days) {
+      const Spread spread = spread_of_sorted(baseline);
+      const auto z = z_of(it->second, spread);
+      if (z && *z >= th.z_threshold && it->second > spread.median) {
+        Insight i;
+        i.kind = kind;
+        i.subject = label(it->first);
+        i.value = it->second;
+        i.baseline = spread.median;
+        i.spread = spread.mad;
+        i.score = *z;
+        i.threshold = th.z_threshold;
+        i.message = i.subject + " cost " + format_usd(i.value) + " against a median of " + format_usd(i.baseline) +
+                    " over the " + std::to_string(baseline.size()) + " active " +
+                    (kind == InsightKind::cost_spike_day ? "days" : "hours") + " of the 30 days before (robust z " +
+                    num(*z) + " >= " + num(th.z_threshold) + ")";
+        found.push_back(std::move(i));
+      }
+    }
+    baseline.insert(std::upper_bound(baseline.begin(), baseline.end(), it->second), it->second);
   }
   std::stable_sort(found.begin(), found.end(), [](const Insight& a, const Insight& b) { return a.score > b.score; });
   if (found.size() > k_max_per_kind) found.resize(k_max_per_kind);
@@ -228,29 +263,14 @@ void concentration(const ReportData& d, const Split& s, std::vector<Insight>& ou
 }  // namespace
 
 double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  const size_t mid = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
-  const double upper = v[mid];
-  if (v.size() % 2) return upper;
-  return (*std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid)) + upper) / 2.0;
+  std::sort(v.begin(), v.end());
+  return spread_of_sorted(v).median;
 }
 
 std::optional<double> robust_z(double x, const std::vector<double>& baseline) {
-  if (baseline.empty()) return std::nullopt;
-  const double m = median(baseline);
-  std::vector<double> dev;
-  dev.reserve(baseline.size());
-  double sum = 0;
-  for (double v : baseline) {
-    dev.push_back(std::fabs(v - m));
-    sum += dev.back();
-  }
-  const double mad = median(dev);
-  if (mad > 0) return 0.6745 * (x - m) / mad;
-  const double mean_ad = sum / static_cast<double>(baseline.size());
-  if (mean_ad > 0) return (x - m) / (1.253314 * mean_ad);
-  return std::nullopt;
+  std::vector<double> v = baseline;
+  std::sort(v.begin(), v.end());
+  return z_of(x, spread_of_sorted(v));
 }
 
 double percentile(std::vector<double> v, double p) {

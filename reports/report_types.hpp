@@ -206,7 +206,10 @@ struct SessionReport : ReportBase {
   std::string profile, project;  // with the most requests
   int64_t first_ms = 0, last_ms = 0;
   std::vector<std::string> models;
-  std::vector<SessionRequest> requests;  // oldest first
+  std::vector<SessionRequest> requests;  // oldest first, one page (totals.requests in all)
+  int64_t limit = 0;                     // 0 = all
+  int64_t offset = 0;
+  double last_cumulative = 0;  // the running total after the session's last request
   AgentGroup main;
   std::vector<AgentGroup> subagents;  // by first request
 };

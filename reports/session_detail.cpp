@@ -24,11 +24,14 @@ struct Found {
 // The one session the id names, with the time range of its rows.
 Expected<Found> find_session(const ReportData& d, const std::string& wanted) {
   if (wanted.empty()) return fail("name a session: clown usage session <id-or-prefix>", k_exit_usage);
+  // Each distinct string is compared once, rows then by index.
+  const auto& strings = d.rollup->strings;
+  std::vector<char> prefixed(strings.size());
+  for (size_t i = 0; i < strings.size(); ++i) prefixed[i] = strings[i].compare(0, wanted.size(), wanted) == 0;
   std::map<std::string, Found> matches;
   for (const auto* r : d.rows) {
-    if (r->no_session) continue;
+    if (r->no_session || !prefixed[static_cast<size_t>(r->session)]) continue;
     const std::string& id = d.str(r->session);
-    if (id.compare(0, wanted.size(), wanted) != 0) continue;
     auto [it, inserted] = matches.try_emplace(id, Found{id, r->first_ms, r->last_ms});
     it->second.first_ms = std::min(it->second.first_ms, r->first_ms);
     it->second.last_ms = std::max(it->second.last_ms, r->last_ms);
@@ -94,10 +97,11 @@ struct AgentSum {
 };
 
 // Reads the session's requests (by time range through the ts_ms index, then
-// by session id) into the report, oldest first with a running total.
+// by session id): every one is summed, the page of them is kept, oldest
+// first with a running total.
 void read_requests(SQLite::Database& db, const UsageFilter& f, const ReportData& d,
-                   const std::vector<config::ProjectAlias>& aliases, const Found& s, SessionReport& r,
-                   std::map<std::string, AgentSum>& agents, AgentSum& main) {
+                   const std::vector<config::ProjectAlias>& aliases, const Found& s, const Paging& page,
+                   SessionReport& r, std::map<std::string, AgentSum>& agents, AgentSum& main) {
   using C = store::RequestColumn;
   store::RequestQuery q(db,
                         std::vector<C>{C::ts_ms, C::session_id, C::profile, C::agent, C::model, C::project, C::sidechain,
@@ -106,8 +110,10 @@ void read_requests(SQLite::Database& db, const UsageFilter& f, const ReportData&
                         "WHERE ts_ms >= ? AND ts_ms <= ? AND session_id = ? ORDER BY ts_ms, id");
   q.sql().bind(1, s.first_ms).bind(2, s.last_ms).bind(3, std::string_view(s.id));
   double running = 0;
+  int64_t index = -1;
   while (q.next()) {
     if (!keep(f, d, aliases, q)) continue;
+    ++index;
     SessionRequest req;
     req.ts_ms = q.int64(C::ts_ms);
     req.model = q.text(C::model);
@@ -125,7 +131,9 @@ void read_requests(SQLite::Database& db, const UsageFilter& f, const ReportData&
     running += req.total_cost;
     req.cumulative_cost = running;
     (req.role == RequestRole::subagent ? agents[req.subagent] : main).add(req);
-    r.requests.push_back(std::move(req));
+    r.last_cumulative = running;
+    if (index >= page.offset && (page.limit == 0 || index < page.offset + page.limit))
+      r.requests.push_back(std::move(req));
   }
 }
 
@@ -183,7 +191,7 @@ Expected<SessionReport> session_report(const Paths& paths, const UsageFilter& fi
   std::map<std::string, AgentSum> agents;
   AgentSum main;
   try {
-    read_requests(store->db(), filter, data, aliases, found, r, agents, main);
+    read_requests(store->db(), filter, data, aliases, found, options.paging, r, agents, main);
     // The totals are the listed requests' (so the table and its total agree).
     static_cast<Group&>(r.totals) = main.group;
     for (const auto& [id, a] : agents) {
@@ -194,7 +202,9 @@ Expected<SessionReport> session_report(const Paths& paths, const UsageFilter& fi
     }
     r.totals.sessions = r.totals.requests > 0 ? 1 : 0;
     // The same sum in time order as the cumulative column, so the last row equals the total exactly.
-    if (!r.requests.empty()) r.totals.total_cost = r.requests.back().cumulative_cost;
+    if (r.totals.requests > 0) r.totals.total_cost = r.last_cumulative;
+    r.limit = options.paging.limit;
+    r.offset = options.paging.offset;
     r.main = main.done("", r.totals.total_cost);
     std::map<std::string, store::SubagentRow> named;
     for (auto& s : store::subagents_of(store->db(), found.id)) named.emplace(s.agent_id, std::move(s));

@@ -24,6 +24,7 @@ const char* to_string(RequestRole role);
 // The session whose id is `options.session_id` or starts with it (unique
 // among the sessions in the filter's period; an exact id always wins).
 // Unknown or ambiguous ids are errors (k_exit_usage) that say what exists.
+// `options.paging` chooses which requests are listed (all are summed).
 Expected<SessionReport> session_report(const Paths& paths, const UsageFilter& filter, const ReportOptions& options,
                                        int64_t now_ms);
 
