@@ -40,7 +40,6 @@ void print_title(std::ostream& out, const Style& st, ReportKind kind, const Repo
       << st.dim("  [" + r.period.timezone + "]") << "\n\n";
 }
 
-
 void print_unpriced(std::ostream& out, const Style& st, const ReportBase& r) {
   if (r.unpriced_models.empty()) return;
   std::string names;

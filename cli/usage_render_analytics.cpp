@@ -47,7 +47,8 @@ std::string level_text(const Style& st, BudgetLevel level) {
 }
 
 void print_burn(std::ostream& out, const Style& st, const BlocksReport& r, const BlockRow& b) {
-  out << "\n" << st.bold("Active block") << "  " << local_minute(r.period, b.start_ms) << " – "
+  out << "\n"
+      << st.bold("Active block") << "  " << local_minute(r.period, b.start_ms) << " – "
       << local_minute(r.period, b.end_ms) << ", " << hours_minutes(b.burn->remaining_ms) << " left\n"
       << "  Burn rate   " << with_thousands(std::llround(b.burn->tokens_per_minute)) << " tokens/min, "
       << format_usd(b.burn->cost_per_hour) << "/h\n"
@@ -63,8 +64,8 @@ void print_limit_warnings(std::ostream& out, const Style& st, const BlocksReport
     if (b.gap || b.limit_level == LimitLevel::ok) continue;
     const bool over = b.limit_level == LimitLevel::exceeded;
     const std::string text = "block " + local_minute(r.period, b.start_ms) + (b.active ? " (active)" : "") + ": " +
-                             fixed(*b.percent_used, 1) + "% of the " + with_thousands(*r.token_limit) +
-                             "-token limit" + (b.projected_percent ? ", " + fixed(*b.projected_percent, 1) + "% projected" : "") +
+                             fixed(*b.percent_used, 1) + "% of the " + with_thousands(*r.token_limit) + "-token limit" +
+                             (b.projected_percent ? ", " + fixed(*b.projected_percent, 1) + "% projected" : "") +
                              (over ? " — over the limit" : " — above 80 %");
     out << (over ? st.red("! " + text) : st.yellow("! " + text)) << "\n";
   }
@@ -113,8 +114,10 @@ void render(std::ostream& out, const Style& st, const BlocksReport& r) {
   for (const auto& b : r.blocks)
     if (b.active && b.burn) print_burn(out, st, r, b);
   if (limit) {
-    out << "\n" << st.dim("Token limit " + with_thousands(*r.token_limit) +
-                          (r.token_limit_is_max ? " (the highest past block)" : "")) << "\n";
+    out << "\n"
+        << st.dim("Token limit " + with_thousands(*r.token_limit) +
+                  (r.token_limit_is_max ? " (the highest past block)" : ""))
+        << "\n";
     print_limit_warnings(out, st, r);
   }
 }
@@ -127,8 +130,7 @@ void render(std::ostream& out, const Style& st, const SessionReport& r) {
       << " requests, subagents " << format_usd(r.totals.total_cost - r.main.total_cost) << ")\n\n";
   UsageTable agents({"Agent"}, {"Share", "Type", "Description"}, false);
   agents.add({"main"}, r.main, {percent(r.main.share), "", ""});
-  for (const auto& a : r.subagents)
-    agents.add({"└ " + a.agent_id}, a, {percent(a.share), a.agent_type, a.description});
+  for (const auto& a : r.subagents) agents.add({"└ " + a.agent_id}, a, {percent(a.share), a.agent_type, a.description});
   agents.print(out, st);
   out << "\n";
   Table t({"Time", "Agent", "Role", "Model", "Input", "Output", "Cache write", "Cache read", "Cost", "Cumulative"},
@@ -154,8 +156,8 @@ void render(std::ostream& out, const Style& st, const RoiReport& r) {
       << fixed(r.month_days, 0) << " days)\n\n";
   Table plans({"Plan", "Per month", "Against API"}, {false, true, true});
   for (const auto& p : r.overall.plans)
-    plans.add({p.name + (p.custom ? " (config)" : "") + (p.name == r.plan ? " ← yours" : ""),
-               format_usd(p.monthly_usd), (p.difference > 0 ? "+" : "") + format_usd(p.difference)});
+    plans.add({p.name + (p.custom ? " (config)" : "") + (p.name == r.plan ? " ← yours" : ""), format_usd(p.monthly_usd),
+               (p.difference > 0 ? "+" : "") + format_usd(p.difference)});
   plans.print(out, st.color);
   const std::string cheapest = r.overall.cheapest == "api" ? "paying per token (API)" : r.overall.cheapest;
   out << "\nCheapest: " << st.bold(cheapest) << ", " << format_usd(r.overall.cheapest_margin)
@@ -164,8 +166,8 @@ void render(std::ostream& out, const Style& st, const RoiReport& r) {
     out << "\n";
     Table t({"Profile", "Cost", "Projected/month", "Cheapest", "Saves/month"}, {false, true, true, false, true});
     for (const auto& p : r.profiles)
-      t.add({p.profile, format_usd(p.cost), format_usd(p.projected_monthly), p.cheapest,
-             format_usd(p.cheapest_margin)});
+      t.add(
+          {p.profile, format_usd(p.cost), format_usd(p.projected_monthly), p.cheapest, format_usd(p.cheapest_margin)});
     t.print(out, st.color);
   }
 }

@@ -34,8 +34,8 @@ class Reader {
     return std::optional<double>(*v);
   }
 
-  Expected<std::optional<double>> number(const toml::table& t, std::string_view name, const std::string& key,
-                                         double lo, double hi) const {
+  Expected<std::optional<double>> number(const toml::table& t, std::string_view name, const std::string& key, double lo,
+                                         double hi) const {
     const toml::node* node = t.get(name);
     if (!node) return std::optional<double>();
     const auto v = node->value<double>();

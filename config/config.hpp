@@ -49,13 +49,13 @@ struct ProjectAlias {
 
 // When `clown usage insights` reports something (docs/api.md#usage-insights).
 struct InsightThresholds {
-  double z_threshold = 3.5;           // robust z-score of a day's / hour's cost over its trailing baseline
-  int64_t min_history_days = 7;       // active days needed before anything is judged
-  double session_percentile = 99;     // sessions above this percentile of session cost
-  int64_t min_sessions = 20;          // sessions needed for the percentile
-  double cache_drop_points = 15;      // hit-rate drop (percentage points) against the baseline
-  double concentration_share = 0.7;   // one model's share of the cost
-  int64_t min_similar_sessions = 3;   // sessions a cheaper model must have served
+  double z_threshold = 3.5;          // robust z-score of a day's / hour's cost over its trailing baseline
+  int64_t min_history_days = 7;      // active days needed before anything is judged
+  double session_percentile = 99;    // sessions above this percentile of session cost
+  int64_t min_sessions = 20;         // sessions needed for the percentile
+  double cache_drop_points = 15;     // hit-rate drop (percentage points) against the baseline
+  double concentration_share = 0.7;  // one model's share of the cost
+  int64_t min_similar_sessions = 3;  // sessions a cheaper model must have served
 };
 
 struct Config {

@@ -194,7 +194,7 @@ json insights_json(const InsightsReport& r) {
   json list = json::array();
   for (const auto& i : r.insights) {
     json e = {{"kind", to_string(i.kind)}, {"subject", i.subject}, {"message", i.message}, {"value", i.value},
-              {"baseline", i.baseline},    {"spread", i.spread},     {"score", i.score},     {"threshold", i.threshold}};
+              {"baseline", i.baseline},    {"spread", i.spread},   {"score", i.score},     {"threshold", i.threshold}};
     if (i.kind == InsightKind::model_concentration) {
       e["alternative"] = i.alternative;
       e["estimated_savings"] = i.estimated_savings;

@@ -25,10 +25,10 @@ std::vector<Window> windows(const ResolvedPeriod& p, int64_t now) {
   const date::sys_days first{ymd.year() / ymd.month() / date::day{1}};
   const date::sys_days next{(ymd.year() / ymd.month() + date::months{1}) / date::day{1}};
   auto midnight = [&](int64_t day) { return local_midnight_ms(p.zone, day); };
-  return {{BudgetWindow::daily, midnight(today), midnight(today + 1)},
-          {BudgetWindow::weekly, midnight(week), midnight(week + 7)},
-          {BudgetWindow::monthly, midnight(first.time_since_epoch().count()),
-           midnight(next.time_since_epoch().count())}};
+  return {
+      {BudgetWindow::daily, midnight(today), midnight(today + 1)},
+      {BudgetWindow::weekly, midnight(week), midnight(week + 7)},
+      {BudgetWindow::monthly, midnight(first.time_since_epoch().count()), midnight(next.time_since_epoch().count())}};
 }
 
 std::optional<double> limit_of(const config::BudgetLimits& limits, BudgetWindow w) {

@@ -88,7 +88,8 @@ DailyReport daily_report(const ReportData& d, bool breakdown) {
   DailyReport r;
   fill_base(d, r);
   ZoneOffsets zone(d.period.zone);
-  for (auto& [day, f] : buckets(d, [&](int64_t ts) { return zone.day(ts); }, breakdown)) {
+  for (auto& [day, f] : buckets(
+           d, [&](int64_t ts) { return zone.day(ts); }, breakdown)) {
     DayRow row;
     row.date = ymd_text(day);
     assign(row, std::move(f));
@@ -103,7 +104,8 @@ WeeklyReport weekly_report(const ReportData& d, bool breakdown) {
   r.start_of_week = std::string(config::weekday_name(d.period.start_of_week));
   ZoneOffsets zone(d.period.zone);
   const int sow = d.period.start_of_week;
-  for (auto& [week, f] : buckets(d, [&](int64_t ts) { return week_start_day(zone.day(ts), sow); }, breakdown)) {
+  for (auto& [week, f] : buckets(
+           d, [&](int64_t ts) { return week_start_day(zone.day(ts), sow); }, breakdown)) {
     CalendarRow row;
     row.start = ymd_text(week);
     row.label = row.start;

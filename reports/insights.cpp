@@ -184,7 +184,6 @@ void unpriced(const ReportData& d, const Split& s, std::vector<Insight>& out) {
   }
 }
 
-
 // One model with most of the cost, where another model was the main model
 // of enough sessions in the same projects at a lower cost per session.
 struct SessionUse {
@@ -255,8 +254,8 @@ void concentration(const ReportData& d, const Split& s, std::vector<Insight>& ou
   best.threshold = th.concentration_share;
   best.message = best.subject + " is " + num(share * 100, 0) + "% of the cost; in the same projects " +
                  best.alternative + " sessions averaged " + format_usd(best.baseline) + " against " +
-                 format_usd(best.score) + " for " + best.subject + " (" + num(best.spread, 0) +
-                 " sessions): about " + format_usd(best.estimated_savings) + " less";
+                 format_usd(best.score) + " for " + best.subject + " (" + num(best.spread, 0) + " sessions): about " +
+                 format_usd(best.estimated_savings) + " less";
   out.push_back(std::move(best));
 }
 
@@ -296,8 +295,7 @@ Expected<InsightsReport> insights_report(const Paths& paths, const UsageFilter& 
   TRY_ASSIGN(const auto context, load_report_context(paths, filter, now));
   ResolvedPeriod range = context.period;
   if (range.since_ms)
-    range.since_ms =
-        local_midnight_ms(range.zone, local_day_index(range.zone, *range.since_ms) - k_baseline_days);
+    range.since_ms = local_midnight_ms(range.zone, local_day_index(range.zone, *range.since_ms) - k_baseline_days);
   // The period's rows plus the 30 days before it, the baselines.
   TRY_ASSIGN(const auto data, load_report_data(paths, filter, context, range));
   const Split s = split(data);
@@ -334,8 +332,8 @@ Expected<InsightsReport> insights_report(const Paths& paths, const UsageFilter& 
       [&](int64_t day) { return local_date(tz, local_midnight_ms(tz, day)); }, r.insights);
   spikes(
       hour_cost, data, InsightKind::cost_spike_hour, k_baseline_days * k_day_ms,
-      [&](int64_t ms) { return period.contains(ms); }, [&](int64_t ms) { return local_date(tz, ms) + " " + local_iso(tz, ms).substr(11, 5); },
-      r.insights);
+      [&](int64_t ms) { return period.contains(ms); },
+      [&](int64_t ms) { return local_date(tz, ms) + " " + local_iso(tz, ms).substr(11, 5); }, r.insights);
   expensive_sessions(data, r.insights);
   cache_drop(data, s, static_cast<int64_t>(days_before.size()), r.insights);
   concentration(data, s, r.insights);

@@ -48,8 +48,7 @@ Expected<ResolvedPeriod> resolve_period(const UsageFilter& filter, const std::st
 // `timezone`, else the system zone; weeks start on --start-of-week, else
 // config.toml `start_of_week`, else Monday.
 Expected<ResolvedPeriod> resolve_report_period(const Paths& paths, const UsageFilter& filter, int64_t now_ms);
-Expected<ResolvedPeriod> resolve_report_period(const config::Config& config, const UsageFilter& filter,
-                                               int64_t now_ms);
+Expected<ResolvedPeriod> resolve_report_period(const config::Config& config, const UsageFilter& filter, int64_t now_ms);
 
 // The first day (local day index) of the week that holds `day`.
 int64_t week_start_day(int64_t day, int start_of_week);

@@ -26,13 +26,11 @@ void filter_rows(ReportData& data, const UsageFilter& filter) {
     if (!filter.model.empty()) ok_model[i] = model_matches(strings[i], filter.model);
     // The recorded directory or the name it is reported under (an alias).
     if (!filter.project.empty())
-      ok_project[i] = project_matches(strings[i], filter.project) ||
-                      data.str(data.project_ids[i]) == filter.project;
+      ok_project[i] = project_matches(strings[i], filter.project) || data.str(data.project_ids[i]) == filter.project;
   }
   auto ok = [](const std::vector<char>& v, int32_t idx) { return v[static_cast<size_t>(idx)] != 0; };
   for (const auto& r : data.rollup->rows)
-    if (data.period.contains(r.first_ms) && ok(ok_profile, r.profile) && ok(ok_agent, r.agent) &&
-        ok(ok_model, r.model))
+    if (data.period.contains(r.first_ms) && ok(ok_profile, r.profile) && ok(ok_agent, r.agent) && ok(ok_model, r.model))
       data.rows.push_back(&r);
   if (filter.project.empty()) return;
   // A row without a directory belongs to its session's project (reports/projects.hpp).

@@ -157,21 +157,18 @@ void to_json(json& j, const Group& g) {
 }
 
 json to_json(const Report& report) {
-  return std::visit(Overloaded{[](const SummaryReport& r) { return summary_json(r); },
-                               [](const DailyReport& r) { return daily_json(r); },
-                               [](const HourlyReport& r) { return hourly_json(r); },
-                               [](const ModelsReport& r) { return models_json(r); },
-                               [](const ProfilesReport& r) { return profiles_json(r); },
-                               [](const SessionsReport& r) { return sessions_json(r); },
-                               [](const ProjectsReport& r) { return projects_json(r); },
-                               [](const WeeklyReport& r) { return weekly_json(r); },
-                               [](const MonthlyReport& r) { return monthly_json(r); },
-                               [](const BlocksReport& r) { return blocks_json(r); },
-                               [](const SessionReport& r) { return session_json(r); },
-                               [](const RoiReport& r) { return roi_json(r); },
-                               [](const BudgetReport& r) { return budget_report_json(r); },
-                               [](const InsightsReport& r) { return insights_json(r); }},
-                    report);
+  return std::visit(
+      Overloaded{
+          [](const SummaryReport& r) { return summary_json(r); }, [](const DailyReport& r) { return daily_json(r); },
+          [](const HourlyReport& r) { return hourly_json(r); }, [](const ModelsReport& r) { return models_json(r); },
+          [](const ProfilesReport& r) { return profiles_json(r); },
+          [](const SessionsReport& r) { return sessions_json(r); },
+          [](const ProjectsReport& r) { return projects_json(r); },
+          [](const WeeklyReport& r) { return weekly_json(r); }, [](const MonthlyReport& r) { return monthly_json(r); },
+          [](const BlocksReport& r) { return blocks_json(r); }, [](const SessionReport& r) { return session_json(r); },
+          [](const RoiReport& r) { return roi_json(r); }, [](const BudgetReport& r) { return budget_report_json(r); },
+          [](const InsightsReport& r) { return insights_json(r); }},
+      report);
 }
 
 }  // namespace clown::reports

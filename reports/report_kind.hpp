@@ -27,9 +27,9 @@ enum class ReportKind {
 
 struct ReportKindInfo {
   ReportKind kind;
-  std::string_view name;   // CLI subcommand and /api/usage/<name> ("summary" is plain /api/usage)
-  std::string_view title;  // table heading
-  std::string_view help;   // one line for --help
+  std::string_view name;                      // CLI subcommand and /api/usage/<name> ("summary" is plain /api/usage)
+  std::string_view title;                     // table heading
+  std::string_view help;                      // one line for --help
   std::string_view default_period = "today";  // when neither --period nor --since/--until is given
 };
 

@@ -76,8 +76,8 @@ struct HourRow : Group {
 struct SessionRow : Group {  // `sessions` is not part of a session row
   std::string session_id;
   double subagent_cost = 0;  // of its sidechain (subagent) requests, included in total_cost
-  std::string profile;  // the profile with most of its requests
-  std::string project;  // likewise
+  std::string profile;       // the profile with most of its requests
+  std::string project;       // likewise
   int64_t first_ms = 0, last_ms = 0;
   std::vector<std::string> models;
 };
@@ -157,12 +157,12 @@ enum class LimitLevel { ok, warning, exceeded };  // <= 80 %, > 80 %, > 100 % of
 // A 5-hour billing block, or the gap between two blocks.
 struct BlockRow : Group {
   bool gap = false;
-  int64_t start_ms = 0, end_ms = 0;  // [start, end): a block is 5 h from its first request floored to the hour (UTC)
+  int64_t start_ms = 0, end_ms = 0;   // [start, end): a block is 5 h from its first request floored to the hour (UTC)
   int64_t first_ms = 0, last_ms = 0;  // first and last request (last = actual last activity)
   std::vector<std::string> models;
   bool active = false;
-  std::optional<BurnRate> burn;          // active block only
-  std::optional<double> percent_used;    // of the token limit
+  std::optional<BurnRate> burn;             // active block only
+  std::optional<double> percent_used;       // of the token limit
   std::optional<double> projected_percent;  // active block: projected tokens of the limit
   LimitLevel limit_level = LimitLevel::ok;
 };
@@ -218,8 +218,8 @@ struct SessionReport : ReportBase {
 struct PlanOption {
   std::string name;
   double monthly_usd = 0;
-  double difference = 0;  // monthly_usd - projected API cost (negative: the plan is cheaper)
-  double value = 0;       // projected API cost / monthly_usd: API-equivalent dollars per plan dollar
+  double difference = 0;             // monthly_usd - projected API cost (negative: the plan is cheaper)
+  double value = 0;                  // projected API cost / monthly_usd: API-equivalent dollars per plan dollar
   std::optional<double> covers_usd;  // what its limits allow per month, when known
   bool fits = true;                  // covers the projection (unknown limits are assumed to)
   bool custom = false;               // from config.toml [[plans]]
@@ -246,7 +246,14 @@ struct BudgetReport : ReportBase {
   std::vector<BudgetStatus> budgets;  // overall first, then profiles by name; daily, weekly, monthly
 };
 
-enum class InsightKind { cost_spike_day, cost_spike_hour, expensive_session, cache_drop, unpriced_model, model_concentration };
+enum class InsightKind {
+  cost_spike_day,
+  cost_spike_hour,
+  expensive_session,
+  cache_drop,
+  unpriced_model,
+  model_concentration
+};
 
 // One finding with the numbers behind it. What value/baseline/spread/score/
 // threshold hold depends on the kind (docs/api.md#usage-insights).
@@ -267,8 +274,8 @@ struct InsightsReport : ReportBase {
 };
 
 // In ReportKind order.
-using Report = std::variant<SummaryReport, DailyReport, HourlyReport, ModelsReport, ProfilesReport, SessionsReport,
-                            ProjectsReport, WeeklyReport, MonthlyReport, BlocksReport, SessionReport, RoiReport,
-                            BudgetReport, InsightsReport>;
+using Report =
+    std::variant<SummaryReport, DailyReport, HourlyReport, ModelsReport, ProfilesReport, SessionsReport, ProjectsReport,
+                 WeeklyReport, MonthlyReport, BlocksReport, SessionReport, RoiReport, BudgetReport, InsightsReport>;
 
 }  // namespace clown::reports

@@ -51,8 +51,8 @@ Expected<Found> find_session(const ReportData& d, const std::string& wanted) {
     }
     names += (names.empty() ? "" : ", ") + id;
   }
-  return fail("session prefix '" + wanted + "' matches " + std::to_string(matches.size()) +
-                  " sessions (" + names + "): give more of the id",
+  return fail("session prefix '" + wanted + "' matches " + std::to_string(matches.size()) + " sessions (" + names +
+                  "): give more of the id",
               k_exit_usage);
 }
 
@@ -64,8 +64,7 @@ bool keep(const UsageFilter& f, const ReportData& d, const std::vector<config::P
   return d.period.contains(q.int64(C::ts_ms)) && (f.profile.empty() || q.text(C::profile) == f.profile) &&
          (f.agent.empty() || q.text(C::agent) == f.agent) &&
          (f.model.empty() || model_matches(q.text(C::model), f.model)) &&
-         (f.project.empty() || project_matches(project, f.project) ||
-          reported_project(project, aliases) == f.project);
+         (f.project.empty() || project_matches(project, f.project) || reported_project(project, aliases) == f.project);
 }
 
 // Sums of the main agent or one subagent while requests are read.
@@ -103,11 +102,12 @@ void read_requests(SQLite::Database& db, const UsageFilter& f, const ReportData&
                    const std::vector<config::ProjectAlias>& aliases, const Found& s, const Paging& page,
                    SessionReport& r, std::map<std::string, AgentSum>& agents, AgentSum& main) {
   using C = store::RequestColumn;
-  store::RequestQuery q(db,
-                        std::vector<C>{C::ts_ms, C::session_id, C::profile, C::agent, C::model, C::project, C::sidechain,
-                                       C::subagent, C::query_source, C::source, C::cost_total, C::priced} +
-                            store::token_columns() + store::cost_columns(),
-                        "WHERE ts_ms >= ? AND ts_ms <= ? AND session_id = ? ORDER BY ts_ms, id");
+  store::RequestQuery q(
+      db,
+      std::vector<C>{C::ts_ms, C::session_id, C::profile, C::agent, C::model, C::project, C::sidechain, C::subagent,
+                     C::query_source, C::source, C::cost_total, C::priced} +
+          store::token_columns() + store::cost_columns(),
+      "WHERE ts_ms >= ? AND ts_ms <= ? AND session_id = ? ORDER BY ts_ms, id");
   q.sql().bind(1, s.first_ms).bind(2, s.last_ms).bind(3, std::string_view(s.id));
   double running = 0;
   int64_t index = -1;

@@ -122,7 +122,7 @@ App::App(AppConfig config) : m_config(std::move(config)), m_cache(m_config.paths
   for (const PageSpec& spec :
        {PageSpec{"/", "usage", "Usage"}, PageSpec{"/usage", "usage", "Usage"},
         PageSpec{"/sessions", "sessions", "Sessions"}, PageSpec{"/profiles", "profiles", "Profiles"},
-       PageSpec{"/sessions/*", "session", "Session"}}) {
+        PageSpec{"/sessions/*", "session", "Session"}}) {
     std::string html = tmpl ? std::string(tmpl->data) : std::string("<!doctype html><title>clown</title>");
     replace_all(html, "__CLOWN_TOKEN__", m_config.token);
     replace_all(html, "__CLOWN_PAGE__", spec.name);

@@ -96,14 +96,16 @@ TEST_CASE("config: a wrong type names file, line and key", "[config]") {
         "/h/config.toml:2: budgets.profiles.work.monthly must be a number of USD, 0 or more (e.g. 25 or 12.5)");
   CHECK(error_of("\n[[plans]]\nname = \"Team\"\n") ==
         "/h/config.toml:2: plans[0].monthly_usd must be set (the plan's price per month in USD)");
-  CHECK(error_of("[[plans]]\nname = 7\nmonthly_usd = 5\n") == "/h/config.toml:2: plans[0].name must be a non-empty string");
+  CHECK(error_of("[[plans]]\nname = 7\nmonthly_usd = 5\n") ==
+        "/h/config.toml:2: plans[0].name must be a non-empty string");
   CHECK(error_of("plans = \"pro\"\n") ==
         "/h/config.toml:1: plans must be an array of tables ([[plans]] with name and monthly_usd)");
   CHECK(error_of("[project_aliases]\n\"/a\" = 1\n") ==
         "/h/config.toml:2: project_aliases.\"/a\" must be a non-empty string (the project name to report)");
   CHECK(error_of("start_of_week = \"someday\"\n") ==
         "/h/config.toml:1: start_of_week must be a day name such as \"monday\" or \"sunday\"");
-  CHECK(error_of("[insights]\n\nz_threshold = 0\n") == "/h/config.toml:3: insights.z_threshold must be a number from 0.5 to 100");
+  CHECK(error_of("[insights]\n\nz_threshold = 0\n") ==
+        "/h/config.toml:3: insights.z_threshold must be a number from 0.5 to 100");
   CHECK(error_of("[insights]\nmin_history_days = 2.5\n") ==
         "/h/config.toml:2: insights.min_history_days must be a whole number from 1 to 365");
 }
@@ -129,6 +131,6 @@ TEST_CASE("config: load_config reads $CLOWN_HOME/config.toml and names it in err
   test::write_text(paths.config_file(), "[budgets]\ndaily = []\n");
   auto c = config::load_config(paths);
   REQUIRE_FALSE(c);
-  CHECK(c.error().message == paths.config_file().string() +
-                                 ":2: budgets.daily must be a number of USD, 0 or more (e.g. 25 or 12.5)");
+  CHECK(c.error().message ==
+        paths.config_file().string() + ":2: budgets.daily must be a number of USD, 0 or more (e.g. 25 or 12.5)");
 }

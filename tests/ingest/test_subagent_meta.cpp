@@ -14,8 +14,9 @@ fs::path data_dir(const std::string& version) { return test::source_dir() / "tes
 
 std::string line(const std::string& session, const std::string& agent, const std::string& id) {
   return R"({"type":"assistant","isSidechain":true,"agentId":")" + agent + R"(","sessionId":")" + session +
-         R"(","timestamp":"2026-11-24T10:00:00.000Z","requestId":"req_)" + id + R"(","cwd":"/w","message":{"id":"msg_)" +
-         id + R"(","model":"claude-sonnet-4-5","usage":{"input_tokens":1,"output_tokens":2}}})" + "\n";
+         R"(","timestamp":"2026-11-24T10:00:00.000Z","requestId":"req_)" + id +
+         R"(","cwd":"/w","message":{"id":"msg_)" + id +
+         R"(","model":"claude-sonnet-4-5","usage":{"input_tokens":1,"output_tokens":2}}})" + "\n";
 }
 
 std::vector<store::SubagentRow> stored(const Paths& paths, const std::string& session) {

@@ -69,26 +69,27 @@ TEST_CASE("analytics cli: session drill-down of a real transcript with its subag
   REQUIRE(r.exit_code == 0);
   r = home.clown({"usage", "session", "38ea6f6a", "--timezone", "UTC"});
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out ==
-        "Session — all time  [UTC]\n"
-        "\n"
-        "  Session   38ea6f6a-66f7-4d28-968e-00148ac4215c\n"
-        "  Profile   claude-native    Project  /tmp/clown-capture/work\n"
-        "  Time      2026-11-24 11:36 – 2026-11-24 11:36\n"
-        "  Cost      $0.11  (5 requests, subagents $0.05)\n"
-        "\n"
-        "Agent                Requests  Input  Output  Cache write  Cache read  Total tokens   Cost  Share  Type       "
-        "      Description\n"
-        "main                        3    901     347        7,067      47,716        56,031  $0.06  52.4%\n"
-        "└ a28685f183a32d87b         2    556     481        5,678      49,349        56,064  $0.05  47.6%  "
-        "general-purpose  Run echo hi\n"
-        "\n"
-        "Time      Agent              Role      Model       Input  Output  Cache write  Cache read   Cost  Cumulative\n"
-        "11:36:13  main               main      sonnet-4-5    420      21        3,762      24,941  $0.03       $0.03\n"
-        "11:36:13  main               main      sonnet-4-5    390     285        1,845      18,384  $0.02       $0.05\n"
-        "11:36:13  a28685f183a32d87b  subagent  sonnet-4-5     86     193        4,433      19,776  $0.03       $0.08\n"
-        "11:36:13  a28685f183a32d87b  subagent  sonnet-4-5    470     288        1,245      29,573  $0.02       $0.10\n"
-        "11:36:13  main               main      sonnet-4-5     91      41        1,460       4,391  $0.01       $0.11\n");
+  CHECK(
+      r.out ==
+      "Session — all time  [UTC]\n"
+      "\n"
+      "  Session   38ea6f6a-66f7-4d28-968e-00148ac4215c\n"
+      "  Profile   claude-native    Project  /tmp/clown-capture/work\n"
+      "  Time      2026-11-24 11:36 – 2026-11-24 11:36\n"
+      "  Cost      $0.11  (5 requests, subagents $0.05)\n"
+      "\n"
+      "Agent                Requests  Input  Output  Cache write  Cache read  Total tokens   Cost  Share  Type       "
+      "      Description\n"
+      "main                        3    901     347        7,067      47,716        56,031  $0.06  52.4%\n"
+      "└ a28685f183a32d87b         2    556     481        5,678      49,349        56,064  $0.05  47.6%  "
+      "general-purpose  Run echo hi\n"
+      "\n"
+      "Time      Agent              Role      Model       Input  Output  Cache write  Cache read   Cost  Cumulative\n"
+      "11:36:13  main               main      sonnet-4-5    420      21        3,762      24,941  $0.03       $0.03\n"
+      "11:36:13  main               main      sonnet-4-5    390     285        1,845      18,384  $0.02       $0.05\n"
+      "11:36:13  a28685f183a32d87b  subagent  sonnet-4-5     86     193        4,433      19,776  $0.03       $0.08\n"
+      "11:36:13  a28685f183a32d87b  subagent  sonnet-4-5    470     288        1,245      29,573  $0.02       $0.10\n"
+      "11:36:13  main               main      sonnet-4-5     91      41        1,460       4,391  $0.01       $0.11\n");
   r = home.clown({"usage", "sessions", "--period", "all", "--json"});
   REQUIRE(r.exit_code == 0);
   for (const auto& s : json::parse(r.out)["sessions"])

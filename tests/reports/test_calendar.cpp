@@ -66,8 +66,7 @@ TEST_CASE("calendar: weeks start on the chosen day", "[reports][calendar]") {
   CHECK(report(h, "weekly", no_period)["period"] == "all");  // weekly's default period
   CHECK(monday["start_of_week"] == "monday");
   CHECK(labels(monday["weekly"], "week") == std::vector<std::string>{"2026-11-16=1", "2026-11-23=2"});
-  CHECK(labels(report(h, "weekly", in("UTC", "sunday"))["weekly"], "week") ==
-        std::vector<std::string>{"2026-11-22=3"});
+  CHECK(labels(report(h, "weekly", in("UTC", "sunday"))["weekly"], "week") == std::vector<std::string>{"2026-11-22=3"});
   CHECK(labels(report(h, "weekly", in("UTC", "Sat"))["weekly"], "week") ==
         std::vector<std::string>{"2026-11-21=2", "2026-11-28=1"});
 
@@ -101,7 +100,8 @@ TEST_CASE("calendar: months are local months", "[reports][calendar]") {
 
 TEST_CASE("calendar: --breakdown lists models under each row, dated and undated ids in one series",
           "[reports][calendar]") {
-  Home h({req("2026-11-23T12:00:00Z", "claude-haiku-4-5", 1.0), req("2026-11-23T13:00:00Z", "claude-haiku-4-5-20251001", 2.0),
+  Home h({req("2026-11-23T12:00:00Z", "claude-haiku-4-5", 1.0),
+          req("2026-11-23T13:00:00Z", "claude-haiku-4-5-20251001", 2.0),
           req("2026-11-24T12:00:00Z", "claude-opus-4-1", 5.0)});
   ReportOptions o;
   o.breakdown = true;

@@ -179,8 +179,8 @@ TEST_CASE("insights: spend concentrated on a model a cheaper one could serve", "
         "claude-opus-4-1 is 85% of the cost; in the same projects claude-sonnet-4-5 sessions averaged $2.00 against "
         "$20.00 for claude-opus-4-1 (2 sessions): about $36.00 less");
   // Fewer similar sessions than required: nothing to suggest.
-  CHECK(of_kind(Home(rs, "[insights]\nmin_similar_sessions = 4\n").insights(), InsightKind::model_concentration)
-            .empty());
+  CHECK(
+      of_kind(Home(rs, "[insights]\nmin_similar_sessions = 4\n").insights(), InsightKind::model_concentration).empty());
 
   UsageFilter f;
   f.timezone = "UTC";

@@ -336,9 +336,10 @@ TEST_CASE("reports: unknown report kinds and negative offsets are usage errors",
   auto r = usage_json_at(paths, filter("all", "UTC"), "fortnightly", {}, test::fixture_now());
   REQUIRE_FALSE(r);
   CHECK(r.error().exit_code == k_exit_usage);
-  CHECK(r.error().message ==
-        "unknown report 'fortnightly': use one of summary, daily, hourly, models, profiles, sessions, projects, weekly, "
-        "monthly, blocks, session, roi, budget, insights");
+  CHECK(
+      r.error().message ==
+      "unknown report 'fortnightly': use one of summary, daily, hourly, models, profiles, sessions, projects, weekly, "
+      "monthly, blocks, session, roi, budget, insights");
   r = usage_json_at(paths, filter("all", "UTC"), "sessions", Paging{10, -1}, test::fixture_now());
   REQUIRE_FALSE(r);
   CHECK(r.error().exit_code == k_exit_usage);

@@ -72,7 +72,8 @@ void check_partitions(const Paths& paths, int64_t now) {
 
 }  // namespace
 
-TEST_CASE("properties: weekly, monthly and blocks of a generated Claude corpus sum to all time", "[reports][property]") {
+TEST_CASE("properties: weekly, monthly and blocks of a generated Claude corpus sum to all time",
+          "[reports][property]") {
   for (uint64_t seed : {3u, 17u}) {
     INFO("seed " << seed);
     test::TempDir tmp;
@@ -101,10 +102,12 @@ TEST_CASE("properties: requests scattered over two years with long pauses sum to
     for (int i = 0; i < 400; ++i) {
       // Mostly minutes apart, sometimes hours or days (gaps, DST changes, month and year ends).
       const uint64_t pick = rng() % 100;
-      ts += pick < 70 ? static_cast<int64_t>(rng() % 600000) : pick < 95 ? static_cast<int64_t>(rng() % 21600000)
-                                                                       : static_cast<int64_t>(rng() % 864000000);
-      auto r = test::make_request(format_iso8601_ms(ts), "s" + std::to_string(rng() % 40), "p" + std::to_string(rng() % 3),
-                                  rng() % 2 ? "claude-sonnet-4-5" : "claude-opus-4-1", "/p");
+      ts += pick < 70   ? static_cast<int64_t>(rng() % 600000)
+            : pick < 95 ? static_cast<int64_t>(rng() % 21600000)
+                        : static_cast<int64_t>(rng() % 864000000);
+      auto r =
+          test::make_request(format_iso8601_ms(ts), "s" + std::to_string(rng() % 40), "p" + std::to_string(rng() % 3),
+                             rng() % 2 ? "claude-sonnet-4-5" : "claude-opus-4-1", "/p");
       r.input = static_cast<int64_t>(rng() % 5000);
       r.output = static_cast<int64_t>(rng() % 3000);
       r.cache_write_5m = static_cast<int64_t>(rng() % 20000);

@@ -137,5 +137,6 @@ TEST_CASE("roi: the last 30 days or the month so far, overall and per profile", 
   auto bad = usage_json_at(paths, f, "roi", o, now);
   REQUIRE_FALSE(bad);
   CHECK(bad.error().exit_code == k_exit_usage);
-  CHECK(bad.error().message == "unknown plan 'ultra': use one of pro, Max 5x, Max 20x, Team (or add it under [[plans]])");
+  CHECK(bad.error().message ==
+        "unknown plan 'ultra': use one of pro, Max 5x, Max 20x, Team (or add it under [[plans]])");
 }

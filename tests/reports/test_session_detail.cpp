@@ -94,8 +94,7 @@ TEST_CASE("session: 2.1.328 main agent and its Agent-tool subagent, named from m
   auto list = usage_json_at(paths, all, "sessions", {}, *parse_iso8601_ms("2026-12-01T00:00:00Z"));
   REQUIRE(list);
   for (const auto& s : (*list)["sessions"])
-    CHECK(s["subagent_cost"].get<double>() ==
-          (s["session_id"] == r->session_id ? sub.total_cost : 0.0));
+    CHECK(s["subagent_cost"].get<double>() == (s["session_id"] == r->session_id ? sub.total_cost : 0.0));
 }
 
 TEST_CASE("session: 2.1.197 Task-tool subagent", "[reports][session]") {

@@ -463,12 +463,12 @@ TEST_CASE("analytics endpoints: the CLI's JSON for every new kind, session by id
       {"monthly?start_of_week=sunday", {"monthly", "--start-of-week", "sunday"}},
       {"blocks?token_limit=max", {"blocks", "--token-limit", "max"}},
       {"session?id=38ea6f6a", {"session", "38ea6f6a"}},
-      {"roi?plan=max5&since=2026-11-20&until=2026-11-25", {"roi", "--plan", "max5", "--since", "2026-11-20", "--until",
-                                                          "2026-11-25"}},
+      {"roi?plan=max5&since=2026-11-20&until=2026-11-25",
+       {"roi", "--plan", "max5", "--since", "2026-11-20", "--until", "2026-11-25"}},
       {"budget", {"budget"}},
       {"insights?period=all", {"insights", "--period", "all"}},
-      {"projects?period=all&project_aliases=work%3Dcapture", {"projects", "--period", "all", "--project-aliases",
-                                                              "work=capture"}},
+      {"projects?period=all&project_aliases=work%3Dcapture",
+       {"projects", "--period", "all", "--project-aliases", "work=capture"}},
   };
   for (const auto& [query, args] : same) {
     INFO(query);
@@ -492,9 +492,9 @@ TEST_CASE("analytics endpoints: the CLI's JSON for every new kind, session by id
   CHECK(d.get_json("/api/usage/projects?period=all&project_aliases=work%3Dcapture")["data"]["projects"][0]["project"] ==
         "capture");
 
-  for (const std::string bad : {"/api/usage/session", "/api/usage/session?id=nope", "/api/usage/weekly?breakdown=yes",
-                                 "/api/usage/blocks?token_limit=lots", "/api/usage/roi?plan=ultra",
-                                 "/api/usage/weekly?start_of_week=someday"}) {
+  for (const std::string bad :
+       {"/api/usage/session", "/api/usage/session?id=nope", "/api/usage/weekly?breakdown=yes",
+        "/api/usage/blocks?token_limit=lots", "/api/usage/roi?plan=ultra", "/api/usage/weekly?start_of_week=someday"}) {
     auto res = d.get(bad);
     REQUIRE(res);
     INFO(bad << " -> " << res->body);
