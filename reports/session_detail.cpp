@@ -72,15 +72,16 @@ struct AgentSum {
   Group group;
   int64_t first = 0, last = 0;
   std::vector<std::string> models;
-  void add(const SessionRequest& r) {
-    if (group.requests == 0) first = r.ts_ms;
-    last = r.ts_ms;
-    group.tokens += r.tokens;
-    group.cost += r.cost;
-    group.total_cost += r.total_cost;
+  void add(int64_t ts, std::string_view model, const store::TokenCounts& tokens, const store::CostParts& cost,
+           double total_cost) {
+    if (group.requests == 0) first = ts;
+    last = ts;
+    group.tokens += tokens;
+    group.cost += cost;
+    group.total_cost += total_cost;
     group.requests += 1;
     group.sessions = 1;
-    if (std::find(models.begin(), models.end(), r.model) == models.end()) models.push_back(r.model);
+    if (std::find(models.begin(), models.end(), model) == models.end()) models.emplace_back(model);
   }
   AgentGroup done(const std::string& id, double session_cost) {
     AgentGroup g;
@@ -95,12 +96,14 @@ struct AgentSum {
   }
 };
 
+using AgentSums = std::map<std::string, AgentSum, std::less<>>;
+
 // Reads the session's requests (by time range through the ts_ms index, then
 // by session id): every one is summed, the page of them is kept, oldest
 // first with a running total.
 void read_requests(SQLite::Database& db, const UsageFilter& f, const ReportData& d,
                    const std::vector<config::ProjectAlias>& aliases, const Found& s, const Paging& page,
-                   SessionReport& r, std::map<std::string, AgentSum>& agents, AgentSum& main) {
+                   SessionReport& r, AgentSums& agents, AgentSum& main) {
   using C = store::RequestColumn;
   store::RequestQuery q(
       db,
@@ -114,26 +117,35 @@ void read_requests(SQLite::Database& db, const UsageFilter& f, const ReportData&
   while (q.next()) {
     if (!keep(f, d, aliases, q)) continue;
     ++index;
+    const int64_t ts = q.int64(C::ts_ms);
+    const auto source = q.text(C::source);
+    std::string_view subagent = q.text(C::subagent);
+    const RequestRole role = request_role(q.text(C::query_source), q.int64(C::sidechain) != 0, subagent,
+                                          store::request_source_from(source).value_or(store::RequestSource::import));
+    if (role == RequestRole::subagent && subagent.empty()) subagent = k_unknown_agent;
+    const double total_cost = q.real(C::cost_total);
+    running += total_cost;
+    AgentSum* sum = &main;
+    if (role == RequestRole::subagent) {
+      auto it = agents.find(subagent);
+      sum = &(it != agents.end() ? it->second : agents.emplace(std::string(subagent), AgentSum{}).first->second);
+    }
+    sum->add(ts, q.text(C::model), q.tokens(), q.cost(), total_cost);
+    r.last_cumulative = running;
+    if (index < page.offset || (page.limit > 0 && index >= page.offset + page.limit)) continue;
     SessionRequest req;
-    req.ts_ms = q.int64(C::ts_ms);
+    req.ts_ms = ts;
     req.model = q.text(C::model);
     req.query_source = q.text(C::query_source);
-    req.subagent = q.text(C::subagent);
-    req.source = q.text(C::source);
-    const bool sidechain = q.int64(C::sidechain) != 0;
-    req.role = request_role(req.query_source, sidechain, req.subagent,
-                            store::request_source_from(req.source).value_or(store::RequestSource::import));
-    if (req.role == RequestRole::subagent && req.subagent.empty()) req.subagent = k_unknown_agent;
+    req.role = role;
+    req.subagent = role == RequestRole::subagent ? std::string(subagent) : std::string();
+    req.source = source;
     req.tokens = q.tokens();
     req.cost = q.cost();
-    req.total_cost = q.real(C::cost_total);
-    req.priced = q.int64(C::priced) != 0;
-    running += req.total_cost;
+    req.total_cost = total_cost;
     req.cumulative_cost = running;
-    (req.role == RequestRole::subagent ? agents[req.subagent] : main).add(req);
-    r.last_cumulative = running;
-    if (index >= page.offset && (page.limit == 0 || index < page.offset + page.limit))
-      r.requests.push_back(std::move(req));
+    req.priced = q.int64(C::priced) != 0;
+    r.requests.push_back(std::move(req));
   }
 }
 
@@ -188,7 +200,7 @@ Expected<SessionReport> session_report(const Paths& paths, const UsageFilter& fi
   r.last_ms = found.last_ms;
   TRY_ASSIGN(const auto aliases, project_alias_rules(filter, data.config));
   TRY_ASSIGN(auto store, store::Store::open_readonly(paths));
-  std::map<std::string, AgentSum> agents;
+  AgentSums agents;
   AgentSum main;
   try {
     read_requests(store->db(), filter, data, aliases, found, options.paging, r, agents, main);
