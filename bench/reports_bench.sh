@@ -42,10 +42,10 @@ TOML
 export CLOWN_HOME="$home" NO_COLOR=1
 
 # The corpus lies in the past: reports use --period all (the whole store).
-session=$("$clown" usage sessions --period all --limit 0 --json | python3 -c '
+read -r session typical < <("$clown" usage sessions --period all --limit 0 --json | python3 -c '
 import json, sys
-s = json.load(sys.stdin)["sessions"]
-print(max(s, key=lambda r: r["requests"])["session_id"])')
+s = sorted(json.load(sys.stdin)["sessions"], key=lambda r: r["requests"])
+print(s[-1]["session_id"], s[len(s) // 2]["session_id"])')
 requests=$("$clown" usage --period all --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["total_requests"])')
 # The corpus lies in the past: roi and insights use their default windows
 # (30 and 7 days) ending on its last day.
@@ -53,16 +53,17 @@ read -r last week_ago month_ago < <("$clown" usage daily --period all --json | p
 import datetime, json, sys
 last = datetime.date.fromisoformat(json.load(sys.stdin)["daily"][-1]["date"])
 print(last, last - datetime.timedelta(days=6), last - datetime.timedelta(days=29))')
-echo "store: $requests requests up to $last; largest session $session"
+echo "store: $requests requests up to $last; sessions: largest $session, median $typical"
 
-names=(weekly monthly blocks "blocks --active" "session (largest)" roi budget insights "insights --period all"
-       "summary + budgets" "daily --breakdown")
+names=(weekly monthly blocks "blocks --active" "session (largest)" "session (median)" roi budget insights
+       "insights --period all" "summary + budgets" "daily --breakdown")
 cmds=(
   "$clown usage weekly --json"
   "$clown usage monthly --json"
   "$clown usage blocks --json"
   "$clown usage blocks --active --json"
   "$clown usage session $session --json"
+  "$clown usage session $typical --json"
   "$clown usage roi --since $month_ago --until $last --json"
   "$clown usage budget --json"
   "$clown usage insights --since $week_ago --until $last --json"
