@@ -121,9 +121,10 @@ int recover_abandoned_runs(const Paths& paths) {
 }
 
 Expected<reports::Report> report_with_recovery(const Paths& paths, const reports::UsageFilter& filter,
-                                               reports::ReportKind kind, const reports::Paging& paging, int64_t now) {
+                                               reports::ReportKind kind, const reports::ReportOptions& options,
+                                               int64_t now) {
   recover_abandoned_runs(paths);
-  return reports::build_report(paths, filter, kind, paging, now);
+  return reports::build_report(paths, filter, kind, options, now);
 }
 
 }  // namespace clown::runs

@@ -9,6 +9,7 @@
 
 #include "ingest/otel_sink.hpp"
 #include "ingest/session_claims.hpp"
+#include "ingest/subagent_meta.hpp"
 #include "registry/pricing_table.hpp"
 #include "runs/run_transcripts.hpp"
 #include "store/request_writer.hpp"
@@ -141,6 +142,8 @@ Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, co
     reconcile_run_sessions(db, writer, read, attribution, pricing ? pricing->pricing.table : k_no_prices,
                            info.ended_ms);
     std::sort(usage.unpriced_models.begin(), usage.unpriced_models.end());
+    // A subagent's meta.json only names it: one that cannot be read leaves it unnamed.
+    (void)ingest::record_subagents(db, read.files, false);
     store::record_run(db, run_row(info, attribution));
     tx.commit();
   } catch (const std::exception& e) {
