@@ -6,6 +6,11 @@
 
 namespace clown::config {
 
+const std::vector<std::string>& config_file_keys() {
+  static const std::vector<std::string> keys = {"daemon.port", "timezone", "registry.pricing_url"};
+  return keys;
+}
+
 Expected<Config> load_config(const Paths& paths) {
   Config config;
   std::error_code ec;

@@ -94,6 +94,10 @@ Expected<LaunchPlan> make_launch_plan(const LaunchInputs& in) {
       set["ANTHROPIC_DEFAULT_HAIKU_MODEL"] = provider.haiku_model.empty() ? model : provider.haiku_model;
     }
   }
+  // A pinned binary must stay the one the profile names: Claude Code's
+  // updater otherwise installs a newer version globally mid-run
+  // (tests/data/claude-firstrun/README.md#6-auto-updater).
+  if (!profile.agent_bin.empty() && !profile.auto_update) set["DISABLE_AUTOUPDATER"] = "1";
   for (const auto& [k, v] : profile.env) set[k] = v;
 
   // Start from the user's environment; strip routing the profile doesn't set.

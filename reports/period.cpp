@@ -5,6 +5,7 @@
 
 #include <date/tz.h>
 
+#include "common/suggest.hpp"
 #include "common/time.hpp"
 #include "config/config.hpp"
 
@@ -127,6 +128,11 @@ int64_t local_midnight_ms(const date::time_zone* zone, int64_t day_index) {
   return sys.time_since_epoch().count();
 }
 
+const std::vector<std::string>& period_names() {
+  static const std::vector<std::string> names = {"today", "yesterday", "week", "month", "7d", "30d", "all"};
+  return names;
+}
+
 Expected<ResolvedPeriod> resolve_period(const UsageFilter& filter, const std::string& zone_name, int64_t now_ms) {
   auto zone = resolve_zone(zone_name);
   if (!zone) return tl::unexpected(zone.error());
@@ -157,7 +163,9 @@ Expected<ResolvedPeriod> resolve_period(const UsageFilter& filter, const std::st
     out.since_ms = midnight(today - (p == "7d" ? 6 : 29));
     out.until_ms = midnight(today + 1);
   } else if (p != "all") {
-    return fail("unknown period '" + p + "': use one of " + k_valid_periods, k_exit_usage);
+    const auto hint = did_you_mean(p, period_names());
+    return fail("unknown period '" + p + "'" + (hint.empty() ? std::string(": use one of ") + k_valid_periods : hint),
+                k_exit_usage);
   }
 
   if ((filter.since && !filter.since->empty()) || (filter.until && !filter.until->empty())) {

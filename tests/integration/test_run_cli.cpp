@@ -87,7 +87,8 @@ TEST_CASE("clown run gives each provider type its variables in the env and in --
                                  {"ANTHROPIC_MODEL", "claude-sonnet-4-5"},
                                  {"ANTHROPIC_DEFAULT_OPUS_MODEL", "claude-sonnet-4-5"},
                                  {"ANTHROPIC_DEFAULT_SONNET_MODEL", "claude-sonnet-4-5"},
-                                 {"ANTHROPIC_DEFAULT_HAIKU_MODEL", "claude-sonnet-4-5"}};
+                                 {"ANTHROPIC_DEFAULT_HAIKU_MODEL", "claude-sonnet-4-5"},
+                                 {"DISABLE_AUTOUPDATER", "1"}};  // the profile pins its agent_bin
   CHECK(rec["settings"]["env"] == expected_env);
   CHECK(rec["settings_mode"] == "0600");
   for (const auto& [k, v] : expected_env.items()) CHECK(rec["env"][k] == v);
@@ -100,7 +101,7 @@ TEST_CASE("clown run gives each provider type its variables in the env and in --
   r = h.clown({"run", "anthropic-k"}, {.env = inherited});
   REQUIRE(r.exit_code == 0);
   rec = agent_record(out);
-  CHECK(rec["settings"]["env"] == nlohmann::json{{"ANTHROPIC_API_KEY", "sk-ant-stored"}});
+  CHECK(rec["settings"]["env"] == nlohmann::json{{"ANTHROPIC_API_KEY", "sk-ant-stored"}, {"DISABLE_AUTOUPDATER", "1"}});
   CHECK(rec["env"]["ANTHROPIC_API_KEY"] == "sk-ant-stored");
   for (const char* var : {"ANTHROPIC_BASE_URL", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_MODEL"})
     CHECK_FALSE(rec["env"].contains(var));
@@ -108,7 +109,7 @@ TEST_CASE("clown run gives each provider type its variables in the env and in --
   r = h.clown({"run", "self-p"}, {.env = inherited});
   REQUIRE(r.exit_code == 0);
   rec = agent_record(out);
-  CHECK(rec["settings"]["env"] == nlohmann::json::object());
+  CHECK(rec["settings"]["env"] == nlohmann::json{{"DISABLE_AUTOUPDATER", "1"}});
   for (const char* var : {"ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_MODEL"})
     CHECK_FALSE(rec["env"].contains(var));
   CHECK_FALSE(rec["env"].contains("CLAUDE_CONFIG_DIR"));
