@@ -110,9 +110,12 @@ Expected<std::vector<std::string>> prepare_home(const LaunchPlan& plan) {
 
 // Claude Code ends silently (2.1.197) or with exit 0 (2.1.328, Esc) when the
 // user leaves its trust question; the signs are no SessionStart hook and an
-// untrusted folder (tests/data/claude-firstrun/README.md#2-trust).
+// untrusted folder (tests/data/claude-firstrun/README.md#2-trust). It asks
+// only in its interactive interface, on a terminal: a run in a pipe or a
+// script never stops there.
 std::optional<std::string> trust_notice(const LaunchPlan& plan, const runs::RunInfo& info, bool session_started) {
   if (session_started || plan.agent_id != "claude") return std::nullopt;
+  if (!::isatty(STDIN_FILENO) || !::isatty(STDOUT_FILENO)) return std::nullopt;
   if (folder_trusted(claude_global_config(plan.config_dir, plan.env), info.cwd)) return std::nullopt;
   return "Claude Code stopped at its question whether to trust " + info.cwd +
          ", so no session started (nothing recorded); run again and choose \"Yes, I trust this folder\"";

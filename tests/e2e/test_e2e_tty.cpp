@@ -8,9 +8,10 @@
 #include <functional>
 
 #include "tests/e2e/e2e_support.hpp"
-#include "tests/e2e/pty_terminal.hpp"
+#include "tests/support/pty_terminal.hpp"
 
 using namespace clown::e2e;
+using clown::test::Terminal;
 using namespace std::chrono_literals;
 
 namespace {
@@ -40,23 +41,27 @@ void create_isolated(const World& world, const std::string& alias, const FakePro
   REQUIRE(r.exit_code == 0);
 }
 
-// Moves the dialog's marker onto `choice` and confirms it, until `after`
-// shows. Keys sent while a dialog is still mounting are lost, so each key is
-// followed by a wait for the screen to change, not by a pause.
+// Moves the dialog's marker onto `choice` and confirms it, then waits for
+// `after`. Keys sent while a dialog is still mounting are lost, so each key
+// is followed by a wait for the screen to change (not by a pause), and sent
+// again while the dialog is still there.
 void choose(Terminal& t, const std::string& choice, const std::string& after) {
   t.expect(choice);
-  for (int attempt = 0; attempt < 20; ++attempt) {
+  const auto marked = [&] {
     const auto screen = t.screen();
-    if (screen.find("❯ " + choice) != std::string::npos || screen.find("❯ 1. " + choice) != std::string::npos ||
-        screen.find("❯ 2. " + choice) != std::string::npos) {
+    return screen.find("❯ " + choice) != std::string::npos || screen.find("❯ 1. " + choice) != std::string::npos ||
+           screen.find("❯ 2. " + choice) != std::string::npos;
+  };
+  for (int attempt = 0; attempt < 20 && t.screen().find(choice) != std::string::npos; ++attempt) {
+    if (marked()) {
       t.type("\r");
-      if (t.wait_for(after, 10s)) return;
-      continue;
+      t.wait_until([&] { return t.screen().find(choice) == std::string::npos; }, 2s);
+    } else {
+      t.type("\x1b[B");  // Down
+      t.wait_until(marked, 1s);
     }
-    t.type("\x1b[B");  // Down
-    t.wait_for("❯ " + choice, 1s);
   }
-  FAIL("could not choose '" << choice << "'; the screen:\n" << t.screen());
+  t.expect(after);
 }
 
 // Types a line into Claude Code's prompt (again, if the prompt was still
@@ -81,9 +86,9 @@ size_t text_answers(const FakeProvider& provider) {
   return n;
 }
 
-// One turn: the prompt, the Bash tool call it causes (allowed by
-// --allowedTools Bash), the final text; done when the provider has answered
-// it and Claude Code shows it.
+// One turn: the prompt, on a conversation's first turn the Bash tool call it
+// causes (allowed by --allowedTools Bash), the final text; done when the
+// provider has answered it with text and Claude Code shows it.
 void turn(Terminal& t, const FakeProvider& provider, const std::string& prompt) {
   const size_t before = text_answers(provider);
   submit(t, prompt);
@@ -129,7 +134,7 @@ void scenario_first_run_and_resume(const std::string& version) {
   Terminal again(clown_argv({"resume", session.substr(0, 8), "--", "--allowedTools", "Bash"}), tty_env(world),
                  world.base.dir());
   again.expect("for shortcuts");
-  turn(again, provider, "run echo hi");
+  turn(again, provider, "run echo hi again");  // not the first prompt, which the resumed history shows
   submit(again, "/exit");
   CHECK(again.wait_exit() == 0);
   CHECK_FALSE(again.ever_showed("trust this folder"));
@@ -139,7 +144,7 @@ void scenario_first_run_and_resume(const std::string& version) {
   CHECK(lines[1]["profile"] == "tty");
   CHECK(lines[1]["cwd"] == world.work.string());
   CHECK(lines[1]["session_ids"] == json{session});
-  CHECK(lines[1]["requests"].get<int64_t>() >= 2);
+  CHECK(lines[1]["requests"].get<int64_t>() >= 1);  // the provider ends a later turn with text at once
   const int64_t both = lines[0]["requests"].get<int64_t>() + lines[1]["requests"].get<int64_t>();
   // Every stored request of the session belongs to the profile, none to claude-native.
   auto sessions = world.clown({"usage", "sessions", "--period", "all", "--json"});
@@ -179,13 +184,13 @@ void scenario_trust_no(const std::string& version) {
 }  // namespace
 
 TEST_CASE(
-    "e2e8 tty: a new isolated profile reaches the prompt after only the trust question; clown resume "
+    "e2e8 tty: a new isolated profile reaches the prompt after only the trust question, and clown resume "
     "reopens its session - claude 2.1.328") {
   scenario_first_run_and_resume(k_new_claude);
 }
 
 TEST_CASE(
-    "e2e8 tty: a new isolated profile reaches the prompt after only the trust question; clown resume "
+    "e2e8 tty: a new isolated profile reaches the prompt after only the trust question, and clown resume "
     "reopens its session - claude 2.1.197") {
   scenario_first_run_and_resume(k_old_claude);
 }

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/integration/cli_fixture.hpp"
+#include "tests/support/pty_terminal.hpp"
 
 using namespace clown::test;
 using nlohmann::json;
@@ -18,9 +19,9 @@ void make_isolated(const ClownHome& h, const std::string& alias) {
               .exit_code == 0);
 }
 
+// The start of clown's line (the terminal wraps the rest).
 std::string trust_line(const fs::path& cwd) {
-  return "clown: Claude Code stopped at its question whether to trust " + cwd.string() +
-         ", so no session started (nothing recorded); run again and choose \"Yes, I trust this folder\"\n";
+  return "clown: Claude Code stopped at its question whether to trust " + cwd.string();
 }
 
 json usage_all(const ClownHome& h) {
@@ -70,13 +71,18 @@ TEST_CASE("a run that ended before a session started says so once and counts no 
   ClownHome h;
   make_isolated(h, "iso");
   // The fake agent without FAKE_AGENT_SESSION fires no hook, like Claude Code
-  // left at its trust question.
+  // left at its trust question, which it asks only on a terminal.
+  auto env = h.options().env;
+  env["FAKE_AGENT_EXIT"] = "1";
+  Terminal t({clown_binary().string(), "run", "iso"}, env, h.work());
+  CHECK(t.wait_exit() == 1);
+  CHECK(t.screen().find(trust_line(h.work())) != std::string::npos);
+  // In a pipe (a script, print mode) there is no such question: no line.
   auto r = h.clown({"run", "iso"}, {.env = {{"FAKE_AGENT_EXIT", "1"}}});
   CHECK(r.exit_code == 1);
-  CHECK(r.out.empty());
-  CHECK(r.err == trust_line(h.work()));
+  CHECK(r.err.empty());
   auto lines = h.session_lines();
-  REQUIRE(lines.size() == 1);
+  REQUIRE(lines.size() == 2);
   CHECK(lines[0]["session_started"] == false);
   CHECK(lines[0]["session_ids"] == json::array());
   auto usage = usage_all(h);
@@ -92,9 +98,9 @@ TEST_CASE("a run that ended before a session started says so once and counts no 
                   {"customApiKeyResponses", {{"approved", {"abcdefghijklmnopqrst"}}, {"rejected", json::array()}}},
                   {"projects", {{h.work().parent_path().string(), {{"hasTrustDialogAccepted", true}}}}}}
                  .dump());
-  r = h.clown({"run", "iso"});
-  CHECK(r.exit_code == 0);
-  CHECK(r.err.empty());
+  Terminal trusted({clown_binary().string(), "run", "iso"}, h.options().env, h.work());
+  CHECK(trusted.wait_exit() == 0);
+  CHECK(trusted.screen().find("clown:") == std::string::npos);
 }
 
 TEST_CASE("a run whose session started is counted with its runtime") {

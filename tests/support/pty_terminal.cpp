@@ -1,4 +1,4 @@
-#include "tests/e2e/pty_terminal.hpp"
+#include "tests/support/pty_terminal.hpp"
 
 #include <poll.h>
 #include <pty.h>
@@ -13,11 +13,25 @@
 
 #include "tests/support/test_support.hpp"
 
-namespace clown::e2e {
+namespace clown::test {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Claude Code puts a no-break space (U+00A0) after its ❯ markers; tests match a plain space.
+std::string plain_spaces(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0) {
+      out.push_back(' ');
+      ++i;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
 
 std::string trim_right(std::string s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
@@ -85,7 +99,7 @@ std::string Terminal::screen() const {
   for (int row = 0; row < m_rows; ++row) {
     VTermRect rect{row, row + 1, 0, m_cols};
     const size_t n = vterm_screen_get_text(m_screen, buf.data(), buf.size(), rect);
-    out += trim_right(std::string(buf.data(), n)) + "\n";
+    out += trim_right(plain_spaces(std::string(buf.data(), n))) + "\n";
   }
   return out;
 }
@@ -176,4 +190,4 @@ int Terminal::wait_exit(std::chrono::milliseconds timeout) {
   return m_status;
 }
 
-}  // namespace clown::e2e
+}  // namespace clown::test

@@ -16,7 +16,7 @@
 struct VTerm;
 struct VTermScreen;
 
-namespace clown::e2e {
+namespace clown::test {
 
 class Terminal {
  public:
@@ -29,7 +29,8 @@ class Terminal {
   Terminal(const Terminal&) = delete;
   Terminal& operator=(const Terminal&) = delete;
 
-  // The screen as text, one line per row, trailing blanks trimmed.
+  // The screen as text, one line per row, trailing blanks trimmed, no-break
+  // spaces as plain ones.
   std::string screen() const;
   // Reads output until `text` is on the screen; false at the deadline.
   bool wait_for(const std::string& text, std::chrono::milliseconds timeout);
@@ -64,4 +65,4 @@ class Terminal {
   std::vector<std::string> m_seen;  // every distinct screen read, in order
 };
 
-}  // namespace clown::e2e
+}  // namespace clown::test
