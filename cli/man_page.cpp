@@ -49,10 +49,12 @@ void options_of(std::ostream& out, const CommandSpec& cmd) {
   if (any) out << ".RE\n";
 }
 
-void command_section(std::ostream& out, const CommandSpec& cmd) {
+// Subcommands inherit the root's footer (exit status, files) from CLI11; it
+// is printed once, under EXIT STATUS.
+void command_section(std::ostream& out, const CommandSpec& cmd, const std::string& root_footer) {
   out << ".TP\n" << synopsis_of(cmd) << "\n" << esc(cmd.help) << "\n";
   options_of(out, cmd);
-  if (!cmd.footer.empty()) out << ".RS\n.PP\n" << esc(cmd.footer) << "\n.RE\n";
+  if (!cmd.footer.empty() && cmd.footer != root_footer) out << ".RS\n.PP\n.nf\n" << esc(cmd.footer) << "\n.fi\n.RE\n";
 }
 
 const char* const k_description = R"(.SH DESCRIPTION
@@ -104,7 +106,7 @@ std::string man_page(const CommandSpec& root, const std::string& version) {
   options_of(out, root);
   out << ".SH COMMANDS\n";
   for (const auto* cmd : flatten(root))
-    if (cmd != &root) command_section(out, *cmd);
+    if (cmd != &root) command_section(out, *cmd, root.footer);
   out << ".SH EXIT STATUS\n.nf\n" << esc(root.footer) << "\n.fi\n" << k_tail;
   return out.str();
 }

@@ -19,9 +19,10 @@ void set_resume_command(CLI::App& app, Context& ctx) {
   resume->add_option("--profile", request->profile, "With --last: the most recent session of this profile")
       ->type_name("PROFILE");
   resume->footer(
-      "Runs `clown run PROFILE -- --resume SESSION-ID` in the directory the session ran in, so the session keeps\n"
-      "its config dir, provider and key and its new requests count for the same profile. Session ids: clown usage\n"
-      "sessions. Arguments after `--` go to the agent after --resume SESSION-ID. Exits with the agent's exit status.");
+      "Runs `clown run PROFILE -- --resume SESSION-ID` in the directory the session ran in, so the\n"
+      "session keeps its config dir, provider and key, and its new requests count for the same profile.\n"
+      "Session ids: clown usage sessions. Arguments after `--` go to the agent after the session id.\n"
+      "Exits with the agent's exit status.");
   resume->callback([request, &ctx] {
     request->clown_exe = ctx.self_exe;
     request->agent_args = ctx.run_args;

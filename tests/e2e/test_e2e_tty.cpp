@@ -53,12 +53,14 @@ void choose(Terminal& t, const std::string& choice, const std::string& after) {
            screen.find("❯ 2. " + choice) != std::string::npos;
   };
   for (int attempt = 0; attempt < 20 && t.screen().find(choice) != std::string::npos; ++attempt) {
+    // Generous waits: a key that arrives late after being sent again would
+    // move the marker twice (off the choice again) or confirm twice.
     if (marked()) {
       t.type("\r");
-      t.wait_until([&] { return t.screen().find(choice) == std::string::npos; }, 2s);
+      t.wait_until([&] { return t.screen().find(choice) == std::string::npos; }, 5s);
     } else {
       t.type("\x1b[B");  // Down
-      t.wait_until(marked, 1s);
+      t.wait_until(marked, 5s);
     }
   }
   t.expect(after);
