@@ -23,6 +23,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+std::string duration_text(int ms) {
+  return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+}
+
 int ms_left(Clock::time_point deadline) {
   return static_cast<int>(
       std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count()));
@@ -75,7 +79,7 @@ Expected<Captured> run_captured(const std::vector<std::string>& argv, const laun
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (!finished) return fail(args[0] + " did not finish within " + std::to_string(timeout_ms / 1000) + " s");
+  if (!finished) return fail(args[0] + " did not finish within " + duration_text(timeout_ms));
   out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return out;
 }
@@ -122,7 +126,7 @@ Expected<void> tcp_connect(const Endpoint& endpoint, int timeout_ms) {
     }
     pollfd p{s.get(), POLLOUT, 0};
     if (::poll(&p, 1, ms_left(deadline)) != 1) {
-      last_error = "no answer within " + std::to_string(timeout_ms / 1000) + " s";
+      last_error = "no answer within " + duration_text(timeout_ms);
       continue;
     }
     int err = 0;

@@ -85,6 +85,12 @@ TEST_CASE("clown doctor passes a healthy setup and fails each broken part once, 
                    "/nonexistent/claude"})
               .exit_code == 0);
   REQUIRE(h.clown({"profiles", "create", "nokey", "--provider", "zai", "--agent-bin", agent.string()}).exit_code == 0);
+  const auto broken_agent = h.dir() / "broken-claude";
+  write_text(broken_agent, "#!/bin/sh\necho 'cannot find module' >&2\nexit 2\n");
+  fs::permissions(broken_agent, fs::perms::owner_all);
+  REQUIRE(h.clown({"profiles", "create", "badbin", "--provider", "custom", "--endpoint", endpoint.url(), "--agent-bin",
+                   broken_agent.string()})
+              .exit_code == 0);
   REQUIRE(h.clown({"profiles", "create", "down", "--provider", "custom", "--endpoint", closed.url(), "--agent-bin",
                    agent.string()})
               .exit_code == 0);
@@ -102,6 +108,9 @@ TEST_CASE("clown doctor passes a healthy setup and fails each broken part once, 
   CHECK(nobin["detail"] == "'/nonexistent/claude' not found");
   CHECK(nobin["fix"] ==
         "install Claude Code, or point the profile at it: clown profiles set nobin agent_bin=/path/to/claude");
+  auto badbin = find(sick, "profile badbin", "agent binary");
+  CHECK(badbin["status"] == "fail");
+  CHECK(badbin["detail"] == broken_agent.string() + ": --version exited 2: cannot find module");
   auto nokey = find(sick, "profile nokey", "api key");
   CHECK(nokey["status"] == "fail");
   CHECK(nokey["detail"].get<std::string>().rfind(
