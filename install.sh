@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     --no-deps) install_deps=0 ;;
     --runtime-only) runtime_only=1 ;;
     --build-dir) build_dir="$2"; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
