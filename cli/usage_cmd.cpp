@@ -35,18 +35,25 @@ struct UsageOptions {
 void add_filter_options(CLI::App& cmd, UsageOptions& o, bool with_json = true) {
   cmd.add_option("--period", o.filter.period,
                  "today|yesterday|week|month|7d|30d|all (default: today; weekly, monthly, blocks, session: all; "
-                 "roi: 30d; insights: 7d)");
-  cmd.add_option("--since", o.since, "first day YYYY-MM-DD (inclusive) or an ISO-8601 time; replaces --period");
-  cmd.add_option("--until", o.until, "last day YYYY-MM-DD (inclusive) or an ISO-8601 time; replaces --period");
-  cmd.add_option("--profile", o.filter.profile, "only this clown profile (claude-native: imported history)");
-  cmd.add_option("--model", o.filter.model,
-                 "only this model (a prefix such as claude-sonnet-4-5 matches its versions)");
-  cmd.add_option("--agent", o.filter.agent, "only this agent (e.g. claude)");
-  cmd.add_option("--project", o.filter.project, "only this project directory (full path or its last component)");
+                 "roi: 30d; insights: 7d)")
+      ->type_name("PERIOD");
+  cmd.add_option("--since", o.since, "first day YYYY-MM-DD (inclusive) or an ISO-8601 time; replaces --period")
+      ->type_name("DATE");
+  cmd.add_option("--until", o.until, "last day YYYY-MM-DD (inclusive) or an ISO-8601 time; replaces --period")
+      ->type_name("DATE");
+  cmd.add_option("--profile", o.filter.profile, "only this clown profile (claude-native: imported history)")
+      ->type_name("PROFILE");
+  cmd.add_option("--model", o.filter.model, "only this model (a prefix such as claude-sonnet-4-5 matches its versions)")
+      ->type_name("MODEL");
+  cmd.add_option("--agent", o.filter.agent, "only this agent (e.g. claude)")->type_name("AGENT");
+  cmd.add_option("--project", o.filter.project, "only this project directory (full path or its last component)")
+      ->type_name("PROJECT");
   cmd.add_option("--timezone", o.filter.timezone,
-                 "IANA zone that cuts days, e.g. Europe/Berlin (default: config.toml timezone, else the system zone)");
+                 "IANA zone that cuts days, e.g. Europe/Berlin (default: config.toml timezone, else the system zone)")
+      ->type_name("ZONE");
   cmd.add_option("--start-of-week", o.filter.start_of_week,
-                 "monday..sunday: first day of a week (default: config.toml start_of_week, else monday)");
+                 "monday..sunday: first day of a week (default: config.toml start_of_week, else monday)")
+      ->type_name("DAY");
   cmd.add_option("--project-aliases", o.filter.project_aliases,
                  "PATTERN=NAME[,...]: report projects matching PATTERN (a directory, its last component or a glob) "
                  "as NAME")

@@ -204,4 +204,25 @@ Expected<Config> load_config(const Paths& paths) {
   return parse_config(text, file.string());
 }
 
+const std::vector<std::string>& config_file_keys() {
+  static const std::vector<std::string> keys = {"daemon.port",
+                                                "timezone",
+                                                "start_of_week",
+                                                "registry.pricing_url",
+                                                "budgets.daily",
+                                                "budgets.weekly",
+                                                "budgets.monthly",
+                                                "budgets.profiles",
+                                                "plans",
+                                                "project_aliases",
+                                                "insights.z_threshold",
+                                                "insights.min_history_days",
+                                                "insights.session_percentile",
+                                                "insights.min_sessions",
+                                                "insights.cache_drop_points",
+                                                "insights.concentration_share",
+                                                "insights.min_similar_sessions"};
+  return keys;
+}
+
 }  // namespace clown::config

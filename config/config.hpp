@@ -76,6 +76,10 @@ Expected<Config> load_config(const Paths& paths);
 // The same from TOML text (`file` names it in errors).
 Expected<Config> parse_config(std::string_view text, const std::string& file);
 
+// The keys load_config reads, dotted ("daemon.port"; a table read as a whole,
+// like [project_aliases], by its name), for `clown doctor`'s unknown-key warning.
+const std::vector<std::string>& config_file_keys();
+
 // "monday", "Mon", "SUNDAY"... -> 0 (Sunday) .. 6 (Saturday).
 std::optional<int> weekday_from(std::string_view name);
 // 0..6 -> "sunday".."saturday".

@@ -56,18 +56,14 @@ bool is_session(const profiles::AgentManifest& agent, const std::vector<std::str
   return true;
 }
 
-Expected<LaunchPlan> make_launch_plan(const LaunchInputs& in) {
+namespace {
+
+// Step 2: the variables that route the agent to the profile's provider and model.
+Expected<EnvMap> provider_variables(const LaunchInputs& in) {
   using profiles::KeyVar;
   using profiles::ProviderType;
   const auto& profile = in.profile;
   const auto& provider = in.provider;
-  LaunchPlan plan;
-  plan.agent_id = in.agent.id;
-  plan.provider_id = provider.id;
-  plan.binary = profile.agent_bin.empty() ? in.agent.binary : profile.agent_bin;
-  plan.session = is_session(in.agent, in.agent_args);
-
-  // Step 2: the provider's variables.
   EnvMap set;
   const std::string endpoint = profile.endpoint.empty() ? provider.endpoint : profile.endpoint;
   if (provider.requires_endpoint && endpoint.empty())
@@ -94,7 +90,43 @@ Expected<LaunchPlan> make_launch_plan(const LaunchInputs& in) {
       set["ANTHROPIC_DEFAULT_HAIKU_MODEL"] = provider.haiku_model.empty() ? model : provider.haiku_model;
     }
   }
+  // A pinned binary must stay the one the profile names: Claude Code's
+  // updater otherwise installs a newer version globally mid-run
+  // (tests/data/claude-firstrun/README.md#6-auto-updater).
+  if (!profile.agent_bin.empty() && !profile.auto_update) set["DISABLE_AUTOUPDATER"] = "1";
   for (const auto& [k, v] : profile.env) set[k] = v;
+  return set;
+}
+
+// Steps 3-4: Claude Code lets settings.json `env` override the process
+// environment, so the same variables go into a private --settings file,
+// which also registers the SessionStart/SessionEnd hooks.
+void add_session_settings(const LaunchInputs& in, LaunchPlan& plan) {
+  plan.settings["env"] = nlohmann::json::object();
+  for (const auto& [k, v] : plan.provider_env) plan.settings["env"][k] = v;
+  for (const auto& [k, v] : in.telemetry_env) {
+    plan.env[k] = v;
+    plan.settings["env"][k] = v;
+  }
+  plan.telemetry = !in.telemetry_env.empty();
+  plan.settings["hooks"] = {{"SessionStart", hook_entry(in, "session-start")},
+                            {"SessionEnd", hook_entry(in, "session-end")}};
+  plan.settings_path = in.paths.run_dir(in.run_id) / "settings.json";
+  plan.argv.push_back(in.agent.settings_flag);
+  plan.argv.push_back(plan.settings_path.string());
+}
+
+}  // namespace
+
+Expected<LaunchPlan> make_launch_plan(const LaunchInputs& in) {
+  const auto& profile = in.profile;
+  LaunchPlan plan;
+  plan.agent_id = in.agent.id;
+  plan.provider_id = in.provider.id;
+  plan.binary = profile.agent_bin.empty() ? in.agent.binary : profile.agent_bin;
+  plan.session = is_session(in.agent, in.agent_args);
+
+  TRY_ASSIGN(const EnvMap set, provider_variables(in));
 
   // Start from the user's environment; strip routing the profile doesn't set.
   plan.env = in.inherited_env;
@@ -117,23 +149,7 @@ Expected<LaunchPlan> make_launch_plan(const LaunchInputs& in) {
   }
 
   plan.argv.push_back(plan.binary);
-  if (plan.session) {
-    // Step 3-4: Claude Code lets settings.json `env` override the process
-    // environment, so the same variables go into a private --settings file,
-    // which also registers the SessionStart/SessionEnd hooks.
-    plan.settings["env"] = nlohmann::json::object();
-    for (const auto& [k, v] : set) plan.settings["env"][k] = v;
-    for (const auto& [k, v] : in.telemetry_env) {
-      plan.env[k] = v;
-      plan.settings["env"][k] = v;
-    }
-    plan.telemetry = !in.telemetry_env.empty();
-    plan.settings["hooks"] = {{"SessionStart", hook_entry(in, "session-start")},
-                              {"SessionEnd", hook_entry(in, "session-end")}};
-    plan.settings_path = in.paths.run_dir(in.run_id) / "settings.json";
-    plan.argv.push_back(in.agent.settings_flag);
-    plan.argv.push_back(plan.settings_path.string());
-  }
+  if (plan.session) add_session_settings(in, plan);
   plan.argv.insert(plan.argv.end(), in.agent_args.begin(), in.agent_args.end());
   return plan;
 }

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <system_error>
 
+#include "common/suggest.hpp"
+
 namespace clown::profiles {
 
 const char* to_string(ProviderType type) {
@@ -135,6 +137,28 @@ void load_agents(const Paths& paths, Catalog& catalog) {
 const AgentManifest* Catalog::find_agent(const std::string& id) const { return find_by_id(agents, id); }
 const Provider* Catalog::find_provider(const std::string& id) const { return find_by_id(providers, id); }
 
+std::vector<std::string> Catalog::agent_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& a : agents) ids.push_back(a.id);
+  return ids;
+}
+
+std::vector<std::string> Catalog::provider_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& p : providers) ids.push_back(p.id);
+  return ids;
+}
+
+std::string Catalog::unknown_provider_message(const std::string& id) const {
+  const auto hint = did_you_mean(id, provider_ids());
+  return "unknown provider '" + id + "'" + (hint.empty() ? " (see: clown providers list)" : hint);
+}
+
+std::string Catalog::unknown_agent_message(const std::string& id) const {
+  const auto hint = did_you_mean(id, agent_ids());
+  return "unknown agent '" + id + "'" + (hint.empty() ? " (see: clown agents list)" : hint);
+}
+
 void to_json(nlohmann::json& j, const AgentManifest& a) {
   j = {{"id", a.id}, {"name", a.name}, {"binary", a.binary}, {"source", a.source}};
 }
@@ -150,6 +174,18 @@ nlohmann::json to_json(const Provider& p) {
           {"haiku_model", p.haiku_model},
           {"requires_endpoint", p.requires_endpoint},
           {"source", p.source}};
+}
+
+const std::vector<std::string>& provider_file_keys() {
+  static const std::vector<std::string> keys = {
+      "id", "name", "type", "endpoint", "key_env", "key_var", "default_model", "haiku_model", "requires_endpoint"};
+  return keys;
+}
+
+const std::vector<std::string>& agent_file_keys() {
+  static const std::vector<std::string> keys = {
+      "id", "name", "binary", "settings_flag", "config_dir_env", "non_session_commands", "non_session_flags"};
+  return keys;
 }
 
 Catalog builtin_catalog() {

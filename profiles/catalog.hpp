@@ -55,11 +55,21 @@ struct Catalog {
 
   const AgentManifest* find_agent(const std::string& id) const;
   const Provider* find_provider(const std::string& id) const;
+  std::vector<std::string> agent_ids() const;
+  std::vector<std::string> provider_ids() const;
+  // "unknown provider 'x'; did you mean 'y'?" (else "… (see: clown providers list)").
+  std::string unknown_provider_message(const std::string& id) const;
+  std::string unknown_agent_message(const std::string& id) const;
 };
 
 // The JSON of `clown agents list --json` / `clown providers list|show --json`.
 void to_json(nlohmann::json& j, const AgentManifest& agent);
 nlohmann::json to_json(const Provider& provider);
+
+// The keys the loaders read from providers.d/*.toml and agents.d/*.toml
+// (`clown doctor` warns about others).
+const std::vector<std::string>& provider_file_keys();
+const std::vector<std::string>& agent_file_keys();
 
 Catalog builtin_catalog();
 // Built-ins plus user files. Never fails: a broken user file becomes a warning.

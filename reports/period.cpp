@@ -5,6 +5,7 @@
 
 #include <date/tz.h>
 
+#include "common/suggest.hpp"
 #include "common/time.hpp"
 #include "config/config.hpp"
 
@@ -132,6 +133,11 @@ int64_t week_start_day(int64_t day, int start_of_week) {
   return day - ((weekday - start_of_week + 7) % 7);
 }
 
+const std::vector<std::string>& period_names() {
+  static const std::vector<std::string> names = {"today", "yesterday", "week", "month", "7d", "30d", "all"};
+  return names;
+}
+
 Expected<ResolvedPeriod> resolve_period(const UsageFilter& filter, const std::string& zone_name, int64_t now_ms,
                                         int start_of_week) {
   auto zone = resolve_zone(zone_name);
@@ -163,7 +169,9 @@ Expected<ResolvedPeriod> resolve_period(const UsageFilter& filter, const std::st
     out.since_ms = midnight(today - (p == "7d" ? 6 : 29));
     out.until_ms = midnight(today + 1);
   } else if (p != "all") {
-    return fail("unknown period '" + p + "': use one of " + k_valid_periods, k_exit_usage);
+    const auto hint = did_you_mean(p, period_names());
+    return fail("unknown period '" + p + "'" + (hint.empty() ? std::string(": use one of ") + k_valid_periods : hint),
+                k_exit_usage);
   }
 
   if ((filter.since && !filter.since->empty()) || (filter.until && !filter.until->empty())) {

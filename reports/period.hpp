@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/error.hpp"
 #include "common/paths.hpp"
@@ -61,5 +62,7 @@ int64_t local_hour_start(const date::time_zone* zone, int64_t ts_ms);       // U
 int64_t local_midnight_ms(const date::time_zone* zone, int64_t day_index);  // UTC ms of a local day's start
 
 inline constexpr const char* k_valid_periods = "today, yesterday, week, month, 7d, 30d, all";
+// The same names as a list (did-you-mean, shell completion).
+const std::vector<std::string>& period_names();
 
 }  // namespace clown::reports

@@ -6,6 +6,7 @@
 
 #include <date/tz.h>
 
+#include "common/suggest.hpp"
 #include "common/time.hpp"
 #include "reports/blocks.hpp"
 #include "reports/budget.hpp"
@@ -261,7 +262,13 @@ Expected<Report> build_report(const Paths& paths, const UsageFilter& filter, Rep
 Expected<nlohmann::json> usage_json_at(const Paths& paths, const UsageFilter& filter, const std::string& kind,
                                        const ReportOptions& options, int64_t now) {
   const auto k = report_kind_from(kind);
-  if (!k) return fail("unknown report '" + kind + "': use one of " + report_kind_names(), k_exit_usage);
+  if (!k) {
+    std::vector<std::string> names;
+    for (const auto& r : report_kinds()) names.emplace_back(r.name);
+    const auto hint = did_you_mean(kind, names);
+    return fail("unknown report '" + kind + "'" + (hint.empty() ? ": use one of " + report_kind_names() : hint),
+                k_exit_usage);
+  }
   TRY_ASSIGN(const auto report, build_report(paths, filter, *k, options, now));
   return to_json(report);
 }

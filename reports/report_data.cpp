@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "profiles/profile_store.hpp"
 #include "reports/projects.hpp"
+#include "store/session_lookup.hpp"
 #include "store/store.hpp"
 
 namespace clown::reports {
@@ -74,6 +76,7 @@ Expected<ReportData> load_report_data(const Paths& paths, const UsageFilter& fil
                                       const ResolvedPeriod& range) {
   TRY_ASSIGN(const auto aliases, project_alias_rules(filter, context.config));
   TRY_ASSIGN(auto store, store::Store::open_readonly(paths));
+  if (!filter.profile.empty()) TRY(check_profile_filter(paths, store->db(), filter.profile));
   ReportData data;
   data.paths = paths;
   data.period = range;
@@ -96,6 +99,29 @@ Expected<ReportData> load_report_data(const Paths& paths, const UsageFilter& fil
 Expected<ReportData> load_report_data(const Paths& paths, const UsageFilter& filter, int64_t now) {
   TRY_ASSIGN(const auto context, load_report_context(paths, filter, now));
   return load_report_data(paths, filter, context, context.period);
+}
+
+Expected<void> check_profile_filter(const Paths& paths, SQLite::Database& db, const std::string& profile) {
+  std::error_code ec;
+  if (std::filesystem::exists(paths.profile_file(profile), ec)) return {};
+  try {
+    if (store::profile_in_history(db, profile)) return {};
+  } catch (const std::exception& e) {
+    return fail("cannot read " + paths.usage_db().string() + ": " + e.what());
+  }
+  return fail(profiles::unknown_profile_message(paths, profile), k_exit_usage);
+}
+
+Expected<std::vector<std::string>> stored_models(const Paths& paths) {
+  TRY_ASSIGN(auto store, store::Store::open_readonly(paths));
+  TRY_ASSIGN(const auto rollup, load_rollup(paths, store->db(), std::nullopt, std::nullopt));
+  std::vector<int32_t> ids;
+  for (const auto& r : rollup->rows) ids.push_back(r.model);
+  dedup(ids);
+  std::vector<std::string> out;
+  for (int32_t id : ids) out.push_back(rollup->strings[static_cast<size_t>(id)]);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 void GroupSum::add(const RollupRow& r, bool track_models) {

@@ -56,6 +56,13 @@ Expected<ReportData> load_report_data(const Paths& paths, const UsageFilter& fil
 Expected<ReportData> load_report_data(const Paths& paths, const UsageFilter& filter, const ReportContext& context,
                                       const ResolvedPeriod& range);
 
+// `--profile P` must name a profile or one the history knows (a deleted
+// profile, claude-native): else "unknown profile" (k_exit_usage), not "No usage".
+Expected<void> check_profile_filter(const Paths& paths, SQLite::Database& db, const std::string& profile);
+
+// Every model the store has requests of, sorted (shell completion).
+Expected<std::vector<std::string>> stored_models(const Paths& paths);
+
 // Running sums for one group of a report. Sessions and models are collected
 // as string ids and deduplicated once at the end (cheaper than a set insert
 // per row).

@@ -118,12 +118,17 @@ store::RunRow run_row(const RunInfo& info, const store::Attribution& a) {
 
 }  // namespace
 
+bool session_started(const std::vector<HookEvent>& events) {
+  return std::any_of(events.begin(), events.end(), [](const HookEvent& e) { return e.event == "session-start"; });
+}
+
 Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, const std::vector<HookEvent>& events) {
   TRY_ASSIGN(auto read, read_run_transcripts(events, info.started_ms, info.ended_ms));
   const auto spool = ingest::read_run_spool(paths, info.run_id);
   RunUsage usage;
   usage.session_ids = read.session_ids;
   usage.otel_events = static_cast<int64_t>(spool.size());
+  usage.session_started = session_started(events);
   TRY_ASSIGN(auto store, store::Store::open(paths));
   auto& db = store->db();
   // Loading prices (a synced LiteLLM file is several MB) only when there is
@@ -144,7 +149,7 @@ Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, co
     std::sort(usage.unpriced_models.begin(), usage.unpriced_models.end());
     // A subagent's meta.json only names it: one that cannot be read leaves it unnamed.
     (void)ingest::record_subagents(db, read.files, false);
-    store::record_run(db, run_row(info, attribution));
+    if (usage.session_started) store::record_run(db, run_row(info, attribution));
     tx.commit();
   } catch (const std::exception& e) {
     return fail(std::string("cannot record the run's usage in ") + paths.usage_db().string() + ": " + e.what() +

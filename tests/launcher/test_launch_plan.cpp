@@ -162,3 +162,29 @@ TEST_CASE("shell exports quote values and unset what the profile doesn't set") {
   CHECK(text.find("unset ANTHROPIC_API_KEY\n") != std::string::npos);
   CHECK(text.find("unset ANTHROPIC_BASE_URL") == std::string::npos);
 }
+
+TEST_CASE("a pinned agent_bin turns Claude Code's auto-updater off unless auto_update = true") {
+  profiles::Profile p;
+  auto plan = launcher::make_launch_plan(inputs("self", p));
+  REQUIRE(plan);
+  CHECK(plan->provider_env.count("DISABLE_AUTOUPDATER") == 0);  // the agent on PATH updates as it likes
+
+  p.agent_bin = "/opt/claude-2.1.197/bin/claude";
+  plan = launcher::make_launch_plan(inputs("self", p));
+  REQUIRE(plan);
+  CHECK(plan->env.at("DISABLE_AUTOUPDATER") == "1");
+  CHECK(plan->settings["env"]["DISABLE_AUTOUPDATER"] == "1");  // settings env would override the process env
+
+  p.auto_update = true;
+  plan = launcher::make_launch_plan(inputs("self", p));
+  REQUIRE(plan);
+  CHECK(plan->provider_env.count("DISABLE_AUTOUPDATER") == 0);
+  CHECK(plan->env.count("DISABLE_AUTOUPDATER") == 0);
+
+  // The profile's own env has the last word.
+  p.auto_update = false;
+  p.env["DISABLE_AUTOUPDATER"] = "0";
+  plan = launcher::make_launch_plan(inputs("self", p));
+  REQUIRE(plan);
+  CHECK(plan->env.at("DISABLE_AUTOUPDATER") == "0");
+}

@@ -278,8 +278,11 @@ TEST_CASE("usage endpoints return the CLI's data, filtered, and follow imports",
   auto work = d.get_json("/api/usage?period=all&profile=work");
   CHECK(work["data"]["total_requests"] == 1);
   CHECK(total_tokens(work["data"]["total_tokens"]) == 34);
+  // A profile neither on disk nor in the history is a bad request, like a bad period.
   auto nobody = d.get_json("/api/usage?period=all&profile=nobody");
-  CHECK(nobody["data"]["total_requests"] == 0);
+  CHECK(nobody["success"] == false);
+  CHECK(nobody["error"]["code"] == "bad_request");
+  CHECK(nobody["error"]["message"].get<std::string>().rfind("unknown profile 'nobody'", 0) == 0);
   auto week = d.get_json("/api/usage?period=7d&timezone=UTC");
   CHECK(week["data"]["total_requests"] == 4);
   CHECK(week["data"]["timezone"] == "UTC");
