@@ -6,36 +6,52 @@
 #   ./install.sh --user     install to ~/.local/bin
 #   ./install.sh --prefix DIR   install to DIR/bin
 #   ./install.sh --no-deps  skip apt-get (packages already present)
+#   ./install.sh --runtime-only  only what running clown needs: no test suite, so
+#                           no Chromium, Node/npm, wrk, hyperfine, zsh/fish, ...
 #
-# The build stays in ./build, so the test suite can run afterwards:
+# Besides the two executables it installs the shell completions (bash, zsh,
+# fish) and the man page clown(1) where the shells and man look.
+# The build stays in ./build, so the test suite can run afterwards (not after
+# --runtime-only):
 #   ctest --test-dir build --output-on-failure
 set -euo pipefail
 cd "$(dirname "$0")"
 
 prefix=/usr/local
 install_deps=1
+runtime_only=0
 build_dir=build
 while [ $# -gt 0 ]; do
   case "$1" in
     --user) prefix="$HOME/.local" ;;
     --prefix) prefix="$2"; shift ;;
     --no-deps) install_deps=0 ;;
+    --runtime-only) runtime_only=1 ;;
     --build-dir) build_dir="$2"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 
-# Build and test dependencies (Debian 12 package names). docs/design.md#dependencies says why each is here.
-packages=(
-  build-essential cmake pkg-config git ca-certificates clang-format clang-tidy
+# Debian 12 package names; docs/design.md#dependencies says why each is here.
+# What building and running clown needs:
+runtime_packages=(
+  build-essential cmake pkg-config git ca-certificates
   libtomlplusplus-dev libsqlitecpp-dev libsqlite3-dev libcpp-httplib-dev libssl-dev
   nlohmann-json3-dev libcli11-dev libexpected-dev libhowardhinnant-date-dev
-  libsimdjson-dev libzstd-dev libjs-chart.js catch2
-  # tests and benchmarks: headless browser, node for the real Claude Code CLI, load and timing tools
+  libsimdjson-dev libzstd-dev libjs-chart.js
+)
+# What the README's test command needs on top: Catch2, the lint tools, a
+# headless browser, Node for the real Claude Code CLI, a terminal emulator
+# library for the terminal tests, the shells whose completions are tested,
+# load and timing tools for the benchmarks.
+test_packages=(
+  catch2 clang-format clang-tidy libvterm-dev bash-completion zsh fish man-db
   chromium nodejs npm wrk hyperfine time openssl
 )
+packages=("${runtime_packages[@]}")
+[ "$runtime_only" = 1 ] || packages+=("${test_packages[@]}")
 
 if [ "$install_deps" = 1 ]; then
   missing=()
@@ -56,7 +72,15 @@ if [ "$install_deps" = 1 ]; then
   fi
 fi
 
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release
+cmake_args=(-DCMAKE_BUILD_TYPE=Release)
+[ "$runtime_only" = 0 ] || cmake_args+=(-DCLOWN_BUILD_TESTS=OFF)
+# fish reads system-wide completions only from its own vendor dir.
+case "$prefix" in
+  /usr|/usr/local)
+    fish_dir=$(pkg-config --variable=completionsdir fish 2>/dev/null || true)
+    [ -z "$fish_dir" ] || cmake_args+=(-DCLOWN_FISH_COMPLETION_DIR="$fish_dir") ;;
+esac
+cmake -S . -B "$build_dir" "${cmake_args[@]}"
 cmake --build "$build_dir" -j"$(nproc)"
 
 mkdir -p "$prefix/bin" 2>/dev/null || true
@@ -69,5 +93,10 @@ fi
 case ":$PATH:" in
   *":$prefix/bin:"*) ;;
   *) echo "install.sh: note: $prefix/bin is not on your PATH; add it, e.g. export PATH=\"$prefix/bin:\$PATH\"" ;;
+esac
+case "$prefix" in
+  /usr|/usr/local) ;;
+  *) echo "install.sh: note: for zsh completion add $prefix/share/zsh/site-functions to fpath before compinit," \
+       "e.g. fpath=($prefix/share/zsh/site-functions \$fpath) in ~/.zshrc" ;;
 esac
 "$prefix/bin/clown" --version

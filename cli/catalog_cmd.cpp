@@ -63,17 +63,13 @@ void set_catalog_commands(CLI::App& app, Context& ctx) {
   auto show_id = std::make_shared<std::string>();
   auto show_json = std::make_shared<bool>(false);
   auto* prov_show = providers->add_subcommand("show", "Show one provider");
-  prov_show->add_option("id", *show_id, "Provider id")->required();
+  prov_show->add_option("id", *show_id, "Provider id")->required()->type_name("PROVIDER");
   prov_show->add_flag("--json", *show_json, "Print JSON");
   prov_show->callback([show_id, show_json, &ctx] {
     auto c = profiles::load_catalog(ctx.paths);
     warn(c);
     const auto* p = c.find_provider(*show_id);
-    if (!p) {
-      std::string ids;
-      for (const auto& q : c.providers) ids += (ids.empty() ? "" : ", ") + q.id;
-      throw Failure(clown::Error{"unknown provider '" + *show_id + "'; known: " + ids, k_exit_usage});
-    }
+    if (!p) throw Failure(clown::Error{c.unknown_provider_message(*show_id), k_exit_usage});
     auto j = profiles::to_json(*p);
     if (*show_json) {
       std::cout << j.dump(2) << "\n";

@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
   clown::cli::set_usage_command(app, ctx);
   clown::cli::set_registry_command(app, ctx);
   clown::cli::set_daemon_command(app, ctx);
+  clown::cli::set_shims_command(app, ctx);
+  clown::cli::set_resume_command(app, ctx);
+  clown::cli::set_doctor_command(app, ctx);
+  clown::cli::set_completion_command(app, ctx);
 
   return clown::cli::run_app(app, clown::cli::split_run_args(argc, argv, ctx), ctx.exit_code);
 }

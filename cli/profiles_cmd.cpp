@@ -6,6 +6,7 @@
 #include "cli/table.hpp"
 #include "common/time.hpp"
 #include "launcher/launcher.hpp"
+#include "launcher/shims.hpp"
 #include "profiles/catalog.hpp"
 #include "profiles/profile_edit.hpp"
 #include "profiles/profile_store.hpp"
@@ -33,7 +34,10 @@ void print_profile(const Paths& paths, const profiles::Profile& p) {
   if (!p.endpoint.empty()) line("endpoint", p.endpoint);
   line("api key", profiles::key_source(paths, p));
   line("isolate", p.isolate ? "yes (" + paths.home_for(p.alias).string() + ")" : "no");
-  if (!p.agent_bin.empty()) line("agent bin", p.agent_bin);
+  if (!p.agent_bin.empty()) {
+    line("agent bin", p.agent_bin);
+    line("auto update", p.auto_update ? "yes" : "no (DISABLE_AUTOUPDATER=1)");
+  }
   for (const auto& [k, v] : profiles::public_env(p)) line("env", k + "=" + v);
   if (!p.created_at.empty()) line("created", p.created_at);
 }
@@ -45,6 +49,7 @@ struct CreateOptions {
   std::vector<std::string> env;
   bool api_key_stdin = false;
   bool force = false;
+  bool shim = false;
 };
 
 void add_create(CLI::App& profiles_app, Context& ctx) {
@@ -52,18 +57,22 @@ void add_create(CLI::App& profiles_app, Context& ctx) {
   auto* cmd =
       profiles_app.add_subcommand("create", "Create a profile: clown profiles create [AGENT] ALIAS --provider ID");
   cmd->add_option("names", opts->names, "[AGENT] ALIAS (agent defaults to claude)")->required()->expected(1, 2);
-  cmd->add_option("--agent", opts->agent, "Agent id (see: clown agents list); default claude");
-  cmd->add_option("--provider", opts->profile.provider, "Provider id (see: clown providers list)")->required();
-  cmd->add_option("--model", opts->profile.model, "Model (default: the provider's)");
+  cmd->add_option("--agent", opts->agent, "Agent id (see: clown agents list); default claude")->type_name("AGENT");
+  cmd->add_option("--provider", opts->profile.provider, "Provider id (see: clown providers list)")
+      ->required()
+      ->type_name("PROVIDER");
+  cmd->add_option("--model", opts->profile.model, "Model (default: the provider's)")->type_name("MODEL");
   cmd->add_option("--endpoint", opts->profile.endpoint, "Anthropic-compatible base URL (required for custom)");
   auto* env_key =
       cmd->add_option("--api-key-env", opts->profile.api_key_env, "Read the API key from this env var at run time");
   cmd->add_flag("--api-key-stdin", opts->api_key_stdin, "Read the API key from stdin; stored in credentials/ (0600)")
       ->excludes(env_key);
   cmd->add_flag("--isolate", opts->profile.isolate, "Give the agent its own config dir ($CLOWN_HOME/homes/ALIAS)");
-  cmd->add_option("--agent-bin", opts->profile.agent_bin, "Path of the agent binary (default: found on PATH)");
+  cmd->add_option("--agent-bin", opts->profile.agent_bin, "Path of the agent binary (default: found on PATH)")
+      ->type_name("FILE");
   cmd->add_option("--env", opts->env, "Extra environment for the agent, KEY=VALUE (repeatable)");
   cmd->add_flag("--force", opts->force, "Replace an existing profile");
+  cmd->add_flag("--shim", opts->shim, "Also write the command ALIAS into ~/.local/bin (see: clown shims)");
   cmd->callback([opts, &ctx] {
     profiles::NewProfile request;
     request.profile = opts->profile;
@@ -84,6 +93,10 @@ void add_create(CLI::App& profiles_app, Context& ctx) {
     const auto p = unwrap(profiles::create_profile(ctx.paths, std::move(request)));
     std::cout << "Created profile '" << p.alias << "' (" << p.agent << " via " << p.provider
               << "). Start it with: clown run " << p.alias << "\n";
+    if (opts->shim) {
+      const auto dir = launcher::default_shims_dir(launcher::current_environment());
+      print_shim_install(std::cout, unwrap(install_profile_shims(ctx, {p.alias}, dir, false)), dir);
+    }
   });
 }
 
@@ -115,7 +128,7 @@ void add_list_show(CLI::App& profiles_app, Context& ctx) {
   auto show_alias = std::make_shared<std::string>();
   auto show_json = std::make_shared<bool>(false);
   auto* show = profiles_app.add_subcommand("show", "Show one profile (never the key)");
-  show->add_option("alias", *show_alias, "Profile name")->required();
+  show->add_option("alias", *show_alias, "Profile name")->required()->type_name("PROFILE");
   show->add_flag("--json", *show_json, "Print JSON");
   show->callback([show_alias, show_json, &ctx] {
     auto p = unwrap(profiles::load_profile(ctx.paths, *show_alias));
@@ -126,10 +139,10 @@ void add_list_show(CLI::App& profiles_app, Context& ctx) {
   });
 }
 
-void add_delete_env_set(CLI::App& profiles_app, Context& ctx) {
+void add_delete_env(CLI::App& profiles_app, Context& ctx) {
   auto del_alias = std::make_shared<std::string>();
   auto* del = profiles_app.add_subcommand("delete", "Delete a profile and its stored key");
-  del->add_option("alias", *del_alias, "Profile name")->required();
+  del->add_option("alias", *del_alias, "Profile name")->required()->type_name("PROFILE");
   del->callback([del_alias, &ctx] {
     unwrap(profiles::delete_profile(ctx.paths, *del_alias));
     std::cout << "Deleted profile '" << *del_alias << "'\n";
@@ -138,22 +151,53 @@ void add_delete_env_set(CLI::App& profiles_app, Context& ctx) {
   auto env_alias = std::make_shared<std::string>();
   auto* env = profiles_app.add_subcommand(
       "env", "Print the profile's environment as shell exports: eval \"$(clown profiles env ALIAS)\"");
-  env->add_option("alias", *env_alias, "Profile name")->required();
+  env->add_option("alias", *env_alias, "Profile name")->required()->type_name("PROFILE");
   env->callback([env_alias, &ctx] {
     auto plan = unwrap(launcher::plan_for_profile(ctx.paths, *env_alias, {}, ctx.self_exe, "env"));
     std::cout << launcher::shell_exports(plan);
   });
+}
 
-  auto set_alias = std::make_shared<std::string>();
-  auto assignments = std::make_shared<std::vector<std::string>>();
-  auto* set = profiles_app.add_subcommand("set", "Change fields: clown profiles set ALIAS key=value... (" +
-                                                     profiles::settable_field_names() + "; empty value clears)");
-  set->add_option("alias", *set_alias, "Profile name")->required();
-  set->add_option("assignments", *assignments, "key=value")->required();
-  set->callback([set_alias, assignments, &ctx] {
-    const auto p = unwrap(profiles::update_profile(ctx.paths, *set_alias, *assignments));
-    std::cout << "Updated profile '" << p.alias << "'\n";
+struct SetOptions {
+  std::string alias;
+  std::vector<std::string> assignments;
+  bool api_key_stdin = false;
+};
+
+void add_set(CLI::App& profiles_app, Context& ctx) {
+  auto o = std::make_shared<SetOptions>();
+  auto* set =
+      profiles_app.add_subcommand("set", "Change fields: clown profiles set ALIAS [key=value...] [--api-key-stdin] (" +
+                                             profiles::settable_field_names() + "; empty value clears)");
+  set->add_option("alias", o->alias, "Profile name")->required()->type_name("PROFILE");
+  set->add_option("assignments", o->assignments, "key=value");
+  set->add_flag("--api-key-stdin", o->api_key_stdin, "Replace the stored API key with one read from stdin");
+  set->callback([o, &ctx] {
+    // Like create: a mistyped alias must not eat the key.
+    unwrap(profiles::load_profile(ctx.paths, o->alias));
+    std::optional<std::string> key;
+    if (o->api_key_stdin) key = read_key_from_stdin();
+    const auto p = unwrap(profiles::update_profile(ctx.paths, o->alias, o->assignments, key));
+    std::cout << "Updated profile '" << p.alias << "'" << (key ? " (new API key stored)" : "") << "\n";
   });
+}
+
+void add_rename_copy(CLI::App& profiles_app, Context& ctx) {
+  for (const bool rename : {true, false}) {
+    auto names = std::make_shared<std::pair<std::string, std::string>>();
+    auto* cmd = profiles_app.add_subcommand(
+        rename ? "rename" : "copy",
+        rename ? "Rename a profile (its stored key and isolated home move with it; past usage keeps the old name)"
+               : "Copy a profile and its stored key (an isolated copy gets a fresh home)");
+    cmd->add_option("from", names->first, "Existing profile")->required()->type_name("PROFILE");
+    cmd->add_option("to", names->second, "New name")->required()->type_name("NEW");
+    cmd->callback([names, rename, &ctx] {
+      const auto p = unwrap(rename ? profiles::rename_profile(ctx.paths, names->first, names->second)
+                                   : profiles::copy_profile(ctx.paths, names->first, names->second));
+      std::cout << (rename ? "Renamed" : "Copied") << " profile '" << names->first << "' to '" << p.alias
+                << "'. Start it with: clown run " << p.alias << "\n";
+    });
+  }
 }
 
 }  // namespace
@@ -163,7 +207,9 @@ void set_profiles_command(CLI::App& app, Context& ctx) {
   profiles_app->require_subcommand(1);
   add_create(*profiles_app, ctx);
   add_list_show(*profiles_app, ctx);
-  add_delete_env_set(*profiles_app, ctx);
+  add_delete_env(*profiles_app, ctx);
+  add_set(*profiles_app, ctx);
+  add_rename_copy(*profiles_app, ctx);
 }
 
 }  // namespace clown::cli

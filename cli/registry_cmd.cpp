@@ -182,7 +182,8 @@ void set_registry_command(CLI::App& app, Context& ctx) {
   auto* show = pricing->add_subcommand("show", "Show the price entry a model name resolves to, and why");
   auto sh = std::make_shared<ShowOptions>();
   show->add_option("model", sh->model, "Model name as the agent reports it, e.g. claude-sonnet-4-5-20250929")
-      ->required();
+      ->required()
+      ->type_name("MODEL");
   show->add_flag("--json", sh->json, "Print JSON");
   show->callback([&ctx, sh] { run_pricing_show(ctx, *sh); });
 }

@@ -1,9 +1,11 @@
 // clown run <alias> [-- agent args...]
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.hpp"
 #include "launcher/launcher.hpp"
+#include "profiles/profile_store.hpp"
 
 namespace clown::cli {
 
@@ -16,19 +18,31 @@ std::vector<std::string> split_run_args(int argc, char** argv, Context& ctx) {
     if (!ctx.run_args.empty() && ctx.run_args.front() == "--") ctx.run_args.erase(ctx.run_args.begin());
     args.resize(3);
   }
+  // `clown resume ... -- ARGS`: ARGS go to the agent after --resume <id>.
+  if (args.size() >= 2 && args[1] == "resume") {
+    if (auto dashes = std::find(args.begin() + 2, args.end(), "--"); dashes != args.end()) {
+      ctx.run_args.assign(dashes + 1, args.end());
+      args.erase(dashes, args.end());
+    }
+  }
   return args;
 }
 
 void set_run_command(CLI::App& app, Context& ctx) {
   auto alias = std::make_shared<std::string>();
   auto* run = app.add_subcommand("run", "Run a profile's agent: clown run ALIAS [-- AGENT ARGS...]");
-  run->add_option("alias", *alias, "Profile name (see: clown profiles list)")->required();
+  run->add_option("alias", *alias, "Profile name (see: clown profiles list)")->type_name("PROFILE");
   run->footer(
       "Everything after ALIAS (after `--` if you like) goes to the agent unchanged.\n"
-      "Exits with the agent's exit status (128+N if it died from signal N).");
+      "Exits with the agent's exit status (128+N if it died from signal N).\n"
+      "Reopen a session later with: clown resume SESSION-ID (or clown resume --last).");
   run->callback([alias, &ctx] {
+    if (alias->empty())
+      throw Failure(clown::Error{
+          "which profile? clown run ALIAS [-- AGENT ARGS...]; " + profiles::profiles_hint(ctx.paths), k_exit_usage});
     const auto outcome = unwrap(launcher::run_profile(ctx.paths, {*alias, ctx.run_args, ctx.self_exe}));
     for (const auto& w : outcome.warnings) std::cerr << "clown: warning: " << w << "\n";
+    for (const auto& n : outcome.notices) std::cerr << "clown: " << n << "\n";
     ctx.exit_code = outcome.exit_code;
   });
 }

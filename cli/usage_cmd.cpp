@@ -1,4 +1,4 @@
-// clown usage [daily|hourly|models|profiles|sessions|projects|export|import-claude]
+// clown usage [<report kind>|export|import-claude]
 #include <algorithm>
 #include <iostream>
 #include <memory>
@@ -21,7 +21,7 @@ struct UsageOptions {
   reports::UsageFilter filter;
   std::string since, until;
   bool json = false;
-  reports::Paging paging;
+  reports::ReportOptions options;
   std::string format = "csv";
 
   reports::UsageFilter resolved() const {
@@ -34,21 +34,66 @@ struct UsageOptions {
 
 void add_filter_options(CLI::App& cmd, UsageOptions& o, bool with_json = true) {
   cmd.add_option("--period", o.filter.period,
-                 "today|yesterday|week|month|7d|30d|all (default: today; week starts Monday)");
-  cmd.add_option("--since", o.since, "first day YYYY-MM-DD (inclusive) or an ISO-8601 time; replaces --period");
-  cmd.add_option("--until", o.until, "last day YYYY-MM-DD (inclusive) or an ISO-8601 time; replaces --period");
-  cmd.add_option("--profile", o.filter.profile, "only this clown profile (claude-native: imported history)");
-  cmd.add_option("--model", o.filter.model,
-                 "only this model (a prefix such as claude-sonnet-4-5 matches its versions)");
-  cmd.add_option("--agent", o.filter.agent, "only this agent (e.g. claude)");
-  cmd.add_option("--project", o.filter.project, "only this project directory (full path or its last component)");
+                 "today|yesterday|week|month|7d|30d|all (default: today; weekly, monthly, blocks, session: all; "
+                 "roi: 30d; insights: 7d)")
+      ->type_name("PERIOD");
+  cmd.add_option("--since", o.since, "first day YYYY-MM-DD (inclusive) or an ISO-8601 time; replaces --period")
+      ->type_name("DATE");
+  cmd.add_option("--until", o.until, "last day YYYY-MM-DD (inclusive) or an ISO-8601 time; replaces --period")
+      ->type_name("DATE");
+  cmd.add_option("--profile", o.filter.profile, "only this clown profile (claude-native: imported history)")
+      ->type_name("PROFILE");
+  cmd.add_option("--model", o.filter.model, "only this model (a prefix such as claude-sonnet-4-5 matches its versions)")
+      ->type_name("MODEL");
+  cmd.add_option("--agent", o.filter.agent, "only this agent (e.g. claude)")->type_name("AGENT");
+  cmd.add_option("--project", o.filter.project, "only this project directory (full path or its last component)")
+      ->type_name("PROJECT");
   cmd.add_option("--timezone", o.filter.timezone,
-                 "IANA zone that cuts days, e.g. Europe/Berlin (default: config.toml timezone, else the system zone)");
+                 "IANA zone that cuts days, e.g. Europe/Berlin (default: config.toml timezone, else the system zone)")
+      ->type_name("ZONE");
+  cmd.add_option("--start-of-week", o.filter.start_of_week,
+                 "monday..sunday: first day of a week (default: config.toml start_of_week, else monday)")
+      ->type_name("DAY");
+  cmd.add_option("--project-aliases", o.filter.project_aliases,
+                 "PATTERN=NAME[,...]: report projects matching PATTERN (a directory, its last component or a glob) "
+                 "as NAME")
+      ->take_all();
   if (with_json) cmd.add_flag("--json", o.json, "print JSON instead of a table");
 }
 
+// Options only some reports take.
+void add_kind_options(CLI::App& sub, UsageOptions& o, reports::ReportKind kind) {
+  using reports::ReportKind;
+  switch (kind) {
+    case ReportKind::sessions:
+      sub.add_option("--limit", o.options.paging.limit, "sessions per page (default 100; 0 = all)");
+      sub.add_option("--offset", o.options.paging.offset, "sessions to skip (default 0)");
+      break;
+    case ReportKind::daily:
+    case ReportKind::weekly:
+    case ReportKind::monthly:
+      sub.add_flag("--breakdown", o.options.breakdown, "a row per model under each period");
+      break;
+    case ReportKind::blocks:
+      sub.add_flag("--active", o.options.blocks.active, "only the active block, with its burn rate and projection");
+      sub.add_flag("--recent", o.options.blocks.recent, "blocks of the last 3 days");
+      sub.add_option("--token-limit", o.options.blocks.token_limit,
+                     "N or max (the highest past block): percentage used, warnings above 80 % and 100 %");
+      break;
+    case ReportKind::session:
+      sub.add_option("id", o.options.session_id, "session id or a unique prefix")->required();
+      sub.add_option("--limit", o.options.paging.limit, "requests listed (default 100; 0 = all)");
+      sub.add_option("--offset", o.options.paging.offset, "requests to skip (default 0)");
+      break;
+    case ReportKind::roi:
+      sub.add_option("--plan", o.options.plan, "the plan you have (pro, max5, max20 or a [[plans]] name)");
+      break;
+    default: break;
+  }
+}
+
 void run_report(const Context& ctx, const UsageOptions& o, reports::ReportKind kind) {
-  const auto report = unwrap(runs::report_with_recovery(ctx.paths, o.resolved(), kind, o.paging, now_ms()));
+  const auto report = unwrap(runs::report_with_recovery(ctx.paths, o.resolved(), kind, o.options, now_ms()));
   if (o.json)
     std::cout << reports::to_json(report).dump(2) << "\n";
   else
@@ -70,10 +115,7 @@ void set_usage_command(CLI::App& app, Context& ctx) {
     auto* sub = usage->add_subcommand(std::string(report.name), std::string(report.help));
     add_filter_options(*sub, *opts);
     const auto kind = report.kind;
-    if (kind == reports::ReportKind::sessions) {
-      sub->add_option("--limit", opts->paging.limit, "sessions per page (default 100; 0 = all)");
-      sub->add_option("--offset", opts->paging.offset, "sessions to skip (default 0)");
-    }
+    add_kind_options(*sub, *opts, kind);
     sub->callback([&ctx, opts, kind] { run_report(ctx, *opts, kind); });
   }
 

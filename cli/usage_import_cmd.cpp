@@ -136,7 +136,8 @@ void add_usage_import_command(CLI::App& usage, Context& ctx) {
       "import Claude Code's own history: every projects/**/*.jsonl and stats-cache.json of each config dir "
       "(default: each CLAUDE_CONFIG_DIR entry, else ~/.config/claude and ~/.claude) plus isolated profiles' homes; "
       "incremental and idempotent");
-  cmd->add_option("--claude-dir", opts->dirs, "a Claude config dir (the folder holding projects/); repeatable");
+  cmd->add_option("--claude-dir", opts->dirs, "a Claude config dir (the folder holding projects/); repeatable")
+      ->type_name("DIR");
   cmd->add_flag("--json", opts->json, "print the summary as JSON");
   cmd->callback([opts, &ctx] {
     ingest::ImportOptions options;

@@ -4,8 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/table.hpp"
-#include "common/format.hpp"
+#include "cli/usage_render_parts.hpp"
 #include "reports/display.hpp"
 #include "reports/report_kind.hpp"
 
@@ -15,85 +14,31 @@ namespace {
 
 using namespace clown::reports;
 
-struct Style {
-  bool color = use_color();
-  std::string bold(const std::string& s) const { return color ? "\x1b[1m" + s + "\x1b[0m" : s; }
-  std::string yellow(const std::string& s) const { return color ? "\x1b[33m" + s + "\x1b[0m" : s; }
-  std::string dim(const std::string& s) const { return color ? "\x1b[2m" + s + "\x1b[0m" : s; }
-};
-
 std::string last_used(const ResolvedPeriod& p, std::optional<int64_t> ms) { return ms ? local_minute(p, *ms) : "-"; }
-
-std::string model_list(const std::vector<std::string>& models) {
-  std::string out;
-  for (const auto& m : models) out += (out.empty() ? "" : ", ") + short_model(m);
-  return out;
-}
-
-// Input, output, cache write, cache read, total.
-std::vector<std::string> token_cells(const store::TokenCounts& t) {
-  return {with_thousands(t.input), with_thousands(t.output), with_thousands(t.cache_creation()),
-          with_thousands(t.cache_read), with_thousands(t.input + t.output + t.cache_creation() + t.cache_read)};
-}
 
 const std::vector<std::string> k_token_headers = {"Input", "Output", "Cache write", "Cache read", "Total tokens"};
 
-// A table whose rows are: leading columns, Requests, [Sessions,] token columns, Cost, trailing columns.
-class UsageTable {
- public:
-  UsageTable(std::vector<std::string> lead, std::vector<std::string> trail, bool sessions)
-      : m_table(headers(lead, trail, sessions), aligns(lead, trail, sessions)), m_sessions(sessions) {}
+std::vector<std::string> usage_headers(const std::vector<std::string>& l, const std::vector<std::string>& t,
+                                       bool sessions) {
+  std::vector<std::string> h = l;
+  h.push_back("Requests");
+  if (sessions) h.push_back("Sessions");
+  h.insert(h.end(), k_token_headers.begin(), k_token_headers.end());
+  h.push_back("Cost");
+  h.insert(h.end(), t.begin(), t.end());
+  return h;
+}
 
-  void add(std::vector<std::string> lead, const Group& g, std::vector<std::string> trail,
-           const std::string& cost_text = "") {
-    std::vector<std::string> row = std::move(lead);
-    row.push_back(with_thousands(g.requests));
-    if (m_sessions) row.push_back(with_thousands(g.sessions));
-    for (auto& c : token_cells(g.tokens)) row.push_back(std::move(c));
-    row.push_back(cost_text.empty() ? format_usd(g.total_cost) : cost_text);
-    for (auto& c : trail) row.push_back(std::move(c));
-    m_table.add(std::move(row));
-  }
-  // A rule, then "Total" in the first column.
-  void add_total(const Group& g, size_t lead_cols, std::vector<std::string> trail) {
-    m_table.add_rule();
-    std::vector<std::string> lead(lead_cols, "");
-    if (lead_cols) lead[0] = "Total";
-    add(std::move(lead), g, std::move(trail));
-  }
-  void print(std::ostream& out, const Style& st) const { m_table.print(out, st.color); }
-
- private:
-  static std::vector<std::string> headers(const std::vector<std::string>& l, const std::vector<std::string>& t,
-                                          bool sessions) {
-    std::vector<std::string> h = l;
-    h.push_back("Requests");
-    if (sessions) h.push_back("Sessions");
-    h.insert(h.end(), k_token_headers.begin(), k_token_headers.end());
-    h.push_back("Cost");
-    h.insert(h.end(), t.begin(), t.end());
-    return h;
-  }
-  static std::vector<bool> aligns(const std::vector<std::string>& l, const std::vector<std::string>& t, bool sessions) {
-    std::vector<bool> a(l.size(), false);
-    a.insert(a.end(), k_token_headers.size() + (sessions ? 3 : 2), true);
-    for (const auto& h : t) a.push_back(h != "Models");  // lists read left to right
-    return a;
-  }
-  Table m_table;
-  bool m_sessions;
-};
+std::vector<bool> usage_aligns(const std::vector<std::string>& l, const std::vector<std::string>& t, bool sessions) {
+  std::vector<bool> a(l.size(), false);
+  a.insert(a.end(), k_token_headers.size() + (sessions ? 3 : 2), true);
+  for (const auto& h : t) a.push_back(h != "Models" && h != "Type" && h != "Description");  // lists read left to right
+  return a;
+}
 
 void print_title(std::ostream& out, const Style& st, ReportKind kind, const ReportBase& r) {
   out << st.bold(std::string(info(kind).title) + " — " + period_label(r.period))
       << st.dim("  [" + r.period.timezone + "]") << "\n\n";
-}
-
-// True (and says so) when the report has no requests.
-bool print_empty(std::ostream& out, const ReportBase& r) {
-  if (r.totals.requests > 0) return false;
-  out << "No usage in " << period_label(r.period) << " — run `clown run <profile>` or `clown usage import-claude`\n";
-  return true;
 }
 
 void print_unpriced(std::ostream& out, const Style& st, const ReportBase& r) {
@@ -112,7 +57,11 @@ void render(std::ostream& out, const Style& st, const SummaryReport& r) {
       << "    Runtime  " << format_duration(r.totals.runtime_secs) << "\n"
       << "  Tokens    " << tc[4] << "  (input " << tc[0] << ", output " << tc[1] << ", cache write " << tc[2]
       << ", cache read " << tc[3] << ")\n"
-      << "  Cost      " << st.bold(format_usd(r.totals.total_cost)) << "\n\n";
+      << "  Cost      " << st.bold(format_usd(r.totals.total_cost)) << "\n"
+      << "  Cache     hit rate " << percent(r.cache.hit_rate) << ", saved " << format_usd(r.cache.savings)
+      << " against uncached input prices\n";
+  render_budget_lines(out, st, r.budgets);
+  out << "\n";
   UsageTable profiles({"Profile"}, {"Runtime", "Last used"}, true);
   for (const auto& p : r.by_profile)
     profiles.add({p.profile}, p, {format_duration(p.runtime_secs), last_used(r.period, p.last_used_ms)});
@@ -130,13 +79,6 @@ void render(std::ostream& out, const Style& st, const SummaryReport& r) {
   for (const auto& m : r.by_model) models.add({m.model}, m, {}, m.priced ? "" : "unpriced");
   models.add_total(r.totals, 1, {});
   models.print(out, st);
-}
-
-void render(std::ostream& out, const Style& st, const DailyReport& r) {
-  UsageTable t({"Date"}, {"Models"}, false);
-  for (const auto& d : r.days) t.add({d.date}, d, {model_list(d.models)});
-  t.add_total(r.totals, 1, {""});
-  t.print(out, st);
 }
 
 void render(std::ostream& out, const Style& st, const HourlyReport& r) {
@@ -178,13 +120,10 @@ void render(std::ostream& out, const Style& st, const ProjectsReport& r) {
 }
 
 void render(std::ostream& out, const Style& st, const SessionsReport& r) {
-  UsageTable t({"Session", "Profile", "Project", "Last"}, {"Models"}, false);
-  for (const auto& s : r.sessions) {
-    std::string project = s.project;
-    if (auto slash = project.rfind('/'); slash != std::string::npos && slash + 1 < project.size())
-      project = project.substr(slash + 1);
-    t.add({s.session_id, s.profile, project, local_minute(r.period, s.last_ms)}, s, {model_list(s.models)});
-  }
+  UsageTable t({"Session", "Profile", "Project", "Last"}, {"Subagents", "Models"}, false);
+  for (const auto& s : r.sessions)
+    t.add({s.session_id, s.profile, project_name(s.project), local_minute(r.period, s.last_ms)}, s,
+          {format_usd(s.subagent_cost), model_list(s.models)});
   t.print(out, st);
   const auto shown = static_cast<int64_t>(r.sessions.size());
   out << "\n"
@@ -195,13 +134,53 @@ void render(std::ostream& out, const Style& st, const SessionsReport& r) {
 
 }  // namespace
 
+std::string model_list(const std::vector<std::string>& models) {
+  std::string out;
+  for (const auto& m : models) out += (out.empty() ? "" : ", ") + short_model(m);
+  return out;
+}
+
+std::vector<std::string> token_cells(const store::TokenCounts& t) {
+  return {with_thousands(t.input), with_thousands(t.output), with_thousands(t.cache_creation()),
+          with_thousands(t.cache_read), with_thousands(t.total())};
+}
+
+UsageTable::UsageTable(std::vector<std::string> lead, std::vector<std::string> trail, bool sessions)
+    : m_table(usage_headers(lead, trail, sessions), usage_aligns(lead, trail, sessions)), m_sessions(sessions) {}
+
+void UsageTable::add(std::vector<std::string> lead, const Group& g, std::vector<std::string> trail,
+                     const std::string& cost_text) {
+  std::vector<std::string> row = std::move(lead);
+  row.push_back(with_thousands(g.requests));
+  if (m_sessions) row.push_back(with_thousands(g.sessions));
+  for (auto& c : token_cells(g.tokens)) row.push_back(std::move(c));
+  row.push_back(cost_text.empty() ? format_usd(g.total_cost) : cost_text);
+  for (auto& c : trail) row.push_back(std::move(c));
+  m_table.add(std::move(row));
+}
+
+void UsageTable::add_total(const Group& g, size_t lead_cols, std::vector<std::string> trail) {
+  m_table.add_rule();
+  std::vector<std::string> lead(lead_cols, "");
+  if (lead_cols) lead[0] = "Total";
+  add(std::move(lead), g, std::move(trail));
+}
+
+std::optional<std::string> empty_text(const ReportBase& r) {
+  if (r.totals.requests > 0) return std::nullopt;
+  return "No usage in " + period_label(r.period) + " — run `clown run <profile>` or `clown usage import-claude`";
+}
+
 void render_report(std::ostream& out, const Report& report) {
   const Style st;
   const auto kind = static_cast<ReportKind>(report.index());
   std::visit(
       [&](const auto& r) {
         print_title(out, st, kind, r);
-        if (print_empty(out, r)) return;
+        if (const auto empty = empty_text(r)) {
+          out << *empty << "\n";
+          return;
+        }
         render(out, st, r);
         print_unpriced(out, st, r);
       },

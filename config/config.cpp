@@ -2,29 +2,227 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <system_error>
+
+#include "common/file_io.hpp"
 
 namespace clown::config {
 
-Expected<Config> load_config(const Paths& paths) {
-  Config config;
-  std::error_code ec;
-  const auto file = paths.config_file();
-  if (!std::filesystem::exists(file, ec)) return config;
-  toml::table table;
-  try {
-    table = toml::parse_file(file.string());
-  } catch (const toml::parse_error& e) {
-    return fail(file.string() + ":" + std::to_string(e.source().begin.line) + ":" +
-                std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
+namespace {
+
+constexpr std::array<std::string_view, 7> k_weekdays = {"sunday",   "monday", "tuesday", "wednesday",
+                                                        "thursday", "friday", "saturday"};
+
+// Errors name the file, the key's line and the key, and say what is expected.
+class Reader {
+ public:
+  explicit Reader(std::string file) : m_file(std::move(file)) {}
+
+  tl::unexpected<Error> wrong(const toml::node& node, const std::string& key, const std::string& expected) const {
+    return fail(m_file + ":" + std::to_string(node.source().begin.line) + ": " + key + " must be " + expected);
   }
-  if (auto port = table["daemon"]["port"].value<int64_t>()) {
-    if (*port < 0 || *port > 65535) return fail(file.string() + ": daemon.port must be 1-65535 (or 0: any free port)");
-    config.daemon_port = static_cast<int>(*port);
+
+  // A non-negative amount of USD (integer or float), when present.
+  Expected<std::optional<double>> usd(const toml::table& t, std::string_view name, const std::string& key) const {
+    const toml::node* node = t.get(name);
+    if (!node) return std::optional<double>();
+    const auto v = node->value<double>();
+    if (!node->is_number() || !v || *v < 0) return wrong(*node, key, "a number of USD, 0 or more (e.g. 25 or 12.5)");
+    return std::optional<double>(*v);
   }
+
+  Expected<std::optional<double>> number(const toml::table& t, std::string_view name, const std::string& key, double lo,
+                                         double hi) const {
+    const toml::node* node = t.get(name);
+    if (!node) return std::optional<double>();
+    const auto v = node->value<double>();
+    if (!node->is_number() || !v || *v < lo || *v > hi)
+      return wrong(*node, key, "a number from " + trim(lo) + " to " + trim(hi));
+    return std::optional<double>(*v);
+  }
+
+  Expected<std::optional<int64_t>> integer(const toml::table& t, std::string_view name, const std::string& key,
+                                           int64_t lo, int64_t hi) const {
+    const toml::node* node = t.get(name);
+    if (!node) return std::optional<int64_t>();
+    const auto v = node->value<int64_t>();
+    if (!node->is_integer() || !v || *v < lo || *v > hi)
+      return wrong(*node, key, "a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+    return std::optional<int64_t>(*v);
+  }
+
+  Expected<const toml::table*> table(const toml::table& t, std::string_view name, const std::string& key) const {
+    const toml::node* node = t.get(name);
+    if (!node) return static_cast<const toml::table*>(nullptr);
+    if (!node->is_table()) return wrong(*node, key, "a table ([" + key + "])");
+    return node->as_table();
+  }
+
+ private:
+  static std::string trim(double v) {
+    std::string s = std::to_string(v);
+    s.erase(s.find_last_not_of('0') + 1);
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+  }
+  std::string m_file;
+};
+
+Expected<BudgetLimits> read_limits(const Reader& in, const toml::table& t, const std::string& prefix) {
+  BudgetLimits limits;
+  TRY_ASSIGN(limits.daily, in.usd(t, "daily", prefix + ".daily"));
+  TRY_ASSIGN(limits.weekly, in.usd(t, "weekly", prefix + ".weekly"));
+  TRY_ASSIGN(limits.monthly, in.usd(t, "monthly", prefix + ".monthly"));
+  return limits;
+}
+
+Expected<void> read_budgets(const Reader& in, const toml::table& root, Config& config) {
+  TRY_ASSIGN(const toml::table* budgets, in.table(root, "budgets", "budgets"));
+  if (!budgets) return {};
+  TRY_ASSIGN(config.budgets.overall, read_limits(in, *budgets, "budgets"));
+  TRY_ASSIGN(const toml::table* profiles, in.table(*budgets, "profiles", "budgets.profiles"));
+  if (!profiles) return {};
+  for (const auto& [alias, node] : *profiles) {
+    const std::string key = "budgets.profiles." + std::string(alias.str());
+    if (!node.is_table()) return in.wrong(node, key, "a table ([" + key + "]) with daily, weekly or monthly");
+    TRY_ASSIGN(config.budgets.profiles[std::string(alias.str())], read_limits(in, *node.as_table(), key));
+  }
+  return {};
+}
+
+Expected<void> read_plans(const Reader& in, const toml::table& root, Config& config) {
+  const toml::node* node = root.get("plans");
+  if (!node) return {};
+  const toml::array* plans = node->as_array();
+  if (!plans) return in.wrong(*node, "plans", "an array of tables ([[plans]] with name and monthly_usd)");
+  for (size_t i = 0; i < plans->size(); ++i) {
+    const toml::node& item = *plans->get(i);
+    const std::string key = "plans[" + std::to_string(i) + "]";
+    const toml::table* t = item.as_table();
+    if (!t) return in.wrong(item, key, "a table ([[plans]] with name and monthly_usd)");
+    PlanConfig plan;
+    const toml::node* name = t->get("name");
+    if (!name || !name->is_string() || name->value<std::string>()->empty())
+      return in.wrong(name ? *name : item, key + ".name", "a non-empty string");
+    plan.name = *name->value<std::string>();
+    TRY_ASSIGN(const auto price, in.usd(*t, "monthly_usd", key + ".monthly_usd"));
+    if (!price) return in.wrong(item, key + ".monthly_usd", "set (the plan's price per month in USD)");
+    plan.monthly_usd = *price;
+    TRY_ASSIGN(plan.covers_usd, in.usd(*t, "covers_usd", key + ".covers_usd"));
+    config.plans.push_back(std::move(plan));
+  }
+  return {};
+}
+
+Expected<void> read_aliases(const Reader& in, const toml::table& root, Config& config) {
+  TRY_ASSIGN(const toml::table* aliases, in.table(root, "project_aliases", "project_aliases"));
+  if (!aliases) return {};
+  for (const auto& [pattern, node] : *aliases) {
+    const std::string key = "project_aliases.\"" + std::string(pattern.str()) + "\"";
+    if (!node.is_string() || node.value<std::string>()->empty())
+      return in.wrong(node, key, "a non-empty string (the project name to report)");
+    config.project_aliases.push_back({std::string(pattern.str()), *node.value<std::string>()});
+  }
+  return {};
+}
+
+Expected<void> read_insights(const Reader& in, const toml::table& root, Config& config) {
+  TRY_ASSIGN(const toml::table* t, in.table(root, "insights", "insights"));
+  if (!t) return {};
+  auto& th = config.insights;
+  TRY_ASSIGN(const auto z, in.number(*t, "z_threshold", "insights.z_threshold", 0.5, 100));
+  TRY_ASSIGN(const auto days, in.integer(*t, "min_history_days", "insights.min_history_days", 1, 365));
+  TRY_ASSIGN(const auto pct, in.number(*t, "session_percentile", "insights.session_percentile", 50, 100));
+  TRY_ASSIGN(const auto sessions, in.integer(*t, "min_sessions", "insights.min_sessions", 2, 1000000));
+  TRY_ASSIGN(const auto drop, in.number(*t, "cache_drop_points", "insights.cache_drop_points", 0.1, 100));
+  TRY_ASSIGN(const auto share, in.number(*t, "concentration_share", "insights.concentration_share", 0.01, 1));
+  TRY_ASSIGN(const auto similar, in.integer(*t, "min_similar_sessions", "insights.min_similar_sessions", 1, 1000000));
+  th.z_threshold = z.value_or(th.z_threshold);
+  th.min_history_days = days.value_or(th.min_history_days);
+  th.session_percentile = pct.value_or(th.session_percentile);
+  th.min_sessions = sessions.value_or(th.min_sessions);
+  th.cache_drop_points = drop.value_or(th.cache_drop_points);
+  th.concentration_share = share.value_or(th.concentration_share);
+  th.min_similar_sessions = similar.value_or(th.min_similar_sessions);
+  return {};
+}
+
+// The keys clown has always read leniently (a wrong type keeps the default).
+void read_basic(const toml::table& table, Config& config) {
   if (auto tz = table["timezone"].value<std::string>()) config.timezone = *tz;
   if (auto url = table["registry"]["pricing_url"].value<std::string>()) config.pricing_url = *url;
+}
+
+}  // namespace
+
+std::optional<int> weekday_from(std::string_view name) {
+  std::string lower;
+  for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (size_t i = 0; i < k_weekdays.size(); ++i)
+    if (lower == k_weekdays[i] || (lower.size() == 3 && k_weekdays[i].substr(0, 3) == lower))
+      return static_cast<int>(i);
+  return std::nullopt;
+}
+
+std::string_view weekday_name(int weekday) { return k_weekdays[static_cast<size_t>(((weekday % 7) + 7) % 7)]; }
+
+Expected<Config> parse_config(std::string_view text, const std::string& file) {
+  Config config;
+  toml::table table;
+  try {
+    table = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    return fail(file + ":" + std::to_string(e.source().begin.line) + ":" + std::to_string(e.source().begin.column) +
+                ": " + std::string(e.description()));
+  }
+  const Reader in(file);
+  if (auto port = table["daemon"]["port"].value<int64_t>()) {
+    if (*port < 0 || *port > 65535) return fail(file + ": daemon.port must be 1-65535 (or 0: any free port)");
+    config.daemon_port = static_cast<int>(*port);
+  }
+  read_basic(table, config);
+  if (const toml::node* sow = table.get("start_of_week")) {
+    const auto day = sow->is_string() ? weekday_from(*sow->value<std::string>()) : std::nullopt;
+    if (!day) return in.wrong(*sow, "start_of_week", "a day name such as \"monday\" or \"sunday\"");
+    config.start_of_week = *day;
+  }
+  TRY(read_budgets(in, table, config));
+  TRY(read_plans(in, table, config));
+  TRY(read_aliases(in, table, config));
+  TRY(read_insights(in, table, config));
   return config;
+}
+
+Expected<Config> load_config(const Paths& paths) {
+  std::error_code ec;
+  const auto file = paths.config_file();
+  if (!std::filesystem::exists(file, ec)) return Config{};
+  TRY_ASSIGN(const auto text, read_file(file));
+  return parse_config(text, file.string());
+}
+
+const std::vector<std::string>& config_file_keys() {
+  static const std::vector<std::string> keys = {"daemon.port",
+                                                "timezone",
+                                                "start_of_week",
+                                                "registry.pricing_url",
+                                                "budgets.daily",
+                                                "budgets.weekly",
+                                                "budgets.monthly",
+                                                "budgets.profiles",
+                                                "plans",
+                                                "project_aliases",
+                                                "insights.z_threshold",
+                                                "insights.min_history_days",
+                                                "insights.session_percentile",
+                                                "insights.min_sessions",
+                                                "insights.cache_drop_points",
+                                                "insights.concentration_share",
+                                                "insights.min_similar_sessions"};
+  return keys;
 }
 
 }  // namespace clown::config

@@ -15,6 +15,7 @@
 #include "ingest/parallel_scan.hpp"
 #include "ingest/session_claims.hpp"
 #include "ingest/stats_cache.hpp"
+#include "ingest/subagent_meta.hpp"
 #include "registry/pricing_table.hpp"
 #include "reports/aggregates.hpp"
 #include "store/request_writer.hpp"
@@ -57,6 +58,7 @@ class PhaseTrace {
 struct ImportPlan {
   std::vector<FileJob> jobs;
   uint64_t total_bytes = 0;
+  std::vector<std::string> subagents;  // every subagent transcript seen (for their meta.json)
 };
 
 ImportPlan plan_import(const std::vector<ConfigDir>& dirs, const ImportCursors& cursors, ImportSummary& summary) {
@@ -66,6 +68,7 @@ ImportPlan plan_import(const std::vector<ConfigDir>& dirs, const ImportCursors& 
       const auto st = stat_file(f);
       if (!st) continue;
       ++summary.files_seen;
+      if (subagent_of_transcript(f)) plan.subagents.push_back(f);
       const auto offset = cursors.start_offset(f, *st);
       if (!offset) continue;  // unchanged
       plan.total_bytes += static_cast<uint64_t>(st->size) - *offset;
@@ -175,6 +178,19 @@ void save_claude_json_claims(SQLite::Database& db, const std::vector<ConfigDir>&
   }
 }
 
+// Subagents' meta.json: every subagent the store does not name yet, and
+// again for transcripts that changed (Claude Code rewrites meta.json when a
+// subagent finishes).
+void record_descriptions(SQLite::Database& db, const ImportPlan& plan, ImportSummary& summary) {
+  std::vector<std::string> changed;
+  for (const auto& job : plan.jobs)
+    if (subagent_of_transcript(job.path)) changed.push_back(job.path);
+  auto warnings = record_subagents(db, changed, false);
+  for (auto& w : record_subagents(db, plan.subagents, true))
+    if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(std::move(w));
+  for (auto& w : warnings) summary.warnings.push_back(std::move(w));
+}
+
 // stats-cache.json excess of each dir (docs/accuracy.md#stats-cache).
 void import_histories(SQLite::Database& db, store::RequestWriter& writer, const std::vector<ConfigDir>& dirs,
                       ImportSummary& summary) {
@@ -223,6 +239,8 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     TouchedSessions touched;
     scan_and_store(db, plan, dirs, writer, cursors, options, summary, touched);
     trace.mark("scan + write");
+    record_descriptions(db, plan, summary);
+    trace.mark("subagents");
     if (bulk) store::create_request_indexes(db);
     trace.mark("build indexes");
     save_claude_json_claims(db, dirs, touched, summary);

@@ -68,6 +68,10 @@ void inject_provider(const LaunchInputs& in, const profiles::TemplateValues& val
     apply_env(inj->env, values, plan.provider_env);
     apply_args(inj->args, values, plan.args);
   }
+  // A pinned binary must stay the one the profile names: Claude Code's
+  // updater otherwise installs a newer version globally mid-run
+  // (tests/data/claude-firstrun/README.md#6-auto-updater).
+  if (!in.profile.agent_bin.empty() && !in.profile.auto_update) plan.provider_env["DISABLE_AUTOUPDATER"] = "1";
   for (const auto& [k, v] : in.profile.env) plan.provider_env[k] = v;
 }
 

@@ -9,6 +9,7 @@
 #include "common/file_io.hpp"
 #include "common/format.hpp"
 #include "common/time.hpp"
+#include "launcher/claude_home.hpp"
 #include "launcher/claude_telemetry.hpp"
 #include "launcher/spawn.hpp"
 #include "profiles/agent_template.hpp"
@@ -46,12 +47,9 @@ Expected<LaunchInputs> launch_inputs(const Paths& paths, const std::string& alia
   if (!profile) return tl::unexpected(profile.error());
   const auto catalog = profiles::load_catalog_for(paths, profile->agent);
   const auto* agent = catalog.find_agent(profile->agent);
-  if (!agent)
-    return fail("profile '" + alias + "' names unknown agent '" + profile->agent + "' (see: clown agents list)");
+  if (!agent) return fail("profile '" + alias + "': " + catalog.unknown_agent_message(profile->agent));
   const auto* provider = catalog.find_provider(profile->provider);
-  if (!provider)
-    return fail("profile '" + alias + "' names unknown provider '" + profile->provider +
-                "' (see: clown providers list)");
+  if (!provider) return fail("profile '" + alias + "': " + catalog.unknown_provider_message(profile->provider));
   LaunchInputs in;
   in.profile = *profile;
   in.agent = *agent;
@@ -123,11 +121,35 @@ Expected<void> merge_home_file(const HomeFileMerge& merge) {
   return write_file_atomic(merge.path, doc.dump(2) + "\n", 0600);
 }
 
+// An isolated home exists before the agent starts, with clown's keys merged
+// into the definition's files; Claude Code's gets the seed that skips its
+// first-run screens (launcher/claude_home.hpp).
+Expected<std::vector<std::string>> prepare_home(const LaunchPlan& plan) {
+  if (!plan.isolated) return std::vector<std::string>{};
+  TRY(ensure_dir(plan.config_dir, 0700));
+  for (const auto& merge : plan.home_files) TRY(merge_home_file(merge));
+  if (plan.agent_id != "claude") return std::vector<std::string>{};
+  std::optional<std::string> api_key;
+  if (auto it = plan.provider_env.find("ANTHROPIC_API_KEY"); it != plan.provider_env.end()) api_key = it->second;
+  return seed_claude_home(plan.config_dir, api_key, current_environment());
+}
+
+// Claude Code ends silently (2.1.197) or with exit 0 (2.1.328, Esc) when the
+// user leaves its trust question; the signs are no SessionStart hook and an
+// untrusted folder (tests/data/claude-firstrun/README.md#2-trust). It asks
+// only in its interactive interface, on a terminal: a run in a pipe or a
+// script never stops there.
+std::optional<std::string> trust_notice(const LaunchPlan& plan, const runs::RunInfo& info, bool session_started) {
+  if (session_started || plan.agent_id != "claude") return std::nullopt;
+  if (!::isatty(STDIN_FILENO) || !::isatty(STDOUT_FILENO)) return std::nullopt;
+  if (folder_trusted(claude_global_config(plan.config_dir, plan.env), info.cwd)) return std::nullopt;
+  return "Claude Code stopped at its question whether to trust " + info.cwd +
+         ", so no session started (nothing recorded); run again and choose \"Yes, I trust this folder\"";
+}
+
 // Records the run on disk before the agent starts; the returned lock lives
 // for the whole run (runs/run_record.hpp).
 Expected<FileLock> start_run(const Paths& paths, const LaunchPlan& plan, runs::RunInfo& info) {
-  if (plan.isolated) TRY(ensure_dir(plan.config_dir, 0700));
-  for (const auto& merge : plan.home_files) TRY(merge_home_file(merge));
   info.started_ms = now_ms();
   TRY_ASSIGN(auto lock, runs::write_run_start(paths, info));
   // Read once by the agent and removed after the run: no fsync needed.
@@ -188,6 +210,13 @@ Expected<RunOutcome> run_profile(const Paths& paths, const RunRequest& request) 
                     " agent_bin=/path/to/" + plan.binary,
                 k_exit_not_found);
 
+  TRY_ASSIGN(auto home_warnings, prepare_home(plan));
+  outcome.warnings.insert(outcome.warnings.end(), home_warnings.begin(), home_warnings.end());
+  if (!plan.session) {
+    // `mcp list`, `--version`: no session, nothing to record.
+    TRY_ASSIGN(outcome.exit_code, run_foreground(*executable, plan.argv, plan.env));
+    return outcome;
+  }
   auto info = run_info_for(plan, request.alias, run_id);
   info.otel = to_string(telemetry);
   TRY_ASSIGN(const auto run_lock, start_run(paths, plan, info));
@@ -200,10 +229,12 @@ Expected<RunOutcome> run_profile(const Paths& paths, const RunRequest& request) 
   }
   info.exit_code = *status;
   outcome.exit_code = *status;
-  if (auto finished = runs::finish_run(paths, info); !finished)
+  if (auto finished = runs::finish_run(paths, info); !finished) {
     outcome.warnings.push_back("the run finished but could not be recorded: " + finished.error().message);
-  else
+  } else {
     outcome.warnings.insert(outcome.warnings.end(), finished->warnings.begin(), finished->warnings.end());
+    if (auto notice = trust_notice(plan, info, finished->usage.session_started)) outcome.notices.push_back(*notice);
+  }
   runs::recover_abandoned_runs(paths);
   return outcome;
 }

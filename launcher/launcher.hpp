@@ -26,6 +26,7 @@ Expected<LaunchPlan> plan_for_profile(const Paths& paths, const std::string& ali
 struct RunOutcome {
   int exit_code = 0;  // what `clown run` exits with: the agent's status, 128+N for signal N
   std::vector<std::string> warnings;
+  std::vector<std::string> notices;  // what happened, when the agent did not say (one line each)
 };
 
 // The profile, catalog entries, key and environment a launch starts from.
@@ -33,7 +34,8 @@ Expected<LaunchInputs> launch_inputs(const Paths& paths, const std::string& alia
                                      const std::vector<std::string>& agent_args, const std::filesystem::path& clown_exe,
                                      const std::string& run_id);
 
-// Runs the agent and records the run.
+// Runs the agent and records the run. Non-session commands (`mcp list`,
+// `--version`) are run but not recorded.
 Expected<RunOutcome> run_profile(const Paths& paths, const RunRequest& request);
 
 // The current process environment as a map.

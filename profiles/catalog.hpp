@@ -62,6 +62,11 @@ struct Catalog {
   const Provider* find_provider(const std::string& id) const;
   // Providers that serve an API the agent speaks ("self" included), for messages.
   std::vector<std::string> providers_for(const AgentDefinition& agent) const;
+  std::vector<std::string> agent_ids() const;
+  std::vector<std::string> provider_ids() const;
+  // "unknown provider 'x'; did you mean 'y'?" (else "… (see: clown providers list)").
+  std::string unknown_provider_message(const std::string& id) const;
+  std::string unknown_agent_message(const std::string& id) const;
 };
 
 // The JSON of `clown providers list|show --json`.
@@ -69,6 +74,11 @@ nlohmann::json to_json(const Provider& provider);
 // "anthropic, openai-chat", "any (--endpoint)" or "the agent's own", for tables.
 std::string describe_apis(const Provider& provider);
 std::string describe_apis(const AgentDefinition& agent);
+
+// The keys the loaders read from providers.d/*.toml and agents.d/*.toml
+// (`clown doctor` warns about others).
+const std::vector<std::string>& provider_file_keys();
+const std::vector<std::string>& agent_file_keys();
 
 Catalog builtin_catalog();
 // Built-ins plus user files. Never fails: a broken user file becomes a warning.

@@ -17,6 +17,7 @@ struct Profile {
   bool isolate = false;          // own CLAUDE_CONFIG_DIR under $CLOWN_HOME/homes/<alias>
   bool telemetry = true;         // the agent exports its per-request telemetry to clownd (docs/accuracy.md#otel)
   std::string agent_bin;         // overrides the agent's binary
+  bool auto_update = false;      // with agent_bin: let the agent update itself (else DISABLE_AUTOUPDATER=1)
   std::map<std::string, std::string> env;  // extra environment for the agent
   std::string created_at;                  // ISO-8601
 };
@@ -28,6 +29,7 @@ struct ProfileField {
   std::string Profile::*text = nullptr;  // a string field, or
   bool Profile::*flag = nullptr;         // a true/false field
   bool settable = true;                  // `clown profiles set` may change it
+  bool omit_when_false = false;          // a flag written only when true (added after profiles existed)
 };
 std::span<const ProfileField> profile_fields();
 const ProfileField* find_profile_field(std::string_view key);

@@ -60,10 +60,9 @@ Expected<void> set_profile_field(Profile& p, std::string_view key, const std::st
 }
 
 Expected<void> validate_profile(const Catalog& catalog, const Profile& p) {
-  if (!catalog.find_agent(p.agent))
-    return fail("unknown agent '" + p.agent + "' (see: clown agents list)", k_exit_usage);
+  if (!catalog.find_agent(p.agent)) return fail(catalog.unknown_agent_message(p.agent), k_exit_usage);
   const auto* provider = catalog.find_provider(p.provider);
-  if (!provider) return fail("unknown provider '" + p.provider + "' (see: clown providers list)", k_exit_usage);
+  if (!provider) return fail(catalog.unknown_provider_message(p.provider), k_exit_usage);
   if (provider->requires_endpoint && p.endpoint.empty())
     return fail("provider '" + p.provider + "' needs --endpoint URL (any Anthropic-compatible server)", k_exit_usage);
   TRY(check_endpoint(p.endpoint));
@@ -94,13 +93,68 @@ Expected<Profile> create_profile(const Paths& paths, NewProfile request) {
 }
 
 Expected<Profile> update_profile(const Paths& paths, const std::string& alias,
-                                 const std::vector<std::string>& assignments) {
+                                 const std::vector<std::string>& assignments,
+                                 const std::optional<std::string>& api_key) {
   TRY_ASSIGN(auto p, load_profile(paths, alias));
+  if (assignments.empty() && !api_key)
+    return fail("nothing to change: give key=value (" + settable_field_names() + ") or --api-key-stdin", k_exit_usage);
   for (const auto& a : assignments) {
     TRY_ASSIGN(auto kv, split_assignment(a, "an assignment"));
     TRY(set_profile_field(p, kv.first, kv.second));
   }
   TRY(validate_profile(load_catalog(paths), p));
+  if (api_key) TRY(store_credential(paths, alias, *api_key));
+  TRY(save_profile(paths, p));
+  return p;
+}
+
+namespace {
+
+// The target alias is valid and free: no profile file and no home left behind.
+Expected<void> check_new_alias(const Paths& paths, const std::string& to) {
+  TRY(validate_alias(to));
+  std::error_code ec;
+  if (std::filesystem::exists(paths.profile_file(to), ec))
+    return fail("profile '" + to + "' already exists (delete it first: clown profiles delete " + to + ")",
+                k_exit_usage);
+  if (std::filesystem::exists(paths.home_for(to), ec))
+    return fail("an isolated home for '" + to + "' is left at " + paths.home_for(to).string() + "; move it away first",
+                k_exit_usage);
+  return {};
+}
+
+Expected<void> move_path(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::error_code ec;
+  if (!std::filesystem::exists(from, ec)) return {};
+  std::filesystem::rename(from, to, ec);
+  if (ec) return fail("cannot move " + from.string() + " to " + to.string() + ": " + ec.message());
+  return {};
+}
+
+}  // namespace
+
+Expected<Profile> rename_profile(const Paths& paths, const std::string& from, const std::string& to) {
+  TRY_ASSIGN(auto p, load_profile(paths, from));
+  TRY(check_new_alias(paths, to));
+  p.alias = to;
+  TRY(save_profile(paths, p));
+  if (has_credential(paths, from)) TRY(move_path(paths.credential_file(from), paths.credential_file(to)));
+  TRY(move_path(paths.home_for(from), paths.home_for(to)));
+  std::error_code ec;
+  std::filesystem::remove(paths.profile_file(from), ec);
+  if (ec) return fail("cannot remove " + paths.profile_file(from).string() + ": " + ec.message());
+  return p;
+}
+
+Expected<Profile> copy_profile(const Paths& paths, const std::string& from, const std::string& to) {
+  TRY_ASSIGN(auto p, load_profile(paths, from));
+  TRY(check_new_alias(paths, to));
+  p.alias = to;
+  p.created_at = format_iso8601_ms(now_ms());
+  if (has_credential(paths, from)) {
+    TRY_ASSIGN(const auto key, load_credential(paths, from));
+    TRY(store_credential(paths, to, key));
+  }
   TRY(save_profile(paths, p));
   return p;
 }

@@ -38,8 +38,18 @@ struct NewProfile {
 };
 Expected<Profile> create_profile(const Paths& paths, NewProfile request);
 
-// Applies KEY=VALUE assignments to a stored profile and saves it.
+// Applies KEY=VALUE assignments to a stored profile and saves it; a given
+// api_key replaces the stored one (credentials/<alias>).
 Expected<Profile> update_profile(const Paths& paths, const std::string& alias,
-                                 const std::vector<std::string>& assignments);
+                                 const std::vector<std::string>& assignments,
+                                 const std::optional<std::string>& api_key = std::nullopt);
+
+// `profiles rename`: the profile file, its stored key and its isolated home
+// move to the new alias. Usage already recorded keeps the old name.
+Expected<Profile> rename_profile(const Paths& paths, const std::string& from, const std::string& to);
+
+// `profiles copy`: a new profile with the same fields and stored key (a new
+// created_at); an isolated copy starts with a fresh home of its own.
+Expected<Profile> copy_profile(const Paths& paths, const std::string& from, const std::string& to);
 
 }  // namespace clown::profiles

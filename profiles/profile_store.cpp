@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "common/file_io.hpp"
+#include "common/suggest.hpp"
 
 namespace clown::profiles {
 
@@ -62,6 +63,7 @@ std::span<const ProfileField> profile_fields() {
       {"isolate", nullptr, &Profile::isolate},
       {"agent_bin", &Profile::agent_bin},
       {"telemetry", nullptr, &Profile::telemetry},
+      {"auto_update", nullptr, &Profile::auto_update, true, true},
       {"created_at", &Profile::created_at, nullptr, false},
   };
   return k_fields;
@@ -92,19 +94,31 @@ Expected<void> validate_alias(const std::string& alias) {
               k_exit_usage);
 }
 
+std::string profiles_hint(const Paths& paths) {
+  const auto known = profile_aliases(paths);
+  if (known.empty()) return "no profiles yet — create one with: clown profiles create work-claude --provider anthropic";
+  std::string list;
+  for (const auto& a : known) list += (list.empty() ? "" : ", ") + a;
+  return "profiles: " + list;
+}
+
+std::string unknown_profile_message(const Paths& paths, const std::string& alias) {
+  const auto known = profile_aliases(paths);
+  if (known.empty())
+    return "unknown profile '" + alias + "'; no profiles yet — create one with: clown profiles create " + alias +
+           " --provider anthropic";
+  if (auto hint = did_you_mean(alias, known); !hint.empty()) return "unknown profile '" + alias + "'" + hint;
+  std::string list;
+  for (const auto& a : known) list += (list.empty() ? "" : ", ") + a;
+  return "unknown profile '" + alias + "'; known profiles: " + list;
+}
+
 Expected<Profile> load_profile(const Paths& paths, const std::string& alias) {
   if (auto v = validate_alias(alias); !v) return tl::unexpected(v.error());
   const auto file = paths.profile_file(alias);
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) {
-    auto known = profile_aliases(paths);
-    std::string list;
-    for (const auto& a : known) list += (list.empty() ? "" : ", ") + a;
-    return fail("unknown profile '" + alias + "'" +
-                    (known.empty() ? std::string("; no profiles yet — create one with: clown profiles create " + alias +
-                                                 " --provider anthropic")
-                                   : "; known profiles: " + list),
-                k_exit_usage);
+    return fail(unknown_profile_message(paths, alias), k_exit_usage);
   }
   try {
     toml::table t = toml::parse_file(file.string());
@@ -119,9 +133,9 @@ Expected<void> save_profile(const Paths& paths, const Profile& p) {
   TRY(ensure_dir(paths.profiles_dir(), 0755));
   toml::table t;
   for (const auto& field : profile_fields()) {
-    if (field.flag)
-      t.insert(field.key, p.*(field.flag));
-    else if (!(p.*(field.text)).empty())  // a valid profile always has an agent and a provider
+    if (field.flag) {
+      if (p.*(field.flag) || !field.omit_when_false) t.insert(field.key, p.*(field.flag));
+    } else if (!(p.*(field.text)).empty())  // a valid profile always has an agent and a provider
       t.insert(field.key, p.*(field.text));
   }
   if (!p.env.empty()) {
@@ -216,6 +230,7 @@ nlohmann::json to_public_json(const Paths& paths, const Profile& p) {
           {"isolate", p.isolate},
           {"config_dir", p.isolate ? paths.home_for(p.alias).string() : std::string()},
           {"agent_bin", p.agent_bin},
+          {"auto_update", p.auto_update},
           {"env", env},
           {"created_at", p.created_at}};
 }

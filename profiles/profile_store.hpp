@@ -16,6 +16,10 @@ namespace clown::profiles {
 Expected<void> validate_alias(const std::string& alias);
 
 Expected<Profile> load_profile(const Paths& paths, const std::string& alias);
+// "profiles: a, b" or, with none, how to create one.
+std::string profiles_hint(const Paths& paths);
+// "unknown profile 'tyy1'; did you mean 'tty1'?", else the known profiles, else how to create one.
+std::string unknown_profile_message(const Paths& paths, const std::string& alias);
 Expected<void> save_profile(const Paths& paths, const Profile& profile);
 Expected<void> delete_profile(const Paths& paths, const std::string& alias);
 

@@ -5,6 +5,7 @@
 #include "common/time.hpp"
 #include "reports/export.hpp"
 #include "reports/period.hpp"
+#include "reports/report_data.hpp"
 #include "reports/report_json.hpp"
 #include "store/requests_table.hpp"
 #include "store/store.hpp"
@@ -67,6 +68,7 @@ Expected<void> export_usage(const Paths& paths, const UsageFilter& filter, const
   if (!period) return tl::unexpected(period.error());
   auto store = store::Store::open_readonly(paths);
   if (!store) return tl::unexpected(store.error());
+  if (!filter.profile.empty()) TRY(check_profile_filter(paths, (*store)->db(), filter.profile));
 
   const bool csv = format == "csv";
   if (csv) {

@@ -5,6 +5,7 @@
 
 #include <date/tz.h>
 
+#include "common/suggest.hpp"
 #include "common/time.hpp"
 #include "config/config.hpp"
 
@@ -127,10 +128,22 @@ int64_t local_midnight_ms(const date::time_zone* zone, int64_t day_index) {
   return sys.time_since_epoch().count();
 }
 
-Expected<ResolvedPeriod> resolve_period(const UsageFilter& filter, const std::string& zone_name, int64_t now_ms) {
+int64_t week_start_day(int64_t day, int start_of_week) {
+  const int weekday = static_cast<int>(date::weekday{date::sys_days{date::days{day}}}.c_encoding());
+  return day - ((weekday - start_of_week + 7) % 7);
+}
+
+const std::vector<std::string>& period_names() {
+  static const std::vector<std::string> names = {"today", "yesterday", "week", "month", "7d", "30d", "all"};
+  return names;
+}
+
+Expected<ResolvedPeriod> resolve_period(const UsageFilter& filter, const std::string& zone_name, int64_t now_ms,
+                                        int start_of_week) {
   auto zone = resolve_zone(zone_name);
   if (!zone) return tl::unexpected(zone.error());
   ResolvedPeriod out;
+  out.start_of_week = start_of_week;
   out.zone = *zone;
   out.timezone = std::string((*zone)->name());
   out.period = filter.period.empty() ? "today" : filter.period;
@@ -145,8 +158,7 @@ Expected<ResolvedPeriod> resolve_period(const UsageFilter& filter, const std::st
     out.since_ms = midnight(today - 1);
     out.until_ms = midnight(today);
   } else if (p == "week") {
-    const date::weekday wd{date::sys_days{date::days{today}}};
-    out.since_ms = midnight(today - (wd.iso_encoding() - 1));
+    out.since_ms = midnight(week_start_day(today, start_of_week));
     out.until_ms = midnight(today + 1);
   } else if (p == "month") {
     const date::year_month_day ymd{date::sys_days{date::days{today}}};
@@ -157,7 +169,9 @@ Expected<ResolvedPeriod> resolve_period(const UsageFilter& filter, const std::st
     out.since_ms = midnight(today - (p == "7d" ? 6 : 29));
     out.until_ms = midnight(today + 1);
   } else if (p != "all") {
-    return fail("unknown period '" + p + "': use one of " + k_valid_periods, k_exit_usage);
+    const auto hint = did_you_mean(p, period_names());
+    return fail("unknown period '" + p + "'" + (hint.empty() ? std::string(": use one of ") + k_valid_periods : hint),
+                k_exit_usage);
   }
 
   if ((filter.since && !filter.since->empty()) || (filter.until && !filter.until->empty())) {
@@ -180,13 +194,25 @@ Expected<ResolvedPeriod> resolve_period(const UsageFilter& filter, const std::st
   return out;
 }
 
-Expected<ResolvedPeriod> resolve_report_period(const Paths& paths, const UsageFilter& filter, int64_t now) {
-  std::string zone = filter.timezone;
-  if (zone.empty()) {
-    TRY_ASSIGN(const auto config, config::load_config(paths));
-    zone = config.timezone;
+Expected<ResolvedPeriod> resolve_report_period(const config::Config& config, const UsageFilter& filter, int64_t now) {
+  const std::string zone = filter.timezone.empty() ? config.timezone : filter.timezone;
+  int start_of_week = config.start_of_week;
+  if (!filter.start_of_week.empty()) {
+    const auto day = config::weekday_from(filter.start_of_week);
+    if (!day)
+      return fail("unknown start of week '" + filter.start_of_week + "': use a day name such as monday or sunday",
+                  k_exit_usage);
+    start_of_week = *day;
   }
-  return resolve_period(filter, zone, now);
+  return resolve_period(filter, zone, now, start_of_week);
+}
+
+Expected<ResolvedPeriod> resolve_report_period(const Paths& paths, const UsageFilter& filter, int64_t now) {
+  // config.toml is read only when the filter leaves something to it.
+  if (!filter.timezone.empty() && !filter.start_of_week.empty())
+    return resolve_report_period(config::Config{}, filter, now);
+  TRY_ASSIGN(const auto config, config::load_config(paths));
+  return resolve_report_period(config, filter, now);
 }
 
 }  // namespace clown::reports

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/error.hpp"
 #include "common/paths.hpp"
@@ -12,6 +13,9 @@
 
 namespace date {
 class time_zone;
+}
+namespace clown::config {
+struct Config;
 }
 
 namespace clown::reports {
@@ -22,6 +26,7 @@ struct ResolvedPeriod {
   const date::time_zone* zone = nullptr;
   std::optional<int64_t> since_ms;  // inclusive; nullopt = from the beginning
   std::optional<int64_t> until_ms;  // exclusive; nullopt = no end
+  int start_of_week = 1;            // 0 = Sunday .. 6 = Saturday: `week` and weekly reports
 
   bool contains(int64_t ts_ms) const { return (!since_ms || ts_ms >= *since_ms) && (!until_ms || ts_ms < *until_ms); }
 };
@@ -36,11 +41,18 @@ Expected<const date::time_zone*> resolve_zone(const std::string& name);
 // a date YYYY-MM-DD is a whole local day (since: its start, until: its end,
 // both inclusive); an ISO-8601 instant is used as is (a time without offset
 // is local to the report zone). Bad input -> Error with k_exit_usage.
-Expected<ResolvedPeriod> resolve_period(const UsageFilter& filter, const std::string& zone_name, int64_t now_ms);
+// `week` starts on `start_of_week` (0 = Sunday .. 6 = Saturday).
+Expected<ResolvedPeriod> resolve_period(const UsageFilter& filter, const std::string& zone_name, int64_t now_ms,
+                                        int start_of_week = 1);
 
 // The filter's period in the report zone: --timezone, else config.toml
-// `timezone`, else the system zone.
+// `timezone`, else the system zone; weeks start on --start-of-week, else
+// config.toml `start_of_week`, else Monday.
 Expected<ResolvedPeriod> resolve_report_period(const Paths& paths, const UsageFilter& filter, int64_t now_ms);
+Expected<ResolvedPeriod> resolve_report_period(const config::Config& config, const UsageFilter& filter, int64_t now_ms);
+
+// The first day (local day index) of the week that holds `day`.
+int64_t week_start_day(int64_t day, int start_of_week);
 
 // Local calendar helpers in `zone`.
 std::string local_date(const date::time_zone* zone, int64_t ts_ms);         // "2026-11-24"
@@ -50,5 +62,7 @@ int64_t local_hour_start(const date::time_zone* zone, int64_t ts_ms);       // U
 int64_t local_midnight_ms(const date::time_zone* zone, int64_t day_index);  // UTC ms of a local day's start
 
 inline constexpr const char* k_valid_periods = "today, yesterday, week, month, 7d, 30d, all";
+// The same names as a list (did-you-mean, shell completion).
+const std::vector<std::string>& period_names();
 
 }  // namespace clown::reports

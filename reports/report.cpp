@@ -6,46 +6,24 @@
 
 #include <date/tz.h>
 
+#include "common/suggest.hpp"
 #include "common/time.hpp"
+#include "reports/blocks.hpp"
+#include "reports/budget.hpp"
+#include "reports/cache_savings.hpp"
+#include "reports/calendar.hpp"
 #include "reports/display.hpp"
+#include "reports/insights.hpp"
+#include "reports/projects.hpp"
 #include "reports/report_data.hpp"
 #include "reports/report_json.hpp"
+#include "reports/roi.hpp"
+#include "reports/session_detail.hpp"
+#include "reports/zone_offsets.hpp"
 
 namespace clown::reports {
 
 namespace {
-
-// Offsets of the report zone with the last transition interval cached (the
-// rows come roughly in time order, so most lookups hit).
-class ZoneOffsets {
- public:
-  explicit ZoneOffsets(const date::time_zone* zone) : m_zone(zone) {}
-  int64_t offset_ms(int64_t ts_ms) {
-    const int64_t s = floor_div(ts_ms, 1000);
-    if (!(s >= m_begin && s < m_end)) {
-      const auto info = m_zone->get_info(date::sys_seconds{std::chrono::seconds{s}});
-      m_begin = info.begin.time_since_epoch().count();
-      m_end = info.end.time_since_epoch().count();
-      m_offset = std::chrono::duration_cast<std::chrono::milliseconds>(info.offset).count();
-    }
-    return m_offset;
-  }
-  int64_t day(int64_t ts_ms) { return floor_div(ts_ms + offset_ms(ts_ms), 86400000); }
-  int64_t hour_start(int64_t ts_ms) {
-    const int64_t off = offset_ms(ts_ms);
-    return floor_div(ts_ms + off, 3600000) * 3600000 - off;
-  }
-
- private:
-  const date::time_zone* m_zone;
-  int64_t m_begin = 1, m_end = 0, m_offset = 0;
-};
-
-void fill_base(const ReportData& d, ReportBase& base) {
-  base.period = d.period;
-  base.totals = sum_all(d).totals();
-  base.unpriced_models = unpriced_models(d);
-}
 
 // Groups rows by one string column, keyed by the string itself.
 template <class KeyOf>
@@ -115,6 +93,8 @@ SummaryReport summary(const ReportData& d) {
   r.by_profile = profile_rows(d);
   r.by_agent = agent_rows(d);
   r.by_model = model_rows(d);
+  InputPrices prices(report_pricing(d.paths));
+  r.cache = cache_stats(r.totals, r.by_model, prices);
   return r;
 }
 
@@ -131,17 +111,6 @@ std::vector<std::pair<int64_t, Row>> time_rows(const ReportData& d, KeyOf key_of
     out.emplace_back(key, std::move(row));
   }
   return out;
-}
-
-DailyReport daily(const ReportData& d) {
-  DailyReport r;
-  fill_base(d, r);
-  ZoneOffsets zone(d.period.zone);
-  for (auto& [day, row] : time_rows<DayRow>(d, [&](int64_t ts) { return zone.day(ts); })) {
-    row.date = local_date(d.period.zone, local_midnight_ms(d.period.zone, day));
-    r.days.push_back(std::move(row));
-  }
-  return r;
 }
 
 HourlyReport hourly(const ReportData& d) {
@@ -187,8 +156,12 @@ ProfilesReport profiles(const ReportData& d) {
 ProjectsReport projects(const ReportData& d) {
   ProjectsReport r;
   fill_base(d, r);
-  for (auto& [name, sum] : group_by(
-           d, [](const RollupRow& row) { return row.project; }, false)) {
+  const auto reported = row_projects(d);
+  std::unordered_map<int32_t, GroupSum> by_index;
+  for (size_t i = 0; i < d.rows.size(); ++i) by_index[reported[i]].add(*d.rows[i], false);
+  std::map<std::string, GroupSum> groups;
+  for (auto& [idx, sum] : by_index) groups.emplace(d.str(idx), std::move(sum));
+  for (auto& [name, sum] : groups) {
     ProjectRow row;
     static_cast<Group&>(row) = sum.group();
     row.project = name;
@@ -199,11 +172,15 @@ ProjectsReport projects(const ReportData& d) {
   return r;
 }
 
+// The string with the most requests; an empty one (a project unknown for
+// some rows) only when nothing else is known.
 std::string most_requests(const ReportData& d, const std::unordered_map<int32_t, int64_t>& counts) {
   int32_t best = -1;
   int64_t best_count = -1;
-  for (const auto& [idx, n] : counts)
+  for (const auto& [idx, n] : counts) {
+    if (d.str(idx).empty() && counts.size() > 1) continue;
     if (n > best_count || (n == best_count && d.str(idx) < d.str(best))) best = idx, best_count = n;
+  }
   return best < 0 ? std::string() : d.str(best);
 }
 
@@ -216,7 +193,7 @@ SessionsReport sessions(const ReportData& d, const Paging& paging) {
     GroupSum& sum = by_session[row->session];
     sum.add(*row, true);
     sum.profile_requests[row->profile] += row->requests;
-    sum.project_requests[row->project] += row->requests;
+    sum.project_requests[d.project(*row)] += row->requests;
   }
   std::vector<std::pair<int32_t, GroupSum*>> order;
   for (auto& [idx, sum] : by_session) order.emplace_back(idx, &sum);
@@ -234,6 +211,7 @@ SessionsReport sessions(const ReportData& d, const Paging& paging) {
     SessionRow row;
     static_cast<Group&>(row) = sum->group();
     row.session_id = d.str(idx);
+    row.subagent_cost = sum->subagent_cost;
     row.profile = most_requests(d, sum->profile_requests);
     row.project = most_requests(d, sum->project_requests);
     row.first_ms = sum->first;
@@ -244,35 +222,77 @@ SessionsReport sessions(const ReportData& d, const Paging& paging) {
   return r;
 }
 
-}  // namespace
-
-Expected<Report> build_report(const Paths& paths, const UsageFilter& filter, ReportKind kind, const Paging& paging,
-                              int64_t now) {
-  if (paging.offset < 0) return fail("offset must be 0 or more", k_exit_usage);
-  TRY_ASSIGN(const auto data, load_report_data(paths, filter, now));
+// Standard reports: one pass over the filtered rows of the period.
+Report standard_report(const ReportData& data, ReportKind kind, const ReportOptions& options) {
   switch (kind) {
-    case ReportKind::summary: return summary(data);
-    case ReportKind::daily: return daily(data);
+    case ReportKind::daily: return daily_report(data, options.breakdown);
+    case ReportKind::weekly: return weekly_report(data, options.breakdown);
+    case ReportKind::monthly: return monthly_report(data, options.breakdown);
     case ReportKind::hourly: return hourly(data);
     case ReportKind::models: return models(data);
     case ReportKind::profiles: return profiles(data);
-    case ReportKind::sessions: return sessions(data, paging);
+    case ReportKind::sessions: return sessions(data, options.paging);
     case ReportKind::projects: return projects(data);
+    default: return summary(data);
   }
-  return fail("unknown report kind", k_exit_usage);
+}
+
+template <class T>
+Expected<Report> as_report(Expected<T> r) {
+  if (!r) return tl::unexpected(std::move(r.error()));
+  return Report(std::move(*r));
+}
+
+}  // namespace
+
+UsageFilter with_default_period(const UsageFilter& filter, ReportKind kind) {
+  UsageFilter f = filter;
+  const bool custom = (f.since && !f.since->empty()) || (f.until && !f.until->empty());
+  if (f.period.empty() && !custom) f.period = std::string(info(kind).default_period);
+  return f;
+}
+
+Expected<Report> build_report(const Paths& paths, const UsageFilter& filter, ReportKind kind,
+                              const ReportOptions& options, int64_t now) {
+  if (options.paging.offset < 0) return fail("offset must be 0 or more", k_exit_usage);
+  const UsageFilter f = with_default_period(filter, kind);
+  switch (kind) {
+    case ReportKind::blocks: return as_report(blocks_report(paths, f, options.blocks, now));
+    case ReportKind::session: return as_report(session_report(paths, f, options, now));
+    case ReportKind::roi: return as_report(roi_report(paths, f, options, now));
+    case ReportKind::budget: return as_report(budget_report(paths, f, now));
+    case ReportKind::insights: return as_report(insights_report(paths, f, now));
+    default: break;
+  }
+  TRY_ASSIGN(const auto data, load_report_data(paths, f, now));
+  Report report = standard_report(data, kind, options);
+  if (auto* s = std::get_if<SummaryReport>(&report)) {
+    // Budget levels are today's, whatever the period; only the zone and week start of the filter apply.
+    UsageFilter windows;
+    windows.timezone = f.timezone;
+    windows.start_of_week = f.start_of_week;
+    TRY_ASSIGN(s->budgets, budget_statuses(paths, data.config, windows, now));
+  }
+  return report;
 }
 
 Expected<nlohmann::json> usage_json_at(const Paths& paths, const UsageFilter& filter, const std::string& kind,
-                                       const Paging& paging, int64_t now) {
+                                       const ReportOptions& options, int64_t now) {
   const auto k = report_kind_from(kind);
-  if (!k) return fail("unknown report '" + kind + "': use one of " + report_kind_names(), k_exit_usage);
-  TRY_ASSIGN(const auto report, build_report(paths, filter, *k, paging, now));
+  if (!k) {
+    std::vector<std::string> names;
+    for (const auto& r : report_kinds()) names.emplace_back(r.name);
+    const auto hint = did_you_mean(kind, names);
+    return fail("unknown report '" + kind + "'" + (hint.empty() ? ": use one of " + report_kind_names() : hint),
+                k_exit_usage);
+  }
+  TRY_ASSIGN(const auto report, build_report(paths, filter, *k, options, now));
   return to_json(report);
 }
 
 Expected<nlohmann::json> usage_json(const Paths& paths, const UsageFilter& filter, const std::string& kind,
-                                    const Paging& paging) {
-  return usage_json_at(paths, filter, kind, paging, now_ms());
+                                    const ReportOptions& options) {
+  return usage_json_at(paths, filter, kind, options, now_ms());
 }
 
 }  // namespace clown::reports

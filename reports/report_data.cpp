@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "profiles/profile_store.hpp"
+#include "reports/projects.hpp"
+#include "store/session_lookup.hpp"
 #include "store/store.hpp"
 
 namespace clown::reports {
@@ -23,13 +26,27 @@ void filter_rows(ReportData& data, const UsageFilter& filter) {
     if (!filter.profile.empty()) ok_profile[i] = strings[i] == filter.profile;
     if (!filter.agent.empty()) ok_agent[i] = strings[i] == filter.agent;
     if (!filter.model.empty()) ok_model[i] = model_matches(strings[i], filter.model);
-    if (!filter.project.empty()) ok_project[i] = project_matches(strings[i], filter.project);
+    // The recorded directory or the name it is reported under (an alias).
+    if (!filter.project.empty())
+      ok_project[i] = project_matches(strings[i], filter.project) || data.str(data.project_ids[i]) == filter.project;
   }
   auto ok = [](const std::vector<char>& v, int32_t idx) { return v[static_cast<size_t>(idx)] != 0; };
   for (const auto& r : data.rollup->rows)
-    if (data.period.contains(r.first_ms) && ok(ok_profile, r.profile) && ok(ok_agent, r.agent) &&
-        ok(ok_model, r.model) && ok(ok_project, r.project))
+    if (data.period.contains(r.first_ms) && ok(ok_profile, r.profile) && ok(ok_agent, r.agent) && ok(ok_model, r.model))
       data.rows.push_back(&r);
+  if (filter.project.empty()) return;
+  // A row without a directory belongs to its session's project (reports/projects.hpp).
+  const auto projects = row_projects(data);
+  size_t kept = 0;
+  for (size_t i = 0; i < data.rows.size(); ++i) {
+    const RollupRow& r = *data.rows[i];
+    const std::string& reported = data.str(projects[i]);
+    const bool match = data.str(r.project).empty()
+                           ? project_matches(reported, filter.project) || reported == filter.project
+                           : ok(ok_project, r.project);
+    if (match) data.rows[kept++] = data.rows[i];
+  }
+  data.rows.resize(kept);
 }
 
 }  // namespace
@@ -48,22 +65,63 @@ std::vector<std::string> ReportData::names(std::vector<int32_t> ids) const {
   return out;
 }
 
-Expected<ReportData> load_report_data(const Paths& paths, const UsageFilter& filter, int64_t now) {
-  TRY_ASSIGN(auto period, resolve_report_period(paths, filter, now));
+Expected<ReportContext> load_report_context(const Paths& paths, const UsageFilter& filter, int64_t now) {
+  ReportContext context;
+  TRY_ASSIGN(context.config, config::load_config(paths));
+  TRY_ASSIGN(context.period, resolve_report_period(context.config, filter, now));
+  return context;
+}
+
+Expected<ReportData> load_report_data(const Paths& paths, const UsageFilter& filter, const ReportContext& context,
+                                      const ResolvedPeriod& range) {
+  TRY_ASSIGN(const auto aliases, project_alias_rules(filter, context.config));
   TRY_ASSIGN(auto store, store::Store::open_readonly(paths));
+  if (!filter.profile.empty()) TRY(check_profile_filter(paths, store->db(), filter.profile));
   ReportData data;
-  data.period = std::move(period);
-  TRY_ASSIGN(data.rollup, load_rollup(paths, store->db(), data.period.since_ms, data.period.until_ms));
+  data.paths = paths;
+  data.period = range;
+  data.config = context.config;
+  TRY_ASSIGN(data.rollup, load_rollup(paths, store->db(), range.since_ms, range.until_ms));
+  map_projects(data, aliases);
   filter_rows(data, filter);
   try {
-    auto runs = store::runs_started_in(store->db(), data.period.since_ms.value_or(std::numeric_limits<int64_t>::min()),
-                                       data.period.until_ms.value_or(std::numeric_limits<int64_t>::max()));
+    auto runs = store::runs_started_in(store->db(), range.since_ms.value_or(std::numeric_limits<int64_t>::min()),
+                                       range.until_ms.value_or(std::numeric_limits<int64_t>::max()));
     for (auto& r : runs)
       if (run_matches(filter, r)) data.runs.push_back(std::move(r));
   } catch (const std::exception& e) {
     return fail("cannot read runs from " + paths.usage_db().string() + ": " + e.what());
   }
+  data.period = context.period;
   return data;
+}
+
+Expected<ReportData> load_report_data(const Paths& paths, const UsageFilter& filter, int64_t now) {
+  TRY_ASSIGN(const auto context, load_report_context(paths, filter, now));
+  return load_report_data(paths, filter, context, context.period);
+}
+
+Expected<void> check_profile_filter(const Paths& paths, SQLite::Database& db, const std::string& profile) {
+  std::error_code ec;
+  if (std::filesystem::exists(paths.profile_file(profile), ec)) return {};
+  try {
+    if (store::profile_in_history(db, profile)) return {};
+  } catch (const std::exception& e) {
+    return fail("cannot read " + paths.usage_db().string() + ": " + e.what());
+  }
+  return fail(profiles::unknown_profile_message(paths, profile), k_exit_usage);
+}
+
+Expected<std::vector<std::string>> stored_models(const Paths& paths) {
+  TRY_ASSIGN(auto store, store::Store::open_readonly(paths));
+  TRY_ASSIGN(const auto rollup, load_rollup(paths, store->db(), std::nullopt, std::nullopt));
+  std::vector<int32_t> ids;
+  for (const auto& r : rollup->rows) ids.push_back(r.model);
+  dedup(ids);
+  std::vector<std::string> out;
+  for (int32_t id : ids) out.push_back(rollup->strings[static_cast<size_t>(id)]);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 void GroupSum::add(const RollupRow& r, bool track_models) {
@@ -74,6 +132,7 @@ void GroupSum::add(const RollupRow& r, bool track_models) {
   unpriced += r.unpriced_requests;
   if (!r.no_session && (sessions.empty() || sessions.back() != r.session)) sessions.push_back(r.session);
   if (track_models && (models.empty() || models.back() != r.model)) models.push_back(r.model);
+  subagent_cost += r.subagent_cost;
   first = std::min(first, r.first_ms);
   last = std::max(last, r.last_ms);
 }
@@ -116,6 +175,12 @@ GroupSum sum_all(const ReportData& d) {
   for (const auto* r : d.rows) total.add(*r, false);
   for (const auto& run : d.runs) total.runtime_secs += run.duration_secs;
   return total;
+}
+
+void fill_base(const ReportData& d, ReportBase& base) {
+  base.period = d.period;
+  base.totals = sum_all(d).totals();
+  base.unpriced_models = unpriced_models(d);
 }
 
 std::vector<std::string> unpriced_models(const ReportData& d) {

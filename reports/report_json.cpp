@@ -1,5 +1,6 @@
 #include "reports/report_json.hpp"
 
+#include "reports/analytics_json.hpp"
 #include "store/usage_types.hpp"
 
 namespace clown::reports {
@@ -8,28 +9,12 @@ namespace {
 
 using nlohmann::json;
 
-json time_or_null(const ResolvedPeriod& p, std::optional<int64_t> ms) {
-  return ms ? json(local_iso(p.zone, *ms)) : json(nullptr);
-}
-
 json cost_of(const Group& g) { return store::cost_json(g.cost, g.total_cost); }
 
 json profile_entry(const ResolvedPeriod& p, const ProfileRow& r) {
   json j = static_cast<const Group&>(r);
   j["runtime_secs"] = r.runtime_secs;
   j["last_used"] = time_or_null(p, r.last_used_ms);
-  return j;
-}
-
-// Every list report: the envelope, totals (a group plus runtime_secs),
-// unpriced_models and the list under its kind's name.
-json list_report(const ReportBase& r, const char* key, json list) {
-  json j = report_envelope(r.period);
-  json totals = static_cast<const Group&>(r.totals);
-  totals["runtime_secs"] = r.totals.runtime_secs;
-  j["totals"] = std::move(totals);
-  j["unpriced_models"] = r.unpriced_models;
-  j[key] = std::move(list);
   return j;
 }
 
@@ -54,6 +39,10 @@ json summary_json(const SummaryReport& r) {
   j["total_runtime_secs"] = r.totals.runtime_secs;
   j["unpriced_models"] = r.unpriced_models;
   j["aggregates"] = {{"by_profile", by_profile}, {"by_agent", by_agent}, {"by_model", by_model}};
+  j["cache"] = cache_json(r.cache);
+  json budgets = json::array();
+  for (const auto& b : r.budgets) budgets.push_back(budget_json(r.period, b));
+  j["budgets"] = std::move(budgets);
   return j;
 }
 
@@ -63,6 +52,8 @@ json daily_json(const DailyReport& r) {
     json e = static_cast<const Group&>(d);
     e["date"] = d.date;
     e["models"] = d.models;
+    e["cache"] = cache_json(d.cache);
+    if (!d.breakdown.empty()) e["breakdown"] = breakdown_json(d.breakdown);  // --breakdown
     list.push_back(std::move(e));
   }
   return list_report(r, "daily", std::move(list));
@@ -84,6 +75,7 @@ json models_json(const ModelsReport& r) {
   for (const auto& m : r.models) {
     json e = static_cast<const Group&>(m);
     e["model"] = m.model;
+    e["series"] = model_series(m.model);
     e["priced"] = m.priced;
     list.push_back(std::move(e));
   }
@@ -127,6 +119,7 @@ json sessions_json(const SessionsReport& r) {
     json e = static_cast<const Group&>(s);
     e.erase("sessions");
     e["session_id"] = s.session_id;
+    e["subagent_cost"] = s.subagent_cost;
     e["profile"] = s.profile;
     e["project"] = s.project;
     e["first"] = local_iso(r.period.zone, s.first_ms);
@@ -150,6 +143,22 @@ Overloaded(Fs...) -> Overloaded<Fs...>;
 
 }  // namespace
 
+json time_or_null(const ResolvedPeriod& p, std::optional<int64_t> ms) {
+  return ms ? json(local_iso(p.zone, *ms)) : json(nullptr);
+}
+
+// Every list report: the envelope, totals (a group plus runtime_secs),
+// unpriced_models and the list under its kind's name.
+json list_report(const ReportBase& r, const char* key, json list) {
+  json j = report_envelope(r.period);
+  json totals = static_cast<const Group&>(r.totals);
+  totals["runtime_secs"] = r.totals.runtime_secs;
+  j["totals"] = std::move(totals);
+  j["unpriced_models"] = r.unpriced_models;
+  j[key] = std::move(list);
+  return j;
+}
+
 json report_envelope(const ResolvedPeriod& p) {
   return {{"period", p.period},
           {"since", time_or_null(p, p.since_ms)},
@@ -165,14 +174,18 @@ void to_json(json& j, const Group& g) {
 }
 
 json to_json(const Report& report) {
-  return std::visit(Overloaded{[](const SummaryReport& r) { return summary_json(r); },
-                               [](const DailyReport& r) { return daily_json(r); },
-                               [](const HourlyReport& r) { return hourly_json(r); },
-                               [](const ModelsReport& r) { return models_json(r); },
-                               [](const ProfilesReport& r) { return profiles_json(r); },
-                               [](const SessionsReport& r) { return sessions_json(r); },
-                               [](const ProjectsReport& r) { return projects_json(r); }},
-                    report);
+  return std::visit(
+      Overloaded{
+          [](const SummaryReport& r) { return summary_json(r); }, [](const DailyReport& r) { return daily_json(r); },
+          [](const HourlyReport& r) { return hourly_json(r); }, [](const ModelsReport& r) { return models_json(r); },
+          [](const ProfilesReport& r) { return profiles_json(r); },
+          [](const SessionsReport& r) { return sessions_json(r); },
+          [](const ProjectsReport& r) { return projects_json(r); },
+          [](const WeeklyReport& r) { return weekly_json(r); }, [](const MonthlyReport& r) { return monthly_json(r); },
+          [](const BlocksReport& r) { return blocks_json(r); }, [](const SessionReport& r) { return session_json(r); },
+          [](const RoiReport& r) { return roi_json(r); }, [](const BudgetReport& r) { return budget_report_json(r); },
+          [](const InsightsReport& r) { return insights_json(r); }},
+      report);
 }
 
 }  // namespace clown::reports

@@ -6,7 +6,7 @@ namespace clown::reports {
 
 namespace {
 
-constexpr std::array<ReportKindInfo, 7> k_kinds = {{
+constexpr std::array<ReportKindInfo, 14> k_kinds = {{
     {ReportKind::summary, "summary", "Usage", "Totals with breakdowns by profile and model"},
     {ReportKind::daily, "daily", "Daily usage", "Usage per day (days cut in the report time zone)"},
     {ReportKind::hourly, "hourly", "Hourly usage", "Usage per hour"},
@@ -14,6 +14,14 @@ constexpr std::array<ReportKindInfo, 7> k_kinds = {{
     {ReportKind::profiles, "profiles", "Usage by profile", "Usage per profile, with runtime"},
     {ReportKind::sessions, "sessions", "Sessions", "Usage per agent session, most recent first"},
     {ReportKind::projects, "projects", "Usage by project", "Usage per project directory"},
+    {ReportKind::weekly, "weekly", "Weekly usage", "Usage per calendar week (--start-of-week)", "all"},
+    {ReportKind::monthly, "monthly", "Monthly usage", "Usage per calendar month", "all"},
+    {ReportKind::blocks, "blocks", "5-hour blocks", "Usage per 5-hour billing block, burn rate of the active one",
+     "all"},
+    {ReportKind::session, "session", "Session", "One agent session request by request, with its subagents", "all"},
+    {ReportKind::roi, "roi", "Plan ROI", "Projected monthly API cost against subscription plans", "30d"},
+    {ReportKind::budget, "budget", "Budgets", "Spend against the budgets in config.toml"},
+    {ReportKind::insights, "insights", "Insights", "Unusual days, hours, sessions, cache and model use", "7d"},
 }};
 
 }  // namespace

@@ -8,13 +8,29 @@
 
 namespace clown::reports {
 
-enum class ReportKind { summary, daily, hourly, models, profiles, sessions, projects };
+enum class ReportKind {
+  summary,
+  daily,
+  hourly,
+  models,
+  profiles,
+  sessions,
+  projects,
+  weekly,
+  monthly,
+  blocks,
+  session,
+  roi,
+  budget,
+  insights,
+};
 
 struct ReportKindInfo {
   ReportKind kind;
-  std::string_view name;   // CLI subcommand and /api/usage/<name> ("summary" is plain /api/usage)
-  std::string_view title;  // table heading
-  std::string_view help;   // one line for --help
+  std::string_view name;                      // CLI subcommand and /api/usage/<name> ("summary" is plain /api/usage)
+  std::string_view title;                     // table heading
+  std::string_view help;                      // one line for --help
+  std::string_view default_period = "today";  // when neither --period nor --since/--until is given
 };
 
 std::span<const ReportKindInfo> report_kinds();

@@ -36,7 +36,7 @@ constexpr int64_t k_direct_limit = 20000;
 // the kernel's coarse file timestamps (a few ms) without its fingerprint changing,
 // so a rollup built from it is not saved (the "racy" rule git uses for its index).
 constexpr int64_t k_racy_ms = 100;
-constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '3'};
+constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '4'};
 
 struct StringHash {
   using is_transparent = void;
@@ -225,13 +225,14 @@ Rollup scan(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional
   Builder builder(out);
   const bool bounded = since_ms || until_ms;
   const C keys[] = {C::session_id, C::profile, C::agent, C::provider, C::model, C::project, C::query_source};
-  store::RequestQuery q(db,
-                        std::vector<C>{C::ts_ms, C::session_id, C::profile, C::agent, C::provider, C::model, C::project,
-                                       C::query_source, C::sidechain, C::source, C::cost_total, C::priced} +
-                            store::token_columns() + store::cost_columns(),
-                        bounded ? "WHERE ts_ms >= ? AND ts_ms < ?"
-                        : ids   ? "WHERE id >= ? AND id <= ?"
-                                : "");
+  store::RequestQuery q(
+      db,
+      std::vector<C>{C::ts_ms, C::session_id, C::profile, C::agent, C::provider, C::model, C::project, C::query_source,
+                     C::sidechain, C::subagent, C::source, C::cost_total, C::priced} +
+          store::token_columns() + store::cost_columns(),
+      bounded ? "WHERE ts_ms >= ? AND ts_ms < ?"
+      : ids   ? "WHERE id >= ? AND id <= ?"
+              : "");
   if (bounded) {
     q.sql().bind(1, since_ms.value_or(std::numeric_limits<int64_t>::min()));
     q.sql().bind(2, until_ms.value_or(std::numeric_limits<int64_t>::max()));
@@ -266,8 +267,13 @@ Rollup scan(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional
     r.requests += 1;
     r.tokens += q.tokens();
     r.cost += q.cost();
-    r.cost_total += q.real(C::cost_total);
+    const double cost_total = q.real(C::cost_total);
+    r.cost_total += cost_total;
     if (q.int64(C::priced) == 0) r.unpriced_requests += 1;
+    if (q.int64(C::sidechain) != 0 || !q.text(C::subagent).empty()) {
+      r.subagent_requests += 1;
+      r.subagent_cost += cost_total;
+    }
   }
   out.own(builder.take_rows());
   return out;
@@ -293,6 +299,8 @@ Rollup merge(const Rollup& a, const Rollup& b) {
       r.tokens += src.tokens;
       r.cost += src.cost;
       r.cost_total += src.cost_total;
+      r.subagent_requests += src.subagent_requests;
+      r.subagent_cost += src.subagent_cost;
     }
   }
   out.own(builder.take_rows());

@@ -38,7 +38,9 @@ struct RollupRow {
   int64_t unpriced_requests = 0;
   store::TokenCounts tokens;
   store::CostParts cost;
-  double cost_total = 0;  // sum of the stored cost_total column
+  double cost_total = 0;          // sum of the stored cost_total column
+  int64_t subagent_requests = 0;  // sidechain requests (a subagent's)
+  double subagent_cost = 0;       // their cost_total
 };
 
 struct Rollup {

@@ -42,6 +42,7 @@ nlohmann::json session_line(const RunInfo& info, const RunUsage& usage) {
                          {"ended_at", format_iso8601_ms(info.ended_ms)},
                          {"duration_secs", duration},
                          {"exit_code", info.exit_code ? nlohmann::json(*info.exit_code) : nlohmann::json(nullptr)},
+                         {"session_started", usage.session_started},
                          {"session_ids", usage.session_ids},
                          {"requests", usage.requests},
                          {"tokens", store::tokens_json(usage.tokens)},
@@ -60,6 +61,7 @@ Expected<FinishedRun> finish_run(const Paths& paths, const RunInfo& info) {
   if (usage) recorded = *usage;
   // Every session the hooks reported or the logs showed (the hooks' alone when reading failed).
   recorded.session_ids = usage ? usage->session_ids : session_ids_of(events);
+  recorded.session_started = session_started(events) || recorded.requests > 0;
   auto line = session_line(info, recorded);
   // Never a silent zero: a run whose transcripts could not be read says so.
   if (!usage) line["telemetry_error"] = usage.error().message;
@@ -121,9 +123,10 @@ int recover_abandoned_runs(const Paths& paths) {
 }
 
 Expected<reports::Report> report_with_recovery(const Paths& paths, const reports::UsageFilter& filter,
-                                               reports::ReportKind kind, const reports::Paging& paging, int64_t now) {
+                                               reports::ReportKind kind, const reports::ReportOptions& options,
+                                               int64_t now) {
   recover_abandoned_runs(paths);
-  return reports::build_report(paths, filter, kind, paging, now);
+  return reports::build_report(paths, filter, kind, options, now);
 }
 
 }  // namespace clown::runs

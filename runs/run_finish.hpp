@@ -32,7 +32,8 @@ int recover_abandoned_runs(const Paths& paths);
 // `clown usage`: records the runs whose launcher and agent are gone first, so
 // the report includes them, then builds it.
 Expected<reports::Report> report_with_recovery(const Paths& paths, const reports::UsageFilter& filter,
-                                               reports::ReportKind kind, const reports::Paging& paging, int64_t now_ms);
+                                               reports::ReportKind kind, const reports::ReportOptions& options,
+                                               int64_t now_ms);
 
 // The sessions.jsonl line for a finished run.
 nlohmann::json session_line(const RunInfo& info, const RunUsage& usage);

@@ -9,6 +9,7 @@
 
 #include "ingest/otel_sink.hpp"
 #include "ingest/session_claims.hpp"
+#include "ingest/subagent_meta.hpp"
 #include "registry/pricing_table.hpp"
 #include "runs/run_transcripts.hpp"
 #include "store/request_writer.hpp"
@@ -124,12 +125,18 @@ store::RunRow run_row(const RunInfo& info, const store::Attribution& a) {
 
 }  // namespace
 
+bool session_started(const std::vector<HookEvent>& events) {
+  return std::any_of(events.begin(), events.end(), [](const HookEvent& e) { return e.event == "session-start"; });
+}
+
 Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, const std::vector<HookEvent>& events) {
   TRY_ASSIGN(auto read, read_run_requests(info, events, info.ended_ms));
   const auto spool = ingest::read_run_spool(paths, info.run_id);
   RunUsage usage;
   usage.session_ids = read.session_ids;
   usage.otel_events = static_cast<int64_t>(spool.size());
+  // Agents without session hooks (opencode) started one when they made requests.
+  usage.session_started = session_started(events) || !read.requests.empty() || !spool.empty();
   TRY_ASSIGN(auto store, store::Store::open(paths));
   auto& db = store->db();
   // Loading prices (a synced LiteLLM file is several MB) only when there is
@@ -153,7 +160,9 @@ Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, co
                              info.ended_ms);
       std::sort(usage.unpriced_models.begin(), usage.unpriced_models.end());
     }
-    store::record_run(db, run_row(info, attribution));
+    // A subagent's meta.json only names it: one that cannot be read leaves it unnamed.
+    if (info.usage_reader.empty() || info.usage_reader == "claude") (void)ingest::record_subagents(db, read.files, false);
+    if (usage.session_started) store::record_run(db, run_row(info, attribution));
     tx.commit();
   } catch (const std::exception& e) {
     return fail(std::string("cannot record the run's usage in ") + paths.usage_db().string() + ": " + e.what() +

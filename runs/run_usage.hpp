@@ -20,13 +20,21 @@ struct RunUsage {
   int64_t unlogged = 0;     // rows for what the agent's own totals count beyond the requests found
   std::vector<std::string> session_ids;
   std::vector<std::string> unpriced_models;
+  // A SessionStart hook fired: the agent got past its start-up questions
+  // (Claude Code's trust dialog comes first). A run without one is no
+  // session: it has no `runs` row, so no runtime in reports.
+  bool session_started = false;
 };
+
+// True when the hooks reported a session start.
+bool session_started(const std::vector<HookEvent>& events);
 
 // Reads exactly the transcripts the run's hooks reported (subagent files under
 // <session>/subagents/ included), keeps requests timestamped inside
 // [started_ms, ended_ms], stores them tagged with the run and profile (a request
 // already stored keeps its first attribution), records the run in the `runs`
-// table, and returns the run's totals (requests counted once).
+// table when a session started, and returns the run's totals (requests
+// counted once).
 Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, const std::vector<HookEvent>& events);
 
 }  // namespace clown::runs

@@ -218,7 +218,10 @@ Expected<std::unique_ptr<Store>> Store::open_readonly(const Paths& paths) {
       return std::unique_ptr<Store>(new Store(std::move(db)));
     }
     {
-      auto db = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READONLY, k_busy_timeout_ms);
+      // One thread per connection (each report opens its own): no SQLite
+      // mutex around every column read, which costs a heavy report ~10 %.
+      auto db = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX,
+                                                   k_busy_timeout_ms);
       int version = read_version(*db);
       if (version == k_schema_version) return std::unique_ptr<Store>(new Store(std::move(db)));
     }
@@ -226,7 +229,8 @@ Expected<std::unique_ptr<Store>> Store::open_readonly(const Paths& paths) {
     auto rw = open(paths);
     if (!rw) return tl::unexpected(rw.error());
     rw->reset();
-    auto db = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READONLY, k_busy_timeout_ms);
+    auto db = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX,
+                                                 k_busy_timeout_ms);
     return std::unique_ptr<Store>(new Store(std::move(db)));
   } catch (const std::exception& e) {
     return fail("cannot read usage database " + file.string() + ": " + e.what() +

@@ -19,7 +19,8 @@ class Store {
   static Expected<std::unique_ptr<Store>> open(const Paths& paths);
   // The same, for a connection used by one thread only (no SQLite mutexes).
   static Expected<std::unique_ptr<Store>> open_single_thread(const Paths& paths);
-  // Opens read-only for reports; a missing database is an empty store.
+  // Opens read-only for reports, for use by one thread (no SQLite mutexes); a
+  // missing database is an empty store.
   static Expected<std::unique_ptr<Store>> open_readonly(const Paths& paths);
 
   SQLite::Database& db() { return *m_db; }

@@ -75,6 +75,22 @@ Expected<int64_t> non_negative_param(const HttpRequest& req, const std::string& 
   return value;
 }
 
+// A route path ending in "/*" matches any non-empty last segment under it.
+bool path_matches(const std::string& route, const std::string& path) {
+  if (route.size() < 2 || route.compare(route.size() - 2, 2, "/*") != 0) return route == path;
+  const size_t prefix = route.size() - 1;
+  return path.size() > prefix && path.compare(0, prefix, route, 0, prefix) == 0 &&
+         path.find('/', prefix) == std::string::npos;
+}
+
+// A yes/no query parameter: absent, 0/false or 1/true.
+Expected<bool> flag_param(const HttpRequest& req, const std::string& name) {
+  const auto text = req.param(name);
+  if (!text || *text == "0" || *text == "false") return false;
+  if (*text == "1" || *text == "true" || text->empty()) return true;
+  return fail("'" + name + "' must be 1 or 0 (true or false), got '" + *text + "'", k_exit_usage);
+}
+
 }  // namespace
 
 App::App(AppConfig config)
@@ -93,8 +109,11 @@ App::App(AppConfig config)
       {"GET", "/usage", &App::page},
       {"GET", "/sessions", &App::page},
       {"GET", "/profiles", &App::page},
+      {"GET", "/sessions/*", &App::page},  // one session: /sessions/<id>
       {"GET", "/static/app.css", &App::asset},
       {"GET", "/static/app.js", &App::asset},
+      {"GET", "/static/panels.js", &App::asset},
+      {"GET", "/static/session.js", &App::asset},
       {"GET", "/static/chart.min.js", &App::asset},
   };
   // One route per report kind: /api/usage (summary) and /api/usage/<kind>.
@@ -107,7 +126,8 @@ App::App(AppConfig config)
   };
   for (const PageSpec& spec :
        {PageSpec{"/", "usage", "Usage"}, PageSpec{"/usage", "usage", "Usage"},
-        PageSpec{"/sessions", "sessions", "Sessions"}, PageSpec{"/profiles", "profiles", "Profiles"}}) {
+        PageSpec{"/sessions", "sessions", "Sessions"}, PageSpec{"/profiles", "profiles", "Profiles"},
+        PageSpec{"/sessions/*", "session", "Session"}}) {
     std::string html = tmpl ? std::string(tmpl->data) : std::string("<!doctype html><title>clown</title>");
     replace_all(html, "__CLOWN_TOKEN__", m_config.token);
     replace_all(html, "__CLOWN_PAGE__", spec.name);
@@ -151,7 +171,7 @@ HttpResponse App::dispatch(const HttpRequest& req) {
   const std::string method = req.method == "HEAD" ? "GET" : req.method;
   std::string allowed;
   for (const Route& route : m_routes) {
-    if (req.path != route.path) continue;
+    if (!path_matches(route.path, req.path)) continue;
     if (method == route.method) {
       if (route.auth == Auth::page_token && !same_secret(req.header("x-clown-token"), m_config.token))
         return json_error(403, "forbidden",
@@ -189,6 +209,13 @@ HttpResponse App::usage(const HttpRequest& req) {
   if (!limit) return json_error(400, "bad_request", limit.error().message);
   auto offset = non_negative_param(req, "offset", 0, INT64_MAX / 2);
   if (!offset) return json_error(400, "bad_request", offset.error().message);
+  reports::ReportOptions options(reports::Paging{*limit, *offset});
+  for (auto [name, out] : {std::pair{"breakdown", &options.breakdown}, std::pair{"active", &options.blocks.active},
+                           std::pair{"recent", &options.blocks.recent}}) {
+    auto value = flag_param(req, name);
+    if (!value) return json_error(400, "bad_request", value.error().message);
+    *out = *value;
+  }
 
   reports::UsageFilter filter;
   std::string key = kind;
@@ -198,7 +225,7 @@ HttpResponse App::usage(const HttpRequest& req) {
     key += std::string("\n") + name + "=" + (v ? *v : "\x01");
   };
   take("period", filter.period);
-  std::string since, until;
+  std::string since, until, aliases;
   take("since", since);
   take("until", until);
   if (req.param("since")) filter.since = since;
@@ -208,11 +235,18 @@ HttpResponse App::usage(const HttpRequest& req) {
   take("agent", filter.agent);
   take("project", filter.project);
   take("timezone", filter.timezone);
-  reports::Paging paging{*limit, *offset};
-  key += "\n" + std::to_string(paging.limit) + "," + std::to_string(paging.offset);
+  take("start_of_week", filter.start_of_week);
+  take("project_aliases", aliases);
+  if (!aliases.empty()) filter.project_aliases.push_back(aliases);
+  take("id", options.session_id);
+  take("token_limit", options.blocks.token_limit);
+  take("plan", options.plan);
+  key += "\n" + std::to_string(options.paging.limit) + "," + std::to_string(options.paging.offset) + "," +
+         std::to_string(options.breakdown) + std::to_string(options.blocks.active) +
+         std::to_string(options.blocks.recent);
 
   CachedBody cached = m_cache.get(key, [&] {
-    auto data = reports::usage_json(m_config.paths, filter, kind, paging);
+    auto data = reports::usage_json(m_config.paths, filter, kind, options);
     HttpResponse res = data ? json_ok(*data)
                        : data.error().exit_code == k_exit_usage
                            ? json_error(400, "bad_request", data.error().message)
@@ -287,7 +321,7 @@ HttpResponse App::registry_sync(const HttpRequest& req) {
 
 HttpResponse App::page(const HttpRequest& req) {
   for (const auto& [path, page] : m_pages)
-    if (path == req.path) {
+    if (path_matches(path, req.path)) {
       HttpResponse res = conditional(req, page.html, page.etag, "text/html; charset=utf-8");
       // Everything the page needs comes from this origin; nothing from the network.
       res.headers.emplace_back("Content-Security-Policy",

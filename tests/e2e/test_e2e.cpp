@@ -5,8 +5,10 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
+
 #include <cmath>
 #include <future>
+#include <set>
 #include <string>
 
 #include <httplib.h>
@@ -129,6 +131,15 @@ void scenario_run_tokens_and_cost(const std::string& version, bool thinking = fa
 }
 
 // Scenario 1 with a subagent: the sidechain requests are billed too.
+// Distinct subagent requests (message ids of sidechain assistant lines) in a config dir's transcripts.
+int sidechain_requests(const fs::path& config_dir) {
+  std::set<std::string> ids;
+  for (const auto& line : transcript_lines(config_dir))
+    if (line.value("type", "") == "assistant" && line.value("isSidechain", false) && line.contains("message"))
+      ids.insert(line["message"].value("id", ""));
+  return static_cast<int>(ids.size());
+}
+
 void scenario_subagent(const std::string& version) {
   fs::path claude = claude_bin(version);
   World world;
@@ -159,6 +170,27 @@ void scenario_subagent(const std::string& version) {
     CHECK(std::abs(cost_states.begin()->second - oracle) < 1e-9);
   }
   CHECK(std::abs(lines[0].at("cost").at("total_cost").get<double>() - oracle) < 1e-9);
+
+  // The session drill-down groups the subagent's requests under it, named from its meta.json.
+  const std::string session = lines[0].at("session_ids").at(0).get<std::string>();
+  ProcessResult detail = world.clown_with({"usage", "session", session, "--json"}, {});
+  INFO("clown usage session: " << detail.out << detail.err);
+  REQUIRE(detail.exit_code == 0);
+  const json d = json::parse(detail.out);
+  REQUIRE(d.at("agents").at("subagents").size() == 1);
+  const json& sub = d["agents"]["subagents"][0];
+  CHECK(sub.at("agent_type") == "general-purpose");
+  CHECK_FALSE(sub.at("description").get<std::string>().empty());
+  CHECK(sub.at("requests") == sidechain_requests(world.clown_home / "homes" / "e2e"));
+  CHECK(d["agents"]["main"]["requests"].get<int>() + sub["requests"].get<int>() == d["totals"]["requests"].get<int>());
+  CHECK(std::abs(d.at("totals").at("cost").at("total_cost").get<double>() - oracle) < 1e-9);
+  int subagent_rows = 0;
+  for (const auto& r : d.at("requests"))
+    if (r.at("role") == "subagent") {
+      ++subagent_rows;
+      CHECK(r.at("agent_id") == sub.at("agent_id"));
+    }
+  CHECK(subagent_rows == sub.at("requests").get<int>());
 }
 
 // Scenario 3: the agent fails; clown passes its status through and records the run.

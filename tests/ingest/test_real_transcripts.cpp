@@ -189,6 +189,10 @@ TEST_CASE("run usage: a run gets exactly its hooks' transcripts (subagents inclu
               .getInt() == 5);
     CHECK(db.execAndGet("SELECT COUNT(*) FROM requests WHERE sidechain=1").getInt() == 2);
     CHECK(db.execAndGet("SELECT profile || '/' || exit_code FROM runs WHERE run_id='run-a'").getString() == "work/0");
+    // The subagent's meta.json names it.
+    CHECK(db.execAndGet("SELECT session_id || '|' || agent_id || '|' || agent_type || '|' || description "
+                        "FROM subagents")
+              .getString() == "38ea6f6a-66f7-4d28-968e-00148ac4215c|a28685f183a32d87b|general-purpose|Run echo hi");
   }
 
   // Another run naming the same transcripts gets nothing: first attribution wins.

@@ -97,7 +97,8 @@ TEST_CASE("clown run gives each provider type its variables in the env and in --
                                  {"ANTHROPIC_MODEL", "claude-sonnet-4-5"},
                                  {"ANTHROPIC_DEFAULT_OPUS_MODEL", "claude-sonnet-4-5"},
                                  {"ANTHROPIC_DEFAULT_SONNET_MODEL", "claude-sonnet-4-5"},
-                                 {"ANTHROPIC_DEFAULT_HAIKU_MODEL", "claude-sonnet-4-5"}};
+                                 {"ANTHROPIC_DEFAULT_HAIKU_MODEL", "claude-sonnet-4-5"},
+                                 {"DISABLE_AUTOUPDATER", "1"}};  // the profile pins its agent_bin
   CHECK(provider_part(rec["settings"]["env"]) == expected_env);
   CHECK(rec["settings_mode"] == "0600");
   for (const auto& [k, v] : expected_env.items()) CHECK(rec["env"][k] == v);
@@ -110,7 +111,8 @@ TEST_CASE("clown run gives each provider type its variables in the env and in --
   r = h.clown({"run", "anthropic-k"}, {.env = inherited});
   REQUIRE(r.exit_code == 0);
   rec = agent_record(out);
-  CHECK(provider_part(rec["settings"]["env"]) == nlohmann::json{{"ANTHROPIC_API_KEY", "sk-ant-stored"}});
+  CHECK(provider_part(rec["settings"]["env"]) ==
+        nlohmann::json{{"ANTHROPIC_API_KEY", "sk-ant-stored"}, {"DISABLE_AUTOUPDATER", "1"}});
   CHECK(rec["env"]["ANTHROPIC_API_KEY"] == "sk-ant-stored");
   for (const char* var : {"ANTHROPIC_BASE_URL", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_MODEL"})
     CHECK_FALSE(rec["env"].contains(var));
@@ -118,7 +120,7 @@ TEST_CASE("clown run gives each provider type its variables in the env and in --
   r = h.clown({"run", "self-p"}, {.env = inherited});
   REQUIRE(r.exit_code == 0);
   rec = agent_record(out);
-  CHECK(provider_part(rec["settings"]["env"]) == nlohmann::json::object());
+  CHECK(provider_part(rec["settings"]["env"]) == nlohmann::json{{"DISABLE_AUTOUPDATER", "1"}});
   for (const char* var : {"ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_MODEL"})
     CHECK_FALSE(rec["env"].contains(var));
   CHECK_FALSE(rec["env"].contains("CLAUDE_CONFIG_DIR"));

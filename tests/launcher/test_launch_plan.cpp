@@ -312,3 +312,30 @@ TEST_CASE("opencode: provider, model and no title request in OPENCODE_CONFIG_CON
     CHECK(plan->usage_dir == "/home/u/.local/share/opencode");
   }
 }
+
+TEST_CASE("a pinned agent_bin turns Claude Code's auto-updater off unless auto_update = true") {
+  profiles::Profile p;
+  auto plan = launcher::make_launch_plan(inputs("self", p));
+  REQUIRE(plan);
+  CHECK(plan->provider_env.count("DISABLE_AUTOUPDATER") == 0);  // the agent on PATH updates as it likes
+
+  p.agent_bin = "/opt/claude-2.1.197/bin/claude";
+  plan = launcher::make_launch_plan(inputs("self", p));
+  REQUIRE(plan);
+  CHECK(plan->env.at("DISABLE_AUTOUPDATER") == "1");
+  // Settings env would override the process env.
+  CHECK(nlohmann::json::parse(plan->session_file_content)["env"]["DISABLE_AUTOUPDATER"] == "1");
+
+  p.auto_update = true;
+  plan = launcher::make_launch_plan(inputs("self", p));
+  REQUIRE(plan);
+  CHECK(plan->provider_env.count("DISABLE_AUTOUPDATER") == 0);
+  CHECK(plan->env.count("DISABLE_AUTOUPDATER") == 0);
+
+  // The profile's own env has the last word.
+  p.auto_update = false;
+  p.env["DISABLE_AUTOUPDATER"] = "0";
+  plan = launcher::make_launch_plan(inputs("self", p));
+  REQUIRE(plan);
+  CHECK(plan->env.at("DISABLE_AUTOUPDATER") == "0");
+}

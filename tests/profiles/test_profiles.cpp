@@ -132,3 +132,21 @@ TEST_CASE("config.toml gives defaults when missing and errors with position when
   REQUIRE_FALSE(c);
   CHECK(c.error().message.find("config.toml:1:") != std::string::npos);
 }
+
+TEST_CASE("auto_update is written only when true and read back") {
+  test::TempDir tmp;
+  Paths paths{tmp.path()};
+  profiles::Profile p;
+  p.alias = "pinned";
+  p.provider = "self";
+  p.agent_bin = "/opt/claude/bin/claude";
+  REQUIRE(profiles::save_profile(paths, p));
+  const auto text = test::read_text(paths.profile_file("pinned"));
+  CHECK(text.find("auto_update") == std::string::npos);
+  CHECK(text.find("isolate = false") != std::string::npos);
+  CHECK_FALSE(profiles::load_profile(paths, "pinned")->auto_update);
+  p.auto_update = true;
+  REQUIRE(profiles::save_profile(paths, p));
+  CHECK(test::read_text(paths.profile_file("pinned")).find("auto_update = true") != std::string::npos);
+  CHECK(profiles::load_profile(paths, "pinned")->auto_update);
+}

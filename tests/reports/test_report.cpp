@@ -99,7 +99,10 @@ TEST_CASE("reports: summary: exact object for today in Europe/Berlin", "[reports
             {"requests", 2}}},
           {"claude-opus-4-1", {{"tokens", tokens(1, 2, 7, 5)}, {"cost", cost(1, 2, 4, 8, 15)}, {"requests", 1}}},
           {"glm-4.6", {{"tokens", tokens(7, 8, 0, 0)}, {"cost", cost(0, 0, 0, 0, 0)}, {"requests", 1}}}}}}}};
-  const json got = report(fx.paths, "summary", filter("today", "Europe/Berlin"));
+  json got = report(fx.paths, "summary", filter("today", "Europe/Berlin"));
+  CHECK(got["budgets"] == json::array());  // none configured
+  got.erase("budgets");
+  got.erase("cache");  // tests/reports/test_calendar.cpp
   CHECK(got == expected);
 }
 
@@ -189,7 +192,9 @@ TEST_CASE("reports: daily: days are cut in the report zone", "[reports]") {
                                {"requests", 4},
                                {"sessions", 2},
                                {"models", {"claude-opus-4-1", k_sonnet, "glm-4.6"}}}};
-  CHECK(berlin["daily"] == expected_days);
+  json days = berlin["daily"];
+  for (auto& d : days) d.erase("cache");  // tests/reports/test_calendar.cpp checks it
+  CHECK(days == expected_days);
   CHECK(berlin["totals"]["requests"] == 5);
   CHECK(berlin["totals"]["sessions"] == 3);
   CHECK(berlin["totals"]["runtime_secs"] == 960.0);
@@ -264,6 +269,7 @@ TEST_CASE("reports: models, profiles and projects reports", "[reports]") {
   const json models = report(fx.paths, "models", filter("all", "UTC"));
   REQUIRE(models["models"].size() == 3);
   CHECK(models["models"][0] == json({{"model", k_sonnet},
+                                     {"series", "claude-sonnet-4-5"},
                                      {"tokens", tokens(1110, 2220, 1024, 5300)},
                                      {"cost", cost(4.75, 17.75, 0.125, 0.1875, 23.0625)},
                                      {"requests", 3},
@@ -271,6 +277,7 @@ TEST_CASE("reports: models, profiles and projects reports", "[reports]") {
                                      {"priced", true}}));
   CHECK(models["models"][1]["model"] == "claude-opus-4-1");
   CHECK(models["models"][2] == json({{"model", "glm-4.6"},
+                                     {"series", "glm-4.6"},
                                      {"tokens", tokens(7, 8, 0, 0)},
                                      {"cost", cost(0, 0, 0, 0, 0)},
                                      {"requests", 1},
@@ -358,6 +365,7 @@ TEST_CASE("reports: sessions: most recent first, paged, with a total", "[reports
   CHECK(page["offset"] == 1);
   REQUIRE(page["sessions"].size() == 1);
   CHECK(page["sessions"][0] == json({{"session_id", "s1"},
+                                     {"subagent_cost", 0.0},
                                      {"profile", "work-claude"},
                                      {"project", "/home/u/alpha"},
                                      {"first", "2026-11-23T23:30:00+00:00"},
@@ -372,11 +380,13 @@ TEST_CASE("reports: sessions: most recent first, paged, with a total", "[reports
 TEST_CASE("reports: unknown report kinds and negative offsets are usage errors", "[reports]") {
   test::TempDir dir;
   Paths paths{dir.path() / "home"};
-  auto r = usage_json_at(paths, filter("all", "UTC"), "weekly", {}, test::fixture_now());
+  auto r = usage_json_at(paths, filter("all", "UTC"), "fortnightly", {}, test::fixture_now());
   REQUIRE_FALSE(r);
   CHECK(r.error().exit_code == k_exit_usage);
-  CHECK(r.error().message ==
-        "unknown report 'weekly': use one of summary, daily, hourly, models, profiles, sessions, projects");
+  CHECK(
+      r.error().message ==
+      "unknown report 'fortnightly': use one of summary, daily, hourly, models, profiles, sessions, projects, weekly, "
+      "monthly, blocks, session, roi, budget, insights");
   r = usage_json_at(paths, filter("all", "UTC"), "sessions", Paging{10, -1}, test::fixture_now());
   REQUIRE_FALSE(r);
   CHECK(r.error().exit_code == k_exit_usage);

@@ -46,9 +46,9 @@ TEST_CASE("reports: clown usage --json prints exactly the documented keys", "[re
   const json got = json::parse(r.out);
   std::vector<std::string> keys;
   for (const auto& [k, v] : got.items()) keys.push_back(k);
-  CHECK(keys == std::vector<std::string>{"aggregates", "period", "since", "timezone", "total_cost", "total_requests",
-                                         "total_runtime_secs", "total_sessions", "total_tokens", "unpriced_models",
-                                         "until"});
+  CHECK(keys == std::vector<std::string>{"aggregates", "budgets", "cache", "period", "since", "timezone", "total_cost",
+                                         "total_requests", "total_runtime_secs", "total_sessions", "total_tokens",
+                                         "unpriced_models", "until"});
   CHECK(got["total_requests"] == 5);
   CHECK(got["total_cost"]["total_cost"] == 38.0625);
   CHECK(got["total_runtime_secs"] == 960.0);
@@ -154,13 +154,18 @@ TEST_CASE("reports: clown usage daily: local days, short model names, total row"
   CHECK(r.out ==
         "Daily usage — custom (2026-11-23 to 2026-11-24)  [Europe/Berlin]\n"
         "\n"
-        "Date        Requests  Input  Output  Cache write  Cache read  Total tokens    Cost  Models\n"
-        "2026-11-23         1  1,000   2,000            0           0         3,000  $20.00  sonnet-4-5\n"
-        "2026-11-24         4    118     230        1,031       5,305         6,684  $18.06  opus-4-1, sonnet-4-5, "
-        "glm-4.6\n"
+        "Date        Requests  Sessions  Input  Output  Cache write  Cache read  Total tokens    Cost  Hit rate    "
+        "Saved  "
+        "Models\n"
+        "2026-11-23         1         1  1,000   2,000            0           0         3,000  $20.00      0.0%    "
+        "$0.00  "
+        "sonnet-4-5\n"
+        "2026-11-24         4         2    118     230        1,031       5,305         6,684  $18.06     82.2%  "
+        "-$12.29  "
+        "opus-4-1, sonnet-4-5, glm-4.6\n"
         "--------------------------------------------------------------------------------------------------------------"
-        "---\n"
-        "Total              5  1,118   2,230        1,031       5,305         9,684  $38.06\n"
+        "--------------------------------\n"
+        "Total              5         3  1,118   2,230        1,031       5,305         9,684  $38.06\n"
         "\n"
         "Unpriced models (no price in the pricing table, not in the cost): glm-4.6 — run `clown registry sync`\n");
 }
@@ -176,6 +181,7 @@ TEST_CASE("reports: clown usage summary table", "[reports][cli]") {
         "  Requests  5    Sessions  3    Runtime  16m 00s\n"
         "  Tokens    9,684  (input 1,118, output 2,230, cache write 1,031, cache read 5,305)\n"
         "  Cost      $38.06\n"
+        "  Cache     hit rate 71.2%, saved -$12.29 against uncached input prices\n"
         "\n"
         "Profile        Requests  Sessions  Input  Output  Cache write  Cache read  Total tokens    Cost  Runtime      "
         "   Last used\n"

@@ -278,8 +278,11 @@ TEST_CASE("usage endpoints return the CLI's data, filtered, and follow imports",
   auto work = d.get_json("/api/usage?period=all&profile=work");
   CHECK(work["data"]["total_requests"] == 1);
   CHECK(total_tokens(work["data"]["total_tokens"]) == 34);
+  // A profile neither on disk nor in the history is a bad request, like a bad period.
   auto nobody = d.get_json("/api/usage?period=all&profile=nobody");
-  CHECK(nobody["data"]["total_requests"] == 0);
+  CHECK(nobody["success"] == false);
+  CHECK(nobody["error"]["code"] == "bad_request");
+  CHECK(nobody["error"]["message"].get<std::string>().rfind("unknown profile 'nobody'", 0) == 0);
   auto week = d.get_json("/api/usage?period=7d&timezone=UTC");
   CHECK(week["data"]["total_requests"] == 4);
   CHECK(week["data"]["timezone"] == "UTC");
@@ -499,4 +502,69 @@ TEST_CASE("the Import button offers every agent found and imports one or all", "
   auto no_token = d.post("/api/usage/import", "{}", false);
   REQUIRE(no_token);
   CHECK(no_token->status == 403);
+}
+
+TEST_CASE("analytics endpoints: the CLI's JSON for every new kind, session by id, its page", "[webui][api]") {
+  DaemonFixture d;
+  const auto data = clown::test::source_dir() / "tests" / "data" / "claude" / "2.1.328";
+  REQUIRE(d.clown({"usage", "import-claude", "--claude-dir", data.string()}).exit_code == 0);
+  write_text(d.home / "config.toml", "[budgets]\nmonthly = 100\n");
+  REQUIRE(d.start().exit_code == 0);
+
+  const std::vector<std::pair<std::string, std::vector<std::string>>> same = {
+      {"weekly?breakdown=1", {"weekly", "--breakdown"}},
+      {"monthly?start_of_week=sunday", {"monthly", "--start-of-week", "sunday"}},
+      {"blocks?token_limit=max", {"blocks", "--token-limit", "max"}},
+      {"session?id=38ea6f6a", {"session", "38ea6f6a"}},
+      {"roi?plan=max5&since=2026-11-20&until=2026-11-25",
+       {"roi", "--plan", "max5", "--since", "2026-11-20", "--until", "2026-11-25"}},
+      {"budget", {"budget"}},
+      {"insights?period=all", {"insights", "--period", "all"}},
+      {"projects?period=all&project_aliases=work%3Dcapture",
+       {"projects", "--period", "all", "--project-aliases", "work=capture"}},
+  };
+  for (const auto& [query, args] : same) {
+    INFO(query);
+    std::vector<std::string> cli{"usage"};
+    cli.insert(cli.end(), args.begin(), args.end());
+    cli.push_back("--json");
+    auto r = d.clown(cli);
+    REQUIRE(r.exit_code == 0);
+    auto api = d.get_json("/api/usage/" + query);
+    REQUIRE(api["success"] == true);
+    json from_cli = json::parse(r.out);
+    if (query.rfind("blocks", 0) == 0) {  // "now" differs by the time between the two calls
+      from_cli.erase("now");
+      api["data"].erase("now");
+    }
+    CHECK(from_cli == api["data"]);
+  }
+  auto session = d.get_json("/api/usage/session?id=38ea");
+  CHECK(session["data"]["session_id"] == "38ea6f6a-66f7-4d28-968e-00148ac4215c");
+  CHECK(session["data"]["agents"]["subagents"][0]["agent_type"] == "general-purpose");
+  CHECK(d.get_json("/api/usage/projects?period=all&project_aliases=work%3Dcapture")["data"]["projects"][0]["project"] ==
+        "capture");
+
+  for (const std::string bad :
+       {"/api/usage/session", "/api/usage/session?id=nope", "/api/usage/weekly?breakdown=yes",
+        "/api/usage/blocks?token_limit=lots", "/api/usage/roi?plan=ultra", "/api/usage/weekly?start_of_week=someday"}) {
+    auto res = d.get(bad);
+    REQUIRE(res);
+    INFO(bad << " -> " << res->body);
+    CHECK(res->status == 400);
+    CHECK(json::parse(res->body)["error"]["code"] == "bad_request");
+  }
+  CHECK(d.get_json("/api/usage/weekly?breakdown=yes")["error"]["message"] ==
+        "'breakdown' must be 1 or 0 (true or false), got 'yes'");
+
+  auto page = d.get("/sessions/38ea6f6a-66f7-4d28-968e-00148ac4215c");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->body.find("data-page=\"session\"") != std::string::npos);
+  auto nested = d.get("/sessions/a/b");
+  REQUIRE(nested);
+  CHECK(nested->status == 404);
+  auto bare = d.get("/sessions/");
+  REQUIRE(bare);
+  CHECK(bare->status == 404);
 }

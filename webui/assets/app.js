@@ -1,7 +1,9 @@
-// clown web UI: one script for /usage, /sessions and /profiles. Data comes
-// from the daemon's JSON API; numbers are formatted like the CLI
-// (common/format.cpp). Text from transcripts (models, paths) is only ever
-// inserted as text nodes.
+// clown web UI: /usage, /sessions, /sessions/<id> and /profiles. This file
+// holds what every page shares and the pages' loaders; panels.js the usage
+// page's analytics panels, session.js the session page. Data comes from the
+// daemon's JSON API; numbers are formatted like the CLI (common/format.cpp).
+// Text from transcripts (models, paths, descriptions) is only ever inserted
+// as text nodes.
 "use strict";
 
 const TOKEN = document.querySelector('meta[name="clown-token"]').content;
@@ -30,6 +32,8 @@ const fmt = {
   pct(x) { return (x * 100).toFixed(1) + "%"; },
   when(iso) { return iso ? String(iso).replace("T", " ").slice(0, 16) : "–"; },
 };
+// "claude-sonnet-4-5-20250929" -> "sonnet-4-5", as reports/display.cpp does.
+const shortModel = (m) => String(m).replace(/^claude-/, "").replace(/-\d{8}$/, "");
 const tokensOf = (t) => t ? t.input_tokens + t.output_tokens + t.cache_creation_input_tokens + t.cache_read_input_tokens : 0;
 const cacheHitRate = (t) => {
   const denom = t.input_tokens + t.cache_creation_input_tokens + t.cache_read_input_tokens;
@@ -201,7 +205,7 @@ function sortableTable(table, columns, rows, initial) {
       onclick: () => { if (key === c.key) dir = -dir; else { key = c.key; dir = c.num ? -1 : 1; } render(); },
     }, c.label)));
     const body = sorted.length ? sorted.map((r) => el("tr", {}, columns.map((c) =>
-      el("td", { class: [c.num ? "num" : "", c.mono ? "mono" : ""].join(" ").trim() || null, title: c.title ? c.title(r) : null },
+      el("td", { class: [c.num ? "num" : "", c.mono ? "mono" : "", c.clip ? "clip" : ""].join(" ").trim() || null, title: c.title ? c.title(r) : null },
         c.text(r)))))
       : [el("tr", {}, el("td", { colspan: columns.length, class: "muted" }, "No sessions in this period."))];
     table.replaceChildren(el("thead", {}, head), el("tbody", {}, body));
@@ -209,19 +213,26 @@ function sortableTable(table, columns, rows, initial) {
   render();
 }
 
+const projectName = (p) => p ? String(p).replace(/\/+$/, "").split("/").pop() || p : "";
+const sessionLink = (r) => el("a", { href: "/sessions/" + encodeURIComponent(r.session_id) }, r.session_id.slice(0, 8));
+// Long text (projects, model lists) is clipped with its full value as a
+// tooltip, so the table fits 1280 px windows with the Cost column visible.
 const SESSION_COLUMNS = [
   { key: "last", label: "Last activity", text: (r) => fmt.when(r.last), sort: (r) => r.last },
-  { key: "session", label: "Session", mono: true, text: (r) => r.session_id.slice(0, 8), title: (r) => r.session_id, sort: (r) => r.session_id },
-  { key: "profile", label: "Profile", text: (r) => r.profile || "–", sort: (r) => r.profile },
-  { key: "project", label: "Project", text: (r) => r.project || "–", title: (r) => r.project, sort: (r) => r.project },
-  { key: "models", label: "Models", text: (r) => r.models.join(", "), sort: (r) => r.models.join(",") },
+  { key: "session", label: "Session", mono: true, text: sessionLink, title: (r) => r.session_id, sort: (r) => r.session_id },
+  { key: "profile", label: "Profile", clip: true, text: (r) => r.profile || "–", title: (r) => r.profile, sort: (r) => r.profile },
+  { key: "project", label: "Project", clip: true, text: (r) => projectName(r.project) || "–", title: (r) => r.project, sort: (r) => r.project },
+  { key: "models", label: "Models", clip: true, text: (r) => Array.from(new Set(r.models.map(shortModel))).join(", "), title: (r) => r.models.join(", "), sort: (r) => r.models.join(",") },
   { key: "requests", label: "Requests", num: true, text: (r) => fmt.int(r.requests), sort: (r) => r.requests },
   { key: "tokens", label: "Tokens", num: true, text: (r) => fmt.int(tokensOf(r.tokens)), sort: (r) => tokensOf(r.tokens) },
+  { key: "subagents", label: "Subagents", num: true, text: (r) => fmt.usd(r.subagent_cost || 0), sort: (r) => r.subagent_cost || 0 },
   { key: "cost", label: "Cost", num: true, text: (r) => fmt.usd(r.cost.total_cost), sort: (r) => r.cost.total_cost },
 ];
 
-function profileRows(byProfile) {
+// Profiles whose runs made no request are hidden unless "Show runs without requests" is ticked.
+function profileRows(byProfile, showIdle) {
   return Object.entries(byProfile).map(([name, p]) => Object.assign({ name }, p))
+    .filter((p) => showIdle || p.requests > 0)
     .sort((a, b) => b.cost.total_cost - a.cost.total_cost);
 }
 function profileUsageTable(table, rows, label = "Profile") {
@@ -258,36 +269,6 @@ function heatmap(container, hourly) {
   container.replaceChildren(...cells);
 }
 
-async function dailyByModel(models) {
-  // The daily report totals all models; one request per top model gives the stack.
-  const top = filters.model ? [filters.model] : models.slice(0, 6).map((m) => m.model);
-  const [all, ...per] = await Promise.all([
-    api("/api/usage/daily?" + filterQuery()),
-    ...top.map((m) => api("/api/usage/daily?" + filterQuery({ model: m }))),
-  ]);
-  const labels = all.daily.map((d) => d.date);
-  const series = top.map((m, i) => {
-    const byDate = new Map(per[i].daily.map((d) => [d.date, d]));
-    return { model: m, days: labels.map((date) => byDate.get(date)) };
-  });
-  const other = labels.map((date, j) => {
-    const d = all.daily[j];
-    let cost = d.cost.total_cost, tokens = tokensOf(d.tokens);
-    for (const s of series) if (s.days[j]) { cost -= s.days[j].cost.total_cost; tokens -= tokensOf(s.days[j].tokens); }
-    return { cost: Math.max(0, cost), tokens: Math.max(0, tokens) };
-  });
-  if (!filters.model && other.some((o) => o.tokens > 0))
-    series.push({ model: "other", days: other.map((o) => ({ cost: { total_cost: o.cost }, tokensTotal: o.tokens })) });
-  const ds = (value) => series.map((s, i) => ({
-    label: s.model, backgroundColor: PALETTE[i % PALETTE.length], borderWidth: 0,
-    data: s.days.map((d) => d ? value(d) : 0) }));
-  drawChart("chart-daily-cost", { type: "bar", data: { labels, datasets: ds((d) => d.cost.total_cost) },
-    options: stackedBarOptions(fmt.usd) });
-  drawChart("chart-daily-tokens", { type: "bar",
-    data: { labels, datasets: ds((d) => d.tokensTotal !== undefined ? d.tokensTotal : tokensOf(d.tokens)) },
-    options: stackedBarOptions(shortTokens) });
-}
-
 async function loadUsage() {
   const [summary, models, hourly, sessions] = await Promise.all([
     api("/api/usage?" + filterQuery()),
@@ -301,11 +282,15 @@ async function loadUsage() {
   setCard("sessions", fmt.int(summary.total_sessions));
   setCard("runtime", fmt.duration(summary.total_runtime_secs));
   setCard("requests", fmt.int(summary.total_requests));
-  setCard("cache_hit_rate", fmt.pct(cacheHitRate(t)));
+  setCard("cache_hit_rate", fmt.pct(summary.cache.hit_rate));
+  setCard("cache_saved", fmt.usd(summary.cache.savings_usd));
   showRange(summary);
+  budgetGauges($("#budgets-panel"), $("#budgets"), summary.budgets);
 
+  // Without usage there is nothing to chart: no empty axes.
   const empty = $("#empty");
   empty.hidden = summary.total_requests > 0;
+  for (const panel of document.querySelectorAll(".needs-data")) panel.hidden = !empty.hidden;
   if (!empty.hidden) {
     empty.replaceChildren(filters.period === "all" && !filters.profile && !filters.agent && !filters.model
       ? el("span", {}, "No usage yet — run ", el("code", {}, "clown run <profile>"), " or ",
@@ -327,19 +312,22 @@ async function loadUsage() {
   if (webSearch >= 0.005) costRows.push(["Web search", webSearch, fmt.usd(webSearch)]);
   breakdownTable($("#cost-breakdown"), costRows);
 
-  const modelList = models.models;
-  drawChart("chart-models", { type: "doughnut",
-    data: { labels: modelList.map((m) => m.model),
-      datasets: [{ data: modelList.map((m) => m.cost.total_cost), backgroundColor: modelList.map((_, i) => PALETTE[i % PALETTE.length]), borderWidth: 0 }] },
-    options: { plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } },
-      tooltip: { callbacks: { label: (ctx) => `${ctx.label}: ${fmt.usd(ctx.parsed)}` } } } } });
+  const series = mergeSeries(models.models);
+  if (summary.total_requests > 0)
+    drawChart("chart-models", { type: "doughnut",
+      data: { labels: series.map((m) => m.series),
+        datasets: [{ data: series.map((m) => m.cost), backgroundColor: series.map((_, i) => PALETTE[i % PALETTE.length]), borderWidth: 0 }] },
+      options: { plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } },
+        tooltip: { callbacks: { label: (ctx) => `${ctx.label}: ${fmt.usd(ctx.parsed)}` } } } } });
   heatmap($("#heatmap"), hourly.hourly);
-  profileUsageTable($("#profile-table"), profileRows(summary.aggregates.by_profile));
-  profileUsageTable($("#agent-table"), profileRows(summary.aggregates.by_agent || {}), "Agent");
+  lastByProfile = summary.aggregates.by_profile;
+  profileUsageTable($("#profile-table"), profileRows(lastByProfile, $("#show-idle").checked));
+  profileUsageTable($("#agent-table"), profileRows(summary.aggregates.by_agent || {}, true), "Agent");
   sortableTable($("#session-table"), SESSION_COLUMNS, sessions.sessions, { key: "last", dir: -1 });
-  await dailyByModel(modelList);
+  await Promise.all([calendarCharts(summary.total_requests > 0), blocksPanel(), roiCard(), insightsList()]);
   return summary;
 }
+let lastByProfile = {};
 
 // ---- sessions page ----
 let sessionOffset = 0;
@@ -365,7 +353,7 @@ async function loadProfiles() {
   for (const b of list.broken || []) rows.push(el("tr", {}, el("td", { colspan: 6, class: "muted" }, "Unreadable: " + b)));
   $("#profiles-list").replaceChildren(el("thead", {}, head), el("tbody", {}, rows));
   showRange(usage);
-  profileUsageTable($("#profiles-usage"), profileRows(usage.aggregates.by_profile));
+  profileUsageTable($("#profiles-usage"), profileRows(usage.aggregates.by_profile, true));
   return list;
 }
 
@@ -440,6 +428,21 @@ async function pollRunning() {
     `${fmt.int(tokensOf(r.tokens))} tokens · ${fmt.usd(r.cost ? r.cost.total_cost : 0)}`)));
 }
 
+// ---- theme: the system's, or the one the Theme button chose (kept in localStorage) ----
+const THEMES = ["auto", "dark", "light"];
+function applyTheme(theme) {
+  if (theme === "auto") delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = theme;
+  $("#theme-btn").textContent = "Theme: " + theme;
+}
+function cycleTheme() {
+  const now = document.documentElement.dataset.theme || "auto";
+  const next = THEMES[(THEMES.indexOf(now) + 1) % THEMES.length];
+  try { localStorage.setItem("clown-theme", next); } catch (e) { /* private mode: not kept */ }
+  applyTheme(next);
+  refresh();  // charts take their colours from the theme
+}
+
 // ---- main ----
 let refreshing = null;
 async function refresh() {
@@ -447,6 +450,7 @@ async function refresh() {
     try {
       if (PAGE === "usage") await loadUsage();
       else if (PAGE === "sessions") await loadSessions();
+      else if (PAGE === "session") await loadSession();
       else if (PAGE === "profiles") await loadProfiles();
       document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
     } catch (e) {
@@ -459,9 +463,21 @@ async function refresh() {
 }
 
 function init() {
-  for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.dataset.nav === PAGE);
+  let theme = "auto";
+  try { theme = localStorage.getItem("clown-theme") || "auto"; } catch (e) { /* no storage */ }
+  applyTheme(THEMES.includes(theme) ? theme : "auto");
+  $("#theme-btn").addEventListener("click", cycleTheme);
+  for (const a of document.querySelectorAll("nav a"))
+    a.classList.toggle("active", a.dataset.nav === PAGE || (PAGE === "session" && a.dataset.nav === "sessions"));
   const section = document.querySelector(`[data-show="${PAGE}"]`);
   if (section) section.hidden = false;
+  for (const hide of document.querySelectorAll(`[data-hide-on="${PAGE}"]`)) hide.hidden = true;
+  if (PAGE === "usage") {
+    for (const b of document.querySelectorAll("[data-granularity]"))
+      b.addEventListener("click", () => { setGranularity(b.dataset.granularity); calendarCharts(true); });
+    $("#show-idle").addEventListener("change",
+      () => profileUsageTable($("#profile-table"), profileRows(lastByProfile, $("#show-idle").checked)));
+  }
   syncFilterControls();
   for (const id of ["#f-period", "#f-since", "#f-until", "#f-profile", "#f-agent", "#f-model"]) $(id).addEventListener("change", onFilterChange);
   $("#import-btn").addEventListener("click", importData);
@@ -471,11 +487,12 @@ function init() {
     $("#next").addEventListener("click", () => { sessionOffset += SESSION_PAGE; refresh(); });
   }
   const dark = window.matchMedia("(prefers-color-scheme: dark)");
-  if (dark.addEventListener) dark.addEventListener("change", () => refresh());
+  if (dark.addEventListener) dark.addEventListener("change", () => { if (!document.documentElement.dataset.theme) refresh(); });
   loadFilterOptions();
   refresh();
   pollRunning();
   setInterval(pollRunning, 5000);
   document.addEventListener("visibilitychange", pollRunning);
 }
-init();
+// After panels.js and session.js have run (scripts at the end of <body> run in order).
+document.addEventListener("DOMContentLoaded", init);

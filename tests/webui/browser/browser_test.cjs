@@ -1,7 +1,10 @@
 // Headless Chromium test of the web UI: seeds usage, starts the daemon with
-// the built clown, loads /usage, checks every card equals the API's numbers
-// (formatted like the CLI), clicks "Import Claude data", and saves light,
-// dark and 375 px screenshots as artifacts.
+// the built clown, loads /usage, checks every card and every panel (budgets,
+// 5-hour blocks, ROI, insights, daily/weekly/monthly charts with their
+// cumulative line, cache efficiency) equals the API's numbers (formatted like
+// the CLI), opens a session page with its subagent, clicks "Import Claude
+// data", switches themes, and saves light, dark and 375 px screenshots as
+// artifacts.
 //
 // usage: node browser_test.cjs <clown binary> <node_modules dir> <artifacts dir>
 "use strict";
@@ -45,9 +48,9 @@ function duration(s) {
 const tokensOf = (t) => t.input_tokens + t.output_tokens + t.cache_creation_input_tokens + t.cache_read_input_tokens;
 
 // ---- seed data ----
-function line(session, id, model, ts, i, o, cw, cr, cwd) {
-  return JSON.stringify({ type: "assistant", sessionId: session, timestamp: ts, requestId: "req_" + id, cwd, isSidechain: false,
-    message: { id: "msg_" + id, model, usage: { input_tokens: i, output_tokens: o, cache_creation_input_tokens: cw,
+function line(session, id, model, ts, i, o, cw, cr, cwd, agentId) {
+  return JSON.stringify({ type: "assistant", sessionId: session, timestamp: ts, requestId: "req_" + id, cwd, isSidechain: !!agentId,
+    agentId, message: { id: "msg_" + id, model, usage: { input_tokens: i, output_tokens: o, cache_creation_input_tokens: cw,
       cache_read_input_tokens: cr, cache_creation: { ephemeral_5m_input_tokens: cw, ephemeral_1h_input_tokens: 0 } } } }) + "\n";
 }
 function writeSession(dir, project, session, lines) {
@@ -69,7 +72,23 @@ writeSession(seedDir, "-work-web", "bbbbbbbb-2222", [
   line("bbbbbbbb-2222", "w1", "claude-opus-4-1", iso(now - day), 300, 1800, 9000, 60000, "/work/web"),
   line("bbbbbbbb-2222", "w2", "claude-sonnet-4-5", iso(now - 3600000), 150, 700, 4000, 90000, "/work/web"),
 ]);
+// A session with a subagent (Claude Code's layout: <session>/subagents/agent-<id>.jsonl and .meta.json), six days ago
+// (so the daily chart has days without usage), with the dated and undated ids of one model.
+const subSession = "dddddddd-4444";
+writeSession(seedDir, "-work-api", subSession, [
+  line(subSession, "d1", "claude-haiku-4-5", iso(now - 6 * day), 400, 300, 1000, 8000, "/work/api"),
+  line(subSession, "d2", "claude-haiku-4-5-20251001", iso(now - 6 * day + 60000), 300, 200, 0, 9000, "/work/api"),
+]);
+const subDir = path.join(seedDir, "projects", "-work-api", subSession, "subagents");
+fs.mkdirSync(subDir, { recursive: true });
+fs.writeFileSync(path.join(subDir, "agent-a1b2c3.jsonl"),
+  line(subSession, "d3", "claude-haiku-4-5", iso(now - 6 * day + 30000), 700, 900, 2000, 4000, "/work/api", "a1b2c3"));
+fs.writeFileSync(path.join(subDir, "agent-a1b2c3.meta.json"), JSON.stringify({ agentType: "Explore", description: "Find the flaky test" }));
 execFileSync(clownBin, ["usage", "import-claude", "--claude-dir", seedDir], { env, stdio: "pipe" });
+// A profile whose run made no request (hidden from the profile table until asked for), and budgets.
+execFileSync(clownBin, ["profiles", "create", "idle", "--provider", "self", "--agent-bin", "/bin/true"], { env, stdio: "pipe" });
+execFileSync(clownBin, ["run", "idle"], { env: Object.assign({}, env, { DISABLE_AUTOUPDATER: "1" }), stdio: "pipe" });
+fs.writeFileSync(path.join(home, "config.toml"), "[budgets]\ndaily = 0.5\nmonthly = 40\n[budgets.profiles.idle]\nweekly = 5\n");
 // What the Import button will find in the default ~/.claude.
 writeSession(path.join(user, ".claude"), "-work-cli", "cccccccc-3333", [
   line("cccccccc-3333", "c1", "claude-sonnet-4-5", iso(now - 7200000), 2000, 5000, 10000, 50000, "/work/cli"),
@@ -110,11 +129,157 @@ function expectedCards(d) {
     runtime: duration(d.total_runtime_secs),
     requests: thousands(d.total_requests),
     cache_hit_rate: ((denom > 0 ? t.cache_read_input_tokens / denom : 0) * 100).toFixed(1) + "%",
+    cache_saved: usd(d.cache.savings_usd),
   };
 }
 async function cardsOnPage(page) {
   return page.$$eval("[data-card]", (cards) =>
     Object.fromEntries(cards.map((c) => [c.dataset.card, c.querySelector(".value").textContent])));
+}
+
+// ---- the analytics panels, each against its API answer ----
+const near = (a, b) => Math.abs(a - b) < 1e-9;
+function chartData(page, id) {
+  return page.evaluate((cid) => {
+    const c = Chart.getChart(cid);
+    return c ? { labels: c.data.labels, datasets: c.data.datasets.map((d) => ({ label: d.label, type: d.type || "bar", data: d.data })) } : null;
+  }, id);
+}
+function addDays(isoDay, n) {
+  const d = new Date(isoDay + "T00:00:00Z");
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+async function checkBudgetsAndCards(page, summary) {
+  const saved = await page.$eval('[data-card="cache_saved"] .value', (e) => e.textContent);
+  check(saved === usd(summary.cache.savings_usd), `cache saved card "${saved}" == API ${summary.cache.savings_usd}`);
+  const gauges = await page.$$eval("#budgets .gauge", (gs) => gs.map((g) => [g.dataset.level, g.querySelector(".text").textContent]));
+  const want = summary.budgets.map((b) => [b.level, `${usd(b.spent_usd)} of ${usd(b.limit_usd)} · ${b.percent.toFixed(0)}% · ${b.level}`]);
+  check(summary.budgets.length === 3 && JSON.stringify(gauges) === JSON.stringify(want), `budget gauges ${JSON.stringify(gauges)}`);
+}
+
+async function checkBlocks(page) {
+  const api = (await getJson("/api/usage/blocks?period=all&recent=1")).data;
+  const blocks = api.blocks.filter((b) => !b.gap);
+  const chart = await chartData(page, "chart-blocks");
+  check(chart && chart.labels.length === blocks.length && chart.datasets[0].data.every((v, i) => near(v, blocks[i].cost.total_cost)),
+    `blocks chart has the API's ${blocks.length} blocks`);
+  const active = blocks.find((b) => b.active);
+  check(!!active, "the seed has an active block");
+  const burn = await page.$eval('#blocks-active [data-fact="burn"]', (e) => e.textContent);
+  const projected = await page.$eval('#blocks-active [data-fact="projected"]', (e) => e.textContent);
+  // The page asked a moment earlier: the rate may differ in its last digit, the projection in cents.
+  check(burn.endsWith("/h") && burn.includes(" tokens/min · $"), `burn rate shown: "${burn}"`);
+  const wantProjected = `${thousands(active.burn_rate.projected_tokens)} tokens`;
+  check(projected.startsWith(wantProjected.slice(0, 2)), `projection shown: "${projected}" (API ${wantProjected})`);
+}
+
+async function checkRoiAndInsights(page) {
+  const roi = (await getJson("/api/usage/roi?period=all")).data;
+  const projected = await page.$eval('#roi [data-fact="projected"]', (e) => e.textContent);
+  check(projected === usd(roi.overall.projected_monthly) + "/month", `ROI projection "${projected}"`);
+  const cheapest = await page.$eval('#roi [data-fact="cheapest"]', (e) => e.textContent);
+  const name = roi.overall.cheapest === "api" ? "paying per token (API)" : roi.overall.cheapest;
+  check(cheapest === `Cheapest: ${name}, ${usd(roi.overall.cheapest_margin)}/month less than the next option`, `ROI cheapest "${cheapest}"`);
+  const insights = (await getJson("/api/usage/insights?period=all")).data;
+  const items = await page.$$eval("#insights li", (lis) => lis.map((l) => l.textContent));
+  const want = insights.insights.map((i) => i.message);
+  if (!insights.enough_history) want.unshift(`Not enough history: ${insights.history_days} active days, ${insights.min_history_days} needed.`);
+  check(JSON.stringify(items) === JSON.stringify(want), `insights list ${JSON.stringify(items)}`);
+}
+
+// Bars per model series sum to each period's cost; the cumulative line ends at the total; no period is missing.
+async function checkCalendar(page, granularity, key) {
+  const api = (await getJson(`/api/usage/${granularity}?period=all&breakdown=1`)).data;
+  const chart = await chartData(page, "chart-daily-cost");
+  const rows = new Map(api[granularity].map((r) => [r[key], r]));
+  const bars = chart.datasets.filter((d) => d.type === "bar");
+  let sumOk = true;
+  chart.labels.forEach((label, i) => {
+    const total = bars.reduce((a, d) => a + d.data[i], 0);
+    if (!near(total, rows.has(label) ? rows.get(label).cost.total_cost : 0)) sumOk = false;
+  });
+  check(sumOk, `${granularity}: stacked bars equal each row's cost`);
+  check(api[granularity].every((r) => chart.labels.includes(r[key])), `${granularity}: every API row on the axis`);
+  const line = chart.datasets.find((d) => d.label === "cumulative");
+  check(line && near(line.data[line.data.length - 1], api.totals.cost.total_cost), `${granularity}: cumulative ends at ${api.totals.cost.total_cost}`);
+  const labels = bars.map((d) => d.label);
+  check(labels.includes("claude-haiku-4-5") && !labels.includes("claude-haiku-4-5-20251001"),
+    `${granularity}: dated and undated haiku are one series (${labels.join(", ")})`);
+  return { chart, api };
+}
+
+async function checkPanels(page) {
+  const summary = (await getJson("/api/usage?period=all")).data;
+  await checkBudgetsAndCards(page, summary);
+  await checkBlocks(page);
+  await checkRoiAndInsights(page);
+  const { chart } = await checkCalendar(page, "daily", "date");
+  let contiguous = true;
+  for (let i = 1; i < chart.labels.length; i++) if (chart.labels[i] !== addDays(chart.labels[i - 1], 1)) contiguous = false;
+  const daily = (await getJson("/api/usage/daily?period=all")).data.daily;
+  check(contiguous && chart.labels.length > daily.length, `daily axis has every day (${chart.labels.length} days, ${daily.length} with usage)`);
+  const cache = await chartData(page, "chart-cache");
+  const byDate = new Map(daily.map((d) => [d.date, d]));
+  check(cache.labels.every((l, i) => byDate.has(l) ? near(cache.datasets[0].data[i], byDate.get(l).cache.savings_usd) &&
+    near(cache.datasets[1].data[i], byDate.get(l).cache.hit_rate) : cache.datasets[0].data[i] === null), "cache chart equals the API per day");
+  for (const [g, key] of [["weekly", "week"], ["monthly", "month"]]) {
+    const before = await page.evaluate(() => Chart.getChart("chart-daily-cost").id);
+    await page.click(`[data-granularity="${g}"]`);
+    await page.waitForFunction((id) => Chart.getChart("chart-daily-cost") && Chart.getChart("chart-daily-cost").id !== id, before);
+    await checkCalendar(page, g, key);
+  }
+  await page.click('[data-granularity="daily"]');
+  const idleBefore = await page.$$eval("#profile-table tbody tr", (r) => r.length);
+  await page.check("#show-idle");
+  const idleAfter = await page.$$eval("#profile-table tbody tr td:first-child", (tds) => tds.map((t) => t.textContent));
+  check(idleBefore === 1 && idleAfter.includes("idle"), `runs without requests hidden until asked (${idleBefore} -> ${idleAfter.join(",")})`);
+  await page.uncheck("#show-idle");
+}
+
+async function checkSessionPage(page) {
+  const api = (await getJson("/api/usage/session?id=dddddddd-4444")).data;
+  await page.goto(base + "/sessions/dddddddd-4444");
+  await page.waitForSelector("body[data-loaded]");
+  const rows = await page.$$eval("#session-requests tbody tr", (r) => r.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
+  check(rows.length === api.requests.length && rows.length === 3, `session page lists ${rows.length} requests`);
+  check(rows.every((r, i) => r[9] === usd(api.requests[i].cumulative_cost) && r[1] === (api.requests[i].agent_id || "main")),
+    "session rows: agents and cumulative cost as the API says");
+  const cost = await page.$eval('#session-head [data-fact="cost"]', (e) => e.textContent);
+  check(cost === usd(api.totals.cost.total_cost), `session cost "${cost}"`);
+  const agents = await page.$$eval("#agent-tree li", (lis) => lis.map((l) => l.dataset.agent + ": " + l.textContent));
+  check(agents.length === 2 && agents[1].startsWith("a1b2c3: └ Explore a1b2c3") && agents[1].includes("Find the flaky test"),
+    `agent tree ${JSON.stringify(agents)}`);
+  check(await page.$eval(".filters", (e) => e.hidden), "no period filter on a session page");
+  await page.screenshot({ path: path.join(artifacts, "session-light.png"), fullPage: true });
+  await page.goto(base + "/sessions?period=all");
+  await page.waitForSelector("body[data-loaded]");
+  await page.click('#all-sessions a[href="/sessions/dddddddd-4444"]');
+  await page.waitForSelector("#agent-tree li");
+  check(new URL(page.url()).pathname === "/sessions/dddddddd-4444", "a session id in the list opens its page");
+}
+
+// Session tables keep their Cost column visible in 1280-1400 px windows.
+async function checkLayout(page) {
+  for (const width of [1280, 1400]) {
+    await page.setViewportSize({ width, height: 900 });
+    const fit = await page.$eval("#session-table", (t) => t.scrollWidth <= t.parentElement.clientWidth + 1);
+    check(fit, `sessions table fits at ${width} px`);
+  }
+}
+
+async function checkThemeToggle(page) {
+  await page.click("#theme-btn");  // auto -> dark
+  check(await page.evaluate(() => document.documentElement.dataset.theme) === "dark", "theme button: dark");
+  await page.click("#theme-btn");  // dark -> light, even though the system is dark
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  check(bg === "rgb(246, 247, 249)", `light theme chosen over the dark system (${bg})`);
+  await page.reload();
+  await page.waitForSelector("body[data-loaded]");
+  check(await page.$eval("#theme-btn", (b) => b.textContent) === "Theme: light", "theme choice kept across reloads");
+  await page.click("#theme-btn");  // light -> auto
+  await page.waitForFunction(() => !document.documentElement.dataset.theme);
 }
 
 (async () => {
@@ -138,40 +303,41 @@ async function cardsOnPage(page) {
     await page.goto(base + "/usage?period=all");
     await page.waitForSelector("body[data-loaded]", { timeout: 15000 });
     const api = (await getJson("/api/usage?period=all")).data;
-    check(api.total_requests === 5, `seeded 5 requests (API says ${api.total_requests})`);
+    check(api.total_requests === 8, `seeded 8 requests (API says ${api.total_requests})`);
     const want = expectedCards(api);
     const got = await cardsOnPage(page);
     for (const k of Object.keys(want)) check(got[k] === want[k], `card ${k}: page "${got[k]}" == API "${want[k]}"`);
     check(await page.$eval("#empty", (e) => e.hidden), "no empty state with data");
     const sessionsRows = await page.$$eval("#session-table tbody tr", (rows) => rows.length);
-    check(sessionsRows === 2, `sessions table has 2 rows (got ${sessionsRows})`);
+    check(sessionsRows === 3, `sessions table has 3 rows (got ${sessionsRows})`);
     const profileRows = await page.$$eval("#profile-table tbody tr", (rows) => rows.length);
     check(profileRows === 1, `profile table has 1 row (got ${profileRows})`);
     const heatCells = await page.$$eval("#heatmap .cell[style]", (c) => c.length);
     check(heatCells >= 3, `heatmap shows activity (${heatCells} cells)`);
     const charts = await page.$$eval("canvas", (cs) => cs.filter((c) => c.width > 0 && c.height > 0).length);
-    check(charts === 3, `three charts drawn (got ${charts})`);
+    check(charts === 5, `five charts drawn (got ${charts})`);
+    await checkPanels(page);
     check((await page.$eval('meta[name="clown-token"]', (m) => m.content)) === daemon.token, "page carries the CSRF token");
     await page.waitForSelector("#running:not([hidden])", { timeout: 10000 });
     const strip = await page.$eval("#running", (e) => e.textContent);
     check(/^Running now:work-claude · claude-sonnet-4-5 · 1m \d\ds · 1,000 tokens · \$\d+\.\d\d$/.test(strip), `running-now strip: "${strip}"`);
 
     // Sorting the sessions table by cost puts the most expensive first.
-    await page.click("#session-table th:nth-child(8)");
-    const sortedCosts = await page.$$eval("#session-table tbody tr td:nth-child(8)", (tds) => tds.map((t) => t.textContent));
+    await page.click("#session-table th:nth-child(9)");
+    const sortedCosts = await page.$$eval("#session-table tbody tr td:nth-child(9)", (tds) => tds.map((t) => t.textContent));
     const sessionsApi = (await getJson("/api/usage/sessions?period=all")).data.sessions;
     const desc = sessionsApi.map((s) => s.cost.total_cost).sort((a, b) => b - a).map(usd);
     check(JSON.stringify(sortedCosts) === JSON.stringify(desc), `sorted by cost: ${sortedCosts.join(" ")}`);
 
     const profileOptions = await page.$$eval("#f-profile option", (os) => os.map((o) => o.value));
-    check(JSON.stringify(profileOptions) === JSON.stringify(["", "claude-native"]), `profile filter lists ${profileOptions.join(",")}`);
+    check(JSON.stringify(profileOptions) === JSON.stringify(["", "claude-native", "idle"]), `profile filter lists ${profileOptions.join(",")}`);
 
     // Model filter updates every panel.
     await page.selectOption("#f-model", "claude-haiku-4-5");
     await page.waitForFunction(() => Number(document.body.dataset.loaded) >= 2);
     const haiku = (await getJson("/api/usage?period=all&model=claude-haiku-4-5")).data;
     const gotHaiku = await cardsOnPage(page);
-    check(gotHaiku.requests === "1" && gotHaiku.total_tokens === expectedCards(haiku).total_tokens,
+    check(haiku.total_requests === 4 && gotHaiku.requests === "4" && gotHaiku.total_tokens === expectedCards(haiku).total_tokens,
           `model filter: requests ${gotHaiku.requests}, tokens ${gotHaiku.total_tokens}`);
     check(new URL(page.url()).searchParams.get("model") === "claude-haiku-4-5", "filter kept in the URL");
     await page.selectOption("#f-model", "");
@@ -185,7 +351,7 @@ async function cardsOnPage(page) {
     const noticeText = await page.$eval("#notice", (n) => n.textContent);
     check(/^Imported 1 new request from 1 of 1 files/.test(noticeText), `import summary shown: "${noticeText}"`);
     const after = (await getJson("/api/usage?period=all")).data;
-    check(after.total_requests === 6, `API has 6 requests after import (got ${after.total_requests})`);
+    check(after.total_requests === 9, `API has 9 requests after import (got ${after.total_requests})`);
     const gotAfter = await cardsOnPage(page);
     const wantAfter = expectedCards(after);
     for (const k of Object.keys(wantAfter)) check(gotAfter[k] === wantAfter[k], `after import, card ${k}: "${gotAfter[k]}" == "${wantAfter[k]}"`);
@@ -195,6 +361,8 @@ async function cardsOnPage(page) {
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     check(bg === "rgb(17, 20, 24)", `dark theme follows the system (${bg})`);
     await page.screenshot({ path: path.join(artifacts, "usage-dark.png"), fullPage: true });
+    await checkThemeToggle(page);
+    await checkLayout(page);
 
     await page.setViewportSize({ width: 375, height: 800 });
     await page.emulateMedia({ colorScheme: "light" });
@@ -208,8 +376,9 @@ async function cardsOnPage(page) {
     await page.goto(base + "/sessions?period=all");
     await page.waitForSelector("body[data-loaded]");
     const allRows = await page.$$eval("#all-sessions tbody tr", (rows) => rows.length);
-    check(allRows === 3, `sessions page lists 3 sessions (got ${allRows})`);
+    check(allRows === 4, `sessions page lists 4 sessions (got ${allRows})`);
     await page.screenshot({ path: path.join(artifacts, "sessions-light.png"), fullPage: true });
+    await checkSessionPage(page);
     await page.goto(base + "/profiles?period=all");
     await page.waitForSelector("body[data-loaded]");
     await page.screenshot({ path: path.join(artifacts, "profiles-light.png"), fullPage: true });
@@ -219,6 +388,8 @@ async function cardsOnPage(page) {
     await page.waitForSelector("body[data-loaded]");
     const emptyText = await page.$eval("#empty", (e) => (e.hidden ? "" : e.textContent));
     check(emptyText.startsWith("No usage in this period"), `empty state: "${emptyText}"`);
+    const visibleCharts = await page.$$eval("canvas", (cs) => cs.filter((c) => c.offsetParent !== null).length);
+    check(visibleCharts === 0, `empty state shows no chart (${visibleCharts} visible)`);
 
     check(consoleErrors.length === 0, `no console errors (${consoleErrors.join(" | ")})`);
     check(offsite.length === 0, `nothing requested from the network (${offsite.join(" ")})`);

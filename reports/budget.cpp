@@ -1,0 +1,154 @@
+#include "reports/budget.hpp"
+
+#include <algorithm>
+#include <array>
+#include <unordered_map>
+
+#include <date/date.h>
+
+#include "reports/report_data.hpp"
+
+namespace clown::reports {
+
+namespace {
+
+struct Window {
+  BudgetWindow kind;
+  int64_t since_ms, until_ms;
+};
+
+// Today, this week and this month in the report zone.
+std::vector<Window> windows(const ResolvedPeriod& p, int64_t now) {
+  const int64_t today = local_day_index(p.zone, now);
+  const int64_t week = week_start_day(today, p.start_of_week);
+  const date::year_month_day ymd{date::sys_days{date::days{today}}};
+  const date::sys_days first{ymd.year() / ymd.month() / date::day{1}};
+  const date::sys_days next{(ymd.year() / ymd.month() + date::months{1}) / date::day{1}};
+  auto midnight = [&](int64_t day) { return local_midnight_ms(p.zone, day); };
+  return {
+      {BudgetWindow::daily, midnight(today), midnight(today + 1)},
+      {BudgetWindow::weekly, midnight(week), midnight(week + 7)},
+      {BudgetWindow::monthly, midnight(first.time_since_epoch().count()), midnight(next.time_since_epoch().count())}};
+}
+
+std::optional<double> limit_of(const config::BudgetLimits& limits, BudgetWindow w) {
+  switch (w) {
+    case BudgetWindow::daily: return limits.daily;
+    case BudgetWindow::weekly: return limits.weekly;
+    case BudgetWindow::monthly: return limits.monthly;
+  }
+  return std::nullopt;
+}
+
+void add_statuses(std::vector<BudgetStatus>& out, const std::string& profile, const config::BudgetLimits& limits,
+                  const std::vector<Window>& ws, const double spent[3]) {
+  for (size_t i = 0; i < ws.size(); ++i) {
+    const auto limit = limit_of(limits, ws[i].kind);
+    if (!limit) continue;
+    BudgetStatus s;
+    s.profile = profile;
+    s.window = ws[i].kind;
+    s.limit = *limit;
+    s.spent = spent[i];
+    s.percent = *limit > 0 ? spent[i] / *limit * 100.0 : (spent[i] > 0 ? 100.0 : 0.0);
+    s.level = budget_level(spent[i], *limit);
+    s.since_ms = ws[i].since_ms;
+    s.until_ms = ws[i].until_ms;
+    out.push_back(s);
+  }
+}
+
+}  // namespace
+
+BudgetLevel budget_level(double spent, double limit) {
+  if (limit <= 0) return spent > 0 ? BudgetLevel::exceeded : BudgetLevel::safe;
+  if (spent >= limit) return BudgetLevel::exceeded;
+  if (spent >= 0.8 * limit) return BudgetLevel::critical;
+  if (spent >= 0.5 * limit) return BudgetLevel::warning;
+  return BudgetLevel::safe;
+}
+
+const char* to_string(BudgetLevel level) {
+  switch (level) {
+    case BudgetLevel::safe: return "safe";
+    case BudgetLevel::warning: return "warning";
+    case BudgetLevel::critical: return "critical";
+    case BudgetLevel::exceeded: return "exceeded";
+  }
+  return "safe";
+}
+
+const char* to_string(BudgetWindow window) {
+  switch (window) {
+    case BudgetWindow::daily: return "daily";
+    case BudgetWindow::weekly: return "weekly";
+    case BudgetWindow::monthly: return "monthly";
+  }
+  return "daily";
+}
+
+Expected<std::vector<BudgetStatus>> budget_statuses(const Paths& paths, const config::Config& config,
+                                                    const UsageFilter& filter, int64_t now) {
+  const auto& budgets = config.budgets;
+  const bool overall = filter.profile.empty() && !budgets.overall.empty();
+  bool any_profile = false;
+  for (const auto& [name, limits] : budgets.profiles)
+    any_profile |= !limits.empty() && (filter.profile.empty() || filter.profile == name);
+  if (!overall && !any_profile) return std::vector<BudgetStatus>{};
+
+  UsageFilter f = filter;
+  f.profile.clear();
+  f.period = "all";
+  f.since.reset();
+  f.until.reset();
+  ReportContext context{config, {}};
+  TRY_ASSIGN(context.period, resolve_report_period(config, f, now));
+  const auto ws = windows(context.period, now);
+  ResolvedPeriod range = context.period;
+  range.since_ms = std::min(ws[1].since_ms, ws[2].since_ms);
+  range.until_ms = std::max(ws[1].until_ms, ws[2].until_ms);
+  TRY_ASSIGN(const auto data, load_report_data(paths, f, context, range));
+
+  // Spend per window, overall and per profile string id.
+  double total[3] = {0, 0, 0};
+  std::unordered_map<int32_t, std::array<double, 3>> by_profile;
+  for (const auto* r : data.rows)
+    for (size_t i = 0; i < 3; ++i)
+      if (r->first_ms >= ws[i].since_ms && r->first_ms < ws[i].until_ms) {
+        total[i] += r->cost_total;
+        by_profile[r->profile][i] += r->cost_total;
+      }
+  std::vector<BudgetStatus> out;
+  if (overall) add_statuses(out, "", budgets.overall, ws, total);
+  for (const auto& [name, limits] : budgets.profiles) {
+    if (!filter.profile.empty() && filter.profile != name) continue;
+    double spent[3] = {0, 0, 0};
+    for (const auto& [idx, sums] : by_profile)
+      if (data.str(idx) == name) std::copy(sums.begin(), sums.end(), spent);
+    add_statuses(out, name, limits, ws, spent);
+  }
+  return out;
+}
+
+Expected<std::vector<BudgetStatus>> budget_statuses(const Paths& paths, int64_t now) {
+  TRY_ASSIGN(const auto config, config::load_config(paths));
+  return budget_statuses(paths, config, UsageFilter{}, now);
+}
+
+Expected<BudgetReport> budget_report(const Paths& paths, const UsageFilter& filter, int64_t now) {
+  TRY_ASSIGN(const auto context, load_report_context(paths, filter, now));
+  BudgetReport r;
+  TRY_ASSIGN(r.budgets, budget_statuses(paths, context.config, filter, now));
+  // The report's own period is the month so far (the widest window), its totals what the filter counts in it.
+  UsageFilter month = filter;
+  month.period = "month";
+  month.since.reset();
+  month.until.reset();
+  ReportContext ctx = context;
+  TRY_ASSIGN(ctx.period, resolve_report_period(context.config, month, now));
+  TRY_ASSIGN(const auto data, load_report_data(paths, month, ctx, ctx.period));
+  fill_base(data, r);
+  return r;
+}
+
+}  // namespace clown::reports

@@ -1,0 +1,37 @@
+#pragma once
+// Budgets (docs/cost.md#budgets): config.toml [budgets] daily / weekly /
+// monthly limits in USD, overall and per profile ([budgets.profiles.<alias>]),
+// against the spend of the current local day, week and month. Plain
+// functions of the store, for `clown usage budget`, the summary and anything
+// that must check a budget quickly (a launch gate, a status line).
+#include <cstdint>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/paths.hpp"
+#include "config/config.hpp"
+#include "reports/filter.hpp"
+#include "reports/report_types.hpp"
+
+namespace clown::reports {
+
+// safe < 50 % <= warning < 80 % <= critical < 100 % <= exceeded; a limit of
+// 0 is exceeded by any spend and safe without.
+BudgetLevel budget_level(double spent, double limit);
+const char* to_string(BudgetLevel level);
+const char* to_string(BudgetWindow window);
+
+// Every budget in `config` with its spend at `now_ms`: overall budgets first,
+// then profiles by name; daily, weekly, monthly. The filter's time zone and
+// start of week cut the windows; its profile, when set, keeps only that
+// profile's budgets; its model, agent and project narrow what is counted; its
+// period is ignored (each budget has its own window).
+Expected<std::vector<BudgetStatus>> budget_statuses(const Paths& paths, const config::Config& config,
+                                                    const UsageFilter& filter, int64_t now_ms);
+// The same with config.toml read and no filter.
+Expected<std::vector<BudgetStatus>> budget_statuses(const Paths& paths, int64_t now_ms);
+
+// `clown usage budget`.
+Expected<BudgetReport> budget_report(const Paths& paths, const UsageFilter& filter, int64_t now_ms);
+
+}  // namespace clown::reports

@@ -1,0 +1,136 @@
+#include <catch2/catch.hpp>
+
+#include "config/config.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace clown;
+using config::parse_config;
+
+namespace {
+
+config::Config parsed(const std::string& text) {
+  auto c = parse_config(text, "/h/config.toml");
+  if (!c) FAIL(c.error().message);
+  return *c;
+}
+
+std::string error_of(const std::string& text) {
+  auto c = parse_config(text, "/h/config.toml");
+  REQUIRE_FALSE(c);
+  return c.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("config: budgets overall and per profile, integers and floats", "[config]") {
+  const auto c = parsed(
+      "[budgets]\n"
+      "daily = 10\n"
+      "monthly = 150.5\n"
+      "[budgets.profiles.work]\n"
+      "weekly = 40\n"
+      "[budgets.profiles.\"side-project\"]\n"
+      "daily = 0\n");
+  CHECK(c.budgets.overall.daily == 10.0);
+  CHECK_FALSE(c.budgets.overall.weekly);
+  CHECK(c.budgets.overall.monthly == 150.5);
+  REQUIRE(c.budgets.profiles.size() == 2);
+  CHECK(c.budgets.profiles.at("work").weekly == 40.0);
+  CHECK_FALSE(c.budgets.profiles.at("work").daily);
+  CHECK(c.budgets.profiles.at("side-project").daily == 0.0);
+}
+
+TEST_CASE("config: plans, project aliases, start of week and insight thresholds", "[config]") {
+  const auto c = parsed(
+      "start_of_week = \"Sunday\"\n"
+      "[[plans]]\n"
+      "name = \"Team\"\n"
+      "monthly_usd = 30\n"
+      "[[plans]]\n"
+      "name = \"Max 5x\"\n"
+      "monthly_usd = 90.0\n"
+      "[project_aliases]\n"
+      "\"/work/wt/*\" = \"clown\"\n"
+      "scratch = \"misc\"\n"
+      "[insights]\n"
+      "z_threshold = 4\n"
+      "min_history_days = 10\n"
+      "concentration_share = 0.5\n");
+  CHECK(c.start_of_week == 0);
+  REQUIRE(c.plans.size() == 2);
+  CHECK(c.plans[0].name == "Team");
+  CHECK(c.plans[0].monthly_usd == 30.0);
+  CHECK(c.plans[1].name == "Max 5x");
+  CHECK(c.plans[1].monthly_usd == 90.0);
+  REQUIRE(c.project_aliases.size() == 2);
+  CHECK(c.project_aliases[0].pattern == "/work/wt/*");
+  CHECK(c.project_aliases[0].name == "clown");
+  CHECK(c.project_aliases[1].pattern == "scratch");
+  CHECK(c.insights.z_threshold == 4.0);
+  CHECK(c.insights.min_history_days == 10);
+  CHECK(c.insights.concentration_share == 0.5);
+  CHECK(c.insights.session_percentile == 99.0);  // default kept
+}
+
+TEST_CASE("config: defaults without the new sections", "[config]") {
+  const auto c = parsed("timezone = \"UTC\"\n");
+  CHECK(c.start_of_week == 1);
+  CHECK(c.budgets.overall.empty());
+  CHECK(c.budgets.profiles.empty());
+  CHECK(c.plans.empty());
+  CHECK(c.project_aliases.empty());
+  CHECK(c.insights.z_threshold == 3.5);
+  CHECK(c.insights.min_history_days == 7);
+}
+
+TEST_CASE("config: a wrong type names file, line and key", "[config]") {
+  CHECK(error_of("[budgets]\ndaily = \"ten\"\n") ==
+        "/h/config.toml:2: budgets.daily must be a number of USD, 0 or more (e.g. 25 or 12.5)");
+  CHECK(error_of("[budgets]\nweekly = -5\n") ==
+        "/h/config.toml:2: budgets.weekly must be a number of USD, 0 or more (e.g. 25 or 12.5)");
+  CHECK(error_of("budgets = 3\n") == "/h/config.toml:1: budgets must be a table ([budgets])");
+  CHECK(error_of("[budgets.profiles]\nwork = 5\n") ==
+        "/h/config.toml:2: budgets.profiles.work must be a table ([budgets.profiles.work]) with daily, weekly or "
+        "monthly");
+  CHECK(error_of("[budgets.profiles.work]\nmonthly = true\n") ==
+        "/h/config.toml:2: budgets.profiles.work.monthly must be a number of USD, 0 or more (e.g. 25 or 12.5)");
+  CHECK(error_of("\n[[plans]]\nname = \"Team\"\n") ==
+        "/h/config.toml:2: plans[0].monthly_usd must be set (the plan's price per month in USD)");
+  CHECK(error_of("[[plans]]\nname = 7\nmonthly_usd = 5\n") ==
+        "/h/config.toml:2: plans[0].name must be a non-empty string");
+  CHECK(error_of("plans = \"pro\"\n") ==
+        "/h/config.toml:1: plans must be an array of tables ([[plans]] with name and monthly_usd)");
+  CHECK(error_of("[project_aliases]\n\"/a\" = 1\n") ==
+        "/h/config.toml:2: project_aliases.\"/a\" must be a non-empty string (the project name to report)");
+  CHECK(error_of("start_of_week = \"someday\"\n") ==
+        "/h/config.toml:1: start_of_week must be a day name such as \"monday\" or \"sunday\"");
+  CHECK(error_of("[insights]\n\nz_threshold = 0\n") ==
+        "/h/config.toml:3: insights.z_threshold must be a number from 0.5 to 100");
+  CHECK(error_of("[insights]\nmin_history_days = 2.5\n") ==
+        "/h/config.toml:2: insights.min_history_days must be a whole number from 1 to 365");
+}
+
+TEST_CASE("config: malformed TOML names file, line and column", "[config]") {
+  const auto message = error_of("[budgets\ndaily = 1\n");
+  CHECK(message.rfind("/h/config.toml:1:", 0) == 0);
+}
+
+TEST_CASE("config: weekday names", "[config]") {
+  CHECK(config::weekday_from("monday") == 1);
+  CHECK(config::weekday_from("SUN") == 0);
+  CHECK(config::weekday_from("Sat") == 6);
+  CHECK_FALSE(config::weekday_from("mo"));
+  CHECK_FALSE(config::weekday_from(""));
+  CHECK(config::weekday_name(0) == "sunday");
+  CHECK(config::weekday_name(3) == "wednesday");
+}
+
+TEST_CASE("config: load_config reads $CLOWN_HOME/config.toml and names it in errors", "[config]") {
+  test::TempDir tmp;
+  Paths paths{tmp.path()};
+  test::write_text(paths.config_file(), "[budgets]\ndaily = []\n");
+  auto c = config::load_config(paths);
+  REQUIRE_FALSE(c);
+  CHECK(c.error().message ==
+        paths.config_file().string() + ":2: budgets.daily must be a number of USD, 0 or more (e.g. 25 or 12.5)");
+}

@@ -1,0 +1,125 @@
+#include <catch2/catch.hpp>
+
+#include "common/time.hpp"
+#include "reports/budget.hpp"
+#include "reports/report.hpp"
+#include "reports/report_json.hpp"
+#include "tests/reports/seed.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace clown;
+using namespace clown::reports;
+using nlohmann::json;
+
+namespace {
+
+int64_t at(const char* iso) { return *parse_iso8601_ms(iso); }
+
+test::SeedRequest spend(const char* ts, const char* profile, double usd) {
+  test::SeedRequest r = test::make_request(ts, "s", profile, "claude-sonnet-4-5", "/p");
+  r.input = 1;
+  r.cost_input = usd;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("budget: levels at their boundaries", "[reports][budget]") {
+  CHECK(budget_level(0, 10) == BudgetLevel::safe);
+  CHECK(budget_level(4.99, 10) == BudgetLevel::safe);
+  CHECK(budget_level(5, 10) == BudgetLevel::warning);
+  CHECK(budget_level(7.99, 10) == BudgetLevel::warning);
+  CHECK(budget_level(8, 10) == BudgetLevel::critical);
+  CHECK(budget_level(9.99, 10) == BudgetLevel::critical);
+  CHECK(budget_level(10, 10) == BudgetLevel::exceeded);
+  CHECK(budget_level(25, 10) == BudgetLevel::exceeded);
+  CHECK(budget_level(0, 0) == BudgetLevel::safe);
+  CHECK(budget_level(0.01, 0) == BudgetLevel::exceeded);
+  CHECK(std::string(to_string(BudgetLevel::critical)) == "critical");
+}
+
+TEST_CASE("budget: spend of today, this week and this month against each budget", "[reports][budget]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  // Now: Tuesday 2026-11-24 10:00 UTC. Week (Monday start) from the 23rd, month from the 1st.
+  test::seed(paths, {spend("2026-11-24T09:00:00Z", "work", 4.0), spend("2026-11-24T08:00:00Z", "home", 1.0),
+                     spend("2026-11-23T12:00:00Z", "work", 3.0), spend("2026-11-05T12:00:00Z", "work", 20.0),
+                     spend("2026-10-31T12:00:00Z", "work", 100.0)});
+  test::write_text(paths.config_file(),
+                   "timezone = \"UTC\"\n[budgets]\ndaily = 10\nweekly = 10\nmonthly = 28\n"
+                   "[budgets.profiles.work]\ndaily = 5\nmonthly = 25\n[budgets.profiles.idle]\nweekly = 1\n");
+  auto statuses = budget_statuses(paths, at("2026-11-24T10:00:00Z"));
+  REQUIRE(statuses);
+  REQUIRE(statuses->size() == 6);
+  auto check = [&](size_t i, const char* profile, BudgetWindow w, double limit, double spent, BudgetLevel level) {
+    INFO(i);
+    const auto& s = (*statuses)[i];
+    CHECK(s.profile == profile);
+    CHECK(s.window == w);
+    CHECK(s.limit == limit);
+    CHECK(s.spent == spent);
+    CHECK(s.percent == spent / limit * 100.0);
+    CHECK(s.level == level);
+  };
+  check(0, "", BudgetWindow::daily, 10, 5.0, BudgetLevel::warning);
+  check(1, "", BudgetWindow::weekly, 10, 8.0, BudgetLevel::critical);
+  check(2, "", BudgetWindow::monthly, 28, 28.0, BudgetLevel::exceeded);
+  check(3, "idle", BudgetWindow::weekly, 1, 0.0, BudgetLevel::safe);
+  check(4, "work", BudgetWindow::daily, 5, 4.0, BudgetLevel::critical);
+  check(5, "work", BudgetWindow::monthly, 25, 27.0, BudgetLevel::exceeded);
+  CHECK((*statuses)[1].since_ms == at("2026-11-23T00:00:00Z"));
+  CHECK((*statuses)[1].until_ms == at("2026-11-30T00:00:00Z"));
+  CHECK((*statuses)[2].until_ms == at("2026-12-01T00:00:00Z"));
+
+  // The report: --profile keeps that profile's budgets; JSON per budget.
+  UsageFilter f;
+  f.profile = "work";
+  auto j = usage_json_at(paths, f, "budget", {}, at("2026-11-24T10:00:00Z"));
+  REQUIRE(j);
+  REQUIRE((*j)["budgets"].size() == 2);
+  CHECK((*j)["budgets"][0] == json({{"profile", "work"},
+                                    {"window", "daily"},
+                                    {"limit_usd", 5.0},
+                                    {"spent_usd", 4.0},
+                                    {"percent", 80.0},
+                                    {"level", "critical"},
+                                    {"since", "2026-11-24T00:00:00+00:00"},
+                                    {"until", "2026-11-25T00:00:00+00:00"}}));
+  CHECK((*j)["period"] == "month");
+  CHECK((*j)["totals"]["cost"]["total_cost"] == 27.0);
+
+  // The summary carries every budget, whatever its period and filters.
+  UsageFilter summary;
+  summary.period = "all";
+  summary.profile = "home";
+  auto s = usage_json_at(paths, summary, "summary", {}, at("2026-11-24T10:00:00Z"));
+  REQUIRE(s);
+  CHECK((*s)["budgets"].size() == 6);
+  CHECK((*s)["budgets"][0]["level"] == "warning");
+}
+
+TEST_CASE("budget: weeks follow start_of_week and the time zone", "[reports][budget]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  // Sunday 2026-11-22 23:30 UTC is Monday 00:30 in Berlin.
+  test::seed(paths, {spend("2026-11-22T23:30:00Z", "work", 2.0), spend("2026-11-22T10:00:00Z", "work", 1.0)});
+  config::Config weekly;
+  weekly.budgets.overall.weekly = 10.0;
+  UsageFilter f;
+  f.timezone = "Europe/Berlin";
+  auto berlin = budget_statuses(paths, weekly, f, at("2026-11-24T10:00:00Z"));
+  REQUIRE(berlin);
+  CHECK((*berlin)[0].spent == 2.0);
+  f.start_of_week = "sunday";
+  auto sunday = budget_statuses(paths, weekly, f, at("2026-11-24T10:00:00Z"));
+  REQUIRE(sunday);
+  CHECK((*sunday)[0].spent == 3.0);
+}
+
+TEST_CASE("budget: no budgets configured reads nothing and shows none", "[reports][budget]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  auto statuses = budget_statuses(paths, at("2026-11-24T10:00:00Z"));
+  REQUIRE(statuses);
+  CHECK(statuses->empty());
+}
