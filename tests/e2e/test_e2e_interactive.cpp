@@ -9,9 +9,11 @@
 #include <thread>
 
 #include "tests/e2e/e2e_support.hpp"
-#include "tests/e2e/pty_session.hpp"
+#include "tests/support/pty_terminal.hpp"
 
 using namespace clown::e2e;
+using clown::test::Terminal;
+using std::chrono::seconds;
 
 namespace {
 
@@ -57,34 +59,42 @@ struct SessionResult {
 // A user's session: start `clown run <alias>` on a terminal, type the
 // prompts (each waits for its turn's end in the transcript), /compact after
 // the second, then /exit.
-SessionResult run_session(PtySession& tui, const fs::path& home, const std::vector<std::string>& prompts) {
+SessionResult run_session(Terminal& tui, const fs::path& home, const std::vector<std::string>& prompts) {
   SessionResult r;
   auto step = [&](bool ok, const std::string& what) {
     if (!ok && r.ok) {
       r.ok = false;
-      r.failure = what + "; screen ends with: " +
-                  tui.screen().substr(tui.screen().size() > 2000 ? tui.screen().size() - 2000 : 0);
+      r.failure = what + "; the screen:\n" + tui.screen();
     }
     return ok;
   };
-  if (!step(tui.wait_for_text("for shortcuts", 90), "the prompt never appeared")) return r;
+  // Types a line, waits until the screen shows it, then presses Enter.
+  auto type_line = [&](const std::string& text) {
+    tui.type(text);
+    if (!tui.wait_for(text, seconds(20))) return false;
+    tui.type("\r");
+    return true;
+  };
+  if (!step(tui.wait_for("for shortcuts", seconds(90)), "the prompt never appeared")) return r;
   for (size_t i = 0; i < prompts.size(); ++i) {
     const int turns = count_in_transcripts(home, "\"subtype\":\"turn_duration\"");
-    if (!step(tui.type_line(prompts[i]), "prompt not echoed: " + prompts[i])) return r;
-    if (!step(tui.wait_until([&] { return count_in_transcripts(home, "\"subtype\":\"turn_duration\"") > turns; }, 120),
+    if (!step(type_line(prompts[i]), "prompt not echoed: " + prompts[i])) return r;
+    if (!step(tui.wait_until([&] { return count_in_transcripts(home, "\"subtype\":\"turn_duration\"") > turns; },
+                             seconds(120)),
               "no end of turn for: " + prompts[i]))
       return r;
     if (i == 1) {
       const int compacts = count_in_transcripts(home, "\"subtype\":\"compact_boundary\"");
-      if (!step(tui.type_line("/compact"), "/compact not echoed")) return r;
-      if (!step(tui.wait_until(
-                    [&] { return count_in_transcripts(home, "\"subtype\":\"compact_boundary\"") > compacts; }, 180),
-                "/compact never finished"))
+      if (!step(type_line("/compact"), "/compact not echoed")) return r;
+      if (!step(
+              tui.wait_until([&] { return count_in_transcripts(home, "\"subtype\":\"compact_boundary\"") > compacts; },
+                             seconds(180)),
+              "/compact never finished"))
         return r;
     }
   }
-  if (!step(tui.type_line("/exit"), "/exit not echoed")) return r;
-  r.exit_code = tui.wait_exit(120);
+  if (!step(type_line("/exit"), "/exit not echoed")) return r;
+  r.exit_code = tui.wait_exit(seconds(120));
   step(r.exit_code >= 0, "clown run did not exit after /exit");
   return r;
 }
@@ -125,7 +135,7 @@ void scenario_interactive(const std::string& version, const std::vector<std::str
   env["E2E_KEY"] = k_key;
   // Non-essential traffic on, as users run it.
   env["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = std::nullopt;
-  PtySession tui({clown::test::clown_binary().string(), "run", "tui"}, env, world.work);
+  Terminal tui({clown::test::clown_binary().string(), "run", "tui"}, env, world.work);
   const auto result = run_session(tui, world.clown_home / "homes" / "tui", k_prompts);
   INFO(result.failure);
   REQUIRE(result.ok);
@@ -181,8 +191,8 @@ TEST_CASE("e2e10 two profiles in interactive sessions at once each get only thei
   auto env = world.env;
   env["E2E_KEY"] = k_key;
   env["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = std::nullopt;
-  PtySession a({clown::test::clown_binary().string(), "run", "one"}, env, world.work);
-  PtySession b({clown::test::clown_binary().string(), "run", "two"}, env, world.work);
+  Terminal a({clown::test::clown_binary().string(), "run", "one"}, env, world.work);
+  Terminal b({clown::test::clown_binary().string(), "run", "two"}, env, world.work);
   SessionResult ra, rb;
   std::thread ta([&] { ra = run_session(a, world.clown_home / "homes" / "one", k_prompts); });
   std::thread tb([&] { rb = run_session(b, world.clown_home / "homes" / "two", k_prompts); });
@@ -194,7 +204,7 @@ TEST_CASE("e2e10 two profiles in interactive sessions at once each get only thei
   const auto lines = world.session_lines();
   REQUIRE(lines.size() == 2);
   INFO("daemon.log: " << clown::test::read_text(world.clown_home / "daemon.log"));
-  INFO("screen one: " << a.screen().substr(0, 3000));
-  INFO("screen two: " << b.screen().substr(0, 3000));
+  INFO("screen one: " << a.screen());
+  INFO("screen two: " << b.screen());
   for (const auto& line : lines) check_line_against_provider(line, line["profile"] == "one" ? first : second);
 }

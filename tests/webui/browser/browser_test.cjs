@@ -14,7 +14,7 @@ const path = require("path");
 const http = require("http");
 const { execFileSync } = require("child_process");
 
-const [clownBin, nodeModules, artifacts] = process.argv.slice(2);
+const [clownBin, nodeModules, artifacts, fakeAgent] = process.argv.slice(2);
 const { chromium } = require(path.join(nodeModules, "playwright-core"));
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "clown-browser-"));
@@ -85,9 +85,9 @@ fs.writeFileSync(path.join(subDir, "agent-a1b2c3.jsonl"),
   line(subSession, "d3", "claude-haiku-4-5", iso(now - 6 * day + 30000), 700, 900, 2000, 4000, "/work/api", "a1b2c3"));
 fs.writeFileSync(path.join(subDir, "agent-a1b2c3.meta.json"), JSON.stringify({ agentType: "Explore", description: "Find the flaky test" }));
 execFileSync(clownBin, ["usage", "import-claude", "--claude-dir", seedDir], { env, stdio: "pipe" });
-// A profile whose run made no request (hidden from the profile table until asked for), and budgets.
-execFileSync(clownBin, ["profiles", "create", "idle", "--provider", "self", "--agent-bin", "/bin/true"], { env, stdio: "pipe" });
-execFileSync(clownBin, ["run", "idle"], { env: Object.assign({}, env, { DISABLE_AUTOUPDATER: "1" }), stdio: "pipe" });
+// A profile whose session made no request (hidden from the profile table until asked for), and budgets.
+execFileSync(clownBin, ["profiles", "create", "idle", "--provider", "self", "--agent-bin", fakeAgent], { env, stdio: "pipe" });
+execFileSync(clownBin, ["run", "idle"], { env: Object.assign({}, env, { FAKE_AGENT_SESSION: "eeeeeeee-5555" }), stdio: "pipe" });
 fs.writeFileSync(path.join(home, "config.toml"), "[budgets]\ndaily = 0.5\nmonthly = 40\n[budgets.profiles.idle]\nweekly = 5\n");
 // What the Import button will find in the default ~/.claude.
 writeSession(path.join(user, ".claude"), "-work-cli", "cccccccc-3333", [
