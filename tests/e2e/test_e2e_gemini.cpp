@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/e2e/agents_support.hpp"
-#include "tests/e2e/pty_session.hpp"
+#include "tests/support/pty_terminal.hpp"
 
 using namespace clown::e2e;
 
@@ -161,18 +161,23 @@ TEST_CASE("e2e gemini: the interactive TUI's session summary is counted from tel
 
   clown::test::EnvChanges env(w.env.begin(), w.env.end());
   env["TERM"] = "xterm-256color";
-  PtySession tui({clown::test::clown_binary().string(), "run", "gm", "--", "--yolo"}, env, w.work, 120, 50);
-  REQUIRE(tui.wait_for_text("Type your message", 90));
-  REQUIRE(tui.type_line("run echo hi"));
-  REQUIRE(tui.wait_for_text("The command ran and printed: hi", 90));
-  const size_t before_quit = tui.screen().size();
-  REQUIRE(tui.type_line("/quit"));
+  clown::test::Terminal tui({clown::test::clown_binary().string(), "run", "gm", "--", "--yolo"}, env, w.work, 50, 120);
+  using std::chrono::seconds;
+  auto type_line = [&](const std::string& text) {
+    tui.type(text);
+    const bool shown = tui.wait_for(text, seconds(20));
+    tui.type("\r");
+    return shown;
+  };
+  tui.expect("Type your message", seconds(90));
+  REQUIRE(type_line("run echo hi"));
+  tui.expect("The command ran and printed: hi", seconds(90));
+  REQUIRE(type_line("/quit"));
   // The command menu may take the first Enter (it completes "/quit"): the
   // goodbye shows when the command ran.
-  if (!tui.wait_for_text("Agent powering down", 15, before_quit)) tui.press_enter();
-  INFO("screen: " << tui.screen().substr(tui.screen().size() > 3000 ? tui.screen().size() - 3000 : 0));
-  REQUIRE(tui.wait_for_text("Agent powering down", 30, before_quit));
-  REQUIRE(tui.wait_exit(60) == 0);
+  if (!tui.wait_for("Agent powering down", seconds(15))) tui.type("\r");
+  tui.expect("Agent powering down", seconds(30));
+  REQUIRE(tui.wait_exit(seconds(60)) == 0);
 
   const auto records = provider.records();
   const std::vector<json> own(records.begin() + static_cast<long>(seen), records.end());

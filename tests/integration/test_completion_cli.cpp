@@ -105,7 +105,7 @@ TEST_CASE("clown __complete lists values one per line, and an unknown shell is a
   CHECK(c.h.clown({"__complete", "profiles"}).out == "tty1\nwork-claude\n");
   CHECK(c.h.clown({"__complete", "periods"}).out == "today\nyesterday\nweek\nmonth\n7d\n30d\nall\n");
   CHECK(c.h.clown({"__complete", "models"}).out == "claude-opus-4-1\nclaude-sonnet-4-5-20250929\nglm-4.6\n");
-  CHECK(c.h.clown({"__complete", "agents"}).out == "claude\n");
+  CHECK(c.h.clown({"__complete", "agents"}).out == "claude\ncodex\ngemini\nopencode\n");
   auto r = c.h.clown({"completion", "tcsh"});
   CHECK(r.exit_code == 2);
   CHECK(r.err == "clown: error: unknown shell 'tcsh': use bash, zsh or fish\n");
