@@ -371,16 +371,31 @@ void add_builtin_agent(Catalog& c, const std::string& id) {
 
 const std::vector<std::string>& provider_file_keys() {
   static const std::vector<std::string> keys = {
-      "id",          "name",        "type",         "api",      "endpoint",         "endpoints",
-      "key_env",     "key_var",     "default_model", "haiku_model", "requires_endpoint"};
+      "id",      "name",    "type",          "api",         "endpoint",         "endpoints",
+      "key_env", "key_var", "default_model", "haiku_model", "requires_endpoint"};
   return keys;
 }
 
 const std::vector<std::string>& agent_file_keys() {
-  static const std::vector<std::string> keys = {
-      "id",           "name",      "binary",    "extends",  "apis",         "api",        "env",     "args",
-      "isolation",    "session",   "strip_env", "values",   "usage",        "otel",       "resume_flags",
-      "settings_flag", "config_dir_env", "non_session_commands", "non_session_flags"};
+  static const std::vector<std::string> keys = {"id",
+                                                "name",
+                                                "binary",
+                                                "extends",
+                                                "apis",
+                                                "api",
+                                                "env",
+                                                "args",
+                                                "isolation",
+                                                "session",
+                                                "strip_env",
+                                                "values",
+                                                "usage",
+                                                "otel",
+                                                "resume_flags",
+                                                "settings_flag",
+                                                "config_dir_env",
+                                                "non_session_commands",
+                                                "non_session_flags"};
   return keys;
 }
 

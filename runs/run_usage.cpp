@@ -161,7 +161,8 @@ Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, co
       std::sort(usage.unpriced_models.begin(), usage.unpriced_models.end());
     }
     // A subagent's meta.json only names it: one that cannot be read leaves it unnamed.
-    if (info.usage_reader.empty() || info.usage_reader == "claude") (void)ingest::record_subagents(db, read.files, false);
+    if (info.usage_reader.empty() || info.usage_reader == "claude")
+      (void)ingest::record_subagents(db, read.files, false);
     if (usage.session_started) store::record_run(db, run_row(info, attribution));
     tx.commit();
   } catch (const std::exception& e) {
