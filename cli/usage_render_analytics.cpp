@@ -1,5 +1,6 @@
 // Tables of the calendar reports and of blocks, session, roi, budget and
 // insights (cli/usage_render_parts.hpp).
+#include <algorithm>
 #include <cstdio>
 
 #include "cli/usage_render_parts.hpp"
@@ -133,6 +134,16 @@ void render(std::ostream& out, const Style& st, const SessionReport& r) {
   for (const auto& a : r.subagents) agents.add({"└ " + a.agent_id}, a, {percent(a.share), a.agent_type, a.description});
   agents.print(out, st);
   out << "\n";
+  // What titles and compaction cost, when the agent said (its OpenTelemetry events).
+  const bool known = std::any_of(r.by_query_source.begin(), r.by_query_source.end(),
+                                 [](const QuerySourceRow& q) { return !q.query_source.empty(); });
+  if (known) {
+    UsageTable sources({"Query source", "Role"}, {}, false);
+    for (const auto& s : r.by_query_source)
+      sources.add({s.query_source.empty() ? "(transcript)" : s.query_source, s.kind}, s, {});
+    sources.print(out, st);
+    out << "\n";
+  }
   Table t({"Time", "Agent", "Role", "Model", "Input", "Output", "Cache write", "Cache read", "Cost", "Cumulative"},
           {false, false, false, false, true, true, true, true, true, true});
   for (const auto& q : r.requests)

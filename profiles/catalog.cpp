@@ -96,22 +96,21 @@ std::vector<Provider> builtin_providers() {
        {{A::anthropic, "https://api.z.ai/api/anthropic"}, {A::openai_chat, "https://api.z.ai/api/paas/v4"}},
        "ZAI_API_KEY",
        KeyVar::auth_token,
-       "glm-4.6",
-       "glm-4.5-air"},
+       "glm-5.1"},
       {"kimi",
        "Moonshot Kimi",
        T::anthropic_compatible,
        {{A::anthropic, "https://api.moonshot.ai/anthropic"}, {A::openai_chat, "https://api.moonshot.ai/v1"}},
        "MOONSHOT_API_KEY",
        KeyVar::auth_token,
-       "kimi-k2-turbo-preview"},
+       "kimi-k2.6"},
       {"minimax",
        "MiniMax",
        T::anthropic_compatible,
        {{A::anthropic, "https://api.minimax.io/anthropic"}, {A::openai_chat, "https://api.minimax.io/v1"}},
        "MINIMAX_API_KEY",
        KeyVar::auth_token,
-       "MiniMax-M2"},
+       "MiniMax-M2.7"},
       {"deepseek",
        "DeepSeek",
        T::anthropic_compatible,
@@ -134,9 +133,7 @@ std::vector<Provider> builtin_providers() {
        {{A::anthropic, "https://dashscope-intl.aliyuncs.com/apps/anthropic"},
         {A::openai_responses, "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"},
         {A::openai_chat, "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"}},
-       "DASHSCOPE_API_KEY",
-       KeyVar::auth_token,
-       "qwen3-coder-plus"},
+       "DASHSCOPE_API_KEY"},
       {"custom", "Any endpoint speaking the agent's API (--endpoint)", T::anthropic_compatible, {}, ""},
   };
   std::vector<Provider> out;
@@ -144,6 +141,9 @@ std::vector<Provider> builtin_providers() {
   for (auto& p : out) {
     p.any_api = p.id == "self" || p.id == "custom";
     p.requires_endpoint = p.id == "custom";
+    // DashScope serves only Qwen models and the bundled prices know none of
+    // them: the profile names its model (docs/cost.md#preset-models).
+    p.requires_model = p.id == "qwen";
   }
   return out;
 }
@@ -256,6 +256,7 @@ void load_providers(const Paths& paths, Catalog& catalog) {
     p.default_model = t["default_model"].value_or(std::string());
     p.haiku_model = t["haiku_model"].value_or(std::string());
     p.requires_endpoint = t["requires_endpoint"].value_or(false);
+    p.requires_model = t["requires_model"].value_or(false);
     p.builtin = false;
     p.source = file.string();
     upsert(catalog.providers, std::move(p));
@@ -334,6 +335,7 @@ nlohmann::json to_json(const Provider& p) {
           {"default_model", p.default_model},
           {"haiku_model", p.haiku_model},
           {"requires_endpoint", p.requires_endpoint},
+          {"requires_model", p.requires_model},
           {"source", p.source}};
 }
 
@@ -371,8 +373,8 @@ void add_builtin_agent(Catalog& c, const std::string& id) {
 
 const std::vector<std::string>& provider_file_keys() {
   static const std::vector<std::string> keys = {
-      "id",      "name",    "type",          "api",         "endpoint",         "endpoints",
-      "key_env", "key_var", "default_model", "haiku_model", "requires_endpoint"};
+      "id",      "name",    "type",          "api",         "endpoint",          "endpoints",
+      "key_env", "key_var", "default_model", "haiku_model", "requires_endpoint", "requires_model"};
   return keys;
 }
 

@@ -40,6 +40,7 @@ struct Provider {
   std::string default_model;       // used when the profile names no model
   std::string haiku_model;         // small/fast model; empty: same as the main model
   bool requires_endpoint = false;  // "custom": the profile must give --endpoint
+  bool requires_model = false;     // no default model clown can price: the profile must give --model
   bool builtin = true;
   std::string source;  // "built-in" or the TOML file it came from
 

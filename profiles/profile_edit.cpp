@@ -65,6 +65,11 @@ Expected<void> validate_profile(const Catalog& catalog, const Profile& p) {
   if (!provider) return fail(catalog.unknown_provider_message(p.provider), k_exit_usage);
   if (provider->requires_endpoint && p.endpoint.empty())
     return fail("provider '" + p.provider + "' needs --endpoint URL (any Anthropic-compatible server)", k_exit_usage);
+  if (provider->requires_model && p.model.empty() && provider->default_model.empty())
+    return fail("provider '" + p.provider +
+                    "' serves only its own models and has no default clown can price: name one with --model "
+                    "(its price: clown pricing show MODEL; unknown models are reported as unpriced, never $0)",
+                k_exit_usage);
   TRY(check_endpoint(p.endpoint));
   if (!p.api_key_env.empty() && !valid_env_name(p.api_key_env))
     return fail("--api-key-env takes a variable name like MY_API_KEY, not '" + p.api_key_env + "'", k_exit_usage);

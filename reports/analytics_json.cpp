@@ -168,6 +168,7 @@ json session_json(const SessionReport& r) {
   j["last"] = local_iso(r.period.zone, r.last_ms);
   j["models"] = r.models;
   j["agents"] = {{"main", agent_json(r.period, r.main)}, {"subagents", std::move(subagents)}};
+  j["by_query_source"] = r.by_query_source;
   j["limit"] = r.limit;
   j["offset"] = r.offset;
   return j;

@@ -80,13 +80,7 @@ json models_json(const ModelsReport& r) {
     list.push_back(std::move(e));
   }
   json sources = json::array();
-  for (const auto& q : r.by_query_source) {
-    json e = static_cast<const Group&>(q);
-    e.erase("sessions");
-    e["query_source"] = q.query_source;
-    e["kind"] = q.kind;
-    sources.push_back(std::move(e));
-  }
+  for (const auto& q : r.by_query_source) sources.push_back(q);
   json j = list_report(r, "models", std::move(list));
   j["by_query_source"] = std::move(sources);
   return j;
@@ -171,6 +165,13 @@ void to_json(json& j, const Group& g) {
        {"cost", cost_of(g)},
        {"requests", g.requests},
        {"sessions", g.sessions}};
+}
+
+void to_json(json& j, const QuerySourceRow& row) {
+  j = static_cast<const Group&>(row);
+  j.erase("sessions");
+  j["query_source"] = row.query_source;
+  j["kind"] = row.kind;
 }
 
 json to_json(const Report& report) {

@@ -17,6 +17,8 @@ namespace clown::reports {
 nlohmann::json report_envelope(const ResolvedPeriod& period);
 
 void to_json(nlohmann::json& j, const Group& group);
+// {query_source, kind, tokens, cost, requests}: the models report's and a session's split.
+void to_json(nlohmann::json& j, const QuerySourceRow& row);
 nlohmann::json to_json(const Report& report);
 
 }  // namespace clown::reports

@@ -226,6 +226,9 @@ struct SessionReport : ReportBase {
   double last_cumulative = 0;  // the running total after the session's last request
   AgentGroup main;
   std::vector<AgentGroup> subagents;  // by first request
+  // What made the requests (query_source and the role it gives), most
+  // expensive first: what titles and compaction cost.
+  std::vector<QuerySourceRow> by_query_source;
 };
 
 // A subscription plan compared with the projected API cost.

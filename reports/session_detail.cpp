@@ -97,13 +97,15 @@ struct AgentSum {
 };
 
 using AgentSums = std::map<std::string, AgentSum, std::less<>>;
+// Keyed by query_source and role.
+using SourceSums = std::map<std::pair<std::string, RequestRole>, Group>;
 
 // Reads the session's requests (by time range through the ts_ms index, then
 // by session id): every one is summed, the page of them is kept, oldest
 // first with a running total.
 void read_requests(SQLite::Database& db, const UsageFilter& f, const ReportData& d,
                    const std::vector<config::ProjectAlias>& aliases, const Found& s, const Paging& page,
-                   SessionReport& r, AgentSums& agents, AgentSum& main) {
+                   SessionReport& r, AgentSums& agents, AgentSum& main, SourceSums& sources) {
   using C = store::RequestColumn;
   store::RequestQuery q(
       db,
@@ -131,6 +133,11 @@ void read_requests(SQLite::Database& db, const UsageFilter& f, const ReportData&
       sum = &(it != agents.end() ? it->second : agents.emplace(std::string(subagent), AgentSum{}).first->second);
     }
     sum->add(ts, q.text(C::model), q.tokens(), q.cost(), total_cost);
+    Group& by_source = sources[{std::string(q.text(C::query_source)), role}];
+    by_source.tokens += q.tokens();
+    by_source.cost += q.cost();
+    by_source.total_cost += total_cost;
+    by_source.requests += 1;
     r.last_cumulative = running;
     if (index < page.offset || (page.limit > 0 && index >= page.offset + page.limit)) continue;
     SessionRequest req;
@@ -202,8 +209,9 @@ Expected<SessionReport> session_report(const Paths& paths, const UsageFilter& fi
   TRY_ASSIGN(auto store, store::Store::open_readonly(paths));
   AgentSums agents;
   AgentSum main;
+  SourceSums sources;
   try {
-    read_requests(store->db(), filter, data, aliases, found, options.paging, r, agents, main);
+    read_requests(store->db(), filter, data, aliases, found, options.paging, r, agents, main, sources);
     // The totals are the listed requests' (so the table and its total agree).
     static_cast<Group&>(r.totals) = main.group;
     for (const auto& [id, a] : agents) {
@@ -231,6 +239,16 @@ Expected<SessionReport> session_report(const Paths& paths, const UsageFilter& fi
   } catch (const std::exception& e) {
     return fail("cannot read session " + found.id + " from " + paths.usage_db().string() + ": " + e.what());
   }
+  for (const auto& [key, group] : sources) {
+    QuerySourceRow row;
+    static_cast<Group&>(row) = group;
+    row.sessions = 1;
+    row.query_source = key.first;
+    row.kind = to_string(key.second);
+    r.by_query_source.push_back(std::move(row));
+  }
+  std::stable_sort(r.by_query_source.begin(), r.by_query_source.end(),
+                   [](const QuerySourceRow& a, const QuerySourceRow& b) { return a.total_cost > b.total_cost; });
   std::sort(r.subagents.begin(), r.subagents.end(), [](const AgentGroup& a, const AgentGroup& b) {
     return a.first_ms != b.first_ms ? a.first_ms < b.first_ms : a.agent_id < b.agent_id;
   });

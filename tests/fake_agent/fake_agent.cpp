@@ -11,9 +11,18 @@
 //                            copy FAKE_AGENT_TRANSCRIPT_SRC (if set) to the transcript path
 //                            ($CLAUDE_CONFIG_DIR/projects/<cwd with / -> ->/<id>.jsonl),
 //                            then run the SessionEnd hook.
+//   FAKE_AGENT_OTLP=1        with FAKE_AGENT_SESSION, export one Claude Code-shaped
+//                            `api_request` event (a session-title request no transcript
+//                            shows: request id req_fake_title, 300 in / 20 out tokens)
+//                            to $OTEL_EXPORTER_OTLP_ENDPOINT/v1/logs as OTLP JSON, with
+//                            $OTEL_EXPORTER_OTLP_HEADERS and $OTEL_RESOURCE_ATTRIBUTES,
+//                            before exiting (as Claude Code flushes at exit).
+//   FAKE_AGENT_EXIT_STAMP=path  write the wall clock (ns since the epoch) just before
+//                            exiting normally (bench/otel_bench.sh: agent exit -> clown exit)
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -23,6 +32,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include <httplib.h>
 
 extern char** environ;
 namespace fs = std::filesystem;
@@ -56,6 +69,56 @@ void run_hooks(const nlohmann::json& settings, const std::string& event, const n
       ::pclose(p);
     }
   }
+}
+
+// "k=v,k2=v2" (OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES).
+std::vector<std::pair<std::string, std::string>> key_values(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::stringstream ss(text);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (auto eq = item.find('='); eq != std::string::npos) out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  return out;
+}
+
+nlohmann::json attr(const std::string& key, nlohmann::json value) {
+  const char* kind = value.is_string() ? "stringValue" : value.is_number_integer() ? "intValue" : "doubleValue";
+  return {{"key", key}, {"value", {{kind, std::move(value)}}}};
+}
+
+// Exports the event the way Claude Code's OTLP/HTTP JSON exporter does
+// (tests/data/claude-otel/README.md); false when it could not be delivered.
+bool export_title_event(const std::string& session) {
+  const std::string endpoint = env_or("OTEL_EXPORTER_OTLP_ENDPOINT");
+  if (endpoint.empty()) return false;
+  nlohmann::json attributes = nlohmann::json::array();
+  nlohmann::json resource = nlohmann::json::array();
+  for (const auto& [k, v] : key_values(env_or("OTEL_RESOURCE_ATTRIBUTES"))) {
+    attributes.push_back(attr(k, v));
+    resource.push_back(attr(k, v));
+  }
+  resource.push_back(attr("service.name", "claude-code"));
+  for (auto& a :
+       {attr("session.id", session), attr("event.name", "api_request"),
+        attr("event.timestamp", "2026-11-29T05:14:39.085Z"), attr("event.sequence", 0),
+        attr("prompt.id", "fake-prompt"), attr("model", "claude-sonnet-4-5"), attr("input_tokens", 300),
+        attr("output_tokens", 20), attr("cache_read_tokens", 0), attr("cache_creation_tokens", 0),
+        attr("cost_usd", 0.0012), attr("request_id", "req_fake_title"), attr("query_source", "generate_session_title")})
+    attributes.push_back(a);
+  const nlohmann::json body = {{"resourceLogs",
+                                {{{"resource", {{"attributes", resource}}},
+                                  {"scopeLogs",
+                                   {{{"scope", {{"name", "com.anthropic.claude_code.events"}}},
+                                     {"logRecords",
+                                      {{{"timeUnixNano", "1795929279085000000"},
+                                        {"body", {{"stringValue", "claude_code.api_request"}}},
+                                        {"attributes", attributes}}}}}}}}}}};
+  httplib::Client client(endpoint);
+  client.set_connection_timeout(5, 0);
+  client.set_read_timeout(10, 0);
+  httplib::Headers headers;
+  for (const auto& [k, v] : key_values(env_or("OTEL_EXPORTER_OTLP_HEADERS"))) headers.emplace(k, v);
+  auto res = client.Post("/v1/logs", headers, body.dump(), "application/json");
+  return res && res->status == 200;
 }
 
 }  // namespace
@@ -104,6 +167,7 @@ int main(int argc, char** argv) {
       fs::create_directories(transcript.parent_path());
       std::ofstream(transcript, std::ios::binary | std::ios::app) << slurp(src);
     }
+    if (env_or("FAKE_AGENT_OTLP") == "1") record["otlp_delivered"] = export_title_event(session);
     input["hook_event_name"] = "SessionEnd";
     input["reason"] = "exit";
     run_hooks(settings, "SessionEnd", input);
@@ -134,6 +198,11 @@ int main(int argc, char** argv) {
     int n = std::atoi(sig.c_str());
     ::signal(n, SIG_DFL);
     ::raise(n);
+  }
+  if (std::string stamp = env_or("FAKE_AGENT_EXIT_STAMP"); !stamp.empty()) {
+    struct timespec ts {};
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    std::ofstream(stamp) << (static_cast<long long>(ts.tv_sec) * 1000000000LL + ts.tv_nsec);
   }
   return std::atoi(env_or("FAKE_AGENT_EXIT", "0").c_str());
 }

@@ -83,6 +83,14 @@ TEST_CASE("create refuses unknown providers, missing endpoints and duplicates") 
   r = h.clown({"profiles", "create", "p", "--provider", "custom"});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("needs --endpoint") != std::string::npos);
+  // Qwen has no default model clown can price: the profile names one.
+  r = h.clown({"profiles", "create", "q", "--provider", "qwen"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err ==
+        "clown: error: provider 'qwen' serves only its own models and has no default clown can price: name one with "
+        "--model (its price: clown pricing show MODEL; unknown models are reported as unpriced, never $0)\n");
+  CHECK_FALSE(fs::exists(h.home() / "profiles" / "q.toml"));
+  CHECK(h.clown({"profiles", "create", "q", "--provider", "qwen", "--model", "qwen3-coder-plus"}).exit_code == 0);
   REQUIRE(h.clown({"profiles", "create", "p", "--provider", "self"}).exit_code == 0);
   r = h.clown({"profiles", "create", "p", "--provider", "self"});
   CHECK(r.exit_code == 2);

@@ -327,6 +327,37 @@ TEST_CASE("clown run points Claude Code's telemetry at clownd, tagged with the r
   CHECK(h.session_lines().back()["otel"] == "off");
 }
 
+TEST_CASE("a request only the agent's OpenTelemetry shows (a session title) counts for the run, once") {
+  ClownHome h;
+  make_profile(h, "p", {"--provider", "self"});
+  const auto out = h.work() / "agent.json";
+  const ProcessOptions o{.env = {{"FAKE_AGENT_OUT", out.string()},
+                                 {"FAKE_AGENT_SESSION", "5e551011-0000-4000-8000-000000000001"},
+                                 {"FAKE_AGENT_OTLP", "1"}}};
+  auto r = h.clown({"run", "p"}, o);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(agent_record(out)["otlp_delivered"] == true);
+  const auto line = h.session_lines().at(0);
+  CHECK(line["otel"] == "received");
+  CHECK(line["requests"] == 1);
+  CHECK(line["tokens"]["input_tokens"] == 300);
+  CHECK(line["tokens"]["output_tokens"] == 20);
+  // $3/M in, $15/M out (bundled claude-sonnet-4-5 price): 0.0009 + 0.0003.
+  CHECK(line["cost"]["total_cost"].get<double>() == Approx(0.0012).epsilon(1e-12));
+  auto models = h.clown({"usage", "models", "--period", "all", "--json"});
+  REQUIRE(models.exit_code == 0);
+  const auto by = nlohmann::json::parse(models.out)["by_query_source"];
+  REQUIRE(by.size() == 1);
+  CHECK(by[0]["query_source"] == "generate_session_title");
+  CHECK(by[0]["kind"] == "title");
+  CHECK(by[0]["requests"] == 1);
+  // The exporter's copy reaching the store again through an import adds nothing.
+  REQUIRE(h.clown({"usage", "import-claude", "--json"}).exit_code == 0);
+  CHECK(nlohmann::json::parse(h.clown({"usage", "--period", "all", "--json"}).out)["total_requests"] == 1);
+  CHECK(h.clown({"daemon", "stop"}).exit_code == 0);
+}
+
 TEST_CASE("clown run leaves a user's own OpenTelemetry exporter alone and says so in one line") {
   ClownHome h;
   make_profile(h, "p", {"--provider", "self"});

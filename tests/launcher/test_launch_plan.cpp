@@ -66,10 +66,10 @@ TEST_CASE("anthropic-compatible (zai): endpoint, bearer token, every model alias
   REQUIRE(plan);
   launcher::EnvMap expected = {{"ANTHROPIC_BASE_URL", "https://api.z.ai/api/anthropic"},
                                {"ANTHROPIC_AUTH_TOKEN", "zk"},
-                               {"ANTHROPIC_MODEL", "glm-4.6"},
-                               {"ANTHROPIC_DEFAULT_OPUS_MODEL", "glm-4.6"},
-                               {"ANTHROPIC_DEFAULT_SONNET_MODEL", "glm-4.6"},
-                               {"ANTHROPIC_DEFAULT_HAIKU_MODEL", "glm-4.5-air"}};
+                               {"ANTHROPIC_MODEL", "glm-5.1"},
+                               {"ANTHROPIC_DEFAULT_OPUS_MODEL", "glm-5.1"},
+                               {"ANTHROPIC_DEFAULT_SONNET_MODEL", "glm-5.1"},
+                               {"ANTHROPIC_DEFAULT_HAIKU_MODEL", "glm-5.1"}};
   CHECK(plan->provider_env == expected);
   CHECK(plan->env.count("ANTHROPIC_API_KEY") == 0);  // inherited key stripped
   CHECK(plan->agent_id == "claude");
@@ -290,8 +290,8 @@ TEST_CASE("opencode: provider, model and no title request in OPENCODE_CONFIG_CON
   CHECK(plan->api == "anthropic");
   auto config = nlohmann::json::parse(plan->provider_env.at("OPENCODE_CONFIG_CONTENT"));
   CHECK(config == nlohmann::json::parse(R"({"provider": {"clown": {"npm": "@ai-sdk/anthropic", "name": "Z.ai GLM",
-      "options": {"baseURL": "https://api.z.ai/api/anthropic", "apiKey": "z-key"}, "models": {"glm-4.6": {}}}},
-      "model": "clown/glm-4.6", "agent": {"title": {"disable": true}}})"));
+      "options": {"baseURL": "https://api.z.ai/api/anthropic", "apiKey": "z-key"}, "models": {"glm-5.1": {}}}},
+      "model": "clown/glm-5.1", "agent": {"title": {"disable": true}}})"));
   CHECK(plan->env.at("XDG_DATA_HOME") == "/home/u/.config/clown/homes/oc/data");
   CHECK(plan->env.at("XDG_STATE_HOME") == "/home/u/.config/clown/homes/oc/state");
   CHECK(plan->usage_dir == "/home/u/.config/clown/homes/oc/data/opencode");

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/file_io.hpp"
+#include "profiles/catalog.hpp"
 #include "registry/lock.hpp"
 #include "registry/pricing_table.hpp"
 #include "registry/status.hpp"
@@ -335,4 +336,22 @@ TEST_CASE("bundled snapshot prices the OpenAI and Google models the other agents
   // Codex 0.169.0 asks for gpt-6.1-sol when the profile names no model; the
   // 2026-07 LiteLLM file has no price for it: unpriced, never $0.
   CHECK_FALSE(t.lookup("gpt-6.1-sol"));
+}
+
+TEST_CASE("every provider preset's default models have a price offline, in the bundled snapshot") {
+  const auto& table = clown::registry::bundled_pricing();
+  const auto catalog = clown::profiles::builtin_catalog();
+  int presets = 0;
+  for (const auto& p : catalog.providers) {
+    for (const auto& model : {p.default_model, p.haiku_model}) {
+      if (model.empty()) continue;
+      INFO(p.id << ": " << model);
+      CHECK(table.lookup(model).has_value());
+      ++presets;
+    }
+  }
+  CHECK(presets == 4);  // zai, kimi, minimax, deepseek
+  // Qwen has no priced default: its profiles name their model.
+  REQUIRE(catalog.find_provider("qwen"));
+  CHECK(catalog.find_provider("qwen")->requires_model);
 }

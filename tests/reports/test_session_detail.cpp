@@ -6,6 +6,7 @@
 
 #include "common/time.hpp"
 #include "ingest/importer.hpp"
+#include "reports/analytics_json.hpp"
 #include "reports/report.hpp"
 #include "reports/report_json.hpp"
 #include "reports/session_detail.hpp"
@@ -167,4 +168,41 @@ TEST_CASE("session: who made a request", "[reports][session]") {
   CHECK(request_role("prompt_suggestion", false, "", RequestSource::otel) == RequestRole::other);
   CHECK(request_role("", false, "", RequestSource::cost_state) == RequestRole::other);
   CHECK(std::string(to_string(RequestRole::compaction)) == "compaction");
+}
+
+TEST_CASE("session: what titles and compaction cost, by query_source", "[reports][session]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  auto make = [](std::string ts, std::string qs, int64_t out, double cost_out, std::string source = "otel") {
+    auto r = test::make_request(std::move(ts), "s1", "work-claude", "claude-sonnet-4-5-20250929", "/p");
+    r.output = out;
+    r.cost_output = cost_out;
+    r.query_source = std::move(qs);
+    r.source = std::move(source);
+    return r;
+  };
+  test::seed(paths,
+             {make("2026-11-24T08:00:00Z", "repl_main_thread", 100, 1.5),
+              make("2026-11-24T08:01:00Z", "repl_main_thread", 50, 0.75),
+              make("2026-11-24T08:02:00Z", "generate_session_title", 10, 0.25),
+              make("2026-11-24T08:03:00Z", "compact", 40, 1.0), make("2026-11-24T08:05:00Z", "", 5, 0.125, "import")});
+  auto r = session(paths, "s1");
+  REQUIRE(r);
+  const json by = session_json(*r)["by_query_source"];
+  REQUIRE(by.size() == 4);
+  CHECK(by[0] == json::parse(R"({"query_source": "repl_main_thread", "kind": "main", "requests": 2,
+      "tokens": {"input_tokens": 0, "output_tokens": 150, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
+      "cost": {"input_cost": 0.0, "output_cost": 2.25, "cache_creation_cost": 0.0, "cache_read_cost": 0.0,
+               "total_cost": 2.25}})"));
+  CHECK(by[1]["query_source"] == "compact");
+  CHECK(by[1]["kind"] == "compaction");
+  CHECK(by[1]["cost"]["total_cost"] == 1.0);
+  CHECK(by[2]["query_source"] == "generate_session_title");
+  CHECK(by[2]["kind"] == "title");
+  CHECK(by[2]["requests"] == 1);
+  CHECK(by[3]["query_source"] == "");
+  CHECK(by[3]["kind"] == "main");  // a transcript line is the main loop's
+  double sum = 0;
+  for (const auto& e : by) sum += e["cost"]["total_cost"].get<double>();
+  CHECK(sum == r->totals.total_cost);
 }
