@@ -49,7 +49,7 @@ TEST_CASE("import from the API follows no link out of the given tree", "[fault][
   write_text(outside / "secret.jsonl", usage_line("secret"));
 
   SECTION("projects/ links to / or to another directory") {
-    for (const fs::path target : {fs::path("/"), outside}) {
+    for (const fs::path& target : {fs::path("/"), outside}) {
       const fs::path dir = d.tmp.path() / ("claude-" + std::to_string(target.string().size()));
       fs::create_directories(dir);
       fs::create_directory_symlink(target, dir / "projects");
