@@ -86,6 +86,8 @@ HttpResponse App::login_token(const HttpRequest&) {
 }
 
 HttpResponse App::login(const HttpRequest& req) {
+  // A HEAD (a link preview) must not use up the one-time link.
+  if (req.method == "HEAD") return plain(200, "");
   const std::string token = req.param("token").value_or("");
   bool valid = false;
   {

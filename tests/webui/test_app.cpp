@@ -89,3 +89,27 @@ TEST_CASE("App routes, guards and answers with one error shape", "[webui][app]")
   CHECK(not_modified.status == 304);
   CHECK(not_modified.body.empty());
 }
+
+TEST_CASE("App login links are one-time; HEAD does not use them up", "[webui][app]") {
+  clown::test::TempDir tmp;
+  App app(AppConfig{clown::Paths{tmp.path()}, 4242, "t0k3n", "2026-11-24T10:00:00.000Z",
+                    "0tel-t0k3n-0123456789abcdef01234", "s3ss10n"});
+  auto mint = request("POST", "/api/login-token");
+  CHECK(app.handle(mint).status == 403);  // only the token holder gets links
+  mint.headers["x-clown-token"] = "t0k3n";
+  auto minted = app.handle(mint);
+  REQUIRE(minted.status == 200);
+  const std::string url = json::parse(minted.body)["data"]["login_url"];
+  const std::string path = url.substr(url.find("/login"));
+  auto login = request("GET", "/login");
+  login.params.emplace("token", path.substr(path.find('=') + 1));
+  auto head = login;
+  head.method = "HEAD";
+  CHECK(app.handle(head).status == 200);
+  auto in = app.handle(login);
+  CHECK(in.status == 200);
+  CHECK(header(in, "Set-Cookie") == "clown_session_4242=s3ss10n; Path=/; HttpOnly; SameSite=Strict");
+  auto again = app.handle(login);
+  CHECK(again.status == 401);
+  CHECK(header(again, "Set-Cookie").empty());
+}
