@@ -24,21 +24,23 @@ echo "seed time: $(echo "$(date +%s.%N) - $start" | bc) s; store: $(du -h "$home
 "$build/clown" daemon start --port 0 --stay-alive
 port=$(sed -n 's/.*"port": \([0-9]*\).*/\1/p' "$home/daemon.json")
 pid=$(sed -n 's/.*"pid": \([0-9]*\).*/\1/p' "$home/daemon.json")
+token=$(sed -n 's/.*"token": "\([0-9a-f]*\)".*/\1/p' "$home/daemon.json")
+auth="X-Clown-Token: $token"  # every API route but /api/health needs a login (docs/security.md#login)
 rss() { awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' "/proc/$pid/status"; }
 echo "idle RSS after start: $(rss)"
 
 url="http://127.0.0.1:$port/api/usage?period=month"
-curl -s -o /dev/null -w "first GET /api/usage?period=month (cold; waits for the start-up warm-up): %{time_total} s\n" "$url"
-curl -s -o /dev/null -w "second GET (cached): %{time_total} s\n" "$url"
+curl -s -H "$auth" -o /dev/null -w "first GET /api/usage?period=month (cold; waits for the start-up warm-up): %{time_total} s\n" "$url"
+curl -s -H "$auth" -o /dev/null -w "second GET (cached): %{time_total} s\n" "$url"
 for kind in daily hourly models profiles sessions projects; do
-  curl -s -o /dev/null -w "first GET /api/usage/$kind?period=month: %{time_total} s\n" \
+  curl -s -H "$auth" -o /dev/null -w "first GET /api/usage/$kind?period=month: %{time_total} s\n" \
     "http://127.0.0.1:$port/api/usage/$kind?period=month"
 done
-curl -s -o /dev/null -w "first GET /api/usage?period=all: %{time_total} s\n" "http://127.0.0.1:$port/api/usage?period=all"
+curl -s -H "$auth" -o /dev/null -w "first GET /api/usage?period=all: %{time_total} s\n" "http://127.0.0.1:$port/api/usage?period=all"
 echo "RSS after first queries: $(rss)"
 
 echo "--- wrk -t2 -c50 -d${secs}s $url"
-wrk -t2 -c50 -d"${secs}s" --latency "$url" | sed -n '/Latency Distribution/,/Requests\/sec/p;/Thread Stats/,/Latency /p'
+wrk -t2 -c50 -d"${secs}s" --latency -H "$auth" "$url" | sed -n '/Latency Distribution/,/Requests\/sec/p;/Thread Stats/,/Latency /p'
 echo "RSS after load: $(rss)"
 sleep 5
 echo "RSS idle after load: $(rss)"

@@ -7,6 +7,7 @@
 #include "cli/common_options.hpp"
 #include "common/error.hpp"
 #include "webui/daemon_control.hpp"
+#include "webui/daemon_open.hpp"
 #include "webui/server.hpp"
 
 namespace clown::cli {
@@ -18,6 +19,22 @@ std::string idle_text(const webui::DaemonInfo& info) {
   const int64_t s = info.idle_timeout_secs;
   return "exits after " + (s % 60 == 0 ? std::to_string(s / 60) + " min" : std::to_string(s) + " s") +
          " without requests (use --stay-alive to keep it)";
+}
+
+// The one-time login link (docs/security.md#login): the dashboard needs it.
+std::string login_line(const webui::DaemonInfo& info) {
+  return "Log in once with " + unwrap(webui::login_url(info)) + " (or run: clown daemon open)\n";
+}
+
+void set_open_command(CLI::App& daemon, const Paths& paths) {
+  auto* open = daemon.add_subcommand("open", "Open the dashboard in a browser with a one-time login link");
+  open->callback([&paths] {
+    auto result = unwrap(webui::open_dashboard(paths));
+    if (result.opened)
+      std::cout << "Opened the dashboard in your browser (via " << result.via_file.string() << ").\n";
+    else
+      std::cout << "Open this one-time login link in your browser: " << result.login_url << "\n";
+  });
 }
 
 }  // namespace
@@ -38,8 +55,8 @@ void set_clownd_daemon_command(CLI::App& app, const Paths& paths, int& exit_code
     if (args->foreground) {
       options.log_to_stderr = true;
       options.on_ready = [](const webui::DaemonInfo& info) {
-        std::cout << "clown daemon listening on " << info.url << "/usage (pid " << info.pid << "); Ctrl-C stops it"
-                  << std::endl;
+        std::cout << "clown daemon listening on " << info.url << "/usage (pid " << info.pid << "); Ctrl-C stops it\n"
+                  << login_line(info) << std::flush;
       };
       auto served = webui::serve(paths, options);
       if (!served && served.error().exit_code == webui::k_exit_already_running) {
@@ -53,12 +70,15 @@ void set_clownd_daemon_command(CLI::App& app, const Paths& paths, int& exit_code
     if (result.stale_pid)
       std::cout << "Replaced a stale daemon.json (pid " << *result.stale_pid << " is no longer running).\n";
     if (result.already_running) {
-      std::cout << "clown daemon is already running (pid " << result.info.pid << "): " << result.info.url << "/usage\n";
+      std::cout << "clown daemon is already running (pid " << result.info.pid << "): " << result.info.url << "/usage\n"
+                << login_line(result.info);
       return;
     }
     std::cout << "clown daemon started (pid " << result.info.pid << "): " << result.info.url << "/usage\n"
-              << "It " << idle_text(result.info) << ".\n";
+              << login_line(result.info) << "It " << idle_text(result.info) << ".\n";
   });
+
+  set_open_command(*daemon, paths);
 
   auto* stop = daemon->add_subcommand("stop", "Stop the daemon (requests in flight finish first)");
   stop->callback([&paths] {

@@ -1,4 +1,4 @@
-// clown daemon start|stop|status: parsed here for --help and errors, then
+// clown daemon start|open|stop|status: parsed here for --help and errors, then
 // handed to clownd, which links the HTTP stack clown keeps out of its start-up.
 #include <memory>
 
@@ -17,6 +17,10 @@ void set_daemon_command(CLI::App& app, Context& ctx) {
     std::vector<std::string> argv{"daemon", "start"};
     for (auto& a : to_args(*args)) argv.push_back(std::move(a));
     exec_clownd(ctx, argv);
+  });
+
+  daemon->add_subcommand("open", "Open the dashboard in a browser with a one-time login link")->callback([&ctx] {
+    exec_clownd(ctx, {"daemon", "open"});
   });
 
   daemon->add_subcommand("stop", "Stop the daemon (requests in flight finish first)")->callback([&ctx] {

@@ -96,15 +96,47 @@ Expected<std::vector<ConfigDir>> resolve_claude_dirs(const Paths& paths, const s
   return dirs;
 }
 
-std::vector<std::string> list_transcripts(const fs::path& config_dir) {
+namespace {
+
+// True when `path`, its links resolved, is `root` or under it.
+bool resolves_inside(const fs::path& path, const fs::path& root) {
+  std::error_code ec;
+  const fs::path target = fs::canonical(path, ec);
+  if (ec) return false;
+  auto [r, t] = std::mismatch(root.begin(), root.end(), target.begin(), target.end());
+  return r == root.end();
+}
+
+void warn_link(std::vector<std::string>* warnings, const fs::path& link, const fs::path& root) {
+  if (!warnings) return;
+  std::error_code ec;
+  warnings->push_back("skipped " + link.string() + ": a link to " + fs::read_symlink(link, ec).string() + ", outside " +
+                      root.string());
+}
+
+}  // namespace
+
+std::vector<std::string> list_transcripts(const fs::path& config_dir, std::vector<std::string>* warnings) {
   std::vector<std::string> out;
   const auto projects = config_dir / "projects";
   std::error_code ec;
   if (!fs::is_directory(projects, ec)) return out;
+  const fs::path root = fs::canonical(config_dir, ec);
+  if (ec) return out;
+  if (!resolves_inside(projects, root)) {
+    warn_link(warnings, projects, root);
+    return out;
+  }
+  // No follow_directory_symlink: linked directories are not entered at all.
   fs::recursive_directory_iterator it(projects, fs::directory_options::skip_permission_denied, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
     const auto& p = it->path();
-    if (p.extension() == ".jsonl" && it->is_regular_file(ec)) out.push_back(p.string());
+    if (p.extension() != ".jsonl") continue;
+    if (it->is_symlink(ec) && !resolves_inside(p, root)) {
+      warn_link(warnings, p, root);
+      continue;
+    }
+    if (it->is_regular_file(ec)) out.push_back(p.string());
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -23,7 +23,11 @@ struct ConfigDir {
 Expected<std::vector<ConfigDir>> resolve_claude_dirs(const Paths& paths,
                                                      const std::vector<std::filesystem::path>& given);
 
-// Every projects/**/*.jsonl under a config dir (subagent files included), sorted.
-std::vector<std::string> list_transcripts(const std::filesystem::path& config_dir);
+// Every projects/**/*.jsonl under a config dir (subagent files included),
+// sorted. Only links that stay inside the config dir are followed: a
+// projects/ or a transcript linking out of it is skipped, with a warning in
+// `warnings` when given (docs/security.md#import).
+std::vector<std::string> list_transcripts(const std::filesystem::path& config_dir,
+                                          std::vector<std::string>* warnings = nullptr);
 
 }  // namespace clown::ingest

@@ -64,7 +64,7 @@ struct ImportPlan {
 ImportPlan plan_import(const std::vector<ConfigDir>& dirs, const ImportCursors& cursors, ImportSummary& summary) {
   ImportPlan plan;
   for (size_t d = 0; d < dirs.size(); ++d) {
-    for (auto& f : list_transcripts(dirs[d].path)) {
+    for (auto& f : list_transcripts(dirs[d].path, &summary.warnings)) {
       const auto st = stat_file(f);
       if (!st) continue;
       ++summary.files_seen;

@@ -26,16 +26,22 @@ namespace {
 
 // The key, in order: a key stored with --api-key-stdin, the variable the
 // profile names, then the provider's usual variable in the user's environment.
-std::optional<std::string> resolve_key(const Paths& paths, const profiles::Profile& profile,
-                                       const profiles::Provider& provider, const EnvMap& env) {
+// A stored key that cannot be read (or is readable by others) fails the run:
+// falling back to the environment would bill another account.
+Expected<std::optional<std::string>> resolve_key(const Paths& paths, const profiles::Profile& profile,
+                                                 const profiles::Provider& provider, const EnvMap& env) {
   if (profiles::has_credential(paths, profile.alias)) {
-    if (auto key = profiles::load_credential(paths, profile.alias); key && !key->empty()) return *key;
+    auto key = profiles::load_credential(paths, profile.alias);
+    if (!key)
+      return fail("profile '" + profile.alias + "': cannot use its stored API key: " + key.error().message +
+                  " (or store it again with: clown profiles set " + profile.alias + " --api-key-stdin)");
+    if (!key->empty()) return *key;
   }
   for (const auto& var : {profile.api_key_env, provider.key_env}) {
     if (var.empty()) continue;
     if (auto it = env.find(var); it != env.end() && !it->second.empty()) return it->second;
   }
-  return std::nullopt;
+  return std::optional<std::string>{};
 }
 
 }  // namespace
@@ -63,7 +69,7 @@ Expected<LaunchInputs> launch_inputs(const Paths& paths, const std::string& alia
   in.new_session_id = random_uuid();
   std::error_code ec;
   in.cwd = std::filesystem::current_path(ec).string();
-  in.api_key = resolve_key(paths, *profile, *provider, in.inherited_env);
+  TRY_ASSIGN(in.api_key, resolve_key(paths, *profile, *provider, in.inherited_env));
   if (!in.api_key && provider->type != profiles::ProviderType::self && !provider->key_env.empty() &&
       profile->api_key_env.empty()) {
     return fail("profile '" + alias + "' has no API key for provider '" + provider->id + "': export " +

@@ -148,6 +148,8 @@ Expected<Profile> rename_profile(const Paths& paths, const std::string& from, co
   std::error_code ec;
   std::filesystem::remove(paths.profile_file(from), ec);
   if (ec) return fail("cannot remove " + paths.profile_file(from).string() + ": " + ec.message());
+  // save_profile wrote the secret [env] values under the new name.
+  std::filesystem::remove(paths.credentials_dir() / (from + "+env"), ec);
   return p;
 }
 

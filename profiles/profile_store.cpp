@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <sstream>
 #include <system_error>
 
@@ -49,6 +50,60 @@ Expected<Profile> profile_from_table(const std::filesystem::path& file, const st
   }
   if (p.provider.empty()) return fail(file.string() + ": missing 'provider'");
   return p;
+}
+
+// Secret-looking [env] values live beside the key, not in the 0644 profile
+// file: credentials/<alias>+env ('+' is not allowed in aliases, so it never
+// names another profile's key file).
+std::filesystem::path secret_env_file(const Paths& paths, const std::string& alias) {
+  return paths.credentials_dir() / (alias + "+env");
+}
+
+// A file holding secrets is refused when group or others may read it, as ssh
+// refuses a private key (docs/security.md#secrets).
+Expected<std::string> read_secret_file(const std::filesystem::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 077) != 0 && S_ISREG(st.st_mode)) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return fail(std::string("permissions ") + mode + " for " + file.string() +
+                " are too open: it holds a secret and must be readable by you only; run: chmod 600 " + file.string());
+  }
+  return read_file(file);
+}
+
+Expected<void> save_secret_env(const Paths& paths, const std::string& alias, const toml::table& env) {
+  const auto file = secret_env_file(paths, alias);
+  std::error_code ec;
+  if (env.empty()) {
+    std::filesystem::remove(file, ec);
+    return {};
+  }
+  TRY(ensure_dir(paths.credentials_dir(), 0700));
+  ::chmod(paths.credentials_dir().c_str(), 0700);
+  std::ostringstream out;
+  out << "# clown profile '" << alias << "': its secret [env] values\n" << env << "\n";
+  return write_file_atomic(file, out.str(), 0600);
+}
+
+// Adds credentials/<alias>+env to the profile's [env]; an unreadable or too
+// open file is an error, never a run without the values.
+Expected<void> load_secret_env(const Paths& paths, Profile& p) {
+  const auto file = secret_env_file(paths, p.alias);
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return {};
+  TRY_ASSIGN(const auto text, read_secret_file(file));
+  try {
+    toml::table t = toml::parse(text, file.string());
+    for (const auto& [k, v] : t) {
+      auto s = v.value<std::string>();
+      if (!s) return fail(file.string() + ": " + std::string(k.str()) + " must be a string");
+      p.env[std::string(k.str())] = *s;
+    }
+  } catch (const toml::parse_error& e) {
+    return fail(toml_location(file, e));
+  }
+  return {};
 }
 
 }  // namespace
@@ -122,7 +177,9 @@ Expected<Profile> load_profile(const Paths& paths, const std::string& alias) {
   }
   try {
     toml::table t = toml::parse_file(file.string());
-    return profile_from_table(file, alias, t);
+    TRY_ASSIGN(auto profile, profile_from_table(file, alias, t));
+    TRY(load_secret_env(paths, profile));
+    return profile;
   } catch (const toml::parse_error& e) {
     return fail(toml_location(file, e));
   }
@@ -138,11 +195,10 @@ Expected<void> save_profile(const Paths& paths, const Profile& p) {
     } else if (!(p.*(field.text)).empty())  // a valid profile always has an agent and a provider
       t.insert(field.key, p.*(field.text));
   }
-  if (!p.env.empty()) {
-    toml::table env;
-    for (const auto& [k, v] : p.env) env.insert(k, v);
-    t.insert("env", std::move(env));
-  }
+  toml::table env, secret_env;
+  for (const auto& [k, v] : p.env) (looks_secret(k) ? secret_env : env).insert(k, v);
+  if (!env.empty()) t.insert("env", std::move(env));
+  TRY(save_secret_env(paths, p.alias, secret_env));
   std::ostringstream out;
   out << "# clown profile '" << p.alias << "' (no secrets here: keys live in credentials/ or an env var)\n"
       << t << "\n";
@@ -159,6 +215,7 @@ Expected<void> delete_profile(const Paths& paths, const std::string& alias) {
   std::filesystem::remove(paths.profile_file(alias), ec);
   if (ec) return fail("cannot delete " + paths.profile_file(alias).string() + ": " + ec.message());
   std::filesystem::remove(paths.credential_file(alias), ec);
+  std::filesystem::remove(secret_env_file(paths, alias), ec);
   return {};
 }
 
@@ -194,7 +251,7 @@ Expected<void> store_credential(const Paths& paths, const std::string& alias, co
 }
 
 Expected<std::string> load_credential(const Paths& paths, const std::string& alias) {
-  auto text = read_file(paths.credential_file(alias));
+  auto text = read_secret_file(paths.credential_file(alias));
   if (!text) return text;
   while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) text->pop_back();
   return text;

@@ -7,7 +7,10 @@
 
 #include <httplib.h>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
+#include <thread>
 
 #include "common/file_io.hpp"
 #include "common/format.hpp"
@@ -33,6 +36,9 @@ std::string ca_bundle() {
 constexpr int64_t k_fresh_ms = int64_t{24} * 3600 * 1000;
 constexpr int64_t k_default_connect_timeout_ms = 10'000;
 constexpr int64_t k_default_read_timeout_ms = 30'000;
+// The whole sync, redirects included: a server that drips a byte now and
+// then never trips the read timeout (docs/security.md#sync).
+constexpr int64_t k_default_total_timeout_ms = 60'000;
 
 int64_t env_ms(const char* name, int64_t fallback) {
   const char* v = std::getenv(name);
@@ -163,6 +169,44 @@ struct Transfer {
   }
 };
 
+struct Deadline {
+  explicit Deadline(int64_t ms) : total_ms(ms), at(std::chrono::steady_clock::now() + std::chrono::milliseconds(ms)) {}
+  int64_t total_ms;
+  std::chrono::steady_clock::time_point at;
+};
+
+// Cuts a transfer off at the deadline from another thread: httplib's
+// Client::stop() shuts the socket down under a request in flight.
+class Watchdog {
+ public:
+  Watchdog(httplib::Client& client, std::chrono::steady_clock::time_point at)
+      : m_thread([this, &client, at] {
+          std::unique_lock<std::mutex> lock(m_mutex);
+          if (m_cv.wait_until(lock, at, [this] { return m_done; })) return;
+          m_fired = true;
+          lock.unlock();
+          client.stop();
+        }) {}
+  ~Watchdog() { finish(); }
+  // Ends the watch; true when the deadline cut the transfer off.
+  bool finish() {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_done = true;
+    }
+    m_cv.notify_all();
+    if (m_thread.joinable()) m_thread.join();
+    return m_fired;
+  }
+
+ private:
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  bool m_done = false;
+  bool m_fired = false;
+  std::thread m_thread;
+};
+
 // One sentence saying what went wrong with a transfer httplib reported as failed.
 Error transfer_error(httplib::Error error, const Url& url, const Transfer& t, httplib::Client& client,
                      const std::string& trust_store, int64_t connect_ms, int64_t read_ms) {
@@ -199,16 +243,22 @@ Error transfer_error(httplib::Error error, const Url& url, const Transfer& t, ht
 
 // One GET with the download limits (docs/cost.md#sync-validation). Every
 // failure becomes one sentence saying what happened (the caller adds what was kept).
-Expected<Fetch> fetch_once(const Url& url, const httplib::Headers& headers) {
+Expected<Fetch> fetch_once(const Url& url, const httplib::Headers& headers, const Deadline& deadline) {
   const int64_t connect_ms = env_ms("CLOWN_HTTP_CONNECT_TIMEOUT_MS", k_default_connect_timeout_ms);
   const int64_t read_ms = env_ms("CLOWN_HTTP_READ_TIMEOUT_MS", k_default_read_timeout_ms);
   const std::string trust_store = ca_bundle();
   auto client = make_client(url, connect_ms, read_ms, trust_store);
   if (!client.is_valid()) return fail("invalid pricing URL '" + url.scheme_host_port + url.path + "'");
   Transfer t;
+  Watchdog watchdog(client, deadline.at);
   auto result = client.Get(
       url.path, headers, [&](const httplib::Response& r) { return t.on_response(r); },
-      [&](const char* data, size_t length) { return t.on_data(data, length); });
+      [&](const char* data, size_t length) {
+        return std::chrono::steady_clock::now() < deadline.at && t.on_data(data, length);
+      });
+  if (watchdog.finish() || std::chrono::steady_clock::now() >= deadline.at)
+    return fail("the download did not finish within " + fmt_ms(deadline.total_ms) +
+                " (the limit for a whole sync; CLOWN_HTTP_TOTAL_TIMEOUT_MS changes it)");
   if (!t.stop_reason.empty()) return fail(t.stop_reason);
   if (!result) return tl::unexpected(transfer_error(result.error(), url, t, client, trust_store, connect_ms, read_ms));
   t.out.status = result->status;
@@ -216,6 +266,7 @@ Expected<Fetch> fetch_once(const Url& url, const httplib::Headers& headers) {
 }
 
 Expected<Fetch> fetch(const std::string& url_text, const RegistryLock* previous) {
+  const Deadline deadline(env_ms("CLOWN_HTTP_TOTAL_TIMEOUT_MS", k_default_total_timeout_ms));
   httplib::Headers headers{{"User-Agent", "clown-registry-sync"}};
   if (previous) {
     if (!previous->etag.empty()) headers.emplace("If-None-Match", previous->etag);
@@ -225,7 +276,7 @@ Expected<Fetch> fetch(const std::string& url_text, const RegistryLock* previous)
   for (int redirects = 0;; ++redirects) {
     auto url = parse_url(current);
     if (!url) return tl::unexpected(url.error());
-    auto got = fetch_once(*url, headers);
+    auto got = fetch_once(*url, headers, deadline);
     if (!got) return got;
     const int st = got->status;
     if (!(st == 301 || st == 302 || st == 303 || st == 307 || st == 308) || got->location.empty()) return got;

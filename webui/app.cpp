@@ -1,13 +1,16 @@
 #include "webui/app.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <charconv>
 #include <exception>
 #include <filesystem>
+#include <optional>
 
 #include "common/embedded.hpp"
 #include "common/error.hpp"
+#include "common/format.hpp"
 #include "common/hex.hpp"
 #include "common/time.hpp"
 #include "ingest/importer.hpp"
@@ -33,14 +36,6 @@ std::string usage_path(reports::ReportKind kind) {
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
   for (size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
     text.replace(pos, from.size(), to);
-}
-
-// Constant-time comparison so the token cannot be guessed byte by byte.
-bool same_secret(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
 }
 
 void add_security_headers(HttpResponse& res) {
@@ -91,12 +86,28 @@ Expected<bool> flag_param(const HttpRequest& req, const std::string& name) {
   return fail("'" + name + "' must be 1 or 0 (true or false), got '" + *text + "'", k_exit_usage);
 }
 
+// A claude_dir from the API must belong to the daemon's user, and so must its
+// projects/ (docs/security.md#import): the API imports no one else's history.
+std::optional<std::string> foreign_dir(const std::filesystem::path& dir) {
+  for (const auto& d : {dir, dir / "projects"}) {
+    struct stat st {};
+    if (::stat(d.c_str(), &st) != 0) return "cannot read '" + d.string() + "'";
+    if (st.st_uid != ::geteuid())
+      return "'" + d.string() + "' is owned by uid " + std::to_string(st.st_uid) + ", not by the daemon's user (uid " +
+             std::to_string(::geteuid()) + "); the API imports only your own Claude config directories";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 App::App(AppConfig config)
     : m_config(std::move(config)), m_cache(m_config.paths), m_otlp(m_config.paths, m_config.otel_token) {
+  if (m_config.session_secret.empty()) m_config.session_secret = random_hex_id(16);
   m_routes = {
-      {"GET", "/api/health", &App::health},
+      {"GET", "/api/health", &App::health, Auth::open},
+      {"GET", "/login", &App::login, Auth::open},
+      {"POST", "/api/login-token", &App::login_token, Auth::page_token},
       {"GET", "/api/profiles", &App::profiles},
       {"GET", "/api/runs/active", &App::active_runs},
       {"POST", "/api/usage/import-claude", &App::import_claude, Auth::page_token},
@@ -173,13 +184,7 @@ HttpResponse App::dispatch(const HttpRequest& req) {
   for (const Route& route : m_routes) {
     if (!path_matches(route.path, req.path)) continue;
     if (method == route.method) {
-      if (route.auth == Auth::page_token && !same_secret(req.header("x-clown-token"), m_config.token))
-        return json_error(403, "forbidden",
-                          "missing or wrong X-Clown-Token header; use the token from daemon.json "
-                          "(the web UI sends it for you)");
-      if (route.auth == Auth::otel_token && !m_otlp.authorized(req))
-        return json_error(401, "unauthorized",
-                          "missing or wrong x-clown-otel-token header; `clown run` sets it for the agents it starts");
+      if (auto refused = refuse(req, route.auth)) return std::move(*refused);
       return (this->*route.handler)(req);
     }
     allowed += (allowed.empty() ? "" : ", ") + std::string(route.method);
@@ -284,6 +289,7 @@ HttpResponse App::import_claude(const HttpRequest& req) {
                           "claude_dir '" + dir.string() +
                               "' must be an absolute path to an existing Claude config directory containing "
                               "projects/ (e.g. /home/me/.claude)");
+      if (auto refused = foreign_dir(dir)) return json_error(400, "bad_request", *refused);
       options.claude_dirs.push_back(dir);
     }
   }

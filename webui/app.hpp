@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct AppConfig {
   std::string token;       // CSRF token every POST must carry in X-Clown-Token
   std::string started_at;  // ISO-8601
   std::string otel_token;  // what OTLP exports carry in x-clown-otel-token (ingest/otel_sink.hpp); "" refuses all
+  // The session cookie's value (docs/security.md#login); App makes a random one when empty.
+  std::string session_secret;
 };
 
 class App {
@@ -38,18 +41,26 @@ class App {
 
  private:
   using Handler = HttpResponse (App::*)(const HttpRequest&);
-  // Who may call a route: anyone who passes the Host check (GET), the page
-  // (POST: X-Clown-Token), or an OTLP exporter (x-clown-otel-token).
-  enum class Auth { host, page_token, otel_token };
+  // Who may call a route (docs/security.md#login): anyone who passes the
+  // Host check (health, login), a logged-in browser or a token holder (reads:
+  // session cookie or X-Clown-Token), the token holder only (writes: the
+  // X-Clown-Token header, which other sites cannot send), or an OTLP exporter.
+  enum class Auth { open, session, page_token, otel_token };
   struct Route {
     std::string method;
     std::string path;
     Handler handler;
-    Auth auth = Auth::host;
+    Auth auth = Auth::session;
   };
 
   HttpResponse dispatch(const HttpRequest& request);
   bool host_allowed(const std::string& host) const;
+  // app_auth.cpp: the session cookie, one-time login links, the 401 answers.
+  bool has_session(const HttpRequest& req) const;
+  std::optional<HttpResponse> refuse(const HttpRequest& req, Auth auth);
+  std::string cookie_name() const;
+  HttpResponse login(const HttpRequest&);
+  HttpResponse login_token(const HttpRequest&);
 
   HttpResponse health(const HttpRequest&);
   HttpResponse usage(const HttpRequest&);
@@ -76,6 +87,12 @@ class App {
     std::string etag;
   };
   std::vector<std::pair<std::string, Page>> m_pages;  // by request path
+  struct LoginToken {
+    std::string token;
+    int64_t expires_ms = 0;
+  };
+  std::mutex m_login_mutex;
+  std::vector<LoginToken> m_login_tokens;  // unused one-time login links
 };
 
 }  // namespace clown::webui

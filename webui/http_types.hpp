@@ -35,6 +35,8 @@ struct HttpResponse {
 HttpResponse json_ok(const nlohmann::json& data);
 // {"success":false,"error":{"code":...,"message":...}} with the given status.
 HttpResponse json_error(int status, const std::string& code, const std::string& message);
+// Constant-time comparison so a secret cannot be guessed byte by byte.
+bool same_secret(const std::string& a, const std::string& b);
 // The error code string for an HTTP status ("bad_request", "forbidden", ...).
 std::string error_code_for(int status);
 

@@ -12,7 +12,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -26,13 +29,19 @@ namespace clown::webui {
 
 namespace {
 
-// A keep-alive connection holds a worker until it closes, so connections
-// are closed after a few requests and queue FIFO for the bounded pool.
-// Measured with wrk, 50 connections, on a loaded 2-core machine: 16 workers
-// x 5 requests gave p99 9 ms; 64 x 100 gave 58 ms (50 runnable threads
-// time-sliced) and 8 x 100 gave 95 ms (connections starved behind pinned ones).
-constexpr size_t k_worker_threads = 16;
+// A connection holds a worker from accept until it closes, idle or not
+// (cpp-httplib 0.11 reads requests in the worker), so connections are closed
+// after a few requests, and the pool is large enough that 16 slow or idle
+// clients (each held up to the 5 s read or 2 s keep-alive timeout) leave
+// most workers free (tests/fault/test_slow_clients.cpp). Measured with wrk,
+// 50 connections, on a loaded 2-core machine: 16 workers x 5 requests gave
+// p99 9 ms; 64 x 100 gave 58 ms (50 runnable threads time-sliced) and
+// 8 x 100 gave 95 ms (connections starved behind pinned ones).
+constexpr size_t k_worker_threads = 64;
 constexpr size_t k_keep_alive_requests = 5;
+// How long a stop waits for requests in flight (an import, a sync) before
+// the process exits anyway: both are safe to cut off (docs/security.md#limits).
+constexpr auto k_stop_grace = std::chrono::seconds(5);
 constexpr size_t k_max_body_bytes = 1 << 20;
 constexpr int k_listen_backlog = 256;
 
@@ -215,6 +224,24 @@ std::string wait_for_stop(const sigset_t& signals, const App& app, const ServeOp
   }
 }
 
+// Joins both threads, or gives up after `grace` (they are then left running
+// and the caller exits the process).
+bool joined_within(std::chrono::seconds grace, std::thread& listener, std::thread& warmer) {
+  auto done = std::make_shared<std::promise<void>>();
+  std::future<void> joined = done->get_future();
+  std::thread joiner([&listener, &warmer, done] {
+    listener.join();
+    warmer.join();
+    done->set_value();
+  });
+  if (joined.wait_for(grace) != std::future_status::ready) {
+    joiner.detach();
+    return false;
+  }
+  joiner.join();
+  return true;
+}
+
 // Warms the dashboard's default question (and the report module's rollup
 // cache) so the first page load does not pay for a cold store.
 void warm_up(App& app, int port) {
@@ -249,7 +276,7 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
   TRY_ASSIGN(port, bind_loopback(server, port));
   const DaemonInfo info = daemon_info(paths, options, port);
   TRY_ASSIGN(const auto otel_token, ingest::otel_token(paths));
-  App app(AppConfig{paths, port, info.token, info.started_at, otel_token});
+  App app(AppConfig{paths, port, info.token, info.started_at, otel_token, random_hex_id(16)});
   configure(server, app, log);
   TRY(write_daemon_file(paths, info));
 
@@ -263,8 +290,15 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
   // stop() closes the listening socket; workers finish the requests they
   // hold and the pool is joined before listen_after_bind returns.
   server.stop();
-  listener.join();
-  warmer.join();
+  if (!joined_within(k_stop_grace, listener, warmer)) {
+    // A request is stuck (a sync against a server that drips bytes): exit
+    // anyway, `clown daemon stop` must always work.
+    log.line("clown daemon stopped (" + reason + ") with " + std::to_string(app.in_flight()) +
+             " request(s) still in flight, cut off after " + std::to_string(k_stop_grace.count()) + " s");
+    remove_daemon_file_if_owned(paths, info.pid);
+    std::fflush(nullptr);
+    ::_exit(0);
+  }
   // Log before removing daemon.json: whoever sees the file gone finds the reason logged.
   log.line("clown daemon stopped (" + reason + ")");
   remove_daemon_file_if_owned(paths, info.pid);

@@ -474,7 +474,8 @@ TEST_CASE("e2e5 daemon API and usage page show the CLI totals - claude 2.1.328")
 
   httplib::Client client("127.0.0.1", port);
   client.set_read_timeout(10, 0);
-  auto res = client.Get("/api/usage?period=all");
+  // Every API route but health needs a login: the token header (docs/security.md#login).
+  auto res = client.Get("/api/usage?period=all", {{"X-Clown-Token", daemon.value("token", "")}});
   REQUIRE(res);
   REQUIRE(res->status == 200);
   json api = json::parse(res->body, nullptr, false);
@@ -486,12 +487,20 @@ TEST_CASE("e2e5 daemon API and usage page show the CLI totals - claude 2.1.328")
   CHECK(std::abs(api.at("data").at("total_cost").at("total_cost").get<double>() -
                  cli.at("total_cost").at("total_cost").get<double>()) < 1e-12);
 
-  // The page as a browser renders it (its script fetches /api/usage).
-  ProcessResult page = clown::test::run_process(
-      {"timeout", "60", "chromium", "--headless", "--no-sandbox", "--disable-gpu",
-       "--user-data-dir=" + (world.base.dir() / "chromium").string(), "--virtual-time-budget=10000", "--dump-dom",
-       "http://127.0.0.1:" + std::to_string(port) + "/usage?period=all"},
-      {.env = {{"HOME", world.home.string()}}});
+  // The page as a browser renders it (its script fetches /api/usage), reached
+  // through the one-time login link `clown daemon start` printed: the link
+  // sets the session cookie and moves on to /usage (this month: the run above).
+  const std::string login_prefix = "Log in once with ";
+  const size_t login_at = start.out.find(login_prefix);
+  REQUIRE(login_at != std::string::npos);
+  const std::string login_url =
+      start.out.substr(login_at + login_prefix.size(),
+                       start.out.find(' ', login_at + login_prefix.size()) - (login_at + login_prefix.size()));
+  ProcessResult page =
+      clown::test::run_process({"timeout", "60", "chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                                "--user-data-dir=" + (world.base.dir() / "chromium").string(),
+                                "--virtual-time-budget=10000", "--dump-dom", login_url},
+                               {.env = {{"HOME", world.home.string()}}});
   REQUIRE(page.exit_code == 0);
   INFO("page:\n" << page.out);
   const json& tokens = cli.at("total_tokens");

@@ -383,3 +383,55 @@ TEST_CASE("clown run leaves a user's own OpenTelemetry exporter alone and says s
   CHECK(r.err.find("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT in " + (h.user_home() / ".claude" / "settings.json").string()) !=
         std::string::npos);
 }
+
+TEST_CASE("secret --env values live in credentials/ and reach the agent; a bad credentials file fails the run") {
+  ClownHome h;
+  REQUIRE(h.clown({"profiles", "create", "k", "--provider", "anthropic", "--api-key-stdin", "--agent-bin",
+                   fake_agent_binary().string(), "--env", "ANTHROPIC_AUTH_TOKEN=sk-auth-secret", "--env", "FOO=bar"},
+                  {.stdin_data = "sk-ant-stored\n"})
+              .exit_code == 0);
+  CHECK(read_text(h.root() / "profiles" / "k.toml").find("sk-auth-secret") == std::string::npos);
+  const fs::path secret_env = h.root() / "credentials" / "k+env";
+  CHECK(read_text(secret_env).find("ANTHROPIC_AUTH_TOKEN = 'sk-auth-secret'") != std::string::npos);
+  const auto out = h.work() / "agent.json";
+  const std::map<std::string, std::optional<std::string>> env = {{"FAKE_AGENT_OUT", out.string()},
+                                                                 {"ANTHROPIC_API_KEY", "sk-other-account"}};
+  auto r = h.clown({"run", "k"}, {.env = env});
+  REQUIRE(r.exit_code == 0);
+  auto rec = agent_record(out);
+  CHECK(rec["env"]["ANTHROPIC_AUTH_TOKEN"] == "sk-auth-secret");
+  CHECK(rec["env"]["FOO"] == "bar");
+  CHECK(rec["env"]["ANTHROPIC_API_KEY"] == "sk-ant-stored");
+
+  // Readable by others: refused like ssh, nothing runs.
+  fs::remove(out);
+  const fs::path key = h.root() / "credentials" / "k";
+  ::chmod(key.c_str(), 0644);
+  r = h.clown({"run", "k"}, {.env = env});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "clown: error: profile 'k': cannot use its stored API key: permissions 0644 for " + key.string() +
+                     " are too open: it holds a secret and must be readable by you only; run: chmod 600 " +
+                     key.string() + " (or store it again with: clown profiles set k --api-key-stdin)\n");
+  CHECK_FALSE(fs::exists(out));
+
+  // Unreadable (a directory where the key should be): the run fails rather
+  // than use the environment's ANTHROPIC_API_KEY, another account's.
+  fs::remove(key);
+  fs::create_directory(key);
+  ::chmod(key.c_str(), 0700);
+  r = h.clown({"run", "k"}, {.env = env});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "clown: error: profile 'k': cannot use its stored API key: cannot read " + key.string() +
+                     ": Is a directory (or store it again with: clown profiles set k --api-key-stdin)\n");
+  CHECK_FALSE(fs::exists(out));
+
+  // The secret [env] file too.
+  fs::remove(key);
+  ::chmod(secret_env.c_str(), 0604);
+  r = h.clown({"run", "k"}, {.env = env});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "clown: error: permissions 0604 for " + secret_env.string() +
+                     " are too open: it holds a secret and must be readable by you only; run: chmod 600 " +
+                     secret_env.string() + "\n");
+  CHECK_FALSE(fs::exists(out));
+}

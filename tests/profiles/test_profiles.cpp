@@ -51,6 +51,69 @@ TEST_CASE("profiles round-trip through TOML without secrets") {
   CHECK(pub.find("t0p") == std::string::npos);  // env values that look secret are masked
 }
 
+TEST_CASE("secret-looking [env] values are stored in credentials/ (0600), not in the profile") {
+  test::TempDir tmp;
+  Paths paths{tmp.path()};
+  profiles::Profile p;
+  p.alias = "work";
+  p.provider = "anthropic";
+  p.env = {{"ANTHROPIC_AUTH_TOKEN", "sk-auth-777"}, {"DEBUG", "1"}, {"my_password", "hunter2"}};
+  REQUIRE(profiles::save_profile(paths, p));
+  const auto toml_text = test::read_text(paths.profile_file("work"));
+  CHECK(toml_text.find("sk-auth-777") == std::string::npos);
+  CHECK(toml_text.find("hunter2") == std::string::npos);
+  CHECK(toml_text.find("DEBUG = '1'") != std::string::npos);
+  const auto secret_file = paths.credentials_dir() / "work+env";
+  CHECK(test::read_text(secret_file) ==
+        "# clown profile 'work': its secret [env] values\nANTHROPIC_AUTH_TOKEN = 'sk-auth-777'\nmy_password = "
+        "'hunter2'\n");
+  struct stat st {};
+  REQUIRE(::stat(secret_file.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  auto loaded = profiles::load_profile(paths, "work");
+  REQUIRE(loaded);
+  CHECK(loaded->env == p.env);  // merged back
+
+  // A file others can read is refused like ssh refuses a private key.
+  ::chmod(secret_file.c_str(), 0644);
+  auto open = profiles::load_profile(paths, "work");
+  REQUIRE_FALSE(open);
+  CHECK(open.error().message == "permissions 0644 for " + secret_file.string() +
+                                    " are too open: it holds a secret and must be readable by you only; run: chmod "
+                                    "600 " +
+                                    secret_file.string());
+  ::chmod(secret_file.c_str(), 0600);
+
+  // Without secret values the file goes; deleting the profile removes it.
+  loaded->env.erase("my_password");
+  REQUIRE(profiles::save_profile(paths, *loaded));
+  CHECK(test::read_text(secret_file).find("hunter2") == std::string::npos);
+  REQUIRE(profiles::delete_profile(paths, "work"));
+  CHECK_FALSE(std::filesystem::exists(secret_file));
+  p.env = {{"DEBUG", "1"}};
+  REQUIRE(profiles::save_profile(paths, p));
+  CHECK_FALSE(std::filesystem::exists(secret_file));
+}
+
+TEST_CASE("a stored key readable by others, or unreadable, is an error") {
+  test::TempDir tmp;
+  Paths paths{tmp.path()};
+  REQUIRE(profiles::store_credential(paths, "work", "sk-1"));
+  ::chmod(paths.credential_file("work").c_str(), 0640);
+  auto key = profiles::load_credential(paths, "work");
+  REQUIRE_FALSE(key);
+  CHECK(key.error().message == "permissions 0640 for " + paths.credential_file("work").string() +
+                                   " are too open: it holds a secret and must be readable by you only; run: chmod "
+                                   "600 " +
+                                   paths.credential_file("work").string());
+  std::filesystem::remove(paths.credential_file("work"));
+  std::filesystem::create_directory(paths.credential_file("work"));  // unreadable as a file, even for root
+  ::chmod(paths.credential_file("work").c_str(), 0700);
+  auto dir = profiles::load_credential(paths, "work");
+  REQUIRE_FALSE(dir);
+  CHECK(dir.error().message == "cannot read " + paths.credential_file("work").string() + ": Is a directory");
+}
+
 TEST_CASE("a malformed profile names file, line and column and the others still load") {
   test::TempDir tmp;
   Paths paths{tmp.path()};

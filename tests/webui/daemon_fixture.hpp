@@ -72,7 +72,9 @@ class DaemonFixture {
     return c;
   }
 
-  httplib::Result get(const std::string& path, httplib::Headers headers = {}) const {
+  // Reads need a login (docs/security.md#login): the token header by default.
+  httplib::Result get(const std::string& path, httplib::Headers headers = {}, bool with_token = true) const {
+    if (with_token) headers.emplace("X-Clown-Token", token);
     return client().Get(path, headers);
   }
   httplib::Result post(const std::string& path, const std::string& body, bool with_token = true) const {

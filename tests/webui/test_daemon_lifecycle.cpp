@@ -19,6 +19,13 @@ bool is_hex(const std::string& s) { return s.find_first_not_of("0123456789abcdef
 
 bool process_alive(int pid) { return ::kill(pid, 0) == 0; }
 
+// The one-time login link `clown daemon start|open` prints.
+std::string login_link(const std::string& out) {
+  const size_t start = out.find("http://127.0.0.1:", out.find("Log in once with "));
+  if (start == std::string::npos) return "";
+  return out.substr(start, out.find(' ', start) - start);
+}
+
 }  // namespace
 
 TEST_CASE("daemon start writes daemon.json, answers health, second start reports it", "[webui][daemon]") {
@@ -27,8 +34,11 @@ TEST_CASE("daemon start writes daemon.json, answers health, second start reports
   REQUIRE(r.exit_code == 0);
   REQUIRE(r.err.empty());
   const std::string url = "http://127.0.0.1:" + std::to_string(d.port);
-  CHECK(r.out == "clown daemon started (pid " + std::to_string(d.pid) + "): " + url +
-                     "/usage\nIt exits after 30 min without requests (use --stay-alive to keep it).\n");
+  const std::string login = login_link(r.out);
+  CHECK(r.out == "clown daemon started (pid " + std::to_string(d.pid) + "): " + url + "/usage\nLog in once with " +
+                     login +
+                     " (or run: clown daemon open)\nIt exits after 30 min without requests (use --stay-alive "
+                     "to keep it).\n");
 
   struct stat st {};
   REQUIRE(::stat((d.home / "daemon.json").c_str(), &st) == 0);
@@ -49,7 +59,9 @@ TEST_CASE("daemon start writes daemon.json, answers health, second start reports
 
   auto again = d.clown({"daemon", "start"});
   CHECK(again.exit_code == 0);
-  CHECK(again.out == "clown daemon is already running (pid " + std::to_string(d.pid) + "): " + url + "/usage\n");
+  CHECK(again.out == "clown daemon is already running (pid " + std::to_string(d.pid) + "): " + url +
+                         "/usage\nLog in once with " + login_link(again.out) + " (or run: clown daemon open)\n");
+  CHECK(login_link(again.out) != login);
   // The running daemon and its file are untouched.
   CHECK(nlohmann::json::parse(read_text(d.home / "daemon.json"))["token"] == d.token);
 
@@ -268,9 +280,94 @@ TEST_CASE("daemon start --foreground serves in the terminal and logs to stderr",
   const std::string prefix = "clown daemon listening on http://127.0.0.1:";
   REQUIRE(r.out.rfind(prefix, 0) == 0);
   CHECK(r.out.find("/usage (pid ") != std::string::npos);
-  CHECK(r.out.substr(r.out.size() - std::string("); Ctrl-C stops it\n").size()) == "); Ctrl-C stops it\n");
+  CHECK(r.out.find("); Ctrl-C stops it\nLog in once with http://127.0.0.1:") != std::string::npos);
+  CHECK(r.out.substr(r.out.size() - std::string(" (or run: clown daemon open)\n").size()) ==
+        " (or run: clown daemon open)\n");
   CHECK(r.err.find(" clown daemon started (pid ") != std::string::npos);
   CHECK(r.err.find(" clown daemon stopped (no requests for 1 s)\n") != std::string::npos);
   CHECK_FALSE(fs::exists(d.home / "daemon.json"));
   CHECK(read_text(d.home / "daemon.log").find("clown daemon stopped (no requests for 1 s)") != std::string::npos);
+}
+
+TEST_CASE("the dashboard needs a login: one-time links, an HttpOnly cookie, 401 with a hint", "[webui][daemon]") {
+  DaemonFixture d;
+  auto r = d.start();
+  REQUIRE(r.exit_code == 0);
+  const std::string login = login_link(r.out);
+  const std::string prefix = "http://127.0.0.1:" + std::to_string(d.port) + "/login?token=";
+  REQUIRE(login.rfind(prefix, 0) == 0);
+  CHECK(login.size() == prefix.size() + 32);
+  CHECK(login.find(d.token) == std::string::npos);  // not the API token
+
+  // Without a cookie or the token header: no page, no data.
+  for (const std::string path : {"/", "/usage", "/sessions/abc", "/static/app.js"}) {
+    auto page = d.get(path, {}, false);
+    REQUIRE(page);
+    CHECK(page->status == 401);
+    CHECK(page->body == "Not logged in: run `clown daemon open` to open the dashboard.\n");
+  }
+  for (const std::string path : {"/api/usage", "/api/profiles", "/api/runs/active", "/api/usage/import-agents"}) {
+    auto api = d.get(path, {}, false);
+    REQUIRE(api);
+    CHECK(api->status == 401);
+    CHECK(nlohmann::json::parse(api->body)["error"]["message"] ==
+          "not logged in: run `clown daemon open`, or send the X-Clown-Token header from daemon.json");
+  }
+  CHECK(d.get("/api/health", {}, false)->status == 200);
+
+  // The link sets the session cookie once and moves on to /usage.
+  const std::string path = login.substr(login.find("/login"));
+  auto in = d.get(path, {}, false);
+  REQUIRE(in);
+  CHECK(in->status == 200);
+  CHECK(in->body.find("<meta http-equiv=\"refresh\" content=\"0; url=/usage\">") != std::string::npos);
+  const std::string cookie = in->get_header_value("Set-Cookie");
+  const std::string name = "clown_session_" + std::to_string(d.port) + "=";
+  REQUIRE(cookie.rfind(name, 0) == 0);
+  CHECK(cookie.substr(cookie.find(';')) == "; Path=/; HttpOnly; SameSite=Strict");
+  const std::string session = cookie.substr(0, cookie.find(';'));
+  auto reused = d.get(path, {}, false);
+  REQUIRE(reused);
+  CHECK(reused->status == 401);
+  CHECK(reused->get_header_value("Set-Cookie").empty());
+  CHECK(reused->body == "This login link was already used or has expired: run `clown daemon open` for a new one.\n");
+  CHECK(d.get("/login?token=" + std::string(32, '0'), {}, false)->status == 401);
+
+  auto page = d.get("/usage", {{"Cookie", "other=1; " + session}}, false);
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->body.find("<meta name=\"clown-token\" content=\"" + d.token + "\">") != std::string::npos);
+  CHECK(d.get("/api/usage", {{"Cookie", session}}, false)->status == 200);
+  CHECK(d.get("/api/usage", {{"Cookie", name + std::string(32, '0')}}, false)->status == 401);
+  // A cookie is not enough to write: writes need the header (CSRF).
+  auto write = d.client().Post("/api/registry/sync", {{"Cookie", session}}, "{}", "application/json");
+  REQUIRE(write);
+  CHECK(write->status == 403);
+
+  // `clown daemon open` without xdg-open prints a new link; with it, opens a 0600 page.
+  const fs::path bin = d.tmp.path() / "bin";
+  fs::create_directories(bin);
+  d.extra_env["PATH"] = bin.string();
+  auto printed = d.clown({"daemon", "open"});
+  REQUIRE(printed.exit_code == 0);
+  const std::string printed_prefix = "Open this one-time login link in your browser: " + prefix;
+  REQUIRE(printed.out.rfind(printed_prefix, 0) == 0);
+  const std::string fresh = printed.out.substr(printed.out.find("/login"), 7 + 6 + 32);
+  CHECK(d.get(fresh.substr(0, fresh.size()), {}, false)->status == 200);
+
+  write_text(bin / "xdg-open", "#!/bin/sh\necho \"$1\" > \"$0.args\"\n");
+  fs::permissions(bin / "xdg-open", fs::perms::owner_all);
+  auto opened = d.clown({"daemon", "open"});
+  REQUIRE(opened.exit_code == 0);
+  const fs::path page_file = d.home / "login.html";
+  CHECK(opened.out == "Opened the dashboard in your browser (via " + page_file.string() + ").\n");
+  struct stat st {};
+  REQUIRE(::stat(page_file.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(read_text(page_file).find(prefix) != std::string::npos);
+
+  REQUIRE(d.clown({"daemon", "stop"}).exit_code == 0);
+  auto stopped = d.clown({"daemon", "open"});
+  CHECK(stopped.exit_code == 1);
+  CHECK(stopped.err.find("clown daemon is not running; start it with: clown daemon start") != std::string::npos);
 }

@@ -107,12 +107,14 @@ fs.writeFileSync(path.join(runDir, "hooks.jsonl"), JSON.stringify({ event: "sess
   transcript_path: liveTranscript, cwd: "/work/live", source: "startup", received_ms: now - 64000 }) + "\n");
 
 // ---- daemon ----
-execFileSync(clownBin, ["daemon", "start", "--port", "0"], { env, stdio: "pipe" });
+const started = execFileSync(clownBin, ["daemon", "start", "--port", "0"], { env, stdio: "pipe" }).toString();
 const daemon = JSON.parse(fs.readFileSync(path.join(home, "daemon.json"), "utf8"));
 const base = `http://127.0.0.1:${daemon.port}`;
+// The dashboard needs a login: the one-time link `clown daemon start` prints (docs/security.md#login).
+const loginUrl = (started.match(/Log in once with (http:\/\/\S+)/) || [])[1];
 function getJson(p) {
   return new Promise((resolve, reject) => {
-    http.get(base + p, (res) => {
+    http.get(base + p, { headers: { "X-Clown-Token": daemon.token } }, (res) => {
       let body = "";
       res.on("data", (c) => (body += c));
       res.on("end", () => resolve(JSON.parse(body)));
@@ -300,6 +302,15 @@ async function checkThemeToggle(page) {
     page.on("pageerror", (e) => consoleErrors.push(String(e)));
     page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) offsite.push(r.url()); });
 
+    check(typeof loginUrl === "string" && loginUrl.startsWith(base + "/login?token="), `login link printed: "${started}"`);
+    const anonymous = await new Promise((resolve, reject) =>
+      http.get(base + "/usage?period=all", (res) => { res.resume(); resolve(res.statusCode); }).on("error", reject));
+    check(anonymous === 401, `the page without a login is refused (${anonymous})`);
+    await page.goto(loginUrl);
+    await page.waitForURL(base + "/usage", { timeout: 15000 });
+    const cookies = await context.cookies(base);
+    check(cookies.length === 1 && cookies[0].httpOnly && cookies[0].sameSite === "Strict",
+          `one HttpOnly SameSite=Strict session cookie (${JSON.stringify(cookies.map((c) => [c.name, c.httpOnly, c.sameSite]))})`);
     await page.goto(base + "/usage?period=all");
     await page.waitForSelector("body[data-loaded]", { timeout: 15000 });
     const api = (await getJson("/api/usage?period=all")).data;
