@@ -132,6 +132,7 @@ void add_list_show(CLI::App& profiles_app, Context& ctx) {
   show->add_flag("--json", *show_json, "Print JSON");
   show->callback([show_alias, show_json, &ctx] {
     auto p = unwrap(profiles::load_profile(ctx.paths, *show_alias));
+    for (const auto& w : p.load_warnings) std::cerr << "clown: warning: " << w << "\n";
     if (*show_json)
       std::cout << profiles::to_public_json(ctx.paths, p).dump(2) << "\n";
     else

@@ -94,6 +94,11 @@ void add_kind_options(CLI::App& sub, UsageOptions& o, reports::ReportKind kind) 
 
 void run_report(const Context& ctx, const UsageOptions& o, reports::ReportKind kind) {
   const auto report = unwrap(runs::report_with_recovery(ctx.paths, o.resolved(), kind, o.options, now_ms()));
+  std::visit(
+      [](const auto& r) {
+        for (const auto& w : r.warnings) std::cerr << "clown: warning: " << w << "\n";
+      },
+      report);
   if (o.json)
     std::cout << reports::to_json(report).dump(2) << "\n";
   else

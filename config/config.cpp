@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "common/file_io.hpp"
+#include "config/toml_keys.hpp"
 
 namespace clown::config {
 
@@ -150,10 +151,24 @@ Expected<void> read_insights(const Reader& in, const toml::table& root, Config& 
   return {};
 }
 
-// The keys clown has always read leniently (a wrong type keeps the default).
-void read_basic(const toml::table& table, Config& config) {
-  if (auto tz = table["timezone"].value<std::string>()) config.timezone = *tz;
-  if (auto url = table["registry"]["pricing_url"].value<std::string>()) config.pricing_url = *url;
+// daemon.port, timezone, registry.pricing_url: a wrong type is an error naming
+// file:line and the key (a port of "8765x" must not silently become 8765).
+Expected<void> read_basic(const Reader& in, const toml::table& table, Config& config) {
+  if (const toml::node* port = table.at_path("daemon.port").node()) {
+    const auto v = port->value<int64_t>();
+    if (!port->is_integer() || !v || *v < 0 || *v > 65535)
+      return in.wrong(*port, "daemon.port", "a whole number from 1 to 65535 (or 0: any free port)");
+    config.daemon_port = static_cast<int>(*v);
+  }
+  if (const toml::node* tz = table.get("timezone")) {
+    if (!tz->is_string()) return in.wrong(*tz, "timezone", "a string naming an IANA zone, e.g. \"Europe/Berlin\"");
+    config.timezone = *tz->value<std::string>();
+  }
+  if (const toml::node* url = table.at_path("registry.pricing_url").node()) {
+    if (!url->is_string()) return in.wrong(*url, "registry.pricing_url", "a string (an https:// URL)");
+    config.pricing_url = *url->value<std::string>();
+  }
+  return {};
 }
 
 }  // namespace
@@ -179,11 +194,7 @@ Expected<Config> parse_config(std::string_view text, const std::string& file) {
                 ": " + std::string(e.description()));
   }
   const Reader in(file);
-  if (auto port = table["daemon"]["port"].value<int64_t>()) {
-    if (*port < 0 || *port > 65535) return fail(file + ": daemon.port must be 1-65535 (or 0: any free port)");
-    config.daemon_port = static_cast<int>(*port);
-  }
-  read_basic(table, config);
+  TRY(read_basic(in, table, config));
   if (const toml::node* sow = table.get("start_of_week")) {
     const auto day = sow->is_string() ? weekday_from(*sow->value<std::string>()) : std::nullopt;
     if (!day) return in.wrong(*sow, "start_of_week", "a day name such as \"monday\" or \"sunday\"");
@@ -193,6 +204,8 @@ Expected<Config> parse_config(std::string_view text, const std::string& file) {
   TRY(read_plans(in, table, config));
   TRY(read_aliases(in, table, config));
   TRY(read_insights(in, table, config));
+  for (const auto& key : unknown_keys(table, config_file_keys()))
+    config.warnings.push_back(unknown_key_warning(file, key, config_file_keys()));
   return config;
 }
 

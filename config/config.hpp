@@ -67,6 +67,8 @@ struct Config {
   std::vector<PlanConfig> plans;
   std::vector<ProjectAlias> project_aliases;
   InsightThresholds insights;
+  // Keys clown does not read, one "file:line: unknown key 'x' (ignored)…" each.
+  std::vector<std::string> warnings;
 };
 
 // A missing file gives defaults; a malformed one is an error naming file,

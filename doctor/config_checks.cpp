@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "config/config.hpp"
+#include "config/toml_keys.hpp"
 #include "doctor/checks.hpp"
 #include "profiles/catalog.hpp"
 #include "profiles/profile_store.hpp"
@@ -16,37 +17,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool known_prefix(const std::vector<std::string>& known, const std::string& prefix) {
-  return std::any_of(known.begin(), known.end(), [&](const std::string& k) { return k.rfind(prefix + ".", 0) == 0; });
-}
-
-// Dotted names of the keys in `table` that are not in `known` (a known key
-// that is a table, like a profile's [env], is known as a whole).
-void unknown_keys(const toml::table& table, const std::string& prefix, const std::vector<std::string>& known,
-                  std::vector<std::string>& out) {
-  for (const auto& [key, node] : table) {
-    const std::string name = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
-    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-    if (node.is_table() && known_prefix(known, name))
-      unknown_keys(*node.as_table(), name, known, out);
-    else
-      out.push_back(name);
-  }
-}
-
 // One check per file: parse error (fail), unknown keys (warn), else ok.
 void lint_file(const fs::path& file, const std::vector<std::string>& known, const std::string& subject,
                std::vector<Check>& out, int& ok_count) {
   try {
     const auto table = toml::parse_file(file.string());
-    std::vector<std::string> unknown;
-    unknown_keys(table, "", known, unknown);
+    const auto unknown = config::unknown_keys(table, known);
     if (unknown.empty()) {
       ++ok_count;
       return;
     }
     std::string list;
-    for (const auto& k : unknown) list += (list.empty() ? "" : ", ") + k;
+    for (const auto& k : unknown) list += (list.empty() ? "" : ", ") + k.name;
     std::string known_list;
     for (const auto& k : known) known_list += (known_list.empty() ? "" : ", ") + k;
     out.push_back(bad(Status::warn, subject, file.filename().string(), "unknown keys (ignored): " + list,

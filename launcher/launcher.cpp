@@ -205,6 +205,7 @@ Expected<RunOutcome> run_profile(const Paths& paths, const RunRequest& request) 
   const std::string run_id = random_hex_id(8);
   TRY_ASSIGN(auto inputs, launch_inputs(paths, request.alias, request.agent_args, request.clown_exe, run_id));
   RunOutcome outcome;
+  outcome.warnings = inputs.profile.load_warnings;
   TelemetryMode telemetry = TelemetryMode::off;
   if (is_session(inputs.agent, inputs.agent_args)) telemetry = choose_telemetry(inputs, outcome);
   TRY_ASSIGN(const auto plan, make_launch_plan(inputs));

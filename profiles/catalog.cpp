@@ -233,8 +233,26 @@ bool read_endpoints(const toml::table& t, Provider& p, std::string& problem) {
   return true;
 }
 
+// A key of a providers.d file with the wrong type: "file:line: 'type' must be
+// a string" (the file is skipped: a typed value that matters must not fall
+// back to a default in silence).
+std::optional<std::string> wrong_provider_type(const std::filesystem::path& file, const toml::table& t) {
+  for (const char* key :
+       {"id", "name", "type", "endpoint", "api", "key_env", "key_var", "default_model", "haiku_model"})
+    if (const toml::node* n = t.get(key); n && !n->is_string())
+      return file.string() + ":" + std::to_string(n->source().begin.line) + ": '" + key + "' must be a string";
+  for (const char* key : {"requires_endpoint", "requires_model"})
+    if (const toml::node* n = t.get(key); n && !n->is_boolean())
+      return file.string() + ":" + std::to_string(n->source().begin.line) + ": '" + key + "' must be true or false";
+  return std::nullopt;
+}
+
 void load_providers(const Paths& paths, Catalog& catalog) {
   for_each_toml(paths.providers_dir(), catalog.warnings, [&](const std::filesystem::path& file, const toml::table& t) {
+    if (auto wrong = wrong_provider_type(file, t)) {
+      catalog.warnings.push_back(*wrong);
+      return;
+    }
     Provider p;
     p.id = t["id"].value_or(file.stem().string());
     p.name = t["name"].value_or(p.id);

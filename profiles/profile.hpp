@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace clown::profiles {
 
@@ -20,6 +21,9 @@ struct Profile {
   bool auto_update = false;      // with agent_bin: let the agent update itself (else DISABLE_AUTOUPDATER=1)
   std::map<std::string, std::string> env;  // extra environment for the agent
   std::string created_at;                  // ISO-8601
+  // Not stored: "file:line: unknown key 'modle' (ignored); did you mean 'model'?"
+  // for each key of its file clown does not read.
+  std::vector<std::string> load_warnings;
 };
 
 // The keys of a profile file besides [env], in the order save_profile writes

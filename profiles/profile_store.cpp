@@ -11,6 +11,7 @@
 
 #include "common/file_io.hpp"
 #include "common/suggest.hpp"
+#include "config/toml_keys.hpp"
 
 namespace clown::profiles {
 
@@ -25,20 +26,27 @@ Expected<Profile> profile_from_table(const std::filesystem::path& file, const st
                                      const toml::table& t) {
   Profile p;
   p.alias = alias;
-  // Wrong types are errors naming the key, not silent defaults.
+  // Wrong types are errors naming file:line and the key, not silent defaults.
+  auto where = [&](const toml::node& node) {
+    return file.string() + ":" + std::to_string(node.source().begin.line) + ": '";
+  };
   for (const auto& field : profile_fields()) {
-    auto node = t[field.key];
+    const toml::node* node = t.get(field.key);
     if (!node) continue;
     if (field.text) {
-      auto v = node.value<std::string>();
-      if (!v) return fail(file.string() + ": '" + std::string(field.key) + "' must be a string");
+      auto v = node->value<std::string>();
+      if (!node->is_string() || !v) return fail(where(*node) + std::string(field.key) + "' must be a string");
       p.*(field.text) = *v;
     } else {
-      auto v = node.value<bool>();
-      if (!v) return fail(file.string() + ": '" + std::string(field.key) + "' must be true or false");
+      auto v = node->value<bool>();
+      if (!node->is_boolean() || !v) return fail(where(*node) + std::string(field.key) + "' must be true or false");
       p.*(field.flag) = *v;
     }
   }
+  std::vector<std::string> known{"env"};
+  for (const auto& field : profile_fields()) known.emplace_back(field.key);
+  for (const auto& key : config::unknown_keys(t, known))
+    p.load_warnings.push_back(config::unknown_key_warning(file.string(), key, known));
   if (auto node = t["env"]) {
     auto* env = node.as_table();
     if (!env) return fail(file.string() + ": '[env]' must be a table of strings");

@@ -256,16 +256,23 @@ Expected<Report> build_report(const Paths& paths, const UsageFilter& filter, Rep
                               const ReportOptions& options, int64_t now) {
   if (options.paging.offset < 0) return fail("offset must be 0 or more", k_exit_usage);
   const UsageFilter f = with_default_period(filter, kind);
+  auto with_warnings = [&paths](Expected<Report> report) -> Expected<Report> {
+    if (!report) return report;
+    auto config = config::load_config(paths);  // already read once: a file in the page cache
+    if (config) std::visit([&](auto& r) { r.warnings = config->warnings; }, *report);
+    return report;
+  };
   switch (kind) {
-    case ReportKind::blocks: return as_report(blocks_report(paths, f, options.blocks, now));
-    case ReportKind::session: return as_report(session_report(paths, f, options, now));
-    case ReportKind::roi: return as_report(roi_report(paths, f, options, now));
-    case ReportKind::budget: return as_report(budget_report(paths, f, now));
-    case ReportKind::insights: return as_report(insights_report(paths, f, now));
+    case ReportKind::blocks: return with_warnings(as_report(blocks_report(paths, f, options.blocks, now)));
+    case ReportKind::session: return with_warnings(as_report(session_report(paths, f, options, now)));
+    case ReportKind::roi: return with_warnings(as_report(roi_report(paths, f, options, now)));
+    case ReportKind::budget: return with_warnings(as_report(budget_report(paths, f, now)));
+    case ReportKind::insights: return with_warnings(as_report(insights_report(paths, f, now)));
     default: break;
   }
   TRY_ASSIGN(const auto data, load_report_data(paths, f, now));
   Report report = standard_report(data, kind, options);
+  std::visit([&](auto& r) { r.warnings = data.config.warnings; }, report);
   if (auto* s = std::get_if<SummaryReport>(&report)) {
     // Budget levels are today's, whatever the period; only the zone and week start of the filter apply.
     UsageFilter windows;

@@ -99,6 +99,7 @@ struct ReportBase {
   ResolvedPeriod period;
   Totals totals;
   std::vector<std::string> unpriced_models;  // sorted
+  std::vector<std::string> warnings;         // config.toml keys clown does not read (not in the JSON)
 };
 
 // Budgets (docs/cost.md#budgets): spend in the current local day, week or

@@ -108,6 +108,26 @@ TEST_CASE("config: a wrong type names file, line and key", "[config]") {
         "/h/config.toml:3: insights.z_threshold must be a number from 0.5 to 100");
   CHECK(error_of("[insights]\nmin_history_days = 2.5\n") ==
         "/h/config.toml:2: insights.min_history_days must be a whole number from 1 to 365");
+  // The port, zone and price URL matter: "8765x" must not silently become 8765.
+  CHECK(error_of("[daemon]\nport = \"8765x\"\n") ==
+        "/h/config.toml:2: daemon.port must be a whole number from 1 to 65535 (or 0: any free port)");
+  CHECK(error_of("[daemon]\nport = 70000\n") ==
+        "/h/config.toml:2: daemon.port must be a whole number from 1 to 65535 (or 0: any free port)");
+  CHECK(error_of("timezone = 1\n") ==
+        "/h/config.toml:1: timezone must be a string naming an IANA zone, e.g. "
+        "\"Europe/Berlin\"");
+  CHECK(error_of("[registry]\npricing_url = false\n") ==
+        "/h/config.toml:2: registry.pricing_url must be a string (an https:// URL)");
+}
+
+TEST_CASE("config: keys clown does not read are warnings naming file, line and key", "[config]") {
+  const auto c = parsed("timezone = \"UTC\"\nmodle = 1\n[daemon]\nprot = 9000\n[budgets]\ndialy = 5\n");
+  CHECK(c.daemon_port == 8765);
+  CHECK(c.warnings == std::vector<std::string>{
+                          "/h/config.toml:2: unknown key 'modle' (ignored)",
+                          "/h/config.toml:4: unknown key 'daemon.prot' (ignored); did you mean 'daemon.port'?",
+                          "/h/config.toml:6: unknown key 'budgets.dialy' (ignored); did you mean 'budgets.daily'?"});
+  CHECK(parsed("[daemon]\nport = 0\n[budgets.profiles.work]\nmonthly = 5\n").warnings.empty());
 }
 
 TEST_CASE("config: malformed TOML names file, line and column", "[config]") {

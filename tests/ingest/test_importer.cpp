@@ -150,7 +150,7 @@ TEST_CASE("import: incremental appends read only new bytes and never a half-writ
   CHECK(all.input == 10 + 20 + 30 + 50);
 }
 
-TEST_CASE("import: a file that shrank or was replaced is read again; a deleted file keeps its rows", "[import]") {
+TEST_CASE("import: a file that shrank or was replaced is read again - a deleted file keeps its rows", "[import]") {
   test::TempDir tmp;
   Paths paths{tmp.path() / "home"};
   auto dir = tmp.path() / "claude";

@@ -143,7 +143,7 @@ TEST_CASE("otel: api_request events of 2.1.328 carry ids, query_source and the 5
   CHECK(sum == answered.tokens);
 }
 
-TEST_CASE("otel: 2.1.197 sends no 5m/1h split; Claude Code's cost_usd gives it back exactly", "[otel]") {
+TEST_CASE("otel: 2.1.197 sends no 5m/1h split - Claude Code's cost_usd gives it back exactly", "[otel]") {
   const auto v = k_data / "2.1.197" / "interactive";
   auto events = events_of(v);
   const auto answered = provider_answered(v);
@@ -206,7 +206,7 @@ TEST_CASE("otel: without request ids events and lines are matched by content", "
   }
 }
 
-TEST_CASE("otel: payloads that are not OTLP JSON are refused; bad events are skipped", "[otel]") {
+TEST_CASE("otel: payloads that are not OTLP JSON are refused - bad events are skipped", "[otel]") {
   CHECK_FALSE(ingest::parse_otlp_logs("not json"));
   CHECK_FALSE(ingest::parse_otlp_logs("[1,2]"));
   CHECK_FALSE(ingest::parse_otlp_logs(R"({"resourceLogs": 5})"));

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 #include <thread>
@@ -286,7 +287,7 @@ TEST_CASE("a run whose launcher was killed is recorded once its agent exits") {
   CHECK(fs::is_empty(h.home() / "telemetry" / "runs"));
 }
 
-TEST_CASE("clown run points Claude Code's telemetry at clownd, tagged with the run; telemetry = false turns it off") {
+TEST_CASE("clown run points Claude Code's telemetry at clownd, tagged with the run - telemetry = false turns it off") {
   ClownHome h;
   make_profile(h, "p", {"--provider", "self"});
   const auto out = h.work() / "agent.json";
@@ -310,7 +311,10 @@ TEST_CASE("clown run points Claude Code's telemetry at clownd, tagged with the r
                                {"OTEL_EXPORTER_OTLP_LOGS_HEADERS", header},
                                {"OTEL_LOGS_EXPORT_INTERVAL", "1000"},
                                {"OTEL_RESOURCE_ATTRIBUTES", "clown.run_id=" + run_id + ",clown.profile=p"}};
-  CHECK(rec["settings"]["env"] == want);  // the settings file wins over the user's settings.json
+  auto settings_env = rec["settings"]["env"];
+  CHECK(settings_env["DISABLE_AUTOUPDATER"] == "1");  // the profile pins the agent binary
+  settings_env.erase("DISABLE_AUTOUPDATER");
+  CHECK(settings_env == want);  // the settings file wins over the user's settings.json
   for (const auto& [k, v] : want.items()) CHECK(rec["env"][k] == v);
   CHECK(fs::status(h.root() / "otel.token").permissions() == (fs::perms::owner_read | fs::perms::owner_write));
   CHECK(line["otel"] == "none");  // the fake agent exported nothing and made no request
@@ -384,7 +388,7 @@ TEST_CASE("clown run leaves a user's own OpenTelemetry exporter alone and says s
         std::string::npos);
 }
 
-TEST_CASE("secret --env values live in credentials/ and reach the agent; a bad credentials file fails the run") {
+TEST_CASE("secret --env values live in credentials/ and reach the agent - a bad credentials file fails the run") {
   ClownHome h;
   REQUIRE(h.clown({"profiles", "create", "k", "--provider", "anthropic", "--api-key-stdin", "--agent-bin",
                    fake_agent_binary().string(), "--env", "ANTHROPIC_AUTH_TOKEN=sk-auth-secret", "--env", "FOO=bar"},
@@ -434,4 +438,27 @@ TEST_CASE("secret --env values live in credentials/ and reach the agent; a bad c
                      " are too open: it holds a secret and must be readable by you only; run: chmod 600 " +
                      secret_env.string() + "\n");
   CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("typos in a profile or config.toml are warned about with file, line and key, and the run goes on") {
+  ClownHome h;
+  make_profile(h, "p", {"--provider", "self"});
+  const auto file = h.root() / "profiles" / "p.toml";
+  write_text(file, read_text(file) + "modle = \"glm-5.1\"\n");
+  const std::string text = read_text(file);
+  const auto line = std::to_string(std::count(text.begin(), text.end(), '\n'));
+  auto r = h.clown({"run", "p"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err ==
+        "clown: warning: " + file.string() + ":" + line + ": unknown key 'modle' (ignored); did you mean 'model'?\n");
+  write_text(h.root() / "config.toml", "timezon = \"UTC\"\n[daemon]\nport = 0\n");
+  r = h.clown({"usage", "--json"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err == "clown: warning: " + (h.root() / "config.toml").string() +
+                     ":1: unknown key 'timezon' (ignored); did you mean 'timezone'?\n");
+  write_text(h.root() / "config.toml", "[daemon]\nport = \"8765x\"\n");
+  r = h.clown({"usage"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "clown: error: " + (h.root() / "config.toml").string() +
+                     ":2: daemon.port must be a whole number from 1 to 65535 (or 0: any free port)\n");
 }

@@ -131,6 +131,39 @@ TEST_CASE("a malformed profile names file, line and column and the others still 
   REQUIRE(listing.broken.size() == 1);
 }
 
+TEST_CASE("a profile's unknown keys are warnings, its wrong types errors, both naming file and line") {
+  test::TempDir tmp;
+  Paths paths{tmp.path()};
+  const auto file = paths.profile_file("p").string();
+  test::write_text(paths.profile_file("p"), "provider = \"self\"\nmodle = \"glm-5.1\"\nisloate = true\n");
+  auto p = profiles::load_profile(paths, "p");
+  REQUIRE(p);
+  CHECK(p->model.empty());
+  CHECK(p->load_warnings == std::vector<std::string>{file + ":2: unknown key 'modle' (ignored); did you mean 'model'?",
+                                                     file + ":3: unknown key 'isloate' (ignored); did you mean "
+                                                            "'isolate'?"});
+  test::write_text(paths.profile_file("p"), "provider = \"self\"\n\nisolate = \"yes\"\n");
+  p = profiles::load_profile(paths, "p");
+  REQUIRE_FALSE(p);
+  CHECK(p.error().message == file + ":3: 'isolate' must be true or false");
+  test::write_text(paths.profile_file("p"), "provider = 5\n");
+  CHECK(profiles::load_profile(paths, "p").error().message == file + ":1: 'provider' must be a string");
+}
+
+TEST_CASE("a providers.d file with a wrong type is skipped with a warning naming line and key") {
+  test::TempDir tmp;
+  Paths paths{tmp.path()};
+  test::write_text(paths.providers_dir() / "p.toml", "id = \"p\"\ntype = 5\n");
+  test::write_text(paths.providers_dir() / "q.toml", "id = \"q\"\nrequires_endpoint = \"yes\"\n");
+  const auto c = profiles::load_catalog(paths);
+  CHECK(c.find_provider("p") == nullptr);
+  CHECK(c.find_provider("q") == nullptr);
+  CHECK(c.warnings == std::vector<std::string>{(paths.providers_dir() / "p.toml").string() + ":2: 'type' must be a "
+                                                                                             "string",
+                                               (paths.providers_dir() / "q.toml").string() +
+                                                   ":2: 'requires_endpoint' must be true or false"});
+}
+
 TEST_CASE("unknown profiles list the known ones") {
   test::TempDir tmp;
   Paths paths{tmp.path()};

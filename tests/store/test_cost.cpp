@@ -68,7 +68,7 @@ TEST_CASE("cost: above 200k input-side tokens every token uses the long-context 
   CHECK(request_cost(t, p).cache_write == Approx(100000 * 7.5e-6 + 50000 * 10e-6).epsilon(1e-12));
 }
 
-TEST_CASE("cost: exactly 200k is not above 200k; models without long-context prices never switch", "[cost]") {
+TEST_CASE("cost: exactly 200k is not above 200k - models without long-context prices never switch", "[cost]") {
   TokenCounts at{100000, 10, 0, 0, 100000, 0};
   auto c = request_cost(at, sonnet_long());
   CHECK(c.input == Approx(100000 * 3e-6).epsilon(1e-12));

@@ -175,7 +175,7 @@ std::string text_of(SQLite::Database& db, const std::string& sql) { return db.ex
 
 }  // namespace
 
-TEST_CASE("store: one row per request whichever source stores it first; each fills what it knows", "[store]") {
+TEST_CASE("store: one row per request whichever source stores it first - each fills what it knows", "[store]") {
   test::TempDir tmp;
   auto store = Store::open(Paths{tmp.path()});
   REQUIRE(store);
