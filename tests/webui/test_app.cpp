@@ -90,7 +90,7 @@ TEST_CASE("App routes, guards and answers with one error shape", "[webui][app]")
   CHECK(not_modified.body.empty());
 }
 
-TEST_CASE("App login links are one-time; HEAD does not use them up", "[webui][app]") {
+TEST_CASE("App login links are one-time - HEAD does not use them up", "[webui][app]") {
   clown::test::TempDir tmp;
   App app(AppConfig{clown::Paths{tmp.path()}, 4242, "t0k3n", "2026-11-24T10:00:00.000Z",
                     "0tel-t0k3n-0123456789abcdef01234", "s3ss10n"});
