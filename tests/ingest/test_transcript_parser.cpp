@@ -121,10 +121,8 @@ TEST_CASE("parser: token counts above 10^9 or negative make the line invalid", "
   // wrap an int64 sum; each line is invalid instead, and the rest is exact.
   const int64_t huge = INT64_MAX;
   std::string split_1h_huge = line("s1", "req_s1", 1, 1, 5, 0,
-                                   R"(,"cache_creation":{"ephemeral_5m_input_tokens":1000000000,)"
-                                   R"("ephemeral_1h_input_tokens":1000000000})");
-  split_1h_huge.replace(split_1h_huge.find("\"cache_creation_input_tokens\":5"), 31,
-                        "\"cache_creation_input_tokens\":0");
+                                   R"(,"cache_creation":{"ephemeral_5m_input_tokens":0,)"
+                                   R"("ephemeral_1h_input_tokens":1000000001})");
   auto p = parse(line("h1", "req_h1", huge, 1) + line("h2", "req_h2", huge, 1) + line("ok", "req_ok", 100, 7) +
                  line("b1", "req_b1", 1, 1000000001) + line("b2", "req_b2", 1, 1, 0, -5) +
                  line("max", "req_max", 1000000000, 1000000000, 1000000000, 1000000000) + split_1h_huge);
