@@ -86,7 +86,8 @@ void check_pending(const ClownHome& h, const ProcessResult& r) {
 
 }  // namespace
 
-TEST_CASE("a run that cannot store its requests stays pending; clown usage stores them under its profile", "[fault]") {
+TEST_CASE("a run that cannot store its requests stays pending and clown usage stores them under its profile",
+          "[fault]") {
   ClownHome h;
   make_home(h);
   check_pending(h, run_while_locked(h));
