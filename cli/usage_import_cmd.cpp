@@ -13,6 +13,7 @@
 #include "common/format.hpp"
 #include "ingest/agent_import.hpp"
 #include "ingest/importer.hpp"
+#include "runs/run_finish.hpp"
 
 namespace clown::cli {
 
@@ -95,7 +96,7 @@ void add_agent_import(CLI::App& usage, Context& ctx, const AgentCommand& command
     for (const auto& d : opts->dirs) options.dirs.emplace_back(d);
     ProgressBar bar;
     options.progress = [&bar](uint64_t done, uint64_t total) { bar.update(done, total); };
-    auto summary = unwrap(ingest::import_agent(ctx.paths, options));
+    auto summary = unwrap(runs::import_agent_after_runs(ctx.paths, options));
     bar.finish();
     if (opts->json)
       std::cout << ingest::to_json(summary).dump() << "\n";
@@ -113,7 +114,7 @@ void add_import_all(CLI::App& usage, Context& ctx) {
   cmd->add_flag("--json", opts->json, "print the summaries as JSON");
   cmd->callback([opts, &ctx] {
     ProgressBar bar;
-    auto imports = unwrap(ingest::import_all(ctx.paths, [&bar](uint64_t d, uint64_t t) { bar.update(d, t); }));
+    auto imports = unwrap(runs::import_all_after_runs(ctx.paths, [&bar](uint64_t d, uint64_t t) { bar.update(d, t); }));
     bar.finish();
     if (opts->json) {
       std::cout << ingest::to_json(imports).dump() << "\n";
@@ -144,7 +145,7 @@ void add_usage_import_command(CLI::App& usage, Context& ctx) {
     for (const auto& d : opts->dirs) options.claude_dirs.emplace_back(d);
     ProgressBar bar;
     options.progress = [&bar](uint64_t done, uint64_t total) { bar.update(done, total); };
-    auto summary = unwrap(ingest::import_claude(ctx.paths, options));
+    auto summary = unwrap(runs::import_claude_after_runs(ctx.paths, options));
     bar.finish();
     if (opts->json) {
       std::cout << ingest::to_json(summary).dump() << "\n";

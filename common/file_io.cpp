@@ -79,11 +79,27 @@ Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_
   return {};
 }
 
+namespace {
+
+bool ends_inside_a_line(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size == 0) return false;
+  char last = '\n';
+  return ::pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n';
+}
+
+}  // namespace
+
 Expected<void> append_line_durable(const std::filesystem::path& path, std::string_view line, unsigned mode) {
   std::string buf(line);
   if (buf.empty() || buf.back() != '\n') buf.push_back('\n');
-  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode));
+  Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, mode));
   if (fd.get() < 0) return fail(errno_message("cannot append to " + path.string()));
+  // A file that ends inside a line (a writer killed mid-write, a full disk)
+  // would glue this line to the torn one: start on a fresh line instead
+  // (docs/file-formats.md#sessions-jsonl). Writers always end their lines, so
+  // two appenders racing past the same torn end at most add an empty line.
+  if (ends_inside_a_line(fd.get())) buf.insert(buf.begin(), '\n');
   // One write call: a short write would let another writer's line in between,
   // so treat it as an error rather than looping.
   ssize_t n;

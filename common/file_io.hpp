@@ -21,7 +21,8 @@ Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_
 // Appends one line with a single write(2) on an O_APPEND descriptor, then
 // fsync. POSIX makes O_APPEND writes atomic with respect to the file offset,
 // so concurrent writers never interleave or lose lines. A newline is added
-// when missing.
+// when missing, and one is put first when the file ends inside a line (a torn
+// last line from a crash stays alone on its line).
 Expected<void> append_line_durable(const std::filesystem::path& path, std::string_view line, unsigned mode = 0644);
 
 // "what failed: reason" from errno.

@@ -15,6 +15,7 @@
 #include "profiles/profile_store.hpp"
 #include "registry/pricing_table.hpp"
 #include "reports/aggregates.hpp"
+#include "store/db_errors.hpp"
 #include "store/request_writer.hpp"
 #include "store/store.hpp"
 
@@ -246,11 +247,14 @@ Expected<ImportSummary> import_agent(const Paths& paths, const AgentImportOption
     tx.commit();
   } catch (const std::exception& e) {
     return fail(std::string("import failed while writing the usage database: ") + e.what() +
-                "; retry, or move telemetry/usage.db aside");
+                store::db_failure_advice(paths, e));
   }
   store.reset();
-  if (summary.new_requests > 0)
+  if (summary.new_requests > 0) {
     if (auto agg = reports::refresh_aggregates(paths); !agg) summary.warnings.push_back(agg.error().message);
+  } else if (auto agg = reports::ensure_aggregates_current(paths); !agg) {
+    summary.warnings.push_back(agg.error().message);  // stale after a crash before an earlier refresh
+  }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }

@@ -183,6 +183,11 @@ class RolloutParser {
   }
 
   void add(std::string key, const CodexUsage& usage, const std::string& thread, const std::string& session) {
+    // docs/accuracy.md#token-range: a step's counts out of range are not usage.
+    if (!to_counts(usage).in_range()) {
+      ++m_scan.stats.skipped_lines;
+      return;
+    }
     ++m_scan.stats.usage_lines;
     if (!m_keys.insert(key).second) {
       ++m_scan.stats.duplicates;

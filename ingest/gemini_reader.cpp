@@ -27,12 +27,13 @@ std::string_view string_or(dom::element e, std::string_view key, std::string_vie
   return s;
 }
 
-// A count: absent or null is 0; anything but a non-negative integer is unreadable.
+// A count: absent or null is 0; anything but an integer in [0, 10^9] is
+// unreadable (docs/accuracy.md#token-range).
 bool read_count(dom::element o, std::string_view key, int64_t& out) {
   dom::element v;
   out = 0;
   if (o[key].get(v) || v.is_null()) return true;
-  return !v.get_int64().get(out) && out >= 0;
+  return !v.get_int64().get(out) && store::token_count_in_range(out);
 }
 
 // tokens{input ⊇ cached, output, cached, thoughts, tool} = usageMetadata's
@@ -50,6 +51,7 @@ std::optional<store::TokenCounts> gemini_counts(dom::element tokens, const char*
   t.cache_read = std::min(cached, input);
   t.input = input - t.cache_read + tool;
   t.output = output + thoughts;
+  if (!t.in_range()) return std::nullopt;
   return t;
 }
 

@@ -18,6 +18,7 @@
 #include "ingest/subagent_meta.hpp"
 #include "registry/pricing_table.hpp"
 #include "reports/aggregates.hpp"
+#include "store/db_errors.hpp"
 #include "store/request_writer.hpp"
 #include "store/store.hpp"
 
@@ -252,13 +253,15 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     trace.mark("commit");
   } catch (const std::exception& e) {
     return fail(std::string("import failed while writing the usage database: ") + e.what() +
-                "; retry, or move telemetry/usage.db aside");
+                store::db_failure_advice(paths, e));
   }
   store.reset();
   trace.mark("close (checkpoint)");
   if (summary.files_read > 0 || summary.history_requests > 0 || summary.otel_events > 0) {
     if (auto agg = reports::refresh_aggregates(paths); !agg) summary.warnings.push_back(agg.error().message);
     trace.mark("refresh aggregates");
+  } else if (auto agg = reports::ensure_aggregates_current(paths); !agg) {
+    summary.warnings.push_back(agg.error().message);  // stale after a crash before an earlier refresh
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;

@@ -33,7 +33,7 @@ bool read_count(dom::element o, std::string_view key, int64_t& out) {
   dom::element v;
   out = 0;
   if (o[key].get(v) || v.is_null()) return true;
-  return !v.get_int64().get(out) && out >= 0;
+  return !v.get_int64().get(out) && store::token_count_in_range(out);
 }
 
 // step-finish tokens{input, output, reasoning, cache{read, write}}: input
@@ -53,6 +53,7 @@ std::optional<store::TokenCounts> step_counts(dom::element part) {
   t.output = output + reasoning;
   t.cache_read = read;
   t.cache_write_5m = write;
+  if (!t.in_range()) return std::nullopt;
   return t;
 }
 

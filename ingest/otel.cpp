@@ -13,10 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-// Token counts above this in one request are not real usage (the largest
-// context windows are ~1M tokens); the event is skipped as unreadable.
-constexpr int64_t k_max_tokens = 1'000'000'000;
-
 // An OTLP AnyValue as the types clown reads.
 struct AnyValue {
   const json* v = nullptr;
@@ -76,7 +72,7 @@ class Attributes {
 // A count that must be present, whole, non-negative and plausible.
 bool count(const Attributes& a, std::string_view key, int64_t& out) {
   const auto v = a.get(key).integer();
-  if (!v || *v < 0 || *v > k_max_tokens) return false;
+  if (!v || !store::token_count_in_range(*v)) return false;
   out = *v;
   return true;
 }
@@ -242,7 +238,7 @@ Expected<OtelRequest> otel_request_from_json(const json& j) {
     if (j.contains("cost_usd") && j["cost_usd"].is_number()) r.cost_usd = j["cost_usd"].get<double>();
     for (int64_t v :
          {u.tokens.input, u.tokens.output, u.tokens.cache_write_5m, u.tokens.cache_write_1h, u.tokens.cache_read})
-      if (v < 0 || v > k_max_tokens) return fail("token count out of range");
+      if (!store::token_count_in_range(v)) return fail("token count out of range");
     return r;
   } catch (const json::exception& e) {
     return fail(std::string("malformed OTel spool line: ") + e.what());

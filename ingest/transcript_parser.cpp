@@ -40,8 +40,9 @@ namespace {
 
 enum class LineKind { request, not_request, synthetic, bad };
 
-// A token count: a non-negative integer. Absent or null optional counts are 0;
-// anything else (string, negative, fraction) makes the line unreadable.
+// A token count: an integer in [0, 10^9] (docs/accuracy.md#token-range).
+// Absent or null optional counts are 0; anything else (string, negative,
+// fraction, 2^63-1) makes the line unreadable.
 bool read_count(od::value& v, int64_t& out) {
   bool is_null = false;
   if (v.is_null().get(is_null)) return false;
@@ -50,7 +51,7 @@ bool read_count(od::value& v, int64_t& out) {
     return true;
   }
   int64_t n = 0;
-  if (v.get_int64().get(n) || n < 0) return false;
+  if (v.get_int64().get(n) || !store::token_count_in_range(n)) return false;
   out = n;
   return true;
 }
@@ -273,6 +274,7 @@ struct LineParser::Impl {
     } else {
       f.tokens.cache_write_5m = u.cache_creation;
     }
+    if (!f.tokens.in_range()) return LineKind::bad;
     r.tokens = f.tokens;
     r.sidechain = f.sidechain;
     if (!f.has_model) r.model = "unknown";

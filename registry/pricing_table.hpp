@@ -48,7 +48,9 @@ class PricingTable {
   std::optional<PriceMatch> lookup(std::string_view model) const;
 
   size_t size() const { return m_prices.size(); }
-  size_t skipped() const { return m_skipped; }
+  size_t skipped() const { return m_skipped.size(); }
+  // The keys of the entries skipped (no usable input price), in file order.
+  const std::vector<std::string>& skipped_keys() const { return m_skipped; }
   const std::map<std::string, ModelPrice, std::less<>>& entries() const { return m_prices; }
 
  private:
@@ -58,7 +60,7 @@ class PricingTable {
   std::map<std::string, ModelPrice, std::less<>> m_prices;
   // normalize_model_name(key) -> key, for the "normalized" and "longest-match" rules.
   std::map<std::string, std::string, std::less<>> m_normalized;
-  size_t m_skipped = 0;
+  std::vector<std::string> m_skipped;
 };
 
 // Lower-cases a model name and removes its provider prefix ("anthropic/",
@@ -80,7 +82,8 @@ inline constexpr size_t k_max_pricing_bytes = size_t{64} << 20;  // 64 MiB
 
 // Parses and checks a downloaded pricing document: a JSON object (not an HTML
 // page, not truncated) with at least k_min_priced_models entries that carry a
-// numeric input_cost_per_token. The error says which rule failed.
+// numeric input_cost_per_token, and prices that pass check_prices_against()
+// the bundled snapshot. The error says which rule failed.
 Expected<PricingTable> validate_pricing_download(std::string_view body);
 
 // Where prices come from: the file `registry sync` stored, or the snapshot

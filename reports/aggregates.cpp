@@ -33,6 +33,14 @@ json group(const Rollup& rollup, int32_t RollupRow::*column) {
 
 Expected<void> refresh_aggregates(const Paths& paths) {
   TRY_ASSIGN(auto store, store::Store::open_readonly(paths));
+  // Taken before the rows are read: a commit after it makes the file stale,
+  // and the state says so (ensure_aggregates_current).
+  std::optional<std::string> state;
+  try {
+    state = store_state(paths, store->db());
+  } catch (const std::exception& e) {
+    return fail("cannot read usage from " + paths.usage_db().string() + ": " + e.what());
+  }
   TRY_ASSIGN(const auto rollup, load_rollup(paths, store->db(), std::nullopt, std::nullopt));
   GroupSum all;
   for (const auto& r : rollup->rows) all.add(r, false);
@@ -42,9 +50,30 @@ Expected<void> refresh_aggregates(const Paths& paths) {
   doc["by_provider"] = group(*rollup, &RollupRow::provider);
   doc["by_model"] = group(*rollup, &RollupRow::model);
   doc["updated_at"] = format_iso8601_ms(now_ms());
+  doc["store_state"] = state.value_or("");
   TRY(ensure_dir(paths.telemetry_dir(), 0700));
   // Derived from usage.db and rebuilt after every change: atomic, no fsync.
   return write_file_atomic(paths.aggregates_file(), doc.dump(2) + "\n", 0644, Durability::atomic_only);
+}
+
+Expected<bool> ensure_aggregates_current(const Paths& paths) {
+  std::error_code ec;
+  if (!fs::exists(paths.usage_db(), ec)) return false;
+  std::optional<std::string> state;
+  {
+    TRY_ASSIGN(auto store, store::Store::open_readonly(paths));
+    try {
+      state = store_state(paths, store->db());
+    } catch (const std::exception& e) {
+      return fail("cannot read usage from " + paths.usage_db().string() + ": " + e.what());
+    }
+  }
+  if (auto text = read_file(paths.aggregates_file())) {
+    auto doc = json::parse(*text, nullptr, false);
+    if (doc.is_object() && state && doc.value("store_state", "") == *state) return false;
+  }
+  TRY(refresh_aggregates(paths));
+  return true;
 }
 
 }  // namespace clown::reports

@@ -36,7 +36,32 @@ constexpr int64_t k_direct_limit = 20000;
 // the kernel's coarse file timestamps (a few ms) without its fingerprint changing,
 // so a rollup built from it is not saved (the "racy" rule git uses for its index).
 constexpr int64_t k_racy_ms = 100;
-constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '4'};
+// 05: a checksum of everything before it ends the file.
+constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '5'};
+
+// A fast 64-bit checksum (four multiply-xor lanes over 8-byte words): it finds
+// bytes changed on disk or by hand, so altered rows are rebuilt instead of
+// served (docs/file-formats.md#report-cache). Not a defence against someone
+// who can rewrite the file: they could rewrite the checksum too.
+uint64_t checksum(std::string_view data) {
+  constexpr uint64_t k_mul = 0x9E3779B97F4A7C15ull;
+  uint64_t lane[4] = {0x243F6A8885A308D3ull, 0x13198A2E03707344ull, 0xA4093822299F31D0ull, 0x082EFA98EC4E6C89ull};
+  size_t pos = 0;
+  auto mix = [&](uint64_t& h, uint64_t w) {
+    h = (h ^ w) * k_mul;
+    h ^= h >> 32;
+  };
+  for (; pos + 32 <= data.size(); pos += 32)
+    for (int i = 0; i < 4; ++i) {
+      uint64_t w;
+      std::memcpy(&w, data.data() + pos + 8 * static_cast<size_t>(i), 8);
+      mix(lane[i], w);
+    }
+  uint64_t h = data.size();
+  for (uint64_t l : lane) mix(h, l);
+  for (; pos < data.size(); ++pos) mix(h, static_cast<unsigned char>(data[pos]));
+  return h;
+}
 
 struct StringHash {
   using is_transparent = void;
@@ -147,6 +172,8 @@ std::string serialize(const DbFingerprint& fingerprint, const Rollup& r) {
   put(out, &nrows, sizeof nrows);
   out.append((8 - out.size() % 8) % 8, '\0');  // rows are read in place: keep them aligned
   if (nrows) put(out, r.rows.data(), nrows * sizeof(RollupRow));
+  const uint64_t sum = checksum(out);
+  put(out, &sum, sizeof sum);
   return out;
 }
 
@@ -161,7 +188,11 @@ std::optional<Rollup> read_cache(const fs::path& file, const DbFingerprint& expe
   void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
   if (map == MAP_FAILED) return std::nullopt;
   std::shared_ptr<const void> mapping(map, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
-  const std::string_view data(static_cast<const char*>(map), size);
+  std::string_view data(static_cast<const char*>(map), size);
+  uint64_t stored_sum = 0;
+  if (size < sizeof stored_sum) return std::nullopt;
+  std::memcpy(&stored_sum, data.data() + size - sizeof stored_sum, sizeof stored_sum);
+  data.remove_suffix(sizeof stored_sum);
   size_t pos = 0;
   auto take = [&](void* p, size_t n) {
     if (data.size() - pos < n) return false;
@@ -174,6 +205,7 @@ std::optional<Rollup> read_cache(const fs::path& file, const DbFingerprint& expe
   uint64_t nstrings = 0;
   if (!take(magic, sizeof magic) || std::memcmp(magic, k_magic, sizeof k_magic) != 0) return std::nullopt;
   if (!take(&fingerprint, sizeof fingerprint) || !(fingerprint == expected)) return std::nullopt;
+  if (checksum(data) != stored_sum) return std::nullopt;  // altered: rebuilt by the caller
   if (!take(&nstrings, sizeof nstrings) || nstrings > data.size()) return std::nullopt;
   Rollup r;
   r.strings.reserve(nstrings);
@@ -213,6 +245,17 @@ bool aligned(std::optional<int64_t> ms) { return !ms || *ms % k_bucket_ms == 0; 
 }  // namespace
 
 fs::path report_cache_file(const Paths& paths) { return paths.telemetry_dir() / "report-cache.bin"; }
+
+std::optional<std::string> store_state(const Paths& paths, SQLite::Database& db) {
+  int64_t newest_ms = 0;
+  const auto f = current_fingerprint(paths, db, newest_ms);
+  if (!f) return std::nullopt;
+  auto stamp = [](const FileStamp& s) {
+    return std::to_string(s.dev) + ":" + std::to_string(s.ino) + ":" + std::to_string(s.size) + ":" +
+           std::to_string(s.mtime_ns);
+  };
+  return "db=" + stamp(f->db) + ";wal=" + stamp(f->wal) + ";max_id=" + std::to_string(f->max_id);
+}
 
 namespace {
 

@@ -74,4 +74,8 @@ Rollup build_rollup(SQLite::Database& db, std::optional<int64_t> since_ms, std::
 
 fs::path report_cache_file(const Paths& paths);
 
+// One committed state of usage.db as text (its files' stamps and the highest
+// request id): a commit in between changes it. nullopt without a database.
+std::optional<std::string> store_state(const Paths& paths, SQLite::Database& db);
+
 }  // namespace clown::reports

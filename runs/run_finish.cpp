@@ -53,9 +53,40 @@ nlohmann::json session_line(const RunInfo& info, const RunUsage& usage) {
   return line;
 }
 
+namespace {
+
+// docs/accuracy.md#pending-runs: the run's requests were read but could not be
+// stored. Its directory (run.json, hooks.jsonl: the attribution) stays, with
+// when and how it ended, until a later finish_run stores them.
+fs::path pending_file(const Paths& paths, const std::string& run_id) { return paths.run_dir(run_id) / "pending.json"; }
+
+Error keep_pending(const Paths& paths, const RunInfo& info, const Error& why) {
+  nlohmann::json pending = {{"ended_ms", info.ended_ms}, {"error", why.message}};
+  if (info.exit_code) pending["exit_code"] = *info.exit_code;
+  (void)write_file_atomic(pending_file(paths, info.run_id), pending.dump() + "\n", 0600);
+  return Error{why.message + "; the run stays pending in " + paths.run_dir(info.run_id).string() +
+               " and its requests are stored under profile '" + info.profile +
+               "' by the next `clown run`, `clown usage` or import"};
+}
+
+// A pending run keeps the end time and exit code its launcher saw.
+void apply_pending(const Paths& paths, RunInfo& info) {
+  auto text = read_file(pending_file(paths, info.run_id));
+  if (!text) return;
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (!j.is_object()) return;
+  if (auto it = j.find("ended_ms"); it != j.end() && it->is_number_integer() && it->get<int64_t>() > 0)
+    info.ended_ms = it->get<int64_t>();
+  if (auto it = j.find("exit_code"); it != j.end() && it->is_number_integer()) info.exit_code = it->get<int>();
+}
+
+}  // namespace
+
 Expected<FinishedRun> finish_run(const Paths& paths, const RunInfo& info) {
   const auto events = read_hook_events(paths, info.run_id);
-  auto usage = collect_run_usage(paths, info, events);
+  bool store_failed = false;
+  auto usage = collect_run_usage(paths, info, events, &store_failed);
+  if (!usage && store_failed) return tl::unexpected(keep_pending(paths, info, usage.error()));
   FinishedRun finished;
   RunUsage& recorded = finished.usage;
   if (usage) recorded = *usage;
@@ -70,9 +101,13 @@ Expected<FinishedRun> finish_run(const Paths& paths, const RunInfo& info) {
   // aggregates.json only changes when the run stored requests; skipping the
   // refresh otherwise keeps `clown run` of a request-less agent in the
   // millisecond range even with a large history.
+  // Otherwise it is only checked against the store: a crash between an
+  // earlier commit and its refresh left it stale (docs/file-formats.md#aggregates-json).
   if (recorded.requests > 0) {
     if (auto a = reports::refresh_aggregates(paths); !a)
       finished.warnings.push_back("aggregates.json not refreshed: " + a.error().message);
+  } else if (auto a = reports::ensure_aggregates_current(paths); !a) {
+    finished.warnings.push_back("aggregates.json not refreshed: " + a.error().message);
   }
   std::error_code ec;
   fs::remove_all(paths.run_dir(info.run_id), ec);
@@ -116,6 +151,7 @@ int recover_abandoned_runs(const Paths& paths) {
     if (!info) continue;
     info->ended_ms = last_activity_ms(*info, read_hook_events(paths, info->run_id));
     info->exit_code.reset();
+    apply_pending(paths, *info);
     (void)finish_run(paths, *info);
     ++recovered;
   }
@@ -127,6 +163,22 @@ Expected<reports::Report> report_with_recovery(const Paths& paths, const reports
                                                int64_t now) {
   recover_abandoned_runs(paths);
   return reports::build_report(paths, filter, kind, options, now);
+}
+
+Expected<ingest::ImportSummary> import_claude_after_runs(const Paths& paths, const ingest::ImportOptions& options) {
+  recover_abandoned_runs(paths);
+  return ingest::import_claude(paths, options);
+}
+
+Expected<ingest::ImportSummary> import_agent_after_runs(const Paths& paths, const ingest::AgentImportOptions& options) {
+  recover_abandoned_runs(paths);
+  return ingest::import_agent(paths, options);
+}
+
+Expected<std::vector<ingest::AgentImport>> import_all_after_runs(
+    const Paths& paths, const std::function<void(uint64_t, uint64_t)>& progress) {
+  recover_abandoned_runs(paths);
+  return ingest::import_all(paths, progress);
 }
 
 }  // namespace clown::runs

@@ -12,6 +12,7 @@
 #include "ingest/subagent_meta.hpp"
 #include "registry/pricing_table.hpp"
 #include "runs/run_transcripts.hpp"
+#include "store/db_errors.hpp"
 #include "store/request_writer.hpp"
 #include "store/runs_table.hpp"
 #include "store/store.hpp"
@@ -129,8 +130,10 @@ bool session_started(const std::vector<HookEvent>& events) {
   return std::any_of(events.begin(), events.end(), [](const HookEvent& e) { return e.event == "session-start"; });
 }
 
-Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, const std::vector<HookEvent>& events) {
+Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, const std::vector<HookEvent>& events,
+                                     bool* store_failed) {
   TRY_ASSIGN(auto read, read_run_requests(info, events, info.ended_ms));
+  if (store_failed) *store_failed = true;  // from here on, every failure is the store's
   const auto spool = ingest::read_run_spool(paths, info.run_id);
   RunUsage usage;
   usage.session_ids = read.session_ids;
@@ -167,8 +170,9 @@ Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, co
     tx.commit();
   } catch (const std::exception& e) {
     return fail(std::string("cannot record the run's usage in ") + paths.usage_db().string() + ": " + e.what() +
-                "; it will be retried by `clown usage import --all`");
+                store::db_failure_advice(paths, e));
   }
+  if (store_failed) *store_failed = false;
   return usage;
 }
 

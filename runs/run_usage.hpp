@@ -35,6 +35,10 @@ bool session_started(const std::vector<HookEvent>& events);
 // already stored keeps its first attribution), records the run in the `runs`
 // table when a session started, and returns the run's totals (requests
 // counted once).
-Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, const std::vector<HookEvent>& events);
+// `store_failed` (when given) is set when the transcripts were read but the
+// store could not be opened or written (busy past its timeout, unreadable):
+// the run can be finished later (docs/accuracy.md#pending-runs).
+Expected<RunUsage> collect_run_usage(const Paths& paths, const RunInfo& info, const std::vector<HookEvent>& events,
+                                     bool* store_failed = nullptr);
 
 }  // namespace clown::runs

@@ -2,7 +2,15 @@
 
 #include <sys/stat.h>
 
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <system_error>
+#include <thread>
+
+#include "store/db_errors.hpp"
 
 namespace clown::store {
 
@@ -154,7 +162,33 @@ Expected<void> migrate(SQLite::Database& db, const std::string& where) {
   return {};
 }
 
-constexpr int k_busy_timeout_ms = 5000;
+// How long a connection waits for another writer (SQLite's busy handler).
+// CLOWN_DB_BUSY_TIMEOUT_MS shortens it for tests of a locked database.
+int busy_timeout_ms() {
+  static const int ms = [] {
+    const char* v = std::getenv("CLOWN_DB_BUSY_TIMEOUT_MS");
+    const long n = v && *v ? std::strtol(v, nullptr, 10) : 0;
+    return n > 0 && n <= 600000 ? static_cast<int>(n) : 5000;
+  }();
+  return ms;
+}
+
+// WAL is a property of the file, set once by its first opener. Switching a
+// fresh file needs its exclusive lock, and SQLite answers SQLITE_BUSY at once
+// (without the busy handler) while another process is opening the same fresh
+// file: retry until the busy timeout instead of failing in a few ms.
+void use_wal(SQLite::Database& db) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms());
+  for (int attempt = 0;; ++attempt) {
+    try {
+      if (db.execAndGet("PRAGMA journal_mode").getString() != "wal") db.exec("PRAGMA journal_mode=WAL");
+      return;
+    } catch (const SQLite::Exception& e) {
+      if ((e.getErrorCode() & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1 << std::min(attempt, 6), 50)));
+    }
+  }
+}
 
 }  // namespace
 
@@ -173,12 +207,12 @@ Expected<std::unique_ptr<SQLite::Database>> open_rw(const Paths& paths, int extr
   TRY(ensure_dir(file.parent_path(), 0700));
   try {
     auto db = std::make_unique<SQLite::Database>(
-        file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | extra_flags, k_busy_timeout_ms);
+        file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | extra_flags, busy_timeout_ms());
     // 16 KiB pages: a bulk import writes a quarter of the pages (and WAL
     // frames) 4 KiB pages would need. Only takes effect on a new, empty file,
     // and must come before WAL is switched on.
     db->exec("PRAGMA page_size=16384");
-    db->exec("PRAGMA journal_mode=WAL");
+    use_wal(*db);
     // WAL + NORMAL is durable across application crashes (only a power loss
     // may drop the last transactions), and much faster than FULL for imports.
     db->exec("PRAGMA synchronous=NORMAL");
@@ -186,8 +220,7 @@ Expected<std::unique_ptr<SQLite::Database>> open_rw(const Paths& paths, int extr
     if (!migrated) return tl::unexpected(migrated.error());
     return db;
   } catch (const std::exception& e) {
-    return fail("cannot open usage database " + file.string() + ": " + e.what() +
-                "; move the file aside to start a fresh one");
+    return fail("cannot open usage database " + file.string() + ": " + e.what() + db_failure_advice(paths, e));
   }
 }
 
@@ -221,7 +254,7 @@ Expected<std::unique_ptr<Store>> Store::open_readonly(const Paths& paths) {
       // One thread per connection (each report opens its own): no SQLite
       // mutex around every column read, which costs a heavy report ~10 %.
       auto db = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX,
-                                                   k_busy_timeout_ms);
+                                                   busy_timeout_ms());
       int version = read_version(*db);
       if (version == k_schema_version) return std::unique_ptr<Store>(new Store(std::move(db)));
     }
@@ -230,11 +263,10 @@ Expected<std::unique_ptr<Store>> Store::open_readonly(const Paths& paths) {
     if (!rw) return tl::unexpected(rw.error());
     rw->reset();
     auto db = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX,
-                                                 k_busy_timeout_ms);
+                                                 busy_timeout_ms());
     return std::unique_ptr<Store>(new Store(std::move(db)));
   } catch (const std::exception& e) {
-    return fail("cannot read usage database " + file.string() + ": " + e.what() +
-                "; check its permissions or move it aside");
+    return fail("cannot read usage database " + file.string() + ": " + e.what() + db_failure_advice(paths, e));
   }
 }
 

@@ -7,6 +7,13 @@
 
 namespace clown::store {
 
+// docs/accuracy.md#token-range: one request's token count above this is not
+// real usage (the largest context windows are ~1M tokens); a source line
+// carrying one is invalid. Bounded counts also keep every int64 sum exact:
+// 4 counts of 10^9 per request overflow only after 2.3 billion requests.
+inline constexpr int64_t k_max_request_tokens = 1'000'000'000;
+inline bool token_count_in_range(int64_t n) { return n >= 0 && n <= k_max_request_tokens; }
+
 struct TokenCounts {
   int64_t input = 0;
   int64_t output = 0;
@@ -27,6 +34,11 @@ struct TokenCounts {
     return *this;
   }
   bool operator==(const TokenCounts&) const = default;
+  // Every count within [0, k_max_request_tokens].
+  bool in_range() const {
+    return token_count_in_range(input) && token_count_in_range(output) && token_count_in_range(cache_write_5m) &&
+           token_count_in_range(cache_write_1h) && token_count_in_range(cache_read) && token_count_in_range(web_search);
+  }
 };
 
 // USD. cache_write covers 5-minute and 1-hour writes; web_search is $0.01 each.

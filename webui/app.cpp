@@ -19,6 +19,7 @@
 #include "reports/report.hpp"
 #include "reports/report_kind.hpp"
 #include "runs/active_runs.hpp"
+#include "runs/run_finish.hpp"
 
 extern const clown::EmbeddedFiles clown_webui_assets;
 
@@ -294,7 +295,7 @@ HttpResponse App::import_claude(const HttpRequest& req) {
     }
   }
   std::lock_guard<std::mutex> lock(m_write_mutex);
-  auto summary = ingest::import_claude(m_config.paths, options);
+  auto summary = runs::import_claude_after_runs(m_config.paths, options);
   if (!summary)
     return json_error(summary.error().exit_code == k_exit_usage ? 400 : 500,
                       summary.error().exit_code == k_exit_usage ? "bad_request" : "internal_error",

@@ -2,6 +2,7 @@
 // agent's or every agent's history (docs/api.md#import).
 #include "ingest/agent_import.hpp"
 #include "profiles/catalog.hpp"
+#include "runs/run_finish.hpp"
 #include "webui/app.hpp"
 
 namespace clown::webui {
@@ -30,11 +31,11 @@ HttpResponse App::import_any(const HttpRequest& req) {
   std::lock_guard<std::mutex> lock(m_write_mutex);
   Expected<std::vector<ingest::AgentImport>> imports = std::vector<ingest::AgentImport>{};
   if (agent.empty()) {
-    imports = ingest::import_all(m_config.paths);
+    imports = runs::import_all_after_runs(m_config.paths);
   } else {
     ingest::AgentImportOptions options;
     options.agent = agent;
-    auto summary = ingest::import_agent(m_config.paths, options);
+    auto summary = runs::import_agent_after_runs(m_config.paths, options);
     if (summary)
       imports->push_back({agent, std::move(*summary)});
     else

@@ -21,6 +21,21 @@ TEST_CASE("atomic write replaces content and sets the mode") {
   CHECK(std::distance(std::filesystem::directory_iterator(tmp.path()), {}) == 1);  // no temp left
 }
 
+TEST_CASE("an append after a torn last line starts on a fresh line") {
+  test::TempDir tmp;
+  auto p = tmp.path() / "sessions.jsonl";
+  test::write_text(p, "{\"run_id\":\"a\"}\n{\"run_id\":\"b\",\"to");  // a crash mid-write
+  REQUIRE(append_line_durable(p, "{\"run_id\":\"c\"}"));
+  REQUIRE(append_line_durable(p, "{\"run_id\":\"d\"}\n"));
+  CHECK(*read_file(p) == "{\"run_id\":\"a\"}\n{\"run_id\":\"b\",\"to\n{\"run_id\":\"c\"}\n{\"run_id\":\"d\"}\n");
+  // An empty file and a file that ends with its newline get no extra line.
+  auto q = tmp.path() / "empty.jsonl";
+  test::write_text(q, "");
+  REQUIRE(append_line_durable(q, "x"));
+  REQUIRE(append_line_durable(q, "y"));
+  CHECK(*read_file(q) == "x\ny\n");
+}
+
 TEST_CASE("concurrent appends never interleave") {
   test::TempDir tmp;
   auto p = tmp.path() / "log.jsonl";

@@ -64,6 +64,35 @@ TEST_CASE("cli: import-claude --json prints the summary and is idempotent", "[im
   CHECK(j2["new_requests"] == 0);
 }
 
+TEST_CASE("cli: requests of 2^63-1 tokens are unreadable lines and leave the totals exact", "[import-cli]") {
+  // Two such requests used to wrap the stored sum (docs/accuracy.md#token-range).
+  test::TempDir tmp;
+  auto claude = tmp.path() / "claude";
+  test::write_text(claude / "projects" / "-w" / "s1.jsonl", line("m1", INT64_MAX, 1, "2026-11-22T10:00:00Z") +
+                                                                line("m2", INT64_MAX, 1, "2026-11-22T10:01:00Z") +
+                                                                line("m3", 1000, 100, "2026-11-22T10:02:00Z"));
+  auto r = clown_import(tmp.path() / "home", {"--claude-dir", claude.string(), "--json"});
+  REQUIRE(r.exit_code == 0);
+  auto j = json::parse(r.out);
+  CHECK(j["new_requests"] == 1);
+  CHECK(j["skipped_lines"] == 2);
+  r = clown_import(tmp.path() / "home", {"--claude-dir", claude.string()});
+  CHECK(r.out.find("unreadable lines skipped: 0") != std::string::npos);  // already read: nothing new
+
+  test::ProcessOptions o;
+  o.env["CLOWN_HOME"] = (tmp.path() / "home").string();
+  o.env["HOME"] = (tmp.path() / "home" / "no-such-home").string();
+  o.env["NO_COLOR"] = "1";
+  auto usage = test::run_process({test::clown_binary().string(), "usage", "--json", "--period", "all"}, o);
+  REQUIRE(usage.exit_code == 0);
+  auto u = json::parse(usage.out);
+  CHECK(u["total_requests"] == 1);
+  CHECK(u["total_tokens"]["input_tokens"] == 1000);
+  CHECK(u["total_tokens"]["output_tokens"] == 100);
+  // claude-sonnet-4-5 in the bundled snapshot: $3 / $15 per million.
+  CHECK(u["total_cost"]["total_cost"].get<double>() == Approx(1000 * 3e-06 + 100 * 1.5e-05).epsilon(1e-12));
+}
+
 TEST_CASE("cli: import-claude human summary", "[import-cli]") {
   test::TempDir tmp;
   auto claude = tmp.path() / "claude";

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <string>
 
 #include "ingest/transcript_parser.hpp"
@@ -113,6 +114,25 @@ TEST_CASE("parser: bad lines are skipped and counted, never abort", "[parser]") 
   CHECK(p.set.requests()[0].key == "req:req_ok");
   CHECK(p.stats.skipped_lines == 10);
   CHECK(p.stats.lines == 12);
+}
+
+TEST_CASE("parser: token counts above 10^9 or negative make the line invalid", "[parser]") {
+  // docs/accuracy.md#token-range: two requests of 2^63-1 input tokens would
+  // wrap an int64 sum; each line is invalid instead, and the rest is exact.
+  const int64_t huge = INT64_MAX;
+  std::string split_1h_huge = line("s1", "req_s1", 1, 1, 5, 0,
+                                   R"(,"cache_creation":{"ephemeral_5m_input_tokens":0,)"
+                                   R"("ephemeral_1h_input_tokens":1000000001})");
+  auto p = parse(line("h1", "req_h1", huge, 1) + line("h2", "req_h2", huge, 1) + line("ok", "req_ok", 100, 7) +
+                 line("b1", "req_b1", 1, 1000000001) + line("b2", "req_b2", 1, 1, 0, -5) +
+                 line("max", "req_max", 1000000000, 1000000000, 1000000000, 1000000000) + split_1h_huge);
+  REQUIRE(p.set.size() == 2);
+  CHECK(p.set.requests()[0].key == "req:req_ok");
+  CHECK(p.set.requests()[0].tokens == TokenCounts{100, 7, 0, 0, 0, 0});
+  CHECK(p.set.requests()[1].key == "req:req_max");
+  CHECK(p.set.requests()[1].tokens == TokenCounts{1000000000, 1000000000, 1000000000, 0, 1000000000, 0});
+  CHECK(p.stats.skipped_lines == 5);
+  CHECK(p.stats.usage_lines == 2);
 }
 
 TEST_CASE("parser: nulls in optional fields read as absent", "[parser]") {

@@ -13,14 +13,13 @@ using namespace clown::test;
 
 namespace {
 
-// A valid LiteLLM document: claude-sonnet-4-5 at the given prices plus 120
-// filler models (a sync accepts only files with at least 100 priced models).
+// A valid LiteLLM document: the bundled Claude family with claude-sonnet-4-5 at
+// the given prices, plus 120 filler models (a sync accepts only files with at
+// least 100 priced models that keep the Claude family).
 std::string pricing(double input, double output) {
-  nlohmann::json doc;
-  doc["claude-sonnet-4-5"] = {{"input_cost_per_token", input},
-                              {"output_cost_per_token", output},
-                              {"litellm_provider", "anthropic"},
-                              {"mode", "chat"}};
+  nlohmann::json doc = bundled_claude_prices();
+  doc["claude-sonnet-4-5"]["input_cost_per_token"] = input;
+  doc["claude-sonnet-4-5"]["output_cost_per_token"] = output;
   for (int i = 0; i < 120; ++i)
     doc["filler-model-" + std::to_string(i)] = {{"input_cost_per_token", 1e-06},
                                                 {"output_cost_per_token", 2e-06},

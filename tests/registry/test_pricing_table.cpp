@@ -3,6 +3,7 @@
 #include "common/file_io.hpp"
 #include "profiles/catalog.hpp"
 #include "registry/lock.hpp"
+#include "registry/price_checks.hpp"
 #include "registry/pricing_table.hpp"
 #include "registry/status.hpp"
 #include "tests/support/test_support.hpp"
@@ -270,14 +271,52 @@ TEST_CASE("validate_pricing_download names the rule a download breaks", "[regist
   auto ok = validate_pricing_download(clown::registry::bundled_snapshot_json());
   REQUIRE(ok);
   CHECK(ok->size() == 187);
-  // Integer prices are numbers too.
-  std::string doc = "{";
-  for (int i = 0; i < 100; ++i) doc += (i ? ",\"m" : "\"m") + std::to_string(i) + "\": {\"input_cost_per_token\": 0}";
-  doc += "}";
-  auto ints = validate_pricing_download(doc);
+  // Integer prices are numbers too (and models the snapshot does not price may be free).
+  auto doc = clown::test::bundled_claude_prices();
+  for (int i = 0; i < 100; ++i) doc["m" + std::to_string(i)] = {{"input_cost_per_token", 0}};
+  auto ints = validate_pricing_download(doc.dump());
   REQUIRE(ints);
-  CHECK(ints->size() == 100);
+  CHECK(ints->size() == 126);
   CHECK(ints->lookup("m7")->price->input == 0.0);
+}
+
+TEST_CASE("check_prices_against: no negative price, no paid price falls to 0, the Claude family stays", "[registry]") {
+  using clown::registry::check_prices_against;
+  const auto reference = table_of(R"({
+    "claude-sonnet-4-5": {"input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05, "cache_read_input_token_cost": 3e-07, "input_cost_per_token_above_200k_tokens": 6e-06, "litellm_provider": "anthropic"},
+    "claude-haiku-4-5": {"input_cost_per_token": 1e-06, "output_cost_per_token": 5e-06, "litellm_provider": "anthropic"},
+    "gpt-5": {"input_cost_per_token": 1.25e-06, "output_cost_per_token": 1e-05, "litellm_provider": "openai"},
+    "free-model": {"input_cost_per_token": 0, "output_cost_per_token": 0, "litellm_provider": "openai"}
+  })");
+  auto check = [&](const std::string& json) {
+    auto r = check_prices_against(table_of(json), reference);
+    return r ? std::string("ok") : r.error().message;
+  };
+  // The same prices, other prices above 0, gpt-5 gone, free-model still free, new models: fine.
+  CHECK(
+      check(
+          R"({"claude-sonnet-4-5": {"input_cost_per_token": 4e-06, "output_cost_per_token": 2e-05, "cache_read_input_token_cost": 4e-07},
+                  "claude-haiku-4-5-20251001": {"input_cost_per_token": 1e-06, "output_cost_per_token": 5e-06},
+                  "free-model": {"input_cost_per_token": 0}, "new": {"input_cost_per_token": 0}})") == "ok");
+  CHECK(
+      check(
+          R"({"claude-sonnet-4-5": {"input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05, "cache_read_input_token_cost": 3e-07},
+                  "claude-haiku-4-5": {"input_cost_per_token": 1e-06, "output_cost_per_token": 5e-06},
+                  "new": {"input_cost_per_token": 1e-06, "cache_read_input_token_cost": -1e-09}})") ==
+      "the file would store wrong costs: negative prices (1: new)");
+  // An absent cache-read price bills 0 (price_rules.hpp), a 0 long-context price too.
+  CHECK(
+      check(
+          R"({"claude-sonnet-4-5": {"input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05, "input_cost_per_token_above_200k_tokens": 0},
+                  "claude-haiku-4-5": {"input_cost_per_token": 1e-06},
+                  "gpt-5": {"input_cost_per_token": "1e-06"}})") ==
+      "the file would store wrong costs: prices of paid models fell to 0 or are missing (3: claude-haiku-4-5, "
+      "claude-sonnet-4-5, gpt-5)");
+  CHECK(
+      check(
+          R"({"claude-sonnet-4-5": {"input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05, "cache_read_input_token_cost": 3e-07},
+                  "gpt-5": {"input_cost_per_token": -1.25e-06, "output_cost_per_token": 1e-05}})") ==
+      "the file would store wrong costs: negative prices (1: gpt-5); Claude models missing (1: claude-haiku-4-5)");
 }
 
 TEST_CASE("provider_matches: LiteLLM names, prefixes and vendor aliases", "[registry]") {

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -21,17 +22,20 @@ using namespace clown::test;
 
 namespace {
 
-// A LiteLLM-format document with `count` priced models (plus a claude entry
-// whose price differs from the bundled snapshot, so tests can tell them apart).
+// A LiteLLM-format document with `count` priced models: the bundled Claude
+// family (a sync refuses a file without it), claude-sonnet-4-5 at a price that
+// differs from the bundled snapshot (so tests can tell them apart), then
+// test-model-NNN entries at `input_price`.
 std::string pricing_doc(int count, const std::string& input_price = "1e-06") {
+  auto family = bundled_claude_prices();
+  family["claude-sonnet-4-5"]["input_cost_per_token"] = 9e-06;
   std::string out = "{\n";
-  out +=
-      "  \"claude-sonnet-4-5\": {\"input_cost_per_token\": 9e-06, \"output_cost_per_token\": 4.5e-05, "
-      "\"litellm_provider\": \"anthropic\", \"mode\": \"chat\"}";
-  for (int i = 1; i < count; ++i) {
+  for (const auto& [key, entry] : family.items()) out += "  \"" + key + "\": " + entry.dump() + ",\n";
+  const int fillers = count - static_cast<int>(family.size());
+  for (int i = 1; i <= fillers; ++i) {
     char key[32];
     std::snprintf(key, sizeof key, "test-model-%03d", i);
-    out += ",\n  \"" + std::string(key) + "\": {\"input_cost_per_token\": " + input_price +
+    out += std::string(i > 1 ? ",\n" : "") + "  \"" + key + "\": {\"input_cost_per_token\": " + input_price +
            ", \"output_cost_per_token\": 2e-06, \"litellm_provider\": \"openai\", \"mode\": \"chat\"}";
   }
   return out + "\n}\n";
@@ -169,7 +173,33 @@ class TestServer {
       record(req);
       res.set_content(pricing_doc(99), "application/json");
     });
+    for (const auto& [path, body] : k_wrong_prices) {
+      s.Get(path, [this, body = body](const httplib::Request& req, httplib::Response& res) {
+        record(req);
+        res.set_content(body, "application/json");
+      });
+    }
   }
+
+  // Well-formed files with more than 100 models whose prices would store wrong
+  // costs (docs/cost.md#sync-validation).
+  static std::map<std::string, std::string> wrong_price_docs() {
+    auto negative = nlohmann::json::parse(pricing_doc(120));
+    negative["test-model-001"]["input_cost_per_token"] = -2e-06;
+    negative["claude-opus-4-5"]["output_cost_per_token"] = -1;
+    auto zeroed = nlohmann::json::parse(pricing_doc(120));
+    zeroed["claude-sonnet-4-5"].erase("input_cost_per_token");      // absent: the entry is skipped
+    zeroed["claude-haiku-4-5"]["cache_read_input_token_cost"] = 0;  // one part free
+    zeroed["claude-opus-4-1"]["input_cost_per_token"] = 0;          // free input
+    zeroed["test-model-002"]["input_cost_per_token"] = 0;           // not in the snapshot: may be free
+    auto no_claude = nlohmann::json::object();
+    const auto all = nlohmann::json::parse(pricing_doc(140));
+    for (const auto& [key, entry] : all.items())
+      if (key.rfind("claude", 0) != 0) no_claude[key] = entry;
+    return {
+        {"/negative.json", negative.dump()}, {"/zeroed.json", zeroed.dump()}, {"/no-claude.json", no_claude.dump()}};
+  }
+  static inline const std::map<std::string, std::string> k_wrong_prices = wrong_price_docs();
 
   std::unique_ptr<httplib::Server> m_owned;
   httplib::Server* m_server;
@@ -326,7 +356,7 @@ TEST_CASE("bad downloads fail with one line and keep the stored files byte-for-b
       {"/malformed.json", "the file is not valid JSON (truncated or malformed)"},
       {"/array.json", "the file is a JSON array, not an object of models"},
       {"/wrong-types.json",
-       "the file has only 1 models with a numeric input_cost_per_token (149 entries have missing or wrong-typed "
+       "the file has only 26 models with a numeric input_cost_per_token (124 entries have missing or wrong-typed "
        "prices; at least 100 are required)"},
       {"/few.json",
        "the file has only 99 models with a numeric input_cost_per_token (0 entries have missing or wrong-typed "
@@ -339,6 +369,36 @@ TEST_CASE("bad downloads fail with one line and keep the stored files byte-for-b
     CHECK(r.exit_code == 1);
     CHECK(r.out.empty());
     CHECK(r.err == "clown: error: registry sync from " + url + ": " + c.error + kept);
+    CHECK(read_text(home.pricing()) == pricing_before);
+    CHECK(read_text(home.lock()) == lock_before);
+  }
+}
+
+TEST_CASE("files with negative, zeroed or missing prices are refused and the stored prices kept", "[registry][sync]") {
+  TestServer server;
+  Home home;
+  REQUIRE(home.clown({"registry", "sync", "--url", server.url("/good.json")}).exit_code == 0);
+  const auto pricing_before = read_text(home.pricing());
+  const auto lock_before = read_text(home.lock());
+  const std::string kept = "; the stored prices are unchanged\n";
+  struct Case {
+    const char* path;
+    std::string error;
+  } cases[] = {
+      {"/negative.json", "negative prices (2: claude-opus-4-5, test-model-001)"},
+      {"/zeroed.json",
+       "prices of paid models fell to 0 or are missing (3: claude-haiku-4-5, claude-opus-4-1, claude-sonnet-4-5)"},
+      {"/no-claude.json",
+       "Claude models missing (26: claude-3-7-sonnet-20250219, claude-3-haiku-20240307, claude-3-opus-20240229, "
+       "claude-4-opus-20250514, claude-4-sonnet-20250514 and 21 more)"},
+  };
+  for (const auto& c : cases) {
+    const auto url = server.url(c.path);
+    INFO(url);
+    auto r = home.clown({"registry", "sync", "--force", "--url", url});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err == "clown: error: registry sync from " + url + ": the file would store wrong costs: " + c.error + kept);
     CHECK(read_text(home.pricing()) == pricing_before);
     CHECK(read_text(home.lock()) == lock_before);
   }

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "common/time.hpp"
@@ -52,6 +54,8 @@ TEST_CASE("reports: aggregates.json holds all-time totals by profile, agent, pro
   CHECK(*updated >= before - 1);
   CHECK(*updated <= now_ms());
   got.erase("updated_at");
+  CHECK(got["store_state"].get<std::string>().rfind("db=", 0) == 0);
+  got.erase("store_state");
 
   const json all = entry(2118, 2230, 1031, 5305, 7.75, 19.75, 4.125, 8.1875, 40.0625, 6, 3);
   const json work = entry(1110, 2220, 1024, 5300, 4.75, 17.75, 0.125, 0.1875, 23.0625, 3, 2);
@@ -72,7 +76,44 @@ TEST_CASE("reports: aggregates.json for an empty store has zeros and empty group
   REQUIRE(reports::refresh_aggregates(paths));
   json got = json::parse(test::read_text(paths.aggregates_file()));
   got.erase("updated_at");
+  CHECK(got["store_state"] == "");  // no usage.db yet
+  got.erase("store_state");
   json expected = entry(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   for (const char* k : {"by_profile", "by_agent", "by_provider", "by_model"}) expected[k] = json::object();
   CHECK(got == expected);
+}
+
+TEST_CASE("reports: aggregates.json missing or older than the last commit is rebuilt", "[reports][aggregates]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  auto requests_in = [&] { return json::parse(test::read_text(paths.aggregates_file()))["requests"]; };
+  // No usage.db: nothing to rebuild.
+  auto none = reports::ensure_aggregates_current(paths);
+  REQUIRE(none);
+  CHECK_FALSE(*none);
+  CHECK_FALSE(std::filesystem::exists(paths.aggregates_file()));
+
+  test::seed(paths, test::fixture_requests());
+  REQUIRE(reports::refresh_aggregates(paths));
+  CHECK(requests_in() == 5);
+  auto current = reports::ensure_aggregates_current(paths);
+  REQUIRE(current);
+  CHECK_FALSE(*current);
+
+  // A writer committed one more request and died before its refresh.
+  test::seed(paths, {test::make_request("2026-11-24T09:30:00Z", "s9", "work-claude", "claude-opus-4-1", "/w")});
+  auto stale = reports::ensure_aggregates_current(paths);
+  REQUIRE(stale);
+  CHECK(*stale);
+  CHECK(requests_in() == 6);
+
+  // Missing (a crash before its first write) or torn: rebuilt.
+  std::filesystem::remove(paths.aggregates_file());
+  REQUIRE(reports::ensure_aggregates_current(paths));
+  CHECK(requests_in() == 6);
+  test::write_text(paths.aggregates_file(), "{\"requests\": 5, \"tok");
+  auto torn = reports::ensure_aggregates_current(paths);
+  REQUIRE(torn);
+  CHECK(*torn);
+  CHECK(requests_in() == 6);
 }

@@ -1,8 +1,14 @@
 // Runs the built `clown usage …` with a private CLOWN_HOME.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cstddef>
+#include <cstring>
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
+#include "reports/report_rollup.hpp"
 #include "tests/reports/seed.hpp"
 #include "tests/support/clown_home.hpp"
 
@@ -198,4 +204,44 @@ TEST_CASE("reports: clown usage summary table", "[reports][cli]") {
         "Total                              5  1,118   2,230        1,031       5,305         9,684    $38.06\n"
         "\n"
         "Unpriced models (no price in the pricing table, not in the cost): glm-4.6 — run `clown registry sync`\n");
+}
+
+TEST_CASE("reports: an altered report-cache.bin is rebuilt, not served", "[reports][cli]") {
+  Home home;
+  test::seed(home.paths(), test::fixture_requests(), test::fixture_runs());
+  // A database written just now is not cached (the racy rule): age it.
+  const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::hours(1);
+  for (const char* suffix : {"", "-wal"}) {
+    std::error_code ec;
+    std::filesystem::last_write_time(home.paths().usage_db().string() + suffix, old, ec);
+  }
+  auto totals = [&] {
+    auto r = home.clown({"usage", "--json", "--period", "all", "--timezone", "UTC"});
+    REQUIRE(r.exit_code == 0);
+    const json j = json::parse(r.out);
+    return json{j["total_requests"], j["total_tokens"], j["total_cost"]};
+  };
+  const json expected = totals();
+  REQUIRE(expected[0] == 5);
+  const auto cache = reports::report_cache_file(home.paths());
+  REQUIRE(std::filesystem::exists(cache));
+  const std::string good = test::read_text(cache);
+
+  // The last row's `requests` (after bucket, 10 int32 fields, first_ms and
+  // last_ms) raised by 1000; the file's 8-byte checksum follows the rows.
+  std::string altered = good;
+  const size_t requests_at = good.size() - 8 - sizeof(reports::RollupRow) + offsetof(reports::RollupRow, requests);
+  int64_t requests = 0;
+  std::memcpy(&requests, altered.data() + requests_at, sizeof requests);
+  REQUIRE(requests >= 1);
+  requests += 1000;
+  std::memcpy(altered.data() + requests_at, &requests, sizeof requests);
+  test::write_text(cache, altered);
+
+  CHECK(totals() == expected);
+  CHECK(test::read_text(cache) == good);  // rebuilt and saved again
+  // A cache cut short is rebuilt too.
+  test::write_text(cache, good.substr(0, good.size() - 3));
+  CHECK(totals() == expected);
+  CHECK(test::read_text(cache) == good);
 }

@@ -175,6 +175,14 @@ fs::path clownd_binary() { return CLOWN_TEST_CLOWND_BIN; }
 fs::path fake_agent_binary() { return CLOWN_TEST_FAKE_AGENT_BIN; }
 fs::path source_dir() { return CLOWN_TEST_SOURCE_DIR; }
 
+nlohmann::json bundled_claude_prices() {
+  auto all = nlohmann::json::parse(read_text(source_dir() / "registry/data/litellm-pricing-snapshot.json"));
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, entry] : all.items())
+    if (entry.is_object() && entry.value("litellm_provider", "") == "anthropic") out[key] = entry;
+  return out;
+}
+
 std::vector<nlohmann::json> read_jsonl(const fs::path& path) {
   std::vector<nlohmann::json> out;
   std::ifstream in(path);

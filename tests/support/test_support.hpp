@@ -73,6 +73,9 @@ fs::path clown_binary();
 fs::path clownd_binary();
 fs::path fake_agent_binary();
 fs::path source_dir();
+// The Claude entries (litellm_provider "anthropic") of the bundled price
+// snapshot: a synced file must keep them (docs/cost.md#sync-validation).
+nlohmann::json bundled_claude_prices();
 
 std::string read_text(const fs::path& path);
 // One JSON value per non-empty line; lines that are not JSON are skipped.
