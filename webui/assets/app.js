@@ -411,10 +411,12 @@ async function importData() {
     const { imports } = await api("/api/usage/import", {
       method: "POST", headers: { "Content-Type": "application/json", "X-Clown-Token": TOKEN },
       body: JSON.stringify(agent ? { agent } : {}) });
-    notice(imports.length === 0 ? "No agent logs found." : imports.length === 1 ? importSummary(imports[0])
-      : imports.map((s) => `${s.agent}: ${importSummary(s)}`).join(" "));
+    const summary = imports.length === 0 ? "No agent logs found." : imports.length === 1 ? importSummary(imports[0])
+      : imports.map((s) => `${s.agent}: ${importSummary(s)}`).join(" ");
+    notice(summary);
     document.body.dataset.imported = "1";
     await Promise.all([loadFilterOptions(), refresh()]);
+    notice(summary);  // the refresh may have shown the unpriced-models notice over it
   } catch (e) {
     notice("Import failed: " + e.message, true);
   } finally {
