@@ -6,6 +6,7 @@
 #include "cli/common_options.hpp"
 #include "common/error.hpp"
 #include "registry/sync.hpp"
+#include "reports/reprice.hpp"
 
 namespace clown::cli {
 
@@ -15,10 +16,14 @@ void set_clownd_registry_sync_command(CLI::App& app, const Paths& paths, int& ex
   add_sync_options(*cmd, *o);
   cmd->callback([&paths, &exit_code, o] {
     auto result = unwrap(registry::sync_pricing(paths, {o->force, o->offline, o->url}));
-    if (o->json)
+    if (o->json) {
       std::cout << registry::to_json(result).dump(2) << "\n";
-    else
+    } else {
       std::cout << registry::describe(result) << "\n";
+      // New prices may price requests stored without one (docs/cost.md#reprice).
+      if (auto r = reports::repriceable_now(paths); r && r->requests > 0)
+        std::cout << reports::reprice_hint(*r) << "\n";
+    }
     exit_code = k_exit_ok;
   });
 }

@@ -9,6 +9,7 @@
 #include "reports/export.hpp"
 #include "reports/report.hpp"
 #include "reports/report_json.hpp"
+#include "reports/reprice.hpp"
 #include "runs/run_finish.hpp"
 
 namespace clown::cli {
@@ -105,6 +106,33 @@ void run_report(const Context& ctx, const UsageOptions& o, reports::ReportKind k
     render_report(std::cout, report);
 }
 
+// clown usage reprice [--unpriced-only | --all] [--dry-run] [filters] [--json]
+void add_reprice_command(CLI::App& usage, Context& ctx, const std::shared_ptr<UsageOptions>& opts) {
+  struct Flags {
+    reports::RepriceOptions options;
+    bool unpriced_only = false;  // the default, accepted for clarity
+  };
+  auto flags = std::make_shared<Flags>();
+  auto* cmd = usage.add_subcommand(
+      "reprice",
+      "price stored requests with the current prices (the synced file, else the bundled ones): by default only "
+      "those stored without a price; one transaction (default period: all)");
+  add_filter_options(*cmd, *opts);
+  auto* only =
+      cmd->add_flag("--unpriced-only", flags->unpriced_only, "only requests stored without a price (the default)");
+  cmd->add_flag("--all", flags->options.all, "every request in range, e.g. after a price correction")->excludes(only);
+  cmd->add_flag("--dry-run", flags->options.dry_run, "report what would change, change nothing");
+  cmd->callback([&ctx, opts, flags] {
+    reports::RepriceOptions o = flags->options;
+    o.filter = opts->resolved();
+    const auto report = unwrap(reports::reprice(ctx.paths, o, now_ms()));
+    if (opts->json)
+      std::cout << reports::to_json(report).dump(2) << "\n";
+    else
+      render_reprice(std::cout, report);
+  });
+}
+
 }  // namespace
 
 void set_usage_command(CLI::App& app, Context& ctx) {
@@ -131,6 +159,7 @@ void set_usage_command(CLI::App& app, Context& ctx) {
       [&ctx, opts] { unwrap(reports::export_usage(ctx.paths, opts->resolved(), opts->format, std::cout, now_ms())); });
 
   add_usage_import_command(*usage, ctx);
+  add_reprice_command(*usage, ctx, opts);
 }
 
 }  // namespace clown::cli

@@ -76,6 +76,7 @@ void print_summary(const ingest::ImportSummary& summary, const char* files) {
     std::cout << "  sessions with requests no transcript shows (from Claude Code's own totals): "
               << with_thousands(summary.unlogged_sessions) << "\n";
   for (const auto& w : summary.warnings) std::cerr << "clown: warning: " << w << "\n";
+  if (!summary.hint.empty()) std::cout << summary.hint << "\n";
 }
 
 struct AgentCommand {

@@ -57,7 +57,7 @@ void render(std::ostream& out, const Style& st, const SummaryReport& r) {
       << "    Runtime  " << format_duration(r.totals.runtime_secs) << "\n"
       << "  Tokens    " << tc[4] << "  (input " << tc[0] << ", output " << tc[1] << ", cache write " << tc[2]
       << ", cache read " << tc[3] << ")\n"
-      << "  Cost      " << st.bold(format_usd(r.totals.total_cost)) << "\n"
+      << "  Cost      " << st.bold(cost_label(r.totals.total_cost, r.totals.cost_complete())) << "\n"
       << "  Cache     hit rate " << percent(r.cache.hit_rate) << ", saved " << format_usd(r.cache.savings)
       << " against uncached input prices\n";
   render_budget_lines(out, st, r.budgets);
@@ -76,7 +76,7 @@ void render(std::ostream& out, const Style& st, const SummaryReport& r) {
     out << "\n";
   }
   UsageTable models({"Model"}, {}, false);
-  for (const auto& m : r.by_model) models.add({m.model}, m, {}, m.priced ? "" : "unpriced");
+  for (const auto& m : r.by_model) models.add({m.model}, m, {});
   models.add_total(r.totals, 1, {});
   models.print(out, st);
 }
@@ -90,7 +90,7 @@ void render(std::ostream& out, const Style& st, const HourlyReport& r) {
 
 void render(std::ostream& out, const Style& st, const ModelsReport& r) {
   UsageTable t({"Model"}, {}, true);
-  for (const auto& m : r.models) t.add({m.model}, m, {}, m.priced ? "" : "unpriced");
+  for (const auto& m : r.models) t.add({m.model}, m, {});
   t.add_total(r.totals, 1, {});
   t.print(out, st);
   // What made the requests, when the agent said (its OpenTelemetry events):
@@ -154,7 +154,7 @@ void UsageTable::add(std::vector<std::string> lead, const Group& g, std::vector<
   row.push_back(with_thousands(g.requests));
   if (m_sessions) row.push_back(with_thousands(g.sessions));
   for (auto& c : token_cells(g.tokens)) row.push_back(std::move(c));
-  row.push_back(cost_text.empty() ? format_usd(g.total_cost) : cost_text);
+  row.push_back(cost_text.empty() ? cost_label(g.total_cost, g.cost_complete()) : cost_text);
   for (auto& c : trail) row.push_back(std::move(c));
   m_table.add(std::move(row));
 }

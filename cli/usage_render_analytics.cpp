@@ -31,8 +31,7 @@ void calendar_table(std::ostream& out, const Style& st, const char* label, const
   UsageTable t({label}, {"Hit rate", "Saved", "Models"}, true);
   for (const auto& row : rows) {
     t.add({name_of(row)}, row, {percent(row.cache.hit_rate), format_usd(row.cache.savings), model_list(row.models)});
-    for (const auto& m : row.breakdown)
-      t.add({"  " + short_model(m.model)}, m, {"", "", ""}, m.priced ? "" : "unpriced");
+    for (const auto& m : row.breakdown) t.add({"  " + short_model(m.model)}, m, {"", "", ""});
   }
   t.add_total(r.totals, 1, {"", "", ""});
   t.print(out, st);
@@ -127,8 +126,9 @@ void render(std::ostream& out, const Style& st, const SessionReport& r) {
   out << "  Session   " << r.session_id << "\n"
       << "  Profile   " << r.profile << "    Project  " << (r.project.empty() ? "-" : r.project) << "\n"
       << "  Time      " << local_minute(r.period, r.first_ms) << " – " << local_minute(r.period, r.last_ms) << "\n"
-      << "  Cost      " << st.bold(format_usd(r.totals.total_cost)) << "  (" << with_thousands(r.totals.requests)
-      << " requests, subagents " << format_usd(r.totals.total_cost - r.main.total_cost) << ")\n\n";
+      << "  Cost      " << st.bold(cost_label(r.totals.total_cost, r.totals.cost_complete())) << "  ("
+      << with_thousands(r.totals.requests) << " requests, subagents "
+      << format_usd(r.totals.total_cost - r.main.total_cost) << ")\n\n";
   UsageTable agents({"Agent"}, {"Share", "Type", "Description"}, false);
   agents.add({"main"}, r.main, {percent(r.main.share), "", ""});
   for (const auto& a : r.subagents) agents.add({"└ " + a.agent_id}, a, {percent(a.share), a.agent_type, a.description});

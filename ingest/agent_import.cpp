@@ -255,6 +255,7 @@ Expected<ImportSummary> import_agent(const Paths& paths, const AgentImportOption
   } else if (auto agg = reports::ensure_aggregates_current(paths); !agg) {
     summary.warnings.push_back(agg.error().message);  // stale after a crash before an earlier refresh
   }
+  add_reprice_hint(paths, summary);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }
@@ -289,6 +290,8 @@ Expected<std::vector<AgentImport>> import_all(const Paths& paths,
     TRY_ASSIGN(auto summary, import_agent(paths, options));
     out.push_back({agent, std::move(summary)});
   }
+  // The hint is about the whole store: once, after the last import.
+  for (size_t i = 0; i + 1 < out.size(); ++i) out[i].summary.hint.clear();
   return out;
 }
 

@@ -18,6 +18,7 @@
 #include "ingest/subagent_meta.hpp"
 #include "registry/pricing_table.hpp"
 #include "reports/aggregates.hpp"
+#include "reports/reprice.hpp"
 #include "store/db_errors.hpp"
 #include "store/request_writer.hpp"
 #include "store/store.hpp"
@@ -263,6 +264,7 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
   } else if (auto agg = reports::ensure_aggregates_current(paths); !agg) {
     summary.warnings.push_back(agg.error().message);  // stale after a crash before an earlier refresh
   }
+  add_reprice_hint(paths, summary);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }
@@ -278,7 +280,18 @@ nlohmann::json to_json(const ImportSummary& s) {
           {"otel_events", s.otel_events},
           {"unlogged_sessions", s.unlogged_sessions},
           {"seconds", s.seconds},
-          {"warnings", s.warnings}};
+          {"warnings", s.warnings},
+          {"repriceable_requests", s.repriceable_requests},
+          {"repriceable_models", s.repriceable_models}};
+}
+
+void add_reprice_hint(const Paths& paths, ImportSummary& summary) {
+  // Only a hint: a store that cannot be read here already failed the import.
+  const auto r = reports::repriceable_now(paths);
+  if (!r) return;
+  summary.repriceable_requests = r->requests;
+  summary.repriceable_models = r->models;
+  summary.hint = reports::reprice_hint(*r);
 }
 
 }  // namespace clown::ingest

@@ -35,9 +35,16 @@ struct ImportSummary {
   int64_t unlogged_sessions = 0;  // sessions whose own totals count requests no log shows (docs/accuracy.md#reconcile)
   double seconds = 0;
   std::vector<std::string> warnings;
+  // Requests stored without a price whose model the current prices know
+  // (docs/cost.md#reprice), and the hint saying so ("" when there are none).
+  int64_t repriceable_requests = 0, repriceable_models = 0;
+  std::string hint;
 };
 
 Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& options);
 nlohmann::json to_json(const ImportSummary& summary);
+
+// Fills the summary's repriceable counts and hint from the store after an import.
+void add_reprice_hint(const Paths& paths, ImportSummary& summary);
 
 }  // namespace clown::ingest

@@ -147,7 +147,7 @@ json blocks_json(const BlocksReport& r) {
 
 json session_json(const SessionReport& r) {
   json list = json::array();
-  for (const auto& q : r.requests)
+  for (const auto& q : r.requests) {
     list.push_back({{"time", local_iso(r.period.zone, q.ts_ms)},
                     {"model", q.model},
                     {"query_source", q.query_source},
@@ -158,6 +158,8 @@ json session_json(const SessionReport& r) {
                     {"cost", store::cost_json(q.cost, q.total_cost)},
                     {"cumulative_cost", q.cumulative_cost},
                     {"priced", q.priced}});
+    list.back()["cost"]["cost_complete"] = q.priced;
+  }
   json subagents = json::array();
   for (const auto& a : r.subagents) subagents.push_back(agent_json(r.period, a));
   json j = list_report(r, "requests", std::move(list));

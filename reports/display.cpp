@@ -1,5 +1,6 @@
 #include "reports/display.hpp"
 
+#include "common/format.hpp"
 #include "common/time.hpp"
 
 namespace clown::reports {
@@ -43,6 +44,12 @@ std::string query_kind(std::string_view qs) {
   if (qs == "generate_session_title" || qs == "rename_generate_name" || qs == "teleport_generate_title") return "title";
   if (qs == "compact") return "compaction";
   return "background";
+}
+
+std::string cost_label(double priced_total, bool complete) {
+  if (complete) return format_usd(priced_total);
+  // Nothing priced: just "unpriced". A priced part that rounds to $0.00 still shows.
+  return priced_total == 0 ? "unpriced" : format_usd(priced_total) + " + unpriced";
 }
 
 std::string local_minute(const ResolvedPeriod& p, int64_t ts_ms) {

@@ -20,6 +20,11 @@ std::string period_label(const ResolvedPeriod& period);
 // auxiliary request: summaries, suggestions, classifiers, ...).
 std::string query_kind(std::string_view query_source);
 
+// A cost for people: "$12.40", or, when some of its requests had no price,
+// the priced part marked "$12.40 + unpriced" ("unpriced" alone when the
+// priced part is 0): never $0.00 for unknown (docs/cost.md#unpriced).
+std::string cost_label(double priced_total, bool complete);
+
 // "2026-11-24 09:30" in the report zone.
 std::string local_minute(const ResolvedPeriod& period, int64_t ts_ms);
 

@@ -160,6 +160,7 @@ Group GroupSum::group() {
   g.total_cost = cost_total;
   g.requests = requests;
   g.sessions = session_count();
+  g.unpriced_requests = unpriced;
   return g;
 }
 

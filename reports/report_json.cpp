@@ -9,7 +9,13 @@ namespace {
 
 using nlohmann::json;
 
-json cost_of(const Group& g) { return store::cost_json(g.cost, g.total_cost); }
+// With "cost_complete": false when some of the group's requests had no price
+// (total_cost is then the priced part: docs/cost.md#unpriced).
+json cost_of(const Group& g) {
+  json j = store::cost_json(g.cost, g.total_cost);
+  j["cost_complete"] = g.cost_complete();
+  return j;
+}
 
 json profile_entry(const ResolvedPeriod& p, const ProfileRow& r) {
   json j = static_cast<const Group&>(r);

@@ -15,13 +15,17 @@
 namespace clown::reports {
 
 // Usage summed over a group of requests. total_cost is the sum of each
-// request's stored total (web searches included).
+// request's stored total (web searches included): with unpriced requests in
+// the group it is only the priced part (docs/cost.md#unpriced).
 struct Group {
   store::TokenCounts tokens;
   store::CostParts cost;
   double total_cost = 0;
   int64_t requests = 0;
   int64_t sessions = 0;
+  int64_t unpriced_requests = 0;  // requests whose model had no price when stored
+
+  bool cost_complete() const { return unpriced_requests == 0; }
 };
 
 // A group with the runtime of the runs in it.

@@ -73,7 +73,7 @@ struct AgentSum {
   int64_t first = 0, last = 0;
   std::vector<std::string> models;
   void add(int64_t ts, std::string_view model, const store::TokenCounts& tokens, const store::CostParts& cost,
-           double total_cost) {
+           double total_cost, bool priced) {
     if (group.requests == 0) first = ts;
     last = ts;
     group.tokens += tokens;
@@ -81,6 +81,7 @@ struct AgentSum {
     group.total_cost += total_cost;
     group.requests += 1;
     group.sessions = 1;
+    if (!priced) group.unpriced_requests += 1;
     if (std::find(models.begin(), models.end(), model) == models.end()) models.emplace_back(model);
   }
   AgentGroup done(const std::string& id, double session_cost) {
@@ -132,12 +133,13 @@ void read_requests(SQLite::Database& db, const UsageFilter& f, const ReportData&
       auto it = agents.find(subagent);
       sum = &(it != agents.end() ? it->second : agents.emplace(std::string(subagent), AgentSum{}).first->second);
     }
-    sum->add(ts, q.text(C::model), q.tokens(), q.cost(), total_cost);
+    sum->add(ts, q.text(C::model), q.tokens(), q.cost(), total_cost, q.int64(C::priced) != 0);
     Group& by_source = sources[{std::string(q.text(C::query_source)), role}];
     by_source.tokens += q.tokens();
     by_source.cost += q.cost();
     by_source.total_cost += total_cost;
     by_source.requests += 1;
+    if (q.int64(C::priced) == 0) by_source.unpriced_requests += 1;
     r.last_cumulative = running;
     if (index < page.offset || (page.limit > 0 && index >= page.offset + page.limit)) continue;
     SessionRequest req;
@@ -219,6 +221,7 @@ Expected<SessionReport> session_report(const Paths& paths, const UsageFilter& fi
       r.totals.cost += a.group.cost;
       r.totals.total_cost += a.group.total_cost;
       r.totals.requests += a.group.requests;
+      r.totals.unpriced_requests += a.group.unpriced_requests;
     }
     r.totals.sessions = r.totals.requests > 0 ? 1 : 0;
     // The same sum in time order as the cumulative column, so the last row equals the total exactly.

@@ -67,6 +67,7 @@ nlohmann::json active_runs_json(const Paths& paths) {
                    {"requests", static_cast<int64_t>(read->requests.size())},
                    {"unpriced_models", unpriced}});
     out.back()["cost"]["web_search_cost"] = cost.web_search;
+    out.back()["cost"]["cost_complete"] = unpriced.empty();
   }
   return out;
 }

@@ -49,6 +49,8 @@ nlohmann::json session_line(const RunInfo& info, const RunUsage& usage) {
                          {"cost", store::cost_json(usage.cost)},
                          {"unpriced_models", usage.unpriced_models}};
   line["cost"]["web_search_cost"] = usage.cost.web_search;
+  // total_cost is the priced part only when a model had no price (docs/cost.md#unpriced).
+  line["cost"]["cost_complete"] = usage.unpriced_models.empty();
   line["otel"] = otel_status(info, usage);
   return line;
 }

@@ -14,7 +14,7 @@ using nlohmann::json;
 
 namespace {
 json entry(int64_t in, int64_t out, int64_t cc, int64_t cr, double cin, double cout, double ccc, double ccr,
-           double total, int64_t requests, int64_t sessions) {
+           double total, int64_t requests, int64_t sessions, bool complete = true) {
   return {{"tokens",
            {{"input_tokens", in},
             {"output_tokens", out},
@@ -25,7 +25,8 @@ json entry(int64_t in, int64_t out, int64_t cc, int64_t cr, double cin, double c
             {"output_cost", cout},
             {"cache_creation_cost", ccc},
             {"cache_read_cost", ccr},
-            {"total_cost", total}}},
+            {"total_cost", total},
+            {"cost_complete", complete}}},
           {"requests", requests},
           {"sessions", sessions}};
 }
@@ -57,12 +58,14 @@ TEST_CASE("reports: aggregates.json holds all-time totals by profile, agent, pro
   CHECK(got["store_state"].get<std::string>().rfind("db=", 0) == 0);
   got.erase("store_state");
 
-  const json all = entry(2118, 2230, 1031, 5305, 7.75, 19.75, 4.125, 8.1875, 40.0625, 6, 3);
+  // The glm request is unpriced: every group holding it has cost_complete false.
+  const json all = entry(2118, 2230, 1031, 5305, 7.75, 19.75, 4.125, 8.1875, 40.0625, 6, 3, false);
   const json work = entry(1110, 2220, 1024, 5300, 4.75, 17.75, 0.125, 0.1875, 23.0625, 3, 2);
   const json opus = entry(1001, 2, 7, 5, 3, 2, 4, 8, 17, 2, 1);
-  const json glm = entry(7, 8, 0, 0, 0, 0, 0, 0, 0, 1, 1);
+  const json glm = entry(7, 8, 0, 0, 0, 0, 0, 0, 0, 1, 1, false);
   json expected = all;
-  expected["by_profile"] = {{"work-claude", work}, {"claude-native", entry(1008, 10, 7, 5, 3, 2, 4, 8, 17, 3, 1)}};
+  expected["by_profile"] = {{"work-claude", work},
+                            {"claude-native", entry(1008, 10, 7, 5, 3, 2, 4, 8, 17, 3, 1, false)}};
   expected["by_agent"] = {{"claude", all}};
   expected["by_provider"] = {{"anthropic", entry(2111, 2222, 1031, 5305, 7.75, 19.75, 4.125, 8.1875, 40.0625, 5, 3)},
                              {"zai", glm}};

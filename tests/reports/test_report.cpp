@@ -24,12 +24,10 @@ json tokens(int64_t in, int64_t out, int64_t cc, int64_t cr) {
           {"cache_creation_input_tokens", cc},
           {"cache_read_input_tokens", cr}};
 }
-json cost(double in, double out, double cc, double cr, double total) {
-  return {{"input_cost", in},
-          {"output_cost", out},
-          {"cache_creation_cost", cc},
-          {"cache_read_cost", cr},
-          {"total_cost", total}};
+// complete: false when some of the requests summed are unpriced (glm-4.6 in the fixture).
+json cost(double in, double out, double cc, double cr, double total, bool complete = true) {
+  return {{"input_cost", in},      {"output_cost", out},  {"cache_creation_cost", cc},
+          {"cache_read_cost", cr}, {"total_cost", total}, {"cost_complete", complete}};
 }
 
 json report(const Paths& paths, const std::string& kind, UsageFilter f, Paging paging = {}) {
@@ -63,7 +61,7 @@ TEST_CASE("reports: summary: exact object for today in Europe/Berlin", "[reports
       {"until", "2026-11-25T00:00:00+01:00"},
       {"timezone", "Europe/Berlin"},
       {"total_tokens", tokens(118, 230, 1031, 5305)},
-      {"total_cost", cost(1.75, 3.75, 4.125, 8.1875, 18.0625)},
+      {"total_cost", cost(1.75, 3.75, 4.125, 8.1875, 18.0625, false)},
       {"total_requests", 4},
       {"total_sessions", 2},
       {"total_runtime_secs", 660.0},
@@ -79,7 +77,7 @@ TEST_CASE("reports: summary: exact object for today in Europe/Berlin", "[reports
             {"last_used", "2026-11-24T09:10:00+01:00"}}},
           {"claude-native",
            {{"tokens", tokens(8, 10, 7, 5)},
-            {"cost", cost(1, 2, 4, 8, 15)},
+            {"cost", cost(1, 2, 4, 8, 15, false)},
             {"requests", 2},
             {"sessions", 1},
             {"runtime_secs", 0.0},
@@ -87,7 +85,7 @@ TEST_CASE("reports: summary: exact object for today in Europe/Berlin", "[reports
         {"by_agent",
          {{"claude",
            {{"tokens", tokens(118, 230, 1031, 5305)},
-            {"cost", cost(1.75, 3.75, 4.125, 8.1875, 18.0625)},
+            {"cost", cost(1.75, 3.75, 4.125, 8.1875, 18.0625, false)},
             {"requests", 4},
             {"sessions", 2},
             {"runtime_secs", 660.0},
@@ -98,7 +96,7 @@ TEST_CASE("reports: summary: exact object for today in Europe/Berlin", "[reports
             {"cost", cost(0.75, 1.75, 0.125, 0.1875, 3.0625)},
             {"requests", 2}}},
           {"claude-opus-4-1", {{"tokens", tokens(1, 2, 7, 5)}, {"cost", cost(1, 2, 4, 8, 15)}, {"requests", 1}}},
-          {"glm-4.6", {{"tokens", tokens(7, 8, 0, 0)}, {"cost", cost(0, 0, 0, 0, 0)}, {"requests", 1}}}}}}}};
+          {"glm-4.6", {{"tokens", tokens(7, 8, 0, 0)}, {"cost", cost(0, 0, 0, 0, 0, false)}, {"requests", 1}}}}}}}};
   json got = report(fx.paths, "summary", filter("today", "Europe/Berlin"));
   CHECK(got["budgets"] == json::array());  // none configured
   got.erase("budgets");
@@ -112,7 +110,7 @@ TEST_CASE("reports: summary: the same data cut in UTC puts 23:30Z on the previou
   CHECK(got["since"] == "2026-11-24T00:00:00+00:00");
   CHECK(got["total_requests"] == 3);
   CHECK(got["total_tokens"] == tokens(18, 30, 7, 305));
-  CHECK(got["total_cost"] == cost(1.25, 2.5, 4, 8.125, 15.875));
+  CHECK(got["total_cost"] == cost(1.25, 2.5, 4, 8.125, 15.875, false));
   CHECK(got["total_sessions"] == 2);
   CHECK(got["total_runtime_secs"] == 0.0);  // run-1 started on 2026-11-23 in UTC
 
@@ -188,7 +186,7 @@ TEST_CASE("reports: daily: days are cut in the report zone", "[reports]") {
                                {"models", {k_sonnet}}},
                               {{"date", "2026-11-24"},
                                {"tokens", tokens(118, 230, 1031, 5305)},
-                               {"cost", cost(1.75, 3.75, 4.125, 8.1875, 18.0625)},
+                               {"cost", cost(1.75, 3.75, 4.125, 8.1875, 18.0625, false)},
                                {"requests", 4},
                                {"sessions", 2},
                                {"models", {"claude-opus-4-1", k_sonnet, "glm-4.6"}}}};
@@ -279,12 +277,12 @@ TEST_CASE("reports: models, profiles and projects reports", "[reports]") {
   CHECK(models["models"][2] == json({{"model", "glm-4.6"},
                                      {"series", "glm-4.6"},
                                      {"tokens", tokens(7, 8, 0, 0)},
-                                     {"cost", cost(0, 0, 0, 0, 0)},
+                                     {"cost", cost(0, 0, 0, 0, 0, false)},
                                      {"requests", 1},
                                      {"sessions", 1},
                                      {"priced", false}}));
   CHECK(models["totals"] == json({{"tokens", tokens(1118, 2230, 1031, 5305)},
-                                  {"cost", cost(5.75, 19.75, 4.125, 8.1875, 38.0625)},
+                                  {"cost", cost(5.75, 19.75, 4.125, 8.1875, 38.0625, false)},
                                   {"requests", 5},
                                   {"sessions", 3},
                                   {"runtime_secs", 960.0}}));
@@ -307,7 +305,7 @@ TEST_CASE("reports: models, profiles and projects reports", "[reports]") {
   CHECK(projects["projects"][0]["last_used"] == "2026-11-24T08:00:00+00:00");
   CHECK(projects["projects"][1] == json({{"project", "/home/u/beta"},
                                          {"tokens", tokens(8, 10, 7, 5)},
-                                         {"cost", cost(1, 2, 4, 8, 15)},
+                                         {"cost", cost(1, 2, 4, 8, 15, false)},
                                          {"requests", 2},
                                          {"sessions", 1},
                                          {"last_used", "2026-11-24T09:10:00+00:00"}}));

@@ -193,7 +193,7 @@ TEST_CASE("session: what titles and compaction cost, by query_source", "[reports
   CHECK(by[0] == json::parse(R"({"query_source": "repl_main_thread", "kind": "main", "requests": 2,
       "tokens": {"input_tokens": 0, "output_tokens": 150, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
       "cost": {"input_cost": 0.0, "output_cost": 2.25, "cache_creation_cost": 0.0, "cache_read_cost": 0.0,
-               "total_cost": 2.25}})"));
+               "total_cost": 2.25, "cost_complete": true}})"));
   CHECK(by[1]["query_source"] == "compact");
   CHECK(by[1]["kind"] == "compaction");
   CHECK(by[1]["cost"]["total_cost"] == 1.0);

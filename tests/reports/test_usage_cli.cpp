@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -97,18 +98,23 @@ TEST_CASE("reports: clown usage models: aligned table, thousands, cents, unprice
   test::seed(home.paths(), test::fixture_requests(), test::fixture_runs());
   auto r = home.clown({"usage", "models", "--period", "all", "--timezone", "UTC"});
   REQUIRE(r.exit_code == 0);
-  CHECK(
-      r.out ==
-      "Usage by model — all time  [UTC]\n"
-      "\n"
-      "Model                       Requests  Sessions  Input  Output  Cache write  Cache read  Total tokens      Cost\n"
-      "claude-sonnet-4-5-20250929         3         2  1,110   2,220        1,024       5,300         9,654    $23.06\n"
-      "claude-opus-4-1                    1         1      1       2            7           5            15    $15.00\n"
-      "glm-4.6                            1         1      7       8            0           0            15  unpriced\n"
-      "--------------------------------------------------------------------------------------------------------------\n"
-      "Total                              5         3  1,118   2,230        1,031       5,305         9,684    $38.06\n"
-      "\n"
-      "Unpriced models (no price in the pricing table, not in the cost): glm-4.6 — run `clown registry sync`\n");
+  CHECK(r.out ==
+        "Usage by model — all time  [UTC]\n"
+        "\n"
+        "Model                       Requests  Sessions  Input  Output  Cache write  Cache read  Total tokens          "
+        "     Cost\n"
+        "claude-sonnet-4-5-20250929         3         2  1,110   2,220        1,024       5,300         9,654          "
+        "   $23.06\n"
+        "claude-opus-4-1                    1         1      1       2            7           5            15          "
+        "   $15.00\n"
+        "glm-4.6                            1         1      7       8            0           0            15          "
+        " unpriced\n"
+        "--------------------------------------------------------------------------------------------------------------"
+        "---------\n"
+        "Total                              5         3  1,118   2,230        1,031       5,305         9,684  $38.06 "
+        "+ unpriced\n"
+        "\n"
+        "Unpriced models (no price in the pricing table, not in the cost): glm-4.6 — run `clown registry sync`\n");
 }
 
 TEST_CASE("reports: clown usage export --format csv writes a header and one row per request", "[reports][cli]") {
@@ -160,18 +166,15 @@ TEST_CASE("reports: clown usage daily: local days, short model names, total row"
   CHECK(r.out ==
         "Daily usage — custom (2026-11-23 to 2026-11-24)  [Europe/Berlin]\n"
         "\n"
-        "Date        Requests  Sessions  Input  Output  Cache write  Cache read  Total tokens    Cost  Hit rate    "
-        "Saved  "
-        "Models\n"
-        "2026-11-23         1         1  1,000   2,000            0           0         3,000  $20.00      0.0%    "
-        "$0.00  "
-        "sonnet-4-5\n"
-        "2026-11-24         4         2    118     230        1,031       5,305         6,684  $18.06     82.2%  "
-        "-$12.29  "
-        "opus-4-1, sonnet-4-5, glm-4.6\n"
+        "Date        Requests  Sessions  Input  Output  Cache write  Cache read  Total tokens               Cost  Hit "
+        "rate    Saved  Models\n"
+        "2026-11-23         1         1  1,000   2,000            0           0         3,000             $20.00      "
+        "0.0%    $0.00  sonnet-4-5\n"
+        "2026-11-24         4         2    118     230        1,031       5,305         6,684  $18.06 + unpriced     "
+        "82.2%  -$12.29  opus-4-1, sonnet-4-5, glm-4.6\n"
         "--------------------------------------------------------------------------------------------------------------"
-        "--------------------------------\n"
-        "Total              5         3  1,118   2,230        1,031       5,305         9,684  $38.06\n"
+        "-------------------------------------------\n"
+        "Total              5         3  1,118   2,230        1,031       5,305         9,684  $38.06 + unpriced\n"
         "\n"
         "Unpriced models (no price in the pricing table, not in the cost): glm-4.6 — run `clown registry sync`\n");
 }
@@ -181,29 +184,78 @@ TEST_CASE("reports: clown usage summary table", "[reports][cli]") {
   test::seed(home.paths(), test::fixture_requests(), test::fixture_runs());
   auto r = home.clown({"usage", "--period", "all", "--timezone", "Europe/Berlin"});
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out ==
-        "Usage — all time  [Europe/Berlin]\n"
-        "\n"
-        "  Requests  5    Sessions  3    Runtime  16m 00s\n"
-        "  Tokens    9,684  (input 1,118, output 2,230, cache write 1,031, cache read 5,305)\n"
-        "  Cost      $38.06\n"
-        "  Cache     hit rate 71.2%, saved -$12.29 against uncached input prices\n"
-        "\n"
-        "Profile        Requests  Sessions  Input  Output  Cache write  Cache read  Total tokens    Cost  Runtime      "
-        "   Last used\n"
-        "work-claude           3         2  1,110   2,220        1,024       5,300         9,654  $23.06  16m 00s  "
-        "2026-11-24 09:10\n"
-        "claude-native         2         1      8      10            7           5            30  $15.00     0.0s  "
-        "2026-11-24 10:10\n"
-        "\n"
-        "Model                       Requests  Input  Output  Cache write  Cache read  Total tokens      Cost\n"
-        "claude-sonnet-4-5-20250929         3  1,110   2,220        1,024       5,300         9,654    $23.06\n"
-        "claude-opus-4-1                    1      1       2            7           5            15    $15.00\n"
-        "glm-4.6                            1      7       8            0           0            15  unpriced\n"
-        "----------------------------------------------------------------------------------------------------\n"
-        "Total                              5  1,118   2,230        1,031       5,305         9,684    $38.06\n"
-        "\n"
-        "Unpriced models (no price in the pricing table, not in the cost): glm-4.6 — run `clown registry sync`\n");
+  CHECK(
+      r.out ==
+      "Usage — all time  [Europe/Berlin]\n"
+      "\n"
+      "  Requests  5    Sessions  3    Runtime  16m 00s\n"
+      "  Tokens    9,684  (input 1,118, output 2,230, cache write 1,031, cache read 5,305)\n"
+      "  Cost      $38.06 + unpriced\n"
+      "  Cache     hit rate 71.2%, saved -$12.29 against uncached input prices\n"
+      "\n"
+      "Profile        Requests  Sessions  Input  Output  Cache write  Cache read  Total tokens               Cost  "
+      "Runtime         Last used\n"
+      "work-claude           3         2  1,110   2,220        1,024       5,300         9,654             $23.06  16m "
+      "00s  2026-11-24 09:10\n"
+      "claude-native         2         1      8      10            7           5            30  $15.00 + unpriced     "
+      "0.0s  2026-11-24 10:10\n"
+      "\n"
+      "Model                       Requests  Input  Output  Cache write  Cache read  Total tokens               Cost\n"
+      "claude-sonnet-4-5-20250929         3  1,110   2,220        1,024       5,300         9,654             $23.06\n"
+      "claude-opus-4-1                    1      1       2            7           5            15             $15.00\n"
+      "glm-4.6                            1      7       8            0           0            15           unpriced\n"
+      "-------------------------------------------------------------------------------------------------------------\n"
+      "Total                              5  1,118   2,230        1,031       5,305         9,684  $38.06 + unpriced\n"
+      "\n"
+      "Unpriced models (no price in the pricing table, not in the cost): glm-4.6 — run `clown registry sync`\n");
+}
+
+TEST_CASE("reports: costs that include unpriced requests say so in JSON: cost_complete", "[reports][cli]") {
+  Home home;
+  test::seed(home.paths(), test::fixture_requests(), test::fixture_runs());
+  auto r = home.clown({"usage", "--json", "--period", "all", "--timezone", "UTC"});
+  REQUIRE(r.exit_code == 0);
+  json j = json::parse(r.out);
+  // The priced part, unchanged, and marked incomplete.
+  CHECK(j["total_cost"]["total_cost"] == 38.0625);
+  CHECK(j["total_cost"]["cost_complete"] == false);
+  const json& agg = j["aggregates"];
+  CHECK(agg["by_model"]["glm-4.6"]["cost"]["cost_complete"] == false);
+  CHECK(agg["by_model"]["glm-4.6"]["cost"]["total_cost"] == 0.0);
+  CHECK(agg["by_model"]["claude-opus-4-1"]["cost"]["cost_complete"] == true);
+  CHECK(agg["by_profile"]["claude-native"]["cost"]["cost_complete"] == false);
+  CHECK(agg["by_profile"]["work-claude"]["cost"]["cost_complete"] == true);
+  CHECK(agg["by_agent"]["claude"]["cost"]["cost_complete"] == false);
+
+  r = home.clown({"usage", "daily", "--json", "--period", "all", "--timezone", "UTC"});
+  REQUIRE(r.exit_code == 0);
+  j = json::parse(r.out);
+  CHECK(j["totals"]["cost"]["cost_complete"] == false);
+  REQUIRE(j["daily"].size() == 2);
+  CHECK(j["daily"][0]["date"] == "2026-11-23");
+  CHECK(j["daily"][0]["cost"]["cost_complete"] == true);
+  CHECK(j["daily"][1]["cost"]["cost_complete"] == false);
+
+  r = home.clown({"usage", "sessions", "--json", "--period", "all", "--timezone", "UTC"});
+  REQUIRE(r.exit_code == 0);
+  std::map<std::string, bool> complete;
+  const json sessions = json::parse(r.out)["sessions"];
+  for (const auto& s : sessions) complete[s["session_id"].get<std::string>()] = s["cost"]["cost_complete"].get<bool>();
+  CHECK(complete == std::map<std::string, bool>{{"s1", true}, {"s2", false}, {"s3", true}});
+
+  // Only priced usage in range: complete.
+  r = home.clown({"usage", "--json", "--period", "all", "--profile", "work-claude"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(json::parse(r.out)["total_cost"]["cost_complete"] == true);
+
+  // One session's requests: each cost object is complete exactly when the request is priced.
+  r = home.clown({"usage", "session", "s2", "--json", "--timezone", "UTC"});
+  REQUIRE(r.exit_code == 0);
+  j = json::parse(r.out);
+  CHECK(j["totals"]["cost"]["cost_complete"] == false);
+  REQUIRE(j["requests"].size() == 2);
+  CHECK(j["requests"][0]["cost"]["cost_complete"] == true);
+  CHECK(j["requests"][1]["cost"]["cost_complete"] == false);
 }
 
 TEST_CASE("reports: an altered report-cache.bin is rebuilt, not served", "[reports][cli]") {

@@ -22,6 +22,13 @@ const fmt = {
     const whole = Math.floor(cents / 100);
     return (v < 0 && cents > 0 ? "-$" : "$") + fmt.int(whole) + "." + String(cents % 100).padStart(2, "0");
   },
+  // A cost object: the priced part, marked when some requests had no price
+  // (as reports/display.cpp cost_label): never $0.00 for unknown.
+  cost(c) {
+    if (!c) return fmt.usd(0);
+    if (c.cost_complete !== false) return fmt.usd(c.total_cost);
+    return c.total_cost === 0 ? "unpriced" : fmt.usd(c.total_cost) + " + unpriced";
+  },
   duration(s) {
     s = Number(s) || 0;
     if (s < 60) return s.toFixed(1) + "s";
@@ -226,7 +233,7 @@ const SESSION_COLUMNS = [
   { key: "requests", label: "Requests", num: true, text: (r) => fmt.int(r.requests), sort: (r) => r.requests },
   { key: "tokens", label: "Tokens", num: true, text: (r) => fmt.int(tokensOf(r.tokens)), sort: (r) => tokensOf(r.tokens) },
   { key: "subagents", label: "Subagents", num: true, text: (r) => fmt.usd(r.subagent_cost || 0), sort: (r) => r.subagent_cost || 0 },
-  { key: "cost", label: "Cost", num: true, text: (r) => fmt.usd(r.cost.total_cost), sort: (r) => r.cost.total_cost },
+  { key: "cost", label: "Cost", num: true, text: (r) => fmt.cost(r.cost), sort: (r) => r.cost.total_cost },
 ];
 
 // Profiles whose runs made no request are hidden unless "Show runs without requests" is ticked.
@@ -240,7 +247,7 @@ function profileUsageTable(table, rows, label = "Profile") {
     el("th", { class: i > 0 && i < 5 ? "num" : null }, h)));
   const body = rows.length ? rows.map((p) => el("tr", {},
     el("td", {}, p.name || el("span", { class: "muted" }, "(no profile: agent's own history)")),
-    el("td", { class: "num" }, fmt.int(tokensOf(p.tokens))), el("td", { class: "num" }, fmt.usd(p.cost.total_cost)),
+    el("td", { class: "num" }, fmt.int(tokensOf(p.tokens))), el("td", { class: "num" }, fmt.cost(p.cost)),
     el("td", { class: "num" }, fmt.int(p.sessions)), el("td", { class: "num" }, fmt.duration(p.runtime_secs)),
     el("td", {}, fmt.when(p.last_used))))
     : [el("tr", {}, el("td", { colspan: 6, class: "muted" }, `No ${label.toLowerCase()} usage in this period.`))];
@@ -278,7 +285,7 @@ async function loadUsage() {
   ]);
   const t = summary.total_tokens, c = summary.total_cost;
   setCard("total_tokens", fmt.int(tokensOf(t)));
-  setCard("total_cost", fmt.usd(c.total_cost));
+  setCard("total_cost", fmt.cost(c));
   setCard("sessions", fmt.int(summary.total_sessions));
   setCard("runtime", fmt.duration(summary.total_runtime_secs));
   setCard("requests", fmt.int(summary.total_requests));
@@ -299,7 +306,7 @@ async function loadUsage() {
           ", or ", el("a", { href: "#", onclick: (e) => { e.preventDefault(); importData(); } }, "import your agents' history"), "."));
   }
   if (summary.unpriced_models && summary.unpriced_models.length)
-    notice("Unpriced models (cost shown as $0.00 for them): " + summary.unpriced_models.join(", ") +
+    notice("Unpriced models (not in the cost, marked + unpriced): " + summary.unpriced_models.join(", ") +
       " — run `clown registry sync` to refresh prices.", true);
 
   breakdownTable($("#token-breakdown"), [
@@ -404,10 +411,12 @@ async function importData() {
     const { imports } = await api("/api/usage/import", {
       method: "POST", headers: { "Content-Type": "application/json", "X-Clown-Token": TOKEN },
       body: JSON.stringify(agent ? { agent } : {}) });
-    notice(imports.length === 0 ? "No agent logs found." : imports.length === 1 ? importSummary(imports[0])
-      : imports.map((s) => `${s.agent}: ${importSummary(s)}`).join(" "));
+    const summary = imports.length === 0 ? "No agent logs found." : imports.length === 1 ? importSummary(imports[0])
+      : imports.map((s) => `${s.agent}: ${importSummary(s)}`).join(" ");
+    notice(summary);
     document.body.dataset.imported = "1";
     await Promise.all([loadFilterOptions(), refresh()]);
+    notice(summary);  // the refresh may have shown the unpriced-models notice over it
   } catch (e) {
     notice("Import failed: " + e.message, true);
   } finally {
@@ -425,7 +434,7 @@ async function pollRunning() {
   strip.hidden = runs.length === 0;
   strip.replaceChildren(el("span", { class: "muted" }, "Running now:"), ...runs.map((r) => el("span", { class: "run" }, el("span", { class: "dot" }),
     el("strong", {}, r.profile || "run"), ` · ${r.model || r.agent || ""} · ${fmt.duration(r.duration_secs)} · `,
-    `${fmt.int(tokensOf(r.tokens))} tokens · ${fmt.usd(r.cost ? r.cost.total_cost : 0)}`)));
+    `${fmt.int(tokensOf(r.tokens))} tokens · ${fmt.cost(r.cost)}`)));
 }
 
 // ---- theme: the system's, or the one the Theme button chose (kept in localStorage) ----

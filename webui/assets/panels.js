@@ -134,7 +134,7 @@ async function blocksPanel() {
   box.replaceChildren(el("div", {}, el("strong", {}, "Active block "), `${fmt.when(active.start)} – ${fmt.when(active.end)}`),
     el("dl", {},
       el("dt", {}, "Burn rate"), el("dd", { "data-fact": "burn" }, `${fmt.int(r.tokens_per_minute)} tokens/min · ${fmt.usd(r.cost_per_hour)}/h`),
-      el("dt", {}, "So far"), el("dd", { "data-fact": "so-far" }, `${fmt.int(tokensOf(active.tokens))} tokens · ${fmt.usd(active.cost.total_cost)}`),
+      el("dt", {}, "So far"), el("dd", { "data-fact": "so-far" }, `${fmt.int(tokensOf(active.tokens))} tokens · ${fmt.cost(active.cost)}`),
       el("dt", {}, "Projected"), el("dd", { "data-fact": "projected" }, `${fmt.int(r.projected_tokens)} tokens · ${fmt.usd(r.projected_cost)}`),
       el("dt", {}, "Time left"), el("dd", { "data-fact": "left" }, hm(r.remaining_secs))));
 }

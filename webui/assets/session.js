@@ -16,12 +16,12 @@ async function loadSession() {
       el("dt", {}, "Models"), el("dd", {}, s.models.join(", ")),
       el("dt", {}, "Requests"), el("dd", { "data-fact": "requests" }, fmt.int(s.totals.requests)),
       el("dt", {}, "Tokens"), el("dd", { "data-fact": "tokens" }, fmt.int(tokensOf(s.totals.tokens))),
-      el("dt", {}, "Cost"), el("dd", { "data-fact": "cost" }, fmt.usd(s.totals.cost.total_cost))));
+      el("dt", {}, "Cost"), el("dd", { "data-fact": "cost" }, fmt.cost(s.totals.cost))));
   const agent = (a, sub) => el("li", { class: sub ? "sub" : null, "data-agent": a.agent_id || "main" },
     el("strong", {}, sub ? "└ " + (a.agent_type || "subagent") : "main agent"),
     sub ? el("span", { class: "mono" }, " " + a.agent_id) : null,
     el("span", { class: "share", title: fmt.pct(a.share) }, el("span", { style: `width:${(100 * a.share).toFixed(1)}%` })),
-    `${fmt.usd(a.cost.total_cost)} (${fmt.pct(a.share)}) · ${fmt.int(a.requests)} requests · ${fmt.int(tokensOf(a.tokens))} tokens`,
+    `${fmt.cost(a.cost)} (${fmt.pct(a.share)}) · ${fmt.int(a.requests)} requests · ${fmt.int(tokensOf(a.tokens))} tokens`,
     sub && a.description ? el("div", { class: "muted" }, a.description) : null);
   $("#agent-tree").replaceChildren(agent(s.agents.main, false), ...s.agents.subagents.map((a) => agent(a, true)));
   const head = el("tr", {}, ["Time", "Agent", "Role", "Model", "Input", "Output", "Cache write", "Cache read", "Cost", "Cumulative"]

@@ -45,6 +45,11 @@ function duration(s) {
   const p = (v) => String(v).padStart(2, "0");
   return h > 0 ? `${h}h ${p(m)}m ${p(x)}s` : `${m}m ${p(x)}s`;
 }
+// The page's text for a cost object (app.js fmt.cost): the priced part, marked when some requests had no price.
+function costText(c) {
+  if (c.cost_complete !== false) return usd(c.total_cost);
+  return c.total_cost === 0 ? "unpriced" : usd(c.total_cost) + " + unpriced";
+}
 const tokensOf = (t) => t.input_tokens + t.output_tokens + t.cache_creation_input_tokens + t.cache_read_input_tokens;
 
 // ---- seed data ----
@@ -71,6 +76,8 @@ writeSession(seedDir, "-work-api", "aaaaaaaa-1111", [
 writeSession(seedDir, "-work-web", "bbbbbbbb-2222", [
   line("bbbbbbbb-2222", "w1", "claude-opus-4-1", iso(now - day), 300, 1800, 9000, 60000, "/work/web"),
   line("bbbbbbbb-2222", "w2", "claude-sonnet-4-5", iso(now - 3600000), 150, 700, 4000, 90000, "/work/web"),
+  // A model no price knows: totals that include it show the priced part "+ unpriced", never a bare total.
+  line("bbbbbbbb-2222", "w3", "acme-local-1", iso(now - 3000000), 500, 500, 0, 0, "/work/web"),
 ]);
 // A session with a subagent (Claude Code's layout: <session>/subagents/agent-<id>.jsonl and .meta.json), six days ago
 // (so the daily chart has days without usage), with the dated and undated ids of one model.
@@ -126,7 +133,7 @@ function expectedCards(d) {
   const denom = t.input_tokens + t.cache_creation_input_tokens + t.cache_read_input_tokens;
   return {
     total_tokens: thousands(tokensOf(t)),
-    total_cost: usd(d.total_cost.total_cost),
+    total_cost: costText(d.total_cost),
     sessions: thousands(d.total_sessions),
     runtime: duration(d.total_runtime_secs),
     requests: thousands(d.total_requests),
@@ -314,11 +321,13 @@ async function checkThemeToggle(page) {
     await page.goto(base + "/usage?period=all");
     await page.waitForSelector("body[data-loaded]", { timeout: 15000 });
     const api = (await getJson("/api/usage?period=all")).data;
-    check(api.total_requests === 8, `seeded 8 requests (API says ${api.total_requests})`);
+    check(api.total_requests === 9, `seeded 9 requests (API says ${api.total_requests})`);
     const want = expectedCards(api);
     const got = await cardsOnPage(page);
     for (const k of Object.keys(want)) check(got[k] === want[k], `card ${k}: page "${got[k]}" == API "${want[k]}"`);
     check(await page.$eval("#empty", (e) => e.hidden), "no empty state with data");
+    check(api.total_cost.cost_complete === false && got.total_cost === usd(api.total_cost.total_cost) + " + unpriced",
+      `cost card with unpriced usage: "${got.total_cost}"`);
     const sessionsRows = await page.$$eval("#session-table tbody tr", (rows) => rows.length);
     check(sessionsRows === 3, `sessions table has 3 rows (got ${sessionsRows})`);
     const profileRows = await page.$$eval("#profile-table tbody tr", (rows) => rows.length);
@@ -337,7 +346,8 @@ async function checkThemeToggle(page) {
     await page.click("#session-table th:nth-child(9)");
     const sortedCosts = await page.$$eval("#session-table tbody tr td:nth-child(9)", (tds) => tds.map((t) => t.textContent));
     const sessionsApi = (await getJson("/api/usage/sessions?period=all")).data.sessions;
-    const desc = sessionsApi.map((s) => s.cost.total_cost).sort((a, b) => b - a).map(usd);
+    const desc = sessionsApi.slice().sort((a, b) => b.cost.total_cost - a.cost.total_cost).map((s) => costText(s.cost));
+    check(sortedCosts.filter((c) => c.endsWith(" + unpriced")).length === 1, "the session with unpriced usage is marked");
     check(JSON.stringify(sortedCosts) === JSON.stringify(desc), `sorted by cost: ${sortedCosts.join(" ")}`);
 
     const profileOptions = await page.$$eval("#f-profile option", (os) => os.map((o) => o.value));
@@ -350,6 +360,8 @@ async function checkThemeToggle(page) {
     const gotHaiku = await cardsOnPage(page);
     check(haiku.total_requests === 4 && gotHaiku.requests === "4" && gotHaiku.total_tokens === expectedCards(haiku).total_tokens,
           `model filter: requests ${gotHaiku.requests}, tokens ${gotHaiku.total_tokens}`);
+    check(haiku.total_cost.cost_complete === true && gotHaiku.total_cost === usd(haiku.total_cost.total_cost),
+          `a period of priced usage only shows a bare cost ("${gotHaiku.total_cost}")`);
     check(new URL(page.url()).searchParams.get("model") === "claude-haiku-4-5", "filter kept in the URL");
     await page.selectOption("#f-model", "");
     await page.waitForFunction(() => Number(document.body.dataset.loaded) >= 3);
@@ -362,7 +374,7 @@ async function checkThemeToggle(page) {
     const noticeText = await page.$eval("#notice", (n) => n.textContent);
     check(/^Imported 1 new request from 1 of 1 files/.test(noticeText), `import summary shown: "${noticeText}"`);
     const after = (await getJson("/api/usage?period=all")).data;
-    check(after.total_requests === 9, `API has 9 requests after import (got ${after.total_requests})`);
+    check(after.total_requests === 10, `API has 10 requests after import (got ${after.total_requests})`);
     const gotAfter = await cardsOnPage(page);
     const wantAfter = expectedCards(after);
     for (const k of Object.keys(wantAfter)) check(gotAfter[k] === wantAfter[k], `after import, card ${k}: "${gotAfter[k]}" == "${wantAfter[k]}"`);
