@@ -126,6 +126,7 @@ void set_usage_command(CLI::App& app, Context& ctx) {
       [&ctx, opts] { unwrap(reports::export_usage(ctx.paths, opts->resolved(), opts->format, std::cout, now_ms())); });
 
   add_usage_import_command(*usage, ctx);
+  add_usage_live_command(*usage, ctx);
 }
 
 }  // namespace clown::cli

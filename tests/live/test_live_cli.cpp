@@ -1,0 +1,42 @@
+// `clown usage live`: one frame as plain text (--once, or on a non-terminal)
+// from a seeded store, and the full-screen monitor in a pseudo-terminal.
+#include <catch2/catch.hpp>
+
+#include "tests/reports/seed.hpp"
+#include "tests/support/clown_home.hpp"
+#include "tests/support/pty_terminal.hpp"
+
+using namespace clown;
+
+TEST_CASE("live: --once prints the frame of a seeded store", "[live][cli]") {
+  test::ClownHome home;
+  test::seed(home.paths(), test::fixture_requests(), test::fixture_runs());
+  auto r = home.clown({"usage", "live", "--once", "--at", "2026-11-24T10:00:00Z", "--timezone", "UTC"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out == "");
+  // Not a terminal (stdout is a pipe here): the same frame without --once.
+  auto piped = home.clown({"usage", "live", "--at", "2026-11-24T10:00:00Z", "--timezone", "UTC"});
+  CHECK(piped.exit_code == 0);
+  CHECK(piped.out == r.out);
+
+  r = home.clown({"usage", "live", "--once", "--at", "yesterday"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "clown: error: invalid --at 'yesterday': use an ISO-8601 time such as 2026-11-24T09:30:00Z\n");
+  r = home.clown({"usage", "live", "--once", "--timezone", "Mars/Base"});
+  CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("live: the monitor draws in a terminal and q leaves with status 0", "[live][cli]") {
+  test::ClownHome home;
+  test::seed(home.paths(), test::fixture_requests(), test::fixture_runs());
+  test::Terminal::Env env;
+  for (const auto& [k, v] : home.options().env) env[k] = v;
+  env["TERM"] = "xterm-256color";
+  test::Terminal term({test::clown_binary().string(), "usage", "live", "--interval", "1"}, env, home.dir(), 30, 100);
+  term.expect("Last requests");
+  CHECK(term.screen().find("clown usage live  |  ") != std::string::npos);
+  CHECK(term.screen().find("sonnet-4-5") != std::string::npos);
+  term.type("q");
+  CHECK(term.wait_exit(std::chrono::seconds(20)) == 0);
+}
