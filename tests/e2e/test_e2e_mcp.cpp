@@ -66,3 +66,20 @@ TEST_CASE("e2e8 Claude Code calls clown's MCP server: the tool result has clown 
   CHECK(got["total_cost"] == expected["total_cost"]);
   CHECK(got == expected);
 }
+
+TEST_CASE("e2e8 claude mcp list connects to the server clown mcp install registered - claude 2.1.328") {
+  const fs::path claude = claude_bin(k_new_claude);
+  World world;
+  const fs::path config_dir = world.base.dir() / "claude-config";
+  ProcessResult r = world.clown({"mcp", "install", "--claude-dir", config_dir.string()});
+  INFO("mcp install: " << r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  Env env = world.env;
+  env["CLAUDE_CONFIG_DIR"] = config_dir.string();
+  env["DISABLE_AUTOUPDATER"] = "1";
+  ProcessResult list = clown::test::run_process({claude.string(), "mcp", "list"}, {env, "", world.work});
+  INFO("claude mcp list: " << list.out << list.err);
+  CHECK(list.exit_code == 0);
+  CHECK(list.out.find("clown: " + clown::test::clown_binary().string() + " mcp - \u2714 Connected") !=
+        std::string::npos);
+}

@@ -58,7 +58,7 @@ TEST_CASE("live: a frame with runs, a block, budgets and requests", "[live]") {
       "",
       "Runs now (1)",
       "  PROFILE         MODEL                  ELAPSED        TOKENS      COST",
-      "  work            sonnet-4-5              12m 05s        40,000     $0.42",
+      "  work            sonnet-4-5             12m 05s        40,000     $0.42",
       "",
       "Last requests",
       "      AGE  PROFILE         MODEL                       TOKENS      COST",
