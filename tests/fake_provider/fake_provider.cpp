@@ -537,6 +537,13 @@ class Provider {
 
     Reply reply = plan_reply(body, m_options.seed, n, m_options.tool_use, m_options.tool_input);
     if (json results = tool_results(body); !results.empty()) line["tool_results"] = std::move(results);
+    if (!m_options.tool_use.empty()) {
+      // Which tools the client offered: an MCP client may defer its tools.
+      json names = json::array();
+      for (const auto& t : body.value("tools", json::array()))
+        if (t.is_object()) names.push_back(t.value("name", ""));
+      line["tool_names"] = std::move(names);
+    }
     bool wants_thinking =
         body.contains("thinking") && body["thinking"].is_object() && body["thinking"].value("type", "") == "enabled";
     if (m_options.thinking && wants_thinking) {

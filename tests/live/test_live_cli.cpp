@@ -63,3 +63,14 @@ TEST_CASE("live: the monitor draws in a terminal and q leaves with status 0", "[
   term.type("q");
   CHECK(term.wait_exit(std::chrono::seconds(20)) == 0);
 }
+
+TEST_CASE("live: Ctrl-C leaves the monitor with status 0 too", "[live][cli]") {
+  test::ClownHome home;
+  test::Terminal::Env env;
+  for (const auto& [k, v] : home.options().env) env[k] = v;
+  env["TERM"] = "xterm-256color";
+  test::Terminal term({test::clown_binary().string(), "usage", "live"}, env, home.dir(), 24, 80);
+  term.expect("Runs now (0)");
+  term.type("\x03");
+  CHECK(term.wait_exit(std::chrono::seconds(20)) == 0);
+}
