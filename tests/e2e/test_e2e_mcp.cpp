@@ -36,7 +36,7 @@ std::string result_text(const json& tool_result) {
 
 }  // namespace
 
-TEST_CASE("e2e8 Claude Code calls clown's MCP server: the tool result has clown usage's totals - claude 2.1.328") {
+TEST_CASE("e2e-mcp Claude Code calls clown's MCP server: the tool result has clown usage's totals - claude 2.1.328") {
   const fs::path claude = claude_bin(k_new_claude);
   World world;
   clown::test::seed(world.base.paths(), clown::test::fixture_requests(), clown::test::fixture_runs());
@@ -85,7 +85,7 @@ TEST_CASE("e2e8 Claude Code calls clown's MCP server: the tool result has clown 
   CHECK(got == expected);
 }
 
-TEST_CASE("e2e8 claude mcp list connects to the server clown mcp install registered - claude 2.1.328") {
+TEST_CASE("e2e-mcp claude mcp list connects to the server clown mcp install registered - claude 2.1.328") {
   const fs::path claude = claude_bin(k_new_claude);
   World world;
   const fs::path config_dir = world.base.dir() / "claude-config";
