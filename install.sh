@@ -40,7 +40,7 @@ runtime_packages=(
   build-essential cmake pkg-config git ca-certificates
   libtomlplusplus-dev libsqlitecpp-dev libsqlite3-dev libcpp-httplib-dev libssl-dev
   nlohmann-json3-dev libcli11-dev libexpected-dev libhowardhinnant-date-dev
-  libsimdjson-dev libzstd-dev libjs-chart.js
+  libsimdjson-dev libzstd-dev libjs-chart.js libncurses-dev
 )
 # What the README's test command needs on top: Catch2, the lint tools, a
 # headless browser, Node for the real Claude Code CLI, a terminal emulator

@@ -39,6 +39,7 @@ void set_shims_command(CLI::App& app, Context& ctx);       // shims_cmd.cpp
 void set_resume_command(CLI::App& app, Context& ctx);      // resume_cmd.cpp
 void set_doctor_command(CLI::App& app, Context& ctx);      // doctor_cmd.cpp
 void set_completion_command(CLI::App& app, Context& ctx);  // completion_cmd.cpp: completion, __complete, __manpage
+void set_mcp_command(CLI::App& app, Context& ctx);         // mcp_cmd.cpp: mcp, mcp install
 
 // Replaces this process with the companion executable `clownd` (which links
 // the HTTP/TLS stack clown itself keeps out of its start-up path).
@@ -49,6 +50,8 @@ void set_completion_command(CLI::App& app, Context& ctx);  // completion_cmd.cpp
 namespace clown::cli {
 // usage_import_cmd.cpp: `clown usage import-claude`, added by set_usage_command.
 void add_usage_import_command(CLI::App& usage, Context& ctx);
+// usage_live_cmd.cpp: `clown usage live`, added by set_usage_command.
+void add_usage_live_command(CLI::App& usage, Context& ctx);
 
 // shims_cmd.cpp, also for `profiles create --shim`.
 Expected<launcher::ShimInstall> install_profile_shims(const Context& ctx, const std::vector<std::string>& aliases,

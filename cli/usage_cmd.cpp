@@ -160,6 +160,7 @@ void set_usage_command(CLI::App& app, Context& ctx) {
 
   add_usage_import_command(*usage, ctx);
   add_reprice_command(*usage, ctx, opts);
+  add_usage_live_command(*usage, ctx);
 }
 
 }  // namespace clown::cli

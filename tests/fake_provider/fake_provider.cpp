@@ -13,6 +13,12 @@
 //                 [--delay-ms N] (answer each request N ms after recording it)
 //                 [--no-request-id] (send no `request-id` header, like gateways that omit it)
 //                 [--ratelimit-headers] (subscription rate-limit headers on each answer)
+//                 [--tool-use NAME [--tool-input JSON]] (the first turn calls tool NAME, e.g.
+//                                    the MCP tool mcp__clown__usage_summary, with input JSON
+//                                    (default {}), when the request offers it)
+//
+// A request whose last user message carries tool results records their
+// content in `tool_results` (what the client sent back).
 //
 // Besides the main loop, interactive Claude Code makes side requests that no
 // transcript records: a session title (output_config JSON schema {title}) and
@@ -50,10 +56,12 @@ struct Options {
   std::string port_file;
   std::string expect_key;
   Mode mode = Mode::normal;
-  bool thinking = false;           // answer requests that enable thinking with a thinking block first
-  int delay_ms = 0;                // hold each normal answer this long (recorded on arrival)
-  bool no_request_id = false;      // omit the request-id response header
-  bool ratelimit_headers = false;  // send anthropic-ratelimit-unified-* headers (see set_ratelimit_headers)
+  bool thinking = false;             // answer requests that enable thinking with a thinking block first
+  int delay_ms = 0;                  // hold each normal answer this long (recorded on arrival)
+  bool no_request_id = false;        // omit the request-id response header
+  bool ratelimit_headers = false;    // send anthropic-ratelimit-unified-* headers (see set_ratelimit_headers)
+  std::string tool_use;              // --tool-use: the tool the first turn calls instead of Bash
+  json tool_input = json::object();  // --tool-input: its input
 };
 
 struct Usage {
@@ -159,6 +167,17 @@ bool has_tool_result(const json& content) {
   return false;
 }
 
+// The tool_result blocks of the last message (a user message answering tool calls).
+json tool_results(const json& body) {
+  json out = json::array();
+  if (!body.contains("messages") || !body["messages"].is_array() || body["messages"].empty()) return out;
+  const json& last = body["messages"].back();
+  if (!last.is_object() || !last.contains("content") || !last["content"].is_array()) return out;
+  for (const auto& block : last["content"])
+    if (block.is_object() && block.value("type", "") == "tool_result") out.push_back(block);
+  return out;
+}
+
 bool has_tool(const json& body, const std::string& name) {
   if (!body.contains("tools") || !body["tools"].is_array()) return false;
   for (const auto& tool : body["tools"])
@@ -198,7 +217,8 @@ bool wants_title_schema(const json& body) {
 // conversation (no assistant message yet) asks for a tool. Claude Code also makes side
 // requests without tools (titles, topic detection, quota checks): those get a
 // short text answer, in JSON when the system prompt asks for JSON.
-Reply plan_reply(const json& body, std::uint64_t seed, std::uint64_t n) {
+Reply plan_reply(const json& body, std::uint64_t seed, std::uint64_t n, const std::string& tool_use,
+                 const json& tool_input) {
   Reply reply;
   const json messages = body.contains("messages") && body["messages"].is_array() ? body["messages"] : json::array();
   std::string first_user;
@@ -246,6 +266,10 @@ Reply plan_reply(const json& body, std::uint64_t seed, std::uint64_t n) {
     reply.kind = "text";
     reply.blocks.push_back({"text", "Done.", "", "", json()});
     reply.stop_reason = "end_turn";
+  } else if (!tool_use.empty() && has_tool(body, tool_use)) {
+    reply.kind = "tool_use";
+    reply.blocks.push_back({"tool_use", "", "toolu_01" + hex_id(seed * 4 + 2, n, 22), tool_use, tool_input});
+    reply.stop_reason = "tool_use";
   } else if (!task_tool.empty() && first_user.find(k_subagent_trigger) != std::string::npos) {
     reply.kind = "tool_use";
     reply.blocks.push_back({"text", "I'll delegate this to a subagent.", "", "", json()});
@@ -511,7 +535,15 @@ class Provider {
       return;
     }
 
-    Reply reply = plan_reply(body, m_options.seed, n);
+    Reply reply = plan_reply(body, m_options.seed, n, m_options.tool_use, m_options.tool_input);
+    if (json results = tool_results(body); !results.empty()) line["tool_results"] = std::move(results);
+    if (!m_options.tool_use.empty()) {
+      // Which tools the client offered: an MCP client may defer its tools.
+      json names = json::array();
+      for (const auto& t : body.value("tools", json::array()))
+        if (t.is_object()) names.push_back(t.value("name", ""));
+      line["tool_names"] = std::move(names);
+    }
     bool wants_thinking =
         body.contains("thinking") && body["thinking"].is_object() && body["thinking"].value("type", "") == "enabled";
     if (m_options.thinking && wants_thinking) {
@@ -608,7 +640,12 @@ Options parse_args(int argc, char** argv) {
       o.no_request_id = true;
     else if (a == "--ratelimit-headers")
       o.ratelimit_headers = true;
-    else if (a == "--mode") {
+    else if (a == "--tool-use")
+      o.tool_use = value();
+    else if (a == "--tool-input") {
+      o.tool_input = json::parse(value(), nullptr, false);
+      if (!o.tool_input.is_object()) usage_error("--tool-input needs a JSON object");
+    } else if (a == "--mode") {
       std::string m = value();
       if (m == "normal")
         o.mode = Mode::normal;
