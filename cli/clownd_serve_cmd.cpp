@@ -7,6 +7,7 @@
 #include "cli/common_options.hpp"
 #include "common/error.hpp"
 #include "webui/daemon_control.hpp"
+#include "webui/metrics.hpp"
 #include "webui/server.hpp"
 
 namespace clown::cli {
@@ -96,6 +97,19 @@ void set_clownd_daemon_command(CLI::App& app, const Paths& paths, int& exit_code
               << "  started  " << st.info->started_at << "\n"
               << "  idle     " << idle_text(*st.info) << "\n"
               << "  log      " << st.info->log_file << "\n";
+  });
+
+  auto token_args = std::make_shared<std::pair<bool, bool>>(false, false);  // --new, --remove
+  auto* token = daemon->add_subcommand("metrics-token", "Print the read-only token Prometheus scrapes /metrics with");
+  token->add_flag("--new", token_args->first, "Replace the token (the old one stops working)");
+  token->add_flag("--remove", token_args->second, "Remove the token: only the daemon token can scrape then");
+  token->callback([&paths, token_args] {
+    if (token_args->second) {
+      const bool removed = unwrap(webui::remove_metrics_token(paths));
+      std::cout << (removed ? "Removed the scrape token.\n" : "There was no scrape token.\n");
+      return;
+    }
+    std::cout << unwrap(webui::metrics_token(paths, token_args->first)) << "\n";
   });
 }
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "common/time.hpp"
 #include "ingest/claude_dirs.hpp"
 #include "ingest/import_cursors.hpp"
 #include "ingest/otel_sink.hpp"
@@ -260,6 +261,7 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     if (auto agg = reports::refresh_aggregates(paths); !agg) summary.warnings.push_back(agg.error().message);
     trace.mark("refresh aggregates");
   }
+  record_import_success(paths, now_ms());
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }

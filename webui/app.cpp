@@ -16,6 +16,7 @@
 #include "reports/report.hpp"
 #include "reports/report_kind.hpp"
 #include "runs/active_runs.hpp"
+#include "webui/metrics.hpp"
 
 extern const clown::EmbeddedFiles clown_webui_assets;
 
@@ -105,6 +106,7 @@ App::App(AppConfig config)
       {"POST", "/api/registry/sync", &App::registry_sync, Auth::page_token},
       {"POST", "/v1/logs", &App::otlp_logs, Auth::otel_token},
       {"POST", "/v1/metrics", &App::otlp_metrics, Auth::otel_token},
+      {"GET", "/metrics", &App::metrics, Auth::metrics},
       {"GET", "/", &App::page},
       {"GET", "/usage", &App::page},
       {"GET", "/sessions", &App::page},
@@ -180,6 +182,10 @@ HttpResponse App::dispatch(const HttpRequest& req) {
       if (route.auth == Auth::otel_token && !m_otlp.authorized(req))
         return json_error(401, "unauthorized",
                           "missing or wrong x-clown-otel-token header; `clown run` sets it for the agents it starts");
+      if (route.auth == Auth::metrics && !metrics_authorized(req, m_config.token, m_config.paths))
+        return json_error(401, "unauthorized",
+                          "send `Authorization: Bearer <token>` with the daemon token or the scrape token from "
+                          "`clown daemon metrics-token`");
       return (this->*route.handler)(req);
     }
     allowed += (allowed.empty() ? "" : ", ") + std::string(route.method);

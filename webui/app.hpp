@@ -39,8 +39,9 @@ class App {
  private:
   using Handler = HttpResponse (App::*)(const HttpRequest&);
   // Who may call a route: anyone who passes the Host check (GET), the page
-  // (POST: X-Clown-Token), or an OTLP exporter (x-clown-otel-token).
-  enum class Auth { host, page_token, otel_token };
+  // (POST: X-Clown-Token), or an OTLP exporter (x-clown-otel-token), or a
+  // scraper (webui/metrics.hpp metrics_authorized).
+  enum class Auth { host, page_token, otel_token, metrics };
   struct Route {
     std::string method;
     std::string path;
@@ -63,6 +64,7 @@ class App {
   HttpResponse otlp_logs(const HttpRequest& r) { return m_otlp.logs(r); }
   HttpResponse otlp_metrics(const HttpRequest& r) { return m_otlp.metrics(r); }
   HttpResponse asset(const HttpRequest&);
+  HttpResponse metrics(const HttpRequest&);  // app_metrics.cpp
 
   AppConfig m_config;
   std::vector<Route> m_routes;
