@@ -14,12 +14,13 @@ export CLOWN_HOME="$home"
 cleanup() { "$build/clown" daemon stop >/dev/null 2>&1 || true; rm -rf "$home"; }
 trap cleanup EXIT INT TERM
 
-for bin in clown clownd bench/webui_seed; do
+[ -d "$store" ] || need_seed=bench/webui_seed
+for bin in clown clownd ${need_seed:-}; do
   [ -x "$build/$bin" ] || { echo "metrics_bench: $build/$bin is missing; build it first" >&2; exit 1; }
 done
 if [ -d "$store" ]; then
   mkdir -p "$home/telemetry"
-  cp "$store/telemetry/usage.db" "$home/telemetry/"
+  cp "$store"/telemetry/usage.db* "$home/telemetry/"
   [ -f "$store/config.toml" ] && cp "$store/config.toml" "$home/"
 else
   "$build/bench/webui_seed" "$home" "$store"

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <map>
+#include <optional>
 
 #include "reports/blocks.hpp"
 #include "reports/budget.hpp"
@@ -34,6 +36,31 @@ std::vector<MetricsSeries> sum_series(const ReportData& data) {
   return out;
 }
 
+// The active block, as blocks.hpp active_block finds it, but from the rows
+// already loaded: the rows since a bucket-aligned start that lies 5 h or more
+// before the first of them (so that row starts a block as it would in all
+// history), widening the window until one does. Reads no table.
+std::optional<BlockRow> active_block_of(const ReportData& data, int64_t now_ms) {
+  constexpr int64_t k_day_ms = 24 * 3600 * 1000;
+  for (int64_t window = k_day_ms;; window *= 2) {
+    const bool everything = window > 512 * k_day_ms;
+    const int64_t since = (now_ms - window) / k_bucket_ms * k_bucket_ms;
+    std::vector<const RollupRow*> rows;
+    int64_t earliest = std::numeric_limits<int64_t>::max();
+    for (const auto* r : data.rows)
+      if (everything || r->first_ms >= since) {
+        rows.push_back(r);
+        earliest = std::min(earliest, r->first_ms);
+      }
+    if (rows.empty()) return std::nullopt;
+    if (everything || earliest - since >= k_block_ms) {
+      auto blocks = split_blocks(data, std::move(rows), now_ms);
+      if (blocks.empty() || !blocks.back().active) return std::nullopt;
+      return std::move(blocks.back());
+    }
+  }
+}
+
 }  // namespace
 
 Expected<UsageMetrics> usage_metrics(const Paths& paths, int64_t now_ms) {
@@ -44,8 +71,7 @@ Expected<UsageMetrics> usage_metrics(const Paths& paths, int64_t now_ms) {
   m.series = sum_series(data);
   m.sessions = sum_all(data).session_count();
   TRY_ASSIGN(m.budgets, budget_statuses(paths, data.config, UsageFilter{}, now_ms));
-  TRY_ASSIGN(const auto block, active_block(paths, UsageFilter{}, now_ms));
-  if (block) {
+  if (const auto block = active_block_of(data, now_ms)) {
     m.block_cost_usd = block->total_cost;
     if (block->burn) m.block_burn_usd_per_hour = block->burn->cost_per_hour;
   }
