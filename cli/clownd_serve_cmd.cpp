@@ -21,6 +21,22 @@ std::string idle_text(const webui::DaemonInfo& info) {
          " without requests (use --stay-alive to keep it)";
 }
 
+// clownd daemon metrics-token [--new|--remove] (webui/metrics.hpp).
+void set_metrics_token_command(CLI::App& daemon, const Paths& paths) {
+  auto token_args = std::make_shared<std::pair<bool, bool>>(false, false);  // --new, --remove
+  auto* token = daemon.add_subcommand("metrics-token", "Print the read-only token Prometheus scrapes /metrics with");
+  token->add_flag("--new", token_args->first, "Replace the token (the old one stops working)");
+  token->add_flag("--remove", token_args->second, "Remove the token: only the daemon token can scrape then");
+  token->callback([&paths, token_args] {
+    if (token_args->second) {
+      const bool removed = unwrap(webui::remove_metrics_token(paths));
+      std::cout << (removed ? "Removed the scrape token.\n" : "There was no scrape token.\n");
+      return;
+    }
+    std::cout << unwrap(webui::metrics_token(paths, token_args->first)) << "\n";
+  });
+}
+
 }  // namespace
 
 void set_clownd_daemon_command(CLI::App& app, const Paths& paths, int& exit_code) {
@@ -99,18 +115,7 @@ void set_clownd_daemon_command(CLI::App& app, const Paths& paths, int& exit_code
               << "  log      " << st.info->log_file << "\n";
   });
 
-  auto token_args = std::make_shared<std::pair<bool, bool>>(false, false);  // --new, --remove
-  auto* token = daemon->add_subcommand("metrics-token", "Print the read-only token Prometheus scrapes /metrics with");
-  token->add_flag("--new", token_args->first, "Replace the token (the old one stops working)");
-  token->add_flag("--remove", token_args->second, "Remove the token: only the daemon token can scrape then");
-  token->callback([&paths, token_args] {
-    if (token_args->second) {
-      const bool removed = unwrap(webui::remove_metrics_token(paths));
-      std::cout << (removed ? "Removed the scrape token.\n" : "There was no scrape token.\n");
-      return;
-    }
-    std::cout << unwrap(webui::metrics_token(paths, token_args->first)) << "\n";
-  });
+  set_metrics_token_command(*daemon, paths);
 }
 
 }  // namespace clown::cli
