@@ -70,7 +70,7 @@ Expected<UsageMetrics> usage_metrics(const Paths& paths, int64_t now_ms) {
   UsageMetrics m;
   m.series = sum_series(data);
   m.sessions = sum_all(data).session_count();
-  TRY_ASSIGN(m.budgets, budget_statuses(paths, data.config, UsageFilter{}, now_ms));
+  m.budgets = budget_statuses_of(data, data.config, UsageFilter{}, now_ms);
   if (const auto block = active_block_of(data, now_ms)) {
     m.block_cost_usd = block->total_cost;
     if (block->burn) m.block_burn_usd_per_hour = block->burn->cost_per_hour;
