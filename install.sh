@@ -45,10 +45,11 @@ runtime_packages=(
 # What the README's test command needs on top: Catch2, the lint tools, a
 # headless browser, Node for the real Claude Code CLI, a terminal emulator
 # library for the terminal tests, the shells whose completions are tested,
-# load and timing tools for the benchmarks.
+# load and timing tools for the benchmarks, Prometheus (and promtool) for the
+# real-Prometheus test.
 test_packages=(
   catch2 clang-format clang-tidy libvterm-dev bash-completion zsh fish man-db
-  chromium nodejs npm wrk hyperfine time openssl
+  chromium nodejs npm wrk hyperfine time openssl prometheus
 )
 packages=("${runtime_packages[@]}")
 [ "$runtime_only" = 1 ] || packages+=("${test_packages[@]}")

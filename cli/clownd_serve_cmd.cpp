@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "webui/daemon_control.hpp"
 #include "webui/daemon_open.hpp"
+#include "webui/metrics.hpp"
 #include "webui/server.hpp"
 
 namespace clown::cli {
@@ -34,6 +35,22 @@ void set_open_command(CLI::App& daemon, const Paths& paths) {
       std::cout << "Opened the dashboard in your browser (via " << result.via_file.string() << ").\n";
     else
       std::cout << "Open this one-time login link in your browser: " << result.login_url << "\n";
+  });
+}
+
+// clownd daemon metrics-token [--new|--remove] (webui/metrics.hpp).
+void set_metrics_token_command(CLI::App& daemon, const Paths& paths) {
+  auto token_args = std::make_shared<std::pair<bool, bool>>(false, false);  // --new, --remove
+  auto* token = daemon.add_subcommand("metrics-token", "Print the read-only token Prometheus scrapes /metrics with");
+  token->add_flag("--new", token_args->first, "Replace the token (the old one stops working)");
+  token->add_flag("--remove", token_args->second, "Remove the token: only the daemon token can scrape then");
+  token->callback([&paths, token_args] {
+    if (token_args->second) {
+      const bool removed = unwrap(webui::remove_metrics_token(paths));
+      std::cout << (removed ? "Removed the scrape token.\n" : "There was no scrape token.\n");
+      return;
+    }
+    std::cout << unwrap(webui::metrics_token(paths, token_args->first)) << "\n";
   });
 }
 
@@ -117,6 +134,8 @@ void set_clownd_daemon_command(CLI::App& app, const Paths& paths, int& exit_code
               << "  idle     " << idle_text(*st.info) << "\n"
               << "  log      " << st.info->log_file << "\n";
   });
+
+  set_metrics_token_command(*daemon, paths);
 }
 
 }  // namespace clown::cli

@@ -35,6 +35,18 @@ void set_daemon_command(CLI::App& app, Context& ctx) {
     if (*json) argv.push_back("--json");
     exec_clownd(ctx, argv);
   });
+
+  auto* token = daemon->add_subcommand("metrics-token", "Print the read-only token Prometheus scrapes /metrics with");
+  auto renew = std::make_shared<bool>(false);
+  auto remove = std::make_shared<bool>(false);
+  auto* new_opt = token->add_flag("--new", *renew, "Replace the token (the old one stops working)");
+  token->add_flag("--remove", *remove, "Remove the token: only the daemon token can scrape then")->excludes(new_opt);
+  token->callback([&ctx, renew, remove] {
+    std::vector<std::string> argv{"daemon", "metrics-token"};
+    if (*renew) argv.push_back("--new");
+    if (*remove) argv.push_back("--remove");
+    exec_clownd(ctx, argv);
+  });
 }
 
 }  // namespace clown::cli

@@ -5,6 +5,7 @@
 
 #include "common/environment.hpp"
 #include "common/file_stamp.hpp"
+#include "common/time.hpp"
 #include "ingest/claude_dirs.hpp"
 #include "ingest/codex_reader.hpp"
 #include "ingest/gemini_reader.hpp"
@@ -256,6 +257,7 @@ Expected<ImportSummary> import_agent(const Paths& paths, const AgentImportOption
     summary.warnings.push_back(agg.error().message);  // stale after a crash before an earlier refresh
   }
   add_reprice_hint(paths, summary);
+  record_import_success(paths, now_ms());
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }

@@ -1,5 +1,9 @@
 #include "ingest/import_cursors.hpp"
 
+#include <charconv>
+
+#include "common/file_io.hpp"
+
 namespace clown::ingest {
 
 ImportCursors::ImportCursors(SQLite::Database& db)
@@ -31,6 +35,25 @@ void ImportCursors::save(const std::string& path, const FileStamp& stat, uint64_
   m_save.bind(5, static_cast<int64_t>(end_offset)).bind(6, stat.mtime_ns).bind(7, profile);
   m_save.exec();
   m_save.reset();
+}
+
+namespace {
+
+fs::path last_import_file(const Paths& paths) { return paths.telemetry_dir() / "last-import"; }
+
+}  // namespace
+
+void record_import_success(const Paths& paths, int64_t now_ms) {
+  (void)write_file_atomic(last_import_file(paths), std::to_string(now_ms), 0644);
+}
+
+std::optional<int64_t> last_import_success_ms(const Paths& paths) {
+  const auto text = read_file(last_import_file(paths));
+  if (!text) return std::nullopt;
+  int64_t ms = 0;
+  const auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), ms);
+  if (ec != std::errc() || ptr != text->data() + text->size() || ms < 0) return std::nullopt;
+  return ms;
 }
 
 }  // namespace clown::ingest

@@ -9,6 +9,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "common/file_stamp.hpp"
+#include "common/paths.hpp"
 #include "store/sql.hpp"
 
 namespace clown::ingest {
@@ -34,5 +35,11 @@ class ImportCursors {
   std::map<std::string, Cursor, std::less<>> m_cursors;
   store::Sql m_save;
 };
+
+// telemetry/last-import: when an import last finished without error (the
+// epoch milliseconds as text), for GET /metrics' import freshness gauge.
+// Best effort: a file that cannot be written only leaves the gauge older.
+void record_import_success(const Paths& paths, int64_t now_ms);
+std::optional<int64_t> last_import_success_ms(const Paths& paths);
 
 }  // namespace clown::ingest

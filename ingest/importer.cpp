@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "common/time.hpp"
 #include "ingest/claude_dirs.hpp"
 #include "ingest/import_cursors.hpp"
 #include "ingest/otel_sink.hpp"
@@ -265,6 +266,7 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     summary.warnings.push_back(agg.error().message);  // stale after a crash before an earlier refresh
   }
   add_reprice_hint(paths, summary);
+  record_import_success(paths, now_ms());
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }

@@ -87,6 +87,33 @@ const char* to_string(BudgetWindow window) {
   return "daily";
 }
 
+std::vector<BudgetStatus> budget_statuses_of(const ReportData& data, const config::Config& config,
+                                             const UsageFilter& filter, int64_t now) {
+  const auto& budgets = config.budgets;
+  const bool overall = filter.profile.empty() && !budgets.overall.empty();
+  const auto ws = windows(data.period, now);
+
+  // Spend per window, overall and per profile string id.
+  double total[3] = {0, 0, 0};
+  std::unordered_map<int32_t, std::array<double, 3>> by_profile;
+  for (const auto* r : data.rows)
+    for (size_t i = 0; i < 3; ++i)
+      if (r->first_ms >= ws[i].since_ms && r->first_ms < ws[i].until_ms) {
+        total[i] += r->cost_total;
+        by_profile[r->profile][i] += r->cost_total;
+      }
+  std::vector<BudgetStatus> out;
+  if (overall) add_statuses(out, "", budgets.overall, ws, total);
+  for (const auto& [name, limits] : budgets.profiles) {
+    if (!filter.profile.empty() && filter.profile != name) continue;
+    double spent[3] = {0, 0, 0};
+    for (const auto& [idx, sums] : by_profile)
+      if (data.str(idx) == name) std::copy(sums.begin(), sums.end(), spent);
+    add_statuses(out, name, limits, ws, spent);
+  }
+  return out;
+}
+
 Expected<std::vector<BudgetStatus>> budget_statuses(const Paths& paths, const config::Config& config,
                                                     const UsageFilter& filter, int64_t now) {
   const auto& budgets = config.budgets;
@@ -108,26 +135,7 @@ Expected<std::vector<BudgetStatus>> budget_statuses(const Paths& paths, const co
   range.since_ms = std::min(ws[1].since_ms, ws[2].since_ms);
   range.until_ms = std::max(ws[1].until_ms, ws[2].until_ms);
   TRY_ASSIGN(const auto data, load_report_data(paths, f, context, range));
-
-  // Spend per window, overall and per profile string id.
-  double total[3] = {0, 0, 0};
-  std::unordered_map<int32_t, std::array<double, 3>> by_profile;
-  for (const auto* r : data.rows)
-    for (size_t i = 0; i < 3; ++i)
-      if (r->first_ms >= ws[i].since_ms && r->first_ms < ws[i].until_ms) {
-        total[i] += r->cost_total;
-        by_profile[r->profile][i] += r->cost_total;
-      }
-  std::vector<BudgetStatus> out;
-  if (overall) add_statuses(out, "", budgets.overall, ws, total);
-  for (const auto& [name, limits] : budgets.profiles) {
-    if (!filter.profile.empty() && filter.profile != name) continue;
-    double spent[3] = {0, 0, 0};
-    for (const auto& [idx, sums] : by_profile)
-      if (data.str(idx) == name) std::copy(sums.begin(), sums.end(), spent);
-    add_statuses(out, name, limits, ws, spent);
-  }
-  return out;
+  return budget_statuses_of(data, config, filter, now);
 }
 
 Expected<std::vector<BudgetStatus>> budget_statuses(const Paths& paths, int64_t now) {

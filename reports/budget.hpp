@@ -15,6 +15,8 @@
 
 namespace clown::reports {
 
+struct ReportData;
+
 // safe < 50 % <= warning < 80 % <= critical < 100 % <= exceeded; a limit of
 // 0 is exceeded by any spend and safe without.
 BudgetLevel budget_level(double spent, double limit);
@@ -28,6 +30,11 @@ const char* to_string(BudgetWindow window);
 // period is ignored (each budget has its own window).
 Expected<std::vector<BudgetStatus>> budget_statuses(const Paths& paths, const config::Config& config,
                                                     const UsageFilter& filter, int64_t now_ms);
+// The same from rows already loaded (`data`: every row of the windows that
+// passes the filter, e.g. all history; its period's zone and start of week
+// cut the windows).
+std::vector<BudgetStatus> budget_statuses_of(const ReportData& data, const config::Config& config,
+                                             const UsageFilter& filter, int64_t now_ms);
 // The same with config.toml read and no filter.
 Expected<std::vector<BudgetStatus>> budget_statuses(const Paths& paths, int64_t now_ms);
 

@@ -22,6 +22,19 @@ bool launcher_alive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno =
 
 }  // namespace
 
+int64_t active_run_count(const Paths& paths) {
+  int64_t n = 0;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(paths.runs_dir(), ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_directory(ec)) continue;
+    auto text = read_file(it->path() / "run.json");
+    if (!text) continue;
+    auto info = run_info_from_json(nlohmann::json::parse(*text, nullptr, false));
+    if (info && launcher_alive(info->launcher_pid)) ++n;
+  }
+  return n;
+}
+
 nlohmann::json active_runs_json(const Paths& paths) {
   nlohmann::json out = nlohmann::json::array();
   std::error_code ec;

@@ -20,6 +20,7 @@
 #include "reports/report_kind.hpp"
 #include "runs/active_runs.hpp"
 #include "runs/run_finish.hpp"
+#include "webui/metrics.hpp"
 
 extern const clown::EmbeddedFiles clown_webui_assets;
 
@@ -117,6 +118,7 @@ App::App(AppConfig config)
       {"POST", "/api/registry/sync", &App::registry_sync, Auth::page_token},
       {"POST", "/v1/logs", &App::otlp_logs, Auth::otel_token},
       {"POST", "/v1/metrics", &App::otlp_metrics, Auth::otel_token},
+      {"GET", "/metrics", &App::metrics, Auth::metrics},
       {"GET", "/", &App::page},
       {"GET", "/usage", &App::page},
       {"GET", "/sessions", &App::page},

@@ -44,8 +44,9 @@ class App {
   // Who may call a route (docs/security.md#login): anyone who passes the
   // Host check (health, login), a logged-in browser or a token holder (reads:
   // session cookie or X-Clown-Token), the token holder only (writes: the
-  // X-Clown-Token header, which other sites cannot send), or an OTLP exporter.
-  enum class Auth { open, session, page_token, otel_token };
+  // X-Clown-Token header, which other sites cannot send), an OTLP exporter,
+  // or a scraper (webui/metrics.hpp metrics_authorized).
+  enum class Auth { open, session, page_token, otel_token, metrics };
   struct Route {
     std::string method;
     std::string path;
@@ -74,6 +75,7 @@ class App {
   HttpResponse otlp_logs(const HttpRequest& r) { return m_otlp.logs(r); }
   HttpResponse otlp_metrics(const HttpRequest& r) { return m_otlp.metrics(r); }
   HttpResponse asset(const HttpRequest&);
+  HttpResponse metrics(const HttpRequest&);  // app_metrics.cpp
 
   AppConfig m_config;
   std::vector<Route> m_routes;

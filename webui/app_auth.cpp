@@ -6,6 +6,7 @@
 #include "common/format.hpp"
 #include "common/time.hpp"
 #include "webui/app.hpp"
+#include "webui/metrics.hpp"
 
 namespace clown::webui {
 
@@ -64,6 +65,11 @@ std::optional<HttpResponse> App::refuse(const HttpRequest& req, Auth auth) {
       return json_error(403, "forbidden",
                         "missing or wrong X-Clown-Token header; use the token from daemon.json "
                         "(the web UI sends it for you)");
+    case Auth::metrics:
+      if (metrics_authorized(req, m_config.token, m_config.paths)) return std::nullopt;
+      return json_error(401, "unauthorized",
+                        "send `Authorization: Bearer <token>` with the daemon token or the scrape token from "
+                        "`clown daemon metrics-token`");
     case Auth::session:
       if (has_session(req)) return std::nullopt;
       if (req.path.rfind("/api/", 0) == 0)
