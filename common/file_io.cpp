@@ -1,6 +1,7 @@
 #include "common/file_io.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <poll.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -99,6 +100,11 @@ Expected<void> append_line_durable(const std::filesystem::path& path, std::strin
   // would glue this line to the torn one: start on a fresh line instead
   // (docs/file-formats.md#sessions-jsonl). Writers always end their lines, so
   // two appenders racing past the same torn end at most add an empty line.
+  // The check and the write are one step under an exclusive flock: a reader
+  // of the last byte could otherwise see another appender's write in flight
+  // and add a spurious empty line. Released when fd closes.
+  while (::flock(fd.get(), LOCK_EX) != 0 && errno == EINTR) {
+  }
   if (ends_inside_a_line(fd.get())) buf.insert(buf.begin(), '\n');
   // One write call: a short write would let another writer's line in between,
   // so treat it as an error rather than looping.

@@ -50,7 +50,7 @@ TEST_CASE("Prometheus text: HELP/TYPE lines, escaped labels, exact numbers", "[w
 TEST_CASE("/metrics needs the daemon token or the scrape token", "[webui][metrics]") {
   clown::test::TempDir tmp;
   const clown::Paths paths{tmp.path()};
-  App app(AppConfig{paths, 4242, "d43m0n-t0k3n", "2026-11-24T10:00:00.000Z", "0tel-t0k3n-0123456789abcdef01234"});
+  App app(AppConfig{paths, 4242, "d43m0n-t0k3n", "2026-11-24T10:00:00.000Z", "0tel-t0k3n-0123456789abcdef01234", ""});
 
   auto anonymous = app.handle(scrape({}));
   CHECK(anonymous.status == 401);
