@@ -49,6 +49,8 @@ void set_completion_command(CLI::App& app, Context& ctx);  // completion_cmd.cpp
 namespace clown::cli {
 // usage_import_cmd.cpp: `clown usage import-claude`, added by set_usage_command.
 void add_usage_import_command(CLI::App& usage, Context& ctx);
+// usage_sql_cmd.cpp: `clown usage sql` and `clown usage merge`, added by set_usage_command.
+void add_usage_sql_command(CLI::App& usage, Context& ctx);
 
 // shims_cmd.cpp, also for `profiles create --shim`.
 Expected<launcher::ShimInstall> install_profile_shims(const Context& ctx, const std::vector<std::string>& aliases,

@@ -62,8 +62,9 @@ std::string csv_field(const std::string& s) {
 
 Expected<void> export_usage(const Paths& paths, const UsageFilter& filter, const std::string& format, std::ostream& out,
                             int64_t now) {
+  if (format == "jsonl") return export_jsonl(paths, filter, out, now);
   if (format != "csv" && format != "json")
-    return fail("unknown export format '" + format + "': use csv or json", k_exit_usage);
+    return fail("unknown export format '" + format + "': use csv, json or jsonl", k_exit_usage);
   auto period = resolve_report_period(paths, filter, now);
   if (!period) return tl::unexpected(period.error());
   auto store = store::Store::open_readonly(paths);
