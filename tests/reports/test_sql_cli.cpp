@@ -2,6 +2,8 @@
 // writes refused without changing the store; and the README's queries.
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "common/file_io.hpp"
@@ -24,20 +26,16 @@ std::string bytes_of(const fs::path& file) {
   return *text;
 }
 
-// The queries README.md shows (lines `clown usage sql "…"`), in order.
+// The queries README.md shows (lines `clown usage sql "SELECT …"`), in order.
 std::vector<std::string> readme_queries() {
   auto readme = read_file(test::source_dir() / "README.md");
   REQUIRE(readme);
   std::vector<std::string> out;
-  const std::string prefix = "clown usage sql \"";
-  size_t pos = 0;
-  while ((pos = readme->find(prefix, pos)) != std::string::npos) {
-    const size_t start = pos + prefix.size();
-    const size_t end = readme->find("\"\n", start);
-    REQUIRE(end != std::string::npos);
-    out.push_back(readme->substr(start, end - start));
-    pos = end;
-  }
+  const std::string prefix = "clown usage sql \"SELECT ";
+  std::istringstream in(*readme);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(prefix, 0) == 0 && line.size() > prefix.size() && line.back() == '"')
+      out.push_back(line.substr(prefix.size() - 7, line.size() - (prefix.size() - 7) - 1));
   return out;
 }
 
