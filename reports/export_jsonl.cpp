@@ -32,11 +32,12 @@ Expected<void> export_jsonl(const Paths& paths, const UsageFilter& given, std::o
   TRY_ASSIGN(auto store, store::Store::open_readonly(paths));
   if (!filter.profile.empty()) TRY(check_profile_filter(paths, store->db(), filter.profile));
   TRY_ASSIGN(const auto machine, store::machine_id(paths));
-  nlohmann::json header = report_envelope(period);
-  header["format"] = store::k_export_format;
-  header["version"] = store::k_export_version;
-  header["machine"] = machine;
-  header["exported_at"] = format_iso8601_ms(now);
+  // What the file is first, so `head -1` says it.
+  nlohmann::ordered_json header = {{"format", store::k_export_format},
+                                   {"version", store::k_export_version},
+                                   {"machine", machine},
+                                   {"exported_at", format_iso8601_ms(now)}};
+  for (const auto& [key, value] : report_envelope(period).items()) header[key] = value;
   out << header.dump() << "\n";
   try {
     store::RequestQuery q(store->db(), "WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id");

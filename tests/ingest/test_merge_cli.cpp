@@ -131,6 +131,7 @@ TEST_CASE("ingest: export and merge across machines: the union exactly, idempote
     std::ifstream in(file_a);
     std::string header;
     std::getline(in, header);
+    CHECK(header.rfind("{\"format\":\"clown-requests\",\"version\":1,\"machine\":\"" + id_a + "\",", 0) == 0);
     const json h = json::parse(header);
     CHECK(h["format"] == "clown-requests");
     CHECK(h["version"] == 1);
