@@ -37,7 +37,8 @@ Expected<void> export_jsonl(const Paths& paths, const UsageFilter& given, std::o
                                    {"version", store::k_export_version},
                                    {"machine", machine},
                                    {"exported_at", format_iso8601_ms(now)}};
-  for (const auto& [key, value] : report_envelope(period).items()) header[key] = value;
+  const nlohmann::json envelope = report_envelope(period);
+  for (const auto& [key, value] : envelope.items()) header[key] = value;
   out << header.dump() << "\n";
   try {
     store::RequestQuery q(store->db(), "WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id");

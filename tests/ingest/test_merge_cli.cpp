@@ -4,6 +4,7 @@
 // nothing.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -158,6 +159,16 @@ TEST_CASE("ingest: export and merge across machines: the union exactly, idempote
     CHECK(by_machine.size() == 2);
     CHECK(by_machine[id_a]["requests"] == 5);
     CHECK(by_machine[id_b]["requests"] == 3);  // req:shared counts for the machine merged first
+  }
+
+  {
+    // The exports filter by machine too.
+    auto r = c.clown({"usage", "export", "--period", "all", "--machine", id_b});
+    REQUIRE(r.exit_code == 0);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1 + 3);
+    r = c.clown({"usage", "export", "--format", "jsonl", "--machine", id_a});
+    REQUIRE(r.exit_code == 0);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1 + 5);
   }
 
   s = merge(a, {file_b});
