@@ -52,6 +52,8 @@ namespace clown::cli {
 void add_usage_import_command(CLI::App& usage, Context& ctx);
 // usage_live_cmd.cpp: `clown usage live`, added by set_usage_command.
 void add_usage_live_command(CLI::App& usage, Context& ctx);
+// usage_sql_cmd.cpp: `clown usage sql` and `clown usage merge`, added by set_usage_command.
+void add_usage_sql_command(CLI::App& usage, Context& ctx);
 
 // shims_cmd.cpp, also for `profiles create --shim`.
 Expected<launcher::ShimInstall> install_profile_shims(const Context& ctx, const std::vector<std::string>& aliases,

@@ -49,6 +49,9 @@ void add_filter_options(CLI::App& cmd, UsageOptions& o, bool with_json = true) {
   cmd.add_option("--agent", o.filter.agent, "only this agent (e.g. claude)")->type_name("AGENT");
   cmd.add_option("--project", o.filter.project, "only this project directory (full path or its last component)")
       ->type_name("PROJECT");
+  cmd.add_option("--machine", o.filter.machine,
+                 "only requests counted on this machine (an id from $CLOWN_HOME/machine-id or by_machine)")
+      ->type_name("MACHINE");
   cmd.add_option("--timezone", o.filter.timezone,
                  "IANA zone that cuts days, e.g. Europe/Berlin (default: config.toml timezone, else the system zone)")
       ->type_name("ZONE");
@@ -154,13 +157,15 @@ void set_usage_command(CLI::App& app, Context& ctx) {
 
   auto* exp = usage->add_subcommand("export", "Every request in range: CSV (RFC 4180, with header) or JSON");
   add_filter_options(*exp, *opts, false);
-  exp->add_option("--format", opts->format, "csv (default) or json")->check(CLI::IsMember({"csv", "json"}));
+  exp->add_option("--format", opts->format, "csv (default), json, or jsonl (for clown usage merge on another machine)")
+      ->check(CLI::IsMember({"csv", "json", "jsonl"}));
   exp->callback(
       [&ctx, opts] { unwrap(reports::export_usage(ctx.paths, opts->resolved(), opts->format, std::cout, now_ms())); });
 
   add_usage_import_command(*usage, ctx);
   add_reprice_command(*usage, ctx, opts);
   add_usage_live_command(*usage, ctx);
+  add_usage_sql_command(*usage, ctx);
 }
 
 }  // namespace clown::cli

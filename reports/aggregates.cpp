@@ -10,6 +10,7 @@
 #include "reports/report_data.hpp"
 #include "reports/report_json.hpp"
 #include "reports/report_rollup.hpp"
+#include "store/machine_id.hpp"
 #include "store/store.hpp"
 
 namespace clown::reports {
@@ -26,6 +27,18 @@ json group(const Rollup& rollup, int32_t RollupRow::*column) {
   for (auto& [idx, sum] : by_index) sorted.emplace(rollup.strings[static_cast<size_t>(idx)], &sum);
   json out = json::object();
   for (const auto& [name, sum] : sorted) out[name] = sum->group();
+  return out;
+}
+
+// {machine id: group}; rows stored before schema 6 ('') are this machine's.
+json by_machine(const Rollup& rollup, const std::string& local) {
+  std::map<std::string, GroupSum> sums;
+  for (const auto& r : rollup.rows) {
+    const std::string& m = rollup.strings[static_cast<size_t>(r.machine)];
+    sums[m.empty() ? local : m].add(r, false);
+  }
+  json out = json::object();
+  for (auto& [name, sum] : sums) out[name] = sum.group();
   return out;
 }
 
@@ -49,6 +62,7 @@ Expected<void> refresh_aggregates(const Paths& paths) {
   doc["by_agent"] = group(*rollup, &RollupRow::agent);
   doc["by_provider"] = group(*rollup, &RollupRow::provider);
   doc["by_model"] = group(*rollup, &RollupRow::model);
+  doc["by_machine"] = by_machine(*rollup, store::known_machine_id(paths));
   doc["updated_at"] = format_iso8601_ms(now_ms());
   doc["store_state"] = state.value_or("");
   TRY(ensure_dir(paths.telemetry_dir(), 0700));

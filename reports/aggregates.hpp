@@ -6,7 +6,7 @@ namespace clown::reports {
 
 // Rewrites telemetry/aggregates.json (atomically) from the store: all-time
 // tokens{...}, cost{...}, requests and sessions, by_profile / by_agent /
-// by_provider / by_model, and the store_state it was built from.
+// by_provider / by_model / by_machine, and the store_state it was built from.
 Expected<void> refresh_aggregates(const Paths& paths);
 
 // Rebuilds aggregates.json when it is missing, unreadable or older than the

@@ -7,6 +7,7 @@
 #include "reports/period.hpp"
 #include "reports/report_data.hpp"
 #include "reports/report_json.hpp"
+#include "store/machine_id.hpp"
 #include "store/requests_table.hpp"
 #include "store/store.hpp"
 
@@ -62,14 +63,16 @@ std::string csv_field(const std::string& s) {
 
 Expected<void> export_usage(const Paths& paths, const UsageFilter& filter, const std::string& format, std::ostream& out,
                             int64_t now) {
+  if (format == "jsonl") return export_jsonl(paths, filter, out, now);
   if (format != "csv" && format != "json")
-    return fail("unknown export format '" + format + "': use csv or json", k_exit_usage);
+    return fail("unknown export format '" + format + "': use csv, json or jsonl", k_exit_usage);
   auto period = resolve_report_period(paths, filter, now);
   if (!period) return tl::unexpected(period.error());
   auto store = store::Store::open_readonly(paths);
   if (!store) return tl::unexpected(store.error());
   if (!filter.profile.empty()) TRY(check_profile_filter(paths, (*store)->db(), filter.profile));
 
+  const std::string local = store::known_machine_id(paths);  // '' rows are this machine's
   const bool csv = format == "csv";
   if (csv) {
     for (size_t i = 0; i < k_ncolumns; ++i) out << (i ? "," : "") << k_columns[i];
@@ -86,7 +89,7 @@ Expected<void> export_usage(const Paths& paths, const UsageFilter& filter, const
         {C::ts_ms,           C::session_id,      C::run_id,     C::profile,    C::agent,       C::provider,
          C::model,           C::project,         C::sidechain,  C::input,      C::output,      C::cache_write_5m,
          C::cache_write_1h,  C::cache_read,      C::web_search, C::cost_input, C::cost_output, C::cost_cache_write,
-         C::cost_cache_read, C::cost_web_search, C::cost_total, C::priced,     C::source},
+         C::cost_cache_read, C::cost_web_search, C::cost_total, C::priced,     C::source,      C::machine},
         "WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id");
     q.sql().bind(1, period->since_ms.value_or(std::numeric_limits<int64_t>::min()));
     q.sql().bind(2, period->until_ms.value_or(std::numeric_limits<int64_t>::max()));
@@ -99,7 +102,8 @@ Expected<void> export_usage(const Paths& paths, const UsageFilter& filter, const
                              project = q.text(C::project);
       if ((!filter.profile.empty() && profile != filter.profile) || (!filter.agent.empty() && agent != filter.agent) ||
           (!filter.model.empty() && !model_matches(model, filter.model)) ||
-          (!filter.project.empty() && !project_matches(project, filter.project)))
+          (!filter.project.empty() && !project_matches(project, filter.project)) ||
+          (!filter.machine.empty() && (q.text(C::machine).empty() ? local : q.text(C::machine)) != filter.machine))
         continue;
       const int64_t ts = q.int64(C::ts_ms);
       const std::string text[] = {format_iso8601_ms(ts),

@@ -14,6 +14,7 @@ struct UsageFilter {
   std::optional<std::string> since;  // YYYY-MM-DD (inclusive, in timezone) or ISO-8601
   std::optional<std::string> until;  // YYYY-MM-DD (inclusive) or ISO-8601
   std::string profile, model, agent, project;
+  std::string machine;        // a machine id (docs/file-formats.md#machine-id); "" = every machine
   std::string timezone;       // IANA name; empty = config.toml timezone, else the system zone
   std::string start_of_week;  // monday..sunday; empty = config.toml start_of_week, else monday
   // --project-aliases "PATTERN=NAME[,PATTERN=NAME...]" as given (reports

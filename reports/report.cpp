@@ -87,12 +87,27 @@ std::vector<ModelRow> model_rows(const ReportData& d) {
   return rows;
 }
 
+std::vector<MachineRow> machine_rows(const ReportData& d) {
+  std::map<std::string, GroupSum> groups;
+  for (const auto* r : d.rows) groups[d.machine(*r)].add(*r, false);
+  std::vector<MachineRow> rows;
+  for (auto& [name, sum] : groups) {
+    MachineRow row;
+    static_cast<Group&>(row) = sum.group();
+    row.machine = name;
+    rows.push_back(std::move(row));
+  }
+  sort_by_cost(rows);
+  return rows;
+}
+
 SummaryReport summary(const ReportData& d) {
   SummaryReport r;
   fill_base(d, r);
   r.by_profile = profile_rows(d);
   r.by_agent = agent_rows(d);
   r.by_model = model_rows(d);
+  r.by_machine = machine_rows(d);
   InputPrices prices(report_pricing(d.paths));
   r.cache = cache_stats(r.totals, r.by_model, prices);
   return r;

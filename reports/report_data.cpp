@@ -4,6 +4,7 @@
 
 #include "profiles/profile_store.hpp"
 #include "reports/projects.hpp"
+#include "store/machine_id.hpp"
 #include "store/session_lookup.hpp"
 #include "store/store.hpp"
 
@@ -11,9 +12,10 @@ namespace clown::reports {
 
 namespace {
 
-bool run_matches(const UsageFilter& f, const store::RunRow& r) {
-  return (f.profile.empty() || r.profile == f.profile) && (f.agent.empty() || r.agent == f.agent) &&
-         (f.model.empty() || model_matches(r.model, f.model)) &&
+// Runs are this machine's own (merges bring requests, not runs).
+bool run_matches(const UsageFilter& f, const std::string& local_machine, const store::RunRow& r) {
+  return (f.machine.empty() || f.machine == local_machine) && (f.profile.empty() || r.profile == f.profile) &&
+         (f.agent.empty() || r.agent == f.agent) && (f.model.empty() || model_matches(r.model, f.model)) &&
          (f.project.empty() || project_matches(r.cwd, f.project));
 }
 
@@ -21,8 +23,10 @@ bool run_matches(const UsageFilter& f, const store::RunRow& r) {
 void filter_rows(ReportData& data, const UsageFilter& filter) {
   const auto& strings = data.rollup->strings;
   std::vector<char> ok_profile(strings.size(), 1), ok_agent(strings.size(), 1), ok_model(strings.size(), 1),
-      ok_project(strings.size(), 1);
+      ok_project(strings.size(), 1), ok_machine(strings.size(), 1);
   for (size_t i = 0; i < strings.size(); ++i) {
+    if (!filter.machine.empty())
+      ok_machine[i] = (strings[i].empty() ? data.local_machine : strings[i]) == filter.machine;
     if (!filter.profile.empty()) ok_profile[i] = strings[i] == filter.profile;
     if (!filter.agent.empty()) ok_agent[i] = strings[i] == filter.agent;
     if (!filter.model.empty()) ok_model[i] = model_matches(strings[i], filter.model);
@@ -32,7 +36,8 @@ void filter_rows(ReportData& data, const UsageFilter& filter) {
   }
   auto ok = [](const std::vector<char>& v, int32_t idx) { return v[static_cast<size_t>(idx)] != 0; };
   for (const auto& r : data.rollup->rows)
-    if (data.period.contains(r.first_ms) && ok(ok_profile, r.profile) && ok(ok_agent, r.agent) && ok(ok_model, r.model))
+    if (data.period.contains(r.first_ms) && ok(ok_profile, r.profile) && ok(ok_agent, r.agent) &&
+        ok(ok_model, r.model) && ok(ok_machine, r.machine))
       data.rows.push_back(&r);
   if (filter.project.empty()) return;
   // A row without a directory belongs to its session's project (reports/projects.hpp).
@@ -81,6 +86,7 @@ Expected<ReportData> load_report_data(const Paths& paths, const UsageFilter& fil
   data.paths = paths;
   data.period = range;
   data.config = context.config;
+  data.local_machine = store::known_machine_id(paths);
   TRY_ASSIGN(data.rollup, load_rollup(paths, store->db(), range.since_ms, range.until_ms));
   map_projects(data, aliases);
   filter_rows(data, filter);
@@ -88,7 +94,7 @@ Expected<ReportData> load_report_data(const Paths& paths, const UsageFilter& fil
     auto runs = store::runs_started_in(store->db(), range.since_ms.value_or(std::numeric_limits<int64_t>::min()),
                                        range.until_ms.value_or(std::numeric_limits<int64_t>::max()));
     for (auto& r : runs)
-      if (run_matches(filter, r)) data.runs.push_back(std::move(r));
+      if (run_matches(filter, data.local_machine, r)) data.runs.push_back(std::move(r));
   } catch (const std::exception& e) {
     return fail("cannot read runs from " + paths.usage_db().string() + ": " + e.what());
   }

@@ -32,12 +32,19 @@ struct ReportData {
   // string id, ids past the rollup's strings index `extra_strings`.
   std::vector<int32_t> project_ids;
   std::vector<std::string> extra_strings;
+  // This machine's id: rows with machine "" (stored before schema 6) are its.
+  std::string local_machine;
 
   const std::string& str(int32_t idx) const {
     const auto i = static_cast<size_t>(idx);
     return i < rollup->strings.size() ? rollup->strings[i] : extra_strings[i - rollup->strings.size()];
   }
   int32_t project(const RollupRow& r) const { return project_ids[static_cast<size_t>(r.project)]; }
+  // The machine that counted a row ("" resolved to this one).
+  const std::string& machine(const RollupRow& r) const {
+    const std::string& m = str(r.machine);
+    return m.empty() ? local_machine : m;
+  }
   // The strings behind ids, once each, sorted.
   std::vector<std::string> names(std::vector<int32_t> ids) const;
 };

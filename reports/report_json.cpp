@@ -37,6 +37,8 @@ json summary_json(const SummaryReport& r) {
   json by_model = json::object();
   for (const auto& m : r.by_model)
     by_model[m.model] = {{"tokens", store::tokens_json(m.tokens)}, {"cost", cost_of(m)}, {"requests", m.requests}};
+  json by_machine = json::object();
+  for (const auto& m : r.by_machine) by_machine[m.machine] = static_cast<const Group&>(m);
   json j = report_envelope(r.period);
   j["total_tokens"] = store::tokens_json(r.totals.tokens);
   j["total_cost"] = cost_of(r.totals);
@@ -44,7 +46,8 @@ json summary_json(const SummaryReport& r) {
   j["total_sessions"] = r.totals.sessions;
   j["total_runtime_secs"] = r.totals.runtime_secs;
   j["unpriced_models"] = r.unpriced_models;
-  j["aggregates"] = {{"by_profile", by_profile}, {"by_agent", by_agent}, {"by_model", by_model}};
+  j["aggregates"] = {
+      {"by_profile", by_profile}, {"by_agent", by_agent}, {"by_model", by_model}, {"by_machine", by_machine}};
   j["cache"] = cache_json(r.cache);
   json budgets = json::array();
   for (const auto& b : r.budgets) budgets.push_back(budget_json(r.period, b));

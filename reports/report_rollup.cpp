@@ -36,8 +36,9 @@ constexpr int64_t k_direct_limit = 20000;
 // the kernel's coarse file timestamps (a few ms) without its fingerprint changing,
 // so a rollup built from it is not saved (the "racy" rule git uses for its index).
 constexpr int64_t k_racy_ms = 100;
-// 05: a checksum of everything before it ends the file.
-constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '5'};
+// 05: a checksum of everything before it ends the file. 06: the machine in
+// the row's key (its former reserved slot).
+constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '6'};
 
 // A fast 64-bit checksum (four multiply-xor lanes over 8-byte words): it finds
 // bytes changed on disk or by hand, so altered rows are rebuilt instead of
@@ -70,7 +71,7 @@ struct StringHash {
 
 struct Key {
   int64_t bucket;
-  int32_t f[7];  // session, profile, agent, provider, model, project, query_source
+  int32_t f[8];  // session, profile, agent, provider, model, project, query_source, machine
   int32_t sidechain;
   bool operator==(const Key&) const = default;
 };
@@ -139,6 +140,7 @@ class Builder {
       r.model = key.f[4];
       r.project = key.f[5];
       r.query_source = key.f[6];
+      r.machine = key.f[7];
       r.sidechain = key.sidechain;
       r.no_session = m_out.strings[static_cast<size_t>(key.f[0])].empty() ? 1 : 0;
       r.first_ms = std::numeric_limits<int64_t>::max();
@@ -221,7 +223,8 @@ std::optional<Rollup> read_cache(const fs::path& file, const DbFingerprint& expe
   if (pos > data.size() || (data.size() - pos) != nrows * sizeof(RollupRow)) return std::nullopt;
   r.rows = std::span<const RollupRow>(reinterpret_cast<const RollupRow*>(data.data() + pos), nrows);
   for (const auto& row : r.rows)
-    for (int32_t idx : {row.session, row.profile, row.agent, row.provider, row.model, row.project, row.query_source})
+    for (int32_t idx :
+         {row.session, row.profile, row.agent, row.provider, row.model, row.project, row.query_source, row.machine})
       if (idx < 0 || static_cast<uint64_t>(idx) >= nstrings) return std::nullopt;
   r.mapping = std::move(mapping);
   return r;
@@ -267,11 +270,12 @@ Rollup scan(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional
   Rollup out;
   Builder builder(out);
   const bool bounded = since_ms || until_ms;
-  const C keys[] = {C::session_id, C::profile, C::agent, C::provider, C::model, C::project, C::query_source};
+  const C keys[] = {C::session_id, C::profile, C::agent,        C::provider,
+                    C::model,      C::project, C::query_source, C::machine};
   store::RequestQuery q(
       db,
       std::vector<C>{C::ts_ms, C::session_id, C::profile, C::agent, C::provider, C::model, C::project, C::query_source,
-                     C::sidechain, C::subagent, C::source, C::cost_total, C::priced} +
+                     C::machine, C::sidechain, C::subagent, C::source, C::cost_total, C::priced} +
           store::token_columns() + store::cost_columns(),
       bounded ? "WHERE ts_ms >= ? AND ts_ms < ?"
       : ids   ? "WHERE id >= ? AND id <= ?"
@@ -286,8 +290,8 @@ Rollup scan(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional
   const std::string_view stats_cache = store::to_string(store::RequestSource::stats_cache);
   // Consecutive requests mostly share session, profile, project...: compare
   // with the previous row's value before hashing.
-  std::string last_text[7];
-  int32_t last_id[7] = {-1, -1, -1, -1, -1, -1, -1};
+  std::string last_text[8];
+  int32_t last_id[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
   auto column_id = [&](int i, std::string_view v) {
     if (last_id[i] < 0 || v != last_text[i]) {
       last_id[i] = builder.intern(v);
@@ -298,7 +302,7 @@ Rollup scan(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional
   while (q.next()) {
     const int64_t ts = q.int64(C::ts_ms);
     Key key{floor_div(ts, k_bucket_ms), {}, q.int64(C::sidechain) != 0 ? 1 : 0};
-    for (int i = 0; i < 7; ++i) {
+    for (int i = 0; i < 8; ++i) {
       std::string_view v = q.text(keys[i]);
       // stats-cache history rows carry a placeholder session id: they are no agent session.
       if (i == 0 && q.text(C::source) == stats_cache) v = {};
@@ -333,7 +337,7 @@ Rollup merge(const Rollup& a, const Rollup& b) {
       auto id = [&](int32_t v) { return remap[static_cast<size_t>(v)]; };
       RollupRow& r = builder.row(Key{src.bucket,
                                      {id(src.session), id(src.profile), id(src.agent), id(src.provider), id(src.model),
-                                      id(src.project), id(src.query_source)},
+                                      id(src.project), id(src.query_source), id(src.machine)},
                                      src.sidechain});
       r.first_ms = std::min(r.first_ms, src.first_ms);
       r.last_ms = std::max(r.last_ms, src.last_ms);

@@ -1,7 +1,7 @@
 #pragma once
 // The compact form every usage report is computed from: requests summed per
 // (UTC quarter hour, agent session, profile, agent, provider, model, project,
-// query_source, main agent or subagent).
+// query_source, machine, main agent or subagent).
 // Quarter hours because every time zone offset in use is a multiple of 15
 // minutes, so local days and hours of any zone are unions of buckets.
 //
@@ -32,7 +32,7 @@ struct RollupRow {
   int32_t query_source = 0;  // Rollup::strings: what made the requests (OTel), "" unknown
   int32_t sidechain = 0;     // 1: a subagent's requests
   int32_t no_session = 0;    // 1: requests without an agent session (stats-cache history, no sessionId)
-  int32_t reserved = 0;      // keeps the 64-bit fields aligned in the cache file
+  int32_t machine = 0;       // Rollup::strings: the machine that counted them, "" = this one (before schema 6)
   int64_t first_ms = 0, last_ms = 0;
   int64_t requests = 0;
   int64_t unpriced_requests = 0;

@@ -63,6 +63,11 @@ struct CacheStats {
   double savings = 0;  // USD
 };
 
+// The machine that counted requests (docs/file-formats.md#machine-id).
+struct MachineRow : Group {
+  std::string machine;
+};
+
 struct ModelRow : Group {
   std::string model;
   bool priced = true;  // false: some of its requests have no price
@@ -127,6 +132,7 @@ struct SummaryReport : ReportBase {
   std::vector<ProfileRow> by_profile;
   std::vector<AgentRow> by_agent;
   std::vector<ModelRow> by_model;
+  std::vector<MachineRow> by_machine;  // this machine's id for rows stored before schema 6
   CacheStats cache;
   std::vector<BudgetStatus> budgets;  // every configured budget, now
 };

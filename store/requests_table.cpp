@@ -1,5 +1,7 @@
 #include "store/requests_table.hpp"
 
+#include "store/store.hpp"
+
 #include <stdexcept>
 
 namespace clown::store {
@@ -9,10 +11,11 @@ namespace {
 using C = RequestColumn;
 
 constexpr std::array<std::string_view, k_request_columns> k_names = {
-    "dedup_key",  "ts_ms",      "session_id", "run_id",      "profile",          "agent",           "provider",
-    "model",      "project",    "sidechain",  "input",       "output",           "cache_write_5m",  "cache_write_1h",
-    "cache_read", "web_search", "cost_input", "cost_output", "cost_cache_write", "cost_cache_read", "cost_web_search",
-    "cost_total", "priced",     "price_key",  "source",      "config_dir",       "query_source",    "subagent"};
+    "dedup_key",        "ts_ms",           "session_id",      "run_id",     "profile",    "agent",
+    "provider",         "model",           "project",         "sidechain",  "input",      "output",
+    "cache_write_5m",   "cache_write_1h",  "cache_read",      "web_search", "cost_input", "cost_output",
+    "cost_cache_write", "cost_cache_read", "cost_web_search", "cost_total", "priced",     "price_key",
+    "source",           "config_dir",      "query_source",    "subagent",   "machine"};
 
 constexpr bool all_named() {
   for (auto n : k_names)
@@ -127,7 +130,14 @@ RequestTable::RequestTable(SQLite::Database& db)
               "UPDATE requests SET run_id=?, profile=?, agent=?, provider=?, source=? "
               "WHERE dedup_key=? AND run_id='' AND source=? AND profile IN (?, ?)"),
       m_counts(db, token_columns() + cost_columns() + std::vector<RequestColumn>{RequestColumn::priced},
-               "WHERE dedup_key=?") {}
+               "WHERE dedup_key=?") {
+  try {
+    m_machine = db.execAndGet(std::string("SELECT ") + k_machine_id_function + "()").getString();
+  } catch (const SQLite::Exception&) {
+    // A connection without the function (not opened through Store): rows
+    // get '' = this machine.
+  }
+}
 
 RequestTable::Outcome RequestTable::upsert(const RequestRecord& r) {
   Sql& s = m_upsert;
@@ -136,7 +146,7 @@ RequestTable::Outcome RequestTable::upsert(const RequestRecord& r) {
   s.bind(6, r.agent).bind(7, r.provider).bind(8, r.model).bind(9, r.project).bind(10, r.sidechain ? 1 : 0);
   const int i = bind_counts(s, 11, r.tokens, r.cost);
   s.bind(i, r.priced ? 1 : 0).bind(i + 1, r.price_key).bind(i + 2, to_string(r.source)).bind(i + 3, r.config_dir);
-  s.bind(i + 4, r.query_source).bind(i + 5, r.subagent);
+  s.bind(i + 4, r.query_source).bind(i + 5, r.subagent).bind(i + 6, r.machine.empty() ? m_machine : r.machine);
   // An insert sets the connection's last rowid (rowids start at 1); an
   // update of the stored row leaves it alone.
   sqlite3_set_last_insert_rowid(m_db, 0);
@@ -229,6 +239,7 @@ RequestRecord RequestQuery::record() const {
   r.config_dir = text(C::config_dir);
   r.query_source = text(C::query_source);
   r.subagent = text(C::subagent);
+  r.machine = text(C::machine);
   return r;
 }
 

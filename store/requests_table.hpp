@@ -58,8 +58,9 @@ enum class RequestColumn {
   config_dir,
   query_source,
   subagent,
+  machine,
 };
-inline constexpr size_t k_request_columns = static_cast<size_t>(RequestColumn::subagent) + 1;
+inline constexpr size_t k_request_columns = static_cast<size_t>(RequestColumn::machine) + 1;
 std::string_view column_name(RequestColumn column);
 
 // One row of `requests`. The text fields are views: they must outlive the
@@ -77,6 +78,10 @@ struct RequestRecord {
   std::string_view config_dir;
   std::string_view query_source;  // Claude Code's query_source (OTel), '' unknown
   std::string_view subagent;      // the subagent (agentId) of a sidechain request, '' for the main agent
+  // The machine that counted it (store/machine_id.hpp); '' on insert = this
+  // machine (the id a writable Store registers), '' when read = a row stored
+  // here before schema 6.
+  std::string_view machine;
 };
 
 // SELECT <columns> FROM requests <tail>, read by column name. `tail` holds
@@ -148,9 +153,13 @@ class RequestTable {
   // joins that run. True when it did.
   bool claim_for_run(std::string_view dedup_key, const Attribution& run);
   std::optional<StoredCounts> counts(std::string_view dedup_key);
+  // The id stamped on rows inserted without one ('' on a connection not
+  // opened by Store::open).
+  const std::string& machine() const { return m_machine; }
 
  private:
   sqlite3* m_db;
+  std::string m_machine;
   Sql m_upsert;
   Sql m_rekey;
   Sql m_twin;

@@ -1,5 +1,6 @@
 #include "store/store.hpp"
 
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <sqlite3.h>
@@ -11,6 +12,9 @@
 #include <thread>
 
 #include "store/db_errors.hpp"
+
+#include "store/machine_id.hpp"
+#include "store/views_sql.hpp"
 
 namespace clown::store {
 
@@ -121,6 +125,11 @@ CREATE INDEX IF NOT EXISTS requests_session ON requests(session_id);
 CREATE TABLE IF NOT EXISTS import_databases(
   path TEXT PRIMARY KEY, last_ms INTEGER NOT NULL, profile TEXT NOT NULL DEFAULT '');
 )sql",
+    // 6: the machine a request was counted on (docs/file-formats.md#machine-id;
+    // '' = this machine, for rows stored before) and the stable views users
+    // query (docs/schema.md#views). Later migrations keep the views' columns
+    // (tests/store/test_views.cpp pins them).
+    k_machine_and_views_migration,
 };
 
 static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == k_schema_version, "one migration per schema version");
@@ -202,9 +211,25 @@ void create_request_indexes(SQLite::Database& db) { db.exec(CLOWN_REQUEST_INDEXE
 
 namespace {
 
+// clown_machine_id(): this machine's id (store/machine_id.hpp), which
+// RequestTable stamps on the requests this connection stores.
+void register_machine_id(SQLite::Database& db, const std::string& id) {
+  auto* copy = new std::string(id);
+  const int rc = sqlite3_create_function_v2(
+      db.getHandle(), k_machine_id_function, 0, SQLITE_UTF8 | SQLITE_DETERMINISTIC, copy,
+      [](sqlite3_context* ctx, int, sqlite3_value**) {
+        const auto* text = static_cast<const std::string*>(sqlite3_user_data(ctx));
+        sqlite3_result_text(ctx, text->data(), static_cast<int>(text->size()), SQLITE_STATIC);
+      },
+      nullptr, nullptr, [](void* p) { delete static_cast<std::string*>(p); });
+  if (rc != SQLITE_OK) throw SQLite::Exception(db.getHandle(), rc);
+}
+
 Expected<std::unique_ptr<SQLite::Database>> open_rw(const Paths& paths, int extra_flags) {
   const auto file = paths.usage_db();
   TRY(ensure_dir(file.parent_path(), 0700));
+  const auto machine = machine_id(paths);
+  if (!machine) return tl::unexpected(machine.error());
   try {
     auto db = std::make_unique<SQLite::Database>(
         file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | extra_flags, busy_timeout_ms());
@@ -218,6 +243,7 @@ Expected<std::unique_ptr<SQLite::Database>> open_rw(const Paths& paths, int extr
     db->exec("PRAGMA synchronous=NORMAL");
     auto migrated = migrate(*db, file.string());
     if (!migrated) return tl::unexpected(migrated.error());
+    register_machine_id(*db, *machine);
     return db;
   } catch (const std::exception& e) {
     return fail("cannot open usage database " + file.string() + ": " + e.what() + db_failure_advice(paths, e));

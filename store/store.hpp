@@ -30,7 +30,11 @@ class Store {
   std::unique_ptr<SQLite::Database> m_db;
 };
 
-inline constexpr int k_schema_version = 5;
+inline constexpr int k_schema_version = 6;
+
+// The SQL function a writable Store's connection answers with this machine's
+// id (store/machine_id.hpp).
+inline constexpr const char* k_machine_id_function = "clown_machine_id";
 
 // A bulk load into an empty `requests` table is faster when the secondary
 // indexes are built once afterwards (a sort) instead of row by row.

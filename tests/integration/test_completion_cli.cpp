@@ -75,7 +75,7 @@ TEST_CASE("bash completion: subcommands, options, profiles, providers, periods, 
   CHECK(c.bash("clown usage --model claude-") == "claude-opus-4-1 claude-sonnet-4-5-20250929 ");
   CHECK(c.bash("clown profiles create x --provider z") == "zai ");
   CHECK(c.bash("clown profiles create x --pro") == "--provider ");
-  CHECK(c.bash("clown usage export --format ") == "csv json ");
+  CHECK(c.bash("clown usage export --format ") == "csv json jsonl ");
   CHECK(c.bash("clown completion ") == "bash fish zsh ");
   CHECK(c.bash("clown resume --profile t") == "tty1 ");
   CHECK(c.bash("clown shims install tty1 w") == "work-claude ");

@@ -6,6 +6,7 @@
 
 #include "common/time.hpp"
 #include "reports/aggregates.hpp"
+#include "store/machine_id.hpp"
 #include "tests/reports/seed.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -70,6 +71,7 @@ TEST_CASE("reports: aggregates.json holds all-time totals by profile, agent, pro
   expected["by_provider"] = {{"anthropic", entry(2111, 2222, 1031, 5305, 7.75, 19.75, 4.125, 8.1875, 40.0625, 5, 3)},
                              {"zai", glm}};
   expected["by_model"] = {{"claude-sonnet-4-5-20250929", work}, {"claude-opus-4-1", opus}, {"glm-4.6", glm}};
+  expected["by_machine"] = {{store::machine_id(paths).value(), all}};
   CHECK(got == expected);
 }
 
@@ -82,7 +84,8 @@ TEST_CASE("reports: aggregates.json for an empty store has zeros and empty group
   CHECK(got["store_state"] == "");  // no usage.db yet
   got.erase("store_state");
   json expected = entry(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-  for (const char* k : {"by_profile", "by_agent", "by_provider", "by_model"}) expected[k] = json::object();
+  for (const char* k : {"by_profile", "by_agent", "by_provider", "by_model", "by_machine"})
+    expected[k] = json::object();
   CHECK(got == expected);
 }
 

@@ -7,6 +7,7 @@
 #include "reports/report.hpp"
 #include "reports/report_json.hpp"
 #include "reports/report_rollup.hpp"
+#include "store/machine_id.hpp"
 #include "store/store.hpp"
 #include "tests/reports/seed.hpp"
 #include "tests/support/test_support.hpp"
@@ -55,7 +56,7 @@ const std::string k_sonnet = "claude-sonnet-4-5-20250929";
 
 TEST_CASE("reports: summary: exact object for today in Europe/Berlin", "[reports]") {
   Fixture fx;
-  const json expected = {
+  json expected = {
       {"period", "today"},
       {"since", "2026-11-24T00:00:00+01:00"},
       {"until", "2026-11-25T00:00:00+01:00"},
@@ -97,6 +98,12 @@ TEST_CASE("reports: summary: exact object for today in Europe/Berlin", "[reports
             {"requests", 2}}},
           {"claude-opus-4-1", {{"tokens", tokens(1, 2, 7, 5)}, {"cost", cost(1, 2, 4, 8, 15)}, {"requests", 1}}},
           {"glm-4.6", {{"tokens", tokens(7, 8, 0, 0)}, {"cost", cost(0, 0, 0, 0, 0, false)}, {"requests", 1}}}}}}}};
+  // Every request was stored on this machine.
+  expected["aggregates"]["by_machine"] = {{store::machine_id(fx.paths).value(),
+                                           {{"tokens", tokens(118, 230, 1031, 5305)},
+                                            {"cost", cost(1.75, 3.75, 4.125, 8.1875, 18.0625, false)},
+                                            {"requests", 4},
+                                            {"sessions", 2}}}};
   json got = report(fx.paths, "summary", filter("today", "Europe/Berlin"));
   CHECK(got["budgets"] == json::array());  // none configured
   got.erase("budgets");
@@ -128,8 +135,10 @@ TEST_CASE("reports: summary: empty store gives zeros", "[reports]") {
   CHECK(got["until"].is_null());
   CHECK(got["total_requests"] == 0);
   CHECK(got["total_tokens"] == tokens(0, 0, 0, 0));
-  CHECK(got["aggregates"] ==
-        json({{"by_profile", json::object()}, {"by_agent", json::object()}, {"by_model", json::object()}}));
+  CHECK(got["aggregates"] == json({{"by_profile", json::object()},
+                                   {"by_agent", json::object()},
+                                   {"by_model", json::object()},
+                                   {"by_machine", json::object()}}));
 }
 
 TEST_CASE("reports: filters apply to totals, groups and runtime", "[reports]") {

@@ -128,6 +128,9 @@ TEST_CASE("store: schema 4 rekeys schema-3 requests by request id, else message 
     auto& db = (*store)->db();
     // Back to schema 3's keys and columns, as a store written by the previous release.
     db.exec("DELETE FROM schema_version; INSERT INTO schema_version VALUES(3)");
+    // (and without what later schemas added: the views, requests.machine)
+    db.exec("DROP VIEW v_requests; DROP VIEW v_daily; DROP VIEW v_sessions; DROP VIEW v_runs;");
+    db.exec("ALTER TABLE requests DROP COLUMN machine;");
     db.exec("ALTER TABLE requests DROP COLUMN query_source; ALTER TABLE requests DROP COLUMN subagent;");
     db.exec("DROP TABLE subagents");
     auto add = [&](const char* key, const char* source) {
