@@ -23,8 +23,12 @@ std::string idle_text(const webui::DaemonInfo& info) {
 }
 
 // The one-time login link (docs/security.md#login): the dashboard needs it.
+// A daemon still starting (another `daemon start` won the race) may not
+// answer yet: the start itself succeeded, so point at `clown daemon open`.
 std::string login_line(const webui::DaemonInfo& info) {
-  return "Log in once with " + unwrap(webui::login_url(info)) + " (or run: clown daemon open)\n";
+  auto url = webui::login_url(info);
+  if (!url) return "Log in with: clown daemon open\n";
+  return "Log in once with " + *url + " (or run: clown daemon open)\n";
 }
 
 void set_open_command(CLI::App& daemon, const Paths& paths) {

@@ -112,6 +112,15 @@ fs.writeFileSync(path.join(runDir, "run.json"), JSON.stringify({ run_id: "run-li
   started_at: iso(now - 65000), launcher_pid: process.pid }));
 fs.writeFileSync(path.join(runDir, "hooks.jsonl"), JSON.stringify({ event: "session-start", session_id: "live-1",
   transcript_path: liveTranscript, cwd: "/work/live", source: "startup", received_ms: now - 64000 }) + "\n");
+// A live launcher holds an flock on its run.json (runs/run_record.hpp); without it the run is
+// abandoned and the next import records it. flock(1) holds it for this test.
+const runFile = path.join(runDir, "run.json");
+const lockPid = Number(execFileSync("sh", ["-c", 'setsid flock -x "$1" sleep 3600 </dev/null >/dev/null 2>&1 & echo $!', "sh", runFile]).toString());
+process.on("exit", () => { try { process.kill(-lockPid); } catch (e) { /* already gone */ } });
+for (const deadline = Date.now() + 10000; ; ) {
+  if (require("child_process").spawnSync("flock", ["-n", runFile, "true"]).status !== 0) break;  // held
+  if (Date.now() > deadline) throw new Error("flock(1) did not take the run's lock");
+}
 
 // ---- daemon ----
 const started = execFileSync(clownBin, ["daemon", "start", "--port", "0"], { env, stdio: "pipe" }).toString();
