@@ -113,6 +113,15 @@ CREATE INDEX IF NOT EXISTS requests_session ON requests(session_id);
 CREATE TABLE IF NOT EXISTS import_databases(
   path TEXT PRIMARY KEY, last_ms INTEGER NOT NULL, profile TEXT NOT NULL DEFAULT '');
 )sql",
+    // 6: plan quota snapshots (Claude Code's statusLine rate_limits), one row
+    // per profile, window, reset time and percentage (store/rate_limits_table.hpp).
+    R"sql(
+CREATE TABLE IF NOT EXISTS rate_limits(
+  profile TEXT NOT NULL, window TEXT NOT NULL, resets_at_ms INTEGER NOT NULL,
+  used_percent REAL NOT NULL, first_seen_ms INTEGER NOT NULL, last_seen_ms INTEGER NOT NULL,
+  session_id TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(profile, window, resets_at_ms, used_percent));
+)sql",
 };
 
 static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == k_schema_version, "one migration per schema version");

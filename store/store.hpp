@@ -30,7 +30,7 @@ class Store {
   std::unique_ptr<SQLite::Database> m_db;
 };
 
-inline constexpr int k_schema_version = 5;
+inline constexpr int k_schema_version = 6;
 
 // A bulk load into an empty `requests` table is faster when the secondary
 // indexes are built once afterwards (a sort) instead of row by row.
