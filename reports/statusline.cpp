@@ -12,6 +12,7 @@
 #include "common/file_stamp.hpp"
 #include "reports/blocks.hpp"
 #include "reports/report_data.hpp"
+#include "reports/report_rollup.hpp"
 #include "store/store.hpp"
 
 namespace clown::reports {
@@ -116,26 +117,64 @@ void record_limits(const Paths& paths, const StatuslineInput& in, const std::str
   }
 }
 
-// Today's spend and the active block of the profile, from the store's rollup.
+// The active 5-hour block of the profile (reports/blocks.hpp's rule: a block
+// starts at a request floored to the UTC hour and ends 5 h later or after a
+// pause of 5 h), from its requests of the last day, or further back while the
+// window's first request may continue an earlier block.
+std::optional<StatuslineBlock> active_block_sql(SQLite::Database& db, const std::string& profile, int64_t now) {
+  constexpr int64_t k_hour = 3600 * 1000;
+  for (int64_t window = 24 * k_hour; window <= 512 * 24 * k_hour; window *= 2) {
+    SQLite::Statement q(db, "SELECT ts_ms, cost_total FROM requests WHERE profile = ? AND ts_ms >= ? ORDER BY ts_ms");
+    q.bind(1, profile);
+    q.bind(2, now - window);
+    std::optional<StatuslineBlock> block;
+    int64_t first = -1, last = 0;
+    while (q.executeStep()) {
+      const int64_t ts = q.getColumn(0).getInt64();
+      if (first < 0) first = ts;
+      if (!block || ts >= block->end_ms || ts - last >= k_block_ms) {
+        const int64_t start = ts - ((ts % k_hour) + k_hour) % k_hour;
+        block = StatuslineBlock{start, start + k_block_ms, 0};
+      }
+      block->cost += q.getColumn(1).getDouble();
+      last = ts;
+    }
+    if (first < 0) return std::nullopt;
+    if (first - (now - window) >= k_block_ms) {
+      if (block && now < block->end_ms && now - last < k_block_ms) return block;
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+// Today's spend and the active block of the profile, straight from the
+// requests (the profile/time index): no rollup rebuild on this path.
 Expected<void> compute_figures(const Paths& paths, const StatuslineInput& in, const std::string& profile, int64_t now,
                                Cache& cache) {
   UsageFilter filter;
-  filter.profile = profile;
   filter.period = "today";
   TRY_ASSIGN(const auto context, load_report_context(paths, filter, now));
+  TRY_ASSIGN(auto store, store::Store::open_readonly(paths));
   StatuslineFigures fig;
   bool stored = false;
-  auto data = load_report_data(paths, filter, context, context.period);
-  // A profile the history does not know yet (its first session) has spent nothing.
-  if (!data && data.error().exit_code != k_exit_usage) return tl::unexpected(data.error());
-  if (data) {
-    for (const auto* r : data->rows) {
-      fig.today += r->cost_total;
-      stored = stored || (!in.session_id.empty() && data->str(r->session) == in.session_id);
+  try {
+    auto& db = store->db();
+    db.setBusyTimeout(0);
+    SQLite::Statement q(db,
+                        "SELECT coalesce(sum(cost_total), 0), coalesce(max(session_id = ?), 0) FROM requests "
+                        "WHERE profile = ? AND ts_ms >= ? AND ts_ms < ?");
+    q.bind(1, in.session_id);
+    q.bind(2, profile);
+    q.bind(3, context.period.since_ms.value_or(now));
+    q.bind(4, context.period.until_ms.value_or(now));
+    if (q.executeStep()) {
+      fig.today = q.getColumn(0).getDouble();
+      stored = !in.session_id.empty() && q.getColumn(1).getInt() != 0;
     }
-    filter.period.clear();
-    TRY_ASSIGN(const auto block, active_block(paths, filter, now));
-    if (block) fig.block = StatuslineBlock{block->start_ms, block->end_ms, block->total_cost};
+    fig.block = active_block_sql(db, profile, now);
+  } catch (const SQLite::Exception& e) {
+    return fail(std::string("cannot read the store: ") + e.what());
   }
   cache.figures = fig;
   cache.day_end_ms = context.period.until_ms.value_or(now);
