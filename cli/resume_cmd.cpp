@@ -26,6 +26,7 @@ void set_resume_command(CLI::App& app, Context& ctx) {
   resume->callback([request, &ctx] {
     request->clown_exe = ctx.self_exe;
     request->agent_args = ctx.run_args;
+    request->notify = [](const std::string& line) { std::cerr << "clown: " << line << "\n"; };
     const auto outcome = unwrap(launcher::resume_session(ctx.paths, *request));
     for (const auto& w : outcome.warnings) std::cerr << "clown: warning: " << w << "\n";
     for (const auto& n : outcome.notices) std::cerr << "clown: " << n << "\n";

@@ -217,6 +217,28 @@ std::optional<std::string> empty_text(const BlocksReport& r) {
              : std::nullopt;
 }
 
+void render(std::ostream& out, const Style& st, const LimitsReport& r) {
+  Table t({"Profile", "Window", "Resets", "Peak", "Last", "Last seen", "Snapshots"},
+          {false, false, false, true, true, false, true});
+  for (const auto& w : r.windows) {
+    const std::string window = w.window == store::QuotaWindow::five_hour ? "5-hour" : "weekly";
+    auto level = [&](double p) {
+      const std::string text = fixed(p, 1) + "%";
+      return p >= 80 ? st.red(text) : p >= 50 ? st.yellow(text) : text;
+    };
+    t.add({w.profile, window, local_minute(r.period, w.resets_at_ms) + (w.current ? "" : " (past)"),
+           level(w.peak_percent), level(w.last_percent), local_minute(r.period, w.last_seen_ms),
+           std::to_string(w.points.size())});
+  }
+  t.print(out, st.color);
+}
+
+std::optional<std::string> empty_text(const LimitsReport& r) {
+  if (!r.windows.empty()) return std::nullopt;
+  return "No plan quota seen in " + period_label(r.period) +
+         ": Claude Code reports it to its status line (clown statusline, set up by clown run) on claude.ai plans";
+}
+
 std::optional<std::string> empty_text(const BudgetReport& r) {
   if (!r.budgets.empty()) return std::nullopt;
   return std::string(

@@ -56,6 +56,7 @@ void render(std::ostream& out, const Style& st, const reports::SessionReport& r)
 void render(std::ostream& out, const Style& st, const reports::RoiReport& r);
 void render(std::ostream& out, const Style& st, const reports::BudgetReport& r);
 void render(std::ostream& out, const Style& st, const reports::InsightsReport& r);
+void render(std::ostream& out, const Style& st, const reports::LimitsReport& r);
 // "Budgets   daily $3.20 of $10.00 (32%, safe) …" lines (nothing without budgets).
 void render_budget_lines(std::ostream& out, const Style& st, const std::vector<reports::BudgetStatus>& budgets);
 
@@ -64,6 +65,7 @@ void render_budget_lines(std::ostream& out, const Style& st, const std::vector<r
 std::optional<std::string> empty_text(const reports::BlocksReport& r);
 std::optional<std::string> empty_text(const reports::BudgetReport& r);
 std::optional<std::string> empty_text(const reports::InsightsReport& r);
+std::optional<std::string> empty_text(const reports::LimitsReport& r);
 std::optional<std::string> empty_text(const reports::ReportBase& r);
 
 }  // namespace clown::cli

@@ -72,6 +72,12 @@ class Reader {
   std::string m_file;
 };
 
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 Expected<BudgetLimits> read_limits(const Reader& in, const toml::table& t, const std::string& prefix) {
   BudgetLimits limits;
   TRY_ASSIGN(limits.daily, in.usd(t, "daily", prefix + ".daily"));
@@ -151,6 +157,34 @@ Expected<void> read_insights(const Reader& in, const toml::table& root, Config& 
   return {};
 }
 
+Expected<void> read_statusline(const Reader& in, const toml::table& root, Config& config) {
+  TRY_ASSIGN(const toml::table* t, in.table(root, "statusline", "statusline"));
+  if (!t) return {};
+  auto& sl = config.statusline;
+  if (const toml::node* node = t->get("segments")) {
+    const auto& names = statusline_segment_names();
+    const std::string expected = "a list of segment names (" + join(names) + ")";
+    const auto* list = node->as_array();
+    if (!list) return in.wrong(*node, "statusline.segments", expected);
+    sl.segments.clear();
+    for (const auto& item : *list) {
+      const auto name = item.value<std::string>();
+      if (!name || std::find(names.begin(), names.end(), *name) == names.end())
+        return in.wrong(item, "statusline.segments", expected);
+      sl.segments.push_back(*name);
+    }
+  }
+  if (const toml::node* node = t->get("color")) {
+    if (!node->is_boolean()) return in.wrong(*node, "statusline.color", "true or false");
+    sl.color = *node->value<bool>();
+  }
+  TRY_ASSIGN(const auto warn, in.number(*t, "warning_percent", "statusline.warning_percent", 0, 100));
+  TRY_ASSIGN(const auto crit, in.number(*t, "critical_percent", "statusline.critical_percent", 0, 100));
+  sl.warning_percent = warn.value_or(sl.warning_percent);
+  sl.critical_percent = crit.value_or(sl.critical_percent);
+  return {};
+}
+
 // daemon.port, timezone, registry.pricing_url: a wrong type is an error naming
 // file:line and the key (a port of "8765x" must not silently become 8765).
 Expected<void> read_basic(const Reader& in, const toml::table& table, Config& config) {
@@ -172,6 +206,12 @@ Expected<void> read_basic(const Reader& in, const toml::table& table, Config& co
 }
 
 }  // namespace
+
+const std::vector<std::string>& statusline_segment_names() {
+  static const std::vector<std::string> names = {"profile", "model",   "session",   "today",
+                                                 "block",   "context", "five_hour", "seven_day"};
+  return names;
+}
 
 std::optional<int> weekday_from(std::string_view name) {
   std::string lower;
@@ -204,6 +244,7 @@ Expected<Config> parse_config(std::string_view text, const std::string& file) {
   TRY(read_plans(in, table, config));
   TRY(read_aliases(in, table, config));
   TRY(read_insights(in, table, config));
+  TRY(read_statusline(in, table, config));
   for (const auto& key : unknown_keys(table, config_file_keys()))
     config.warnings.push_back(unknown_key_warning(file, key, config_file_keys()));
   return config;
@@ -234,7 +275,11 @@ const std::vector<std::string>& config_file_keys() {
                                                 "insights.min_sessions",
                                                 "insights.cache_drop_points",
                                                 "insights.concentration_share",
-                                                "insights.min_similar_sessions"};
+                                                "insights.min_similar_sessions",
+                                                "statusline.segments",
+                                                "statusline.color",
+                                                "statusline.warning_percent",
+                                                "statusline.critical_percent"};
   return keys;
 }
 

@@ -8,6 +8,7 @@
 //   [[plans]] name = "Team", monthly_usd = 30, covers_usd = 400
 //   [project_aliases] "/work/wt/*" = "clown"
 //   [insights] z_threshold = 3.5, ...
+//   [statusline] segments = [...], color = true, warning_percent = 50, critical_percent = 80
 #include <map>
 #include <optional>
 #include <string>
@@ -58,6 +59,18 @@ struct InsightThresholds {
   int64_t min_similar_sessions = 3;  // sessions a cheaper model must have served
 };
 
+// `clown statusline` (docs/file-formats.md#config-toml): which segments, in
+// order, and when a percentage turns yellow / red.
+struct StatuslineConfig {
+  std::vector<std::string> segments = {"profile", "model", "session", "today", "block", "context", "five_hour"};
+  bool color = true;
+  double warning_percent = 50;
+  double critical_percent = 80;
+};
+
+// The segment names [statusline] segments may list.
+const std::vector<std::string>& statusline_segment_names();
+
 struct Config {
   int daemon_port = 8765;
   std::string timezone;     // empty = system zone
@@ -67,6 +80,7 @@ struct Config {
   std::vector<PlanConfig> plans;
   std::vector<ProjectAlias> project_aliases;
   InsightThresholds insights;
+  StatuslineConfig statusline;
   // Keys clown does not read, one "file:line: unknown key 'x' (ignored)…" each.
   std::vector<std::string> warnings;
 };

@@ -9,6 +9,12 @@ std::string hook_command(const LaunchInputs& in, const char* event) {
          event + " --run " + in.run_id;
 }
 
+std::string statusline_command(const LaunchInputs& in) {
+  // Pinned like the hooks; CLOWN_PROFILE names the profile on the line.
+  return "CLOWN_HOME=" + shell_quote(in.paths.root.string()) + " CLOWN_PROFILE=" + shell_quote(in.profile.alias) + " " +
+         shell_quote(in.clown_exe.string()) + " statusline";
+}
+
 profiles::TemplateValues launch_values(const LaunchInputs& in, const std::optional<profiles::ProviderEndpoint>& via) {
   using profiles::KeyVar;
   const auto& profile = in.profile;
@@ -38,6 +44,7 @@ profiles::TemplateValues launch_values(const LaunchInputs& in, const std::option
   v.set("hook_session_start", hook_command(in, "session-start"));
   v.set("hook_session_end", hook_command(in, "session-end"));
   v.set("hook_subagent_start", hook_command(in, "subagent-start"));
+  v.set("statusline_command", statusline_command(in));
   v.set("env_json", "{}");
   for (const auto& [name, text] : in.agent.values) v.define(name, text);
   if (via)

@@ -151,4 +151,11 @@ bool folder_trusted(const fs::path& config, const fs::path& dir) {
   return false;
 }
 
+bool user_statusline(const fs::path& config_dir) {
+  auto text = read_file(config_dir / "settings.json");
+  if (!text) return false;
+  const auto settings = nlohmann::json::parse(*text, nullptr, false, true);
+  return settings.is_object() && settings.contains("statusLine") && !settings["statusLine"].is_null();
+}
+
 }  // namespace clown::launcher

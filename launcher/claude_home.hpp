@@ -44,4 +44,8 @@ Expected<std::vector<std::string>> seed_claude_home(const fs::path& home, const 
 // (Claude Code records the git root or the cwd; trust covers what is below).
 bool folder_trusted(const fs::path& config, const fs::path& dir);
 
+// The config dir's own settings.json sets a statusLine (clown then leaves
+// Claude Code's status line to it).
+bool user_statusline(const fs::path& config_dir);
+
 }  // namespace clown::launcher

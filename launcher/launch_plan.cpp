@@ -110,6 +110,22 @@ void locate_home(const LaunchInputs& in, const profiles::TemplateValues& values,
   plan.config_dir = plan.usage_dir;
 }
 
+// The definition's status line merged into the session file, when the
+// profile wants it and the user has none of their own.
+Expected<void> add_statusline(const LaunchInputs& in, const profiles::TemplateValues& values, LaunchPlan& plan) {
+  if (!in.profile.statusline || in.user_statusline || in.agent.session_statusline.empty() || plan.session_file.empty())
+    return {};
+  const auto patch_text = profiles::expand(in.agent.session_statusline, values);
+  auto content = nlohmann::json::parse(plan.session_file_content, nullptr, false);
+  const auto patch = nlohmann::json::parse(patch_text.value_or(""), nullptr, false);
+  if (!content.is_object() || !patch.is_object())
+    return fail("agent '" + in.agent.id + "': its session file_content and statusline must be JSON objects");
+  content.merge_patch(patch);
+  plan.session_file_content = content.dump();
+  plan.statusline = true;
+  return {};
+}
+
 // Step 4: what only a session gets (hooks, a private settings file, a session id).
 Expected<void> add_session(const LaunchInputs& in, profiles::TemplateValues& values, EnvMap& session_env,
                            std::vector<std::string>& session_args, LaunchPlan& plan) {
@@ -136,6 +152,7 @@ Expected<void> add_session(const LaunchInputs& in, profiles::TemplateValues& val
     auto content = profiles::expand(in.agent.session_file_content, values);
     if (!content) return fail("agent '" + in.agent.id + "': its session file_content names an empty value");
     plan.session_file_content = *content;
+    TRY(add_statusline(in, values, plan));
   }
   apply_env(in.agent.session.env, values, session_env);
   apply_args(in.agent.session.args, values, session_args);

@@ -37,6 +37,9 @@ struct LaunchInputs {
   // The agent's telemetry export to clown (launcher/claude_telemetry.hpp);
   // empty: none. Only session commands get it.
   EnvMap telemetry_env;
+  // The user's own settings.json (in the agent's config dir) defines a
+  // status line: clown does not replace it.
+  bool user_statusline = false;
 };
 
 // JSON merged into a file of the isolated home before the agent starts.
@@ -69,6 +72,7 @@ struct LaunchPlan {
   std::string session_id;                // the session id clown chose (--session-id), if any
   bool isolated = false;                 // config_dir is the profile's own home
   bool telemetry = false;                // the agent exports its telemetry to clownd
+  bool statusline = false;               // the session file sets `clown statusline` as the status line
 };
 
 Expected<LaunchPlan> make_launch_plan(const LaunchInputs& in);

@@ -9,6 +9,7 @@
 #include "common/file_io.hpp"
 #include "common/format.hpp"
 #include "common/time.hpp"
+#include "launcher/budget_gate.hpp"
 #include "launcher/claude_home.hpp"
 #include "launcher/claude_telemetry.hpp"
 #include "launcher/spawn.hpp"
@@ -204,10 +205,17 @@ TelemetryMode choose_telemetry(LaunchInputs& in, RunOutcome& outcome) {
 Expected<RunOutcome> run_profile(const Paths& paths, const RunRequest& request) {
   const std::string run_id = random_hex_id(8);
   TRY_ASSIGN(auto inputs, launch_inputs(paths, request.alias, request.agent_args, request.clown_exe, run_id));
+  if (!inputs.agent.session_statusline.empty() && inputs.profile.statusline)
+    inputs.user_statusline = user_statusline(agent_config_dir(inputs));
   RunOutcome outcome;
   outcome.warnings = inputs.profile.load_warnings;
   TelemetryMode telemetry = TelemetryMode::off;
-  if (is_session(inputs.agent, inputs.agent_args)) telemetry = choose_telemetry(inputs, outcome);
+  if (is_session(inputs.agent, inputs.agent_args)) {
+    TRY_ASSIGN(const auto lines, check_budget_gate(paths, inputs.profile, request.over_budget, now_ms()));
+    for (const auto& line : lines)
+      if (request.notify) request.notify(line);
+    telemetry = choose_telemetry(inputs, outcome);
+  }
   TRY_ASSIGN(const auto plan, make_launch_plan(inputs));
   const auto path_var = plan.env.count("PATH") ? plan.env.at("PATH") : std::string("/usr/local/bin:/usr/bin:/bin");
   auto executable = find_executable(plan.binary, path_var);

@@ -2,6 +2,7 @@
 // `clown run <alias> [-- args...]`: load the profile, build the plan, record
 // the run, spawn the agent, and account for it when it ends.
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,10 @@ struct RunRequest {
   std::string alias;
   std::vector<std::string> agent_args;
   std::filesystem::path clown_exe;
+  bool over_budget = false;  // --over-budget: start even when a budget is exceeded (budget_gate = block)
+  // Told what must be seen before the agent takes the terminal (a budget
+  // warning); may be empty.
+  std::function<void(const std::string&)> notify;
 };
 
 // Everything needed to launch a profile, without side effects (also used by
@@ -34,7 +39,8 @@ Expected<LaunchInputs> launch_inputs(const Paths& paths, const std::string& alia
                                      const std::vector<std::string>& agent_args, const std::filesystem::path& clown_exe,
                                      const std::string& run_id);
 
-// Runs the agent and records the run. Non-session commands (`mcp list`,
+// Runs the agent and records the run; a session first passes the budget gate
+// (launcher/budget_gate.hpp), which may refuse it (exit 2). Non-session commands (`mcp list`,
 // `--version`) are run but not recorded.
 Expected<RunOutcome> run_profile(const Paths& paths, const RunRequest& request);
 

@@ -87,7 +87,7 @@ Expected<RunOutcome> resume_session(const Paths& paths, const ResumeRequest& req
   }
   std::vector<std::string> args = {"--resume", target.session_id};
   args.insert(args.end(), request.agent_args.begin(), request.agent_args.end());
-  return run_profile(paths, {target.profile, std::move(args), request.clown_exe});
+  return run_profile(paths, {target.profile, std::move(args), request.clown_exe, false, request.notify});
 }
 
 }  // namespace clown::launcher

@@ -19,6 +19,7 @@ struct ResumeRequest {
   std::string profile;
   std::vector<std::string> agent_args;  // after --resume <id>
   std::filesystem::path clown_exe;
+  std::function<void(const std::string&)> notify;  // RunRequest::notify
 };
 
 struct ResumeTarget {

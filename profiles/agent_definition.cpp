@@ -14,7 +14,7 @@ namespace {
 constexpr std::array<ProviderApi, 4> k_apis = {ProviderApi::anthropic, ProviderApi::openai_responses,
                                                ProviderApi::openai_chat, ProviderApi::gemini};
 
-constexpr std::array<std::string_view, 23> k_placeholders = {"home",
+constexpr std::array<std::string_view, 24> k_placeholders = {"home",
                                                              "run_id",
                                                              "run_dir",
                                                              "clown",
@@ -36,7 +36,8 @@ constexpr std::array<std::string_view, 23> k_placeholders = {"home",
                                                              "new_session_id",
                                                              "telemetry_file",
                                                              "session_file",
-                                                             "env_json"};
+                                                             "env_json",
+                                                             "statusline_command"};
 
 std::vector<std::string> strings(const toml::node_view<const toml::node>& node) {
   std::vector<std::string> out;
@@ -171,6 +172,7 @@ void check_placeholders(const AgentDefinition& a, std::vector<std::string>& warn
   for (const auto& f : a.home_files)
     for (const auto& m : f.merge) check(m);
   check(a.session_file_content);
+  check(a.session_statusline);
 }
 
 }  // namespace
@@ -235,6 +237,7 @@ AgentRead read_agent_definition(const toml::table& t, const std::string& default
     read_injection(s, a.session);
     a.session_file = (*s)["file"].value_or(a.session_file);
     a.session_file_content = (*s)["file_content"].value_or(a.session_file_content);
+    a.session_statusline = (*s)["statusline"].value_or(a.session_statusline);
   }
   replace_list(t, "strip_env", a.strip_env);
   replace_list(t, "non_session_commands", a.non_session_commands);

@@ -58,6 +58,10 @@ struct AgentDefinition {
   Injection session;                                    // [session]: sessions only (not `mcp`, `--version`, ...)
   std::string session_file;                             // a private file written for the session ...
   std::string session_file_content;                     // ... with this content
+  // JSON merged into that file to show `clown statusline` (Claude Code's
+  // statusLine), unless the profile says statusline = false or the user's
+  // own settings have one.
+  std::string session_statusline;
   std::vector<std::string> strip_env;             // inherited variables removed unless clown or the profile sets them
   std::vector<std::string> non_session_commands;  // first arguments that start no session
   std::vector<std::string> non_session_flags;     // arguments anywhere that start no session

@@ -71,6 +71,8 @@ Expected<void> validate_profile(const Catalog& catalog, const Profile& p) {
                     "(its price: clown pricing show MODEL; unknown models are reported as unpriced, never $0)",
                 k_exit_usage);
   TRY(check_endpoint(p.endpoint));
+  if (!budget_gate_from(p.budget_gate))
+    return fail("budget_gate takes warn, block or off, not '" + p.budget_gate + "'", k_exit_usage);
   if (!p.api_key_env.empty() && !valid_env_name(p.api_key_env))
     return fail("--api-key-env takes a variable name like MY_API_KEY, not '" + p.api_key_env + "'", k_exit_usage);
   return {};

@@ -127,9 +127,18 @@ std::span<const ProfileField> profile_fields() {
       {"agent_bin", &Profile::agent_bin},
       {"telemetry", nullptr, &Profile::telemetry},
       {"auto_update", nullptr, &Profile::auto_update, true, true},
+      {"statusline", nullptr, &Profile::statusline, true, true},
+      {"budget_gate", &Profile::budget_gate},
       {"created_at", &Profile::created_at, nullptr, false},
   };
   return k_fields;
+}
+
+std::optional<BudgetGate> budget_gate_from(std::string_view text) {
+  if (text.empty() || text == "block") return BudgetGate::block;
+  if (text == "warn") return BudgetGate::warn;
+  if (text == "off") return BudgetGate::off;
+  return std::nullopt;
 }
 
 const ProfileField* find_profile_field(std::string_view key) {
@@ -199,7 +208,7 @@ Expected<void> save_profile(const Paths& paths, const Profile& p) {
   toml::table t;
   for (const auto& field : profile_fields()) {
     if (field.flag) {
-      if (p.*(field.flag) || !field.omit_when_false) t.insert(field.key, p.*(field.flag));
+      if (!field.omit_when_default || p.*(field.flag) != Profile{}.*(field.flag)) t.insert(field.key, p.*(field.flag));
     } else if (!(p.*(field.text)).empty())  // a valid profile always has an agent and a provider
       t.insert(field.key, p.*(field.text));
   }

@@ -14,6 +14,7 @@
 #include "reports/calendar.hpp"
 #include "reports/display.hpp"
 #include "reports/insights.hpp"
+#include "reports/limits.hpp"
 #include "reports/projects.hpp"
 #include "reports/report_data.hpp"
 #include "reports/report_json.hpp"
@@ -283,6 +284,7 @@ Expected<Report> build_report(const Paths& paths, const UsageFilter& filter, Rep
     case ReportKind::roi: return with_warnings(as_report(roi_report(paths, f, options, now)));
     case ReportKind::budget: return with_warnings(as_report(budget_report(paths, f, now)));
     case ReportKind::insights: return with_warnings(as_report(insights_report(paths, f, now)));
+    case ReportKind::limits: return with_warnings(as_report(limits_report(paths, f, now)));
     default: break;
   }
   TRY_ASSIGN(const auto data, load_report_data(paths, f, now));

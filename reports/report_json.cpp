@@ -1,6 +1,7 @@
 #include "reports/report_json.hpp"
 
 #include "reports/analytics_json.hpp"
+#include "reports/limits.hpp"
 #include "store/usage_types.hpp"
 
 namespace clown::reports {
@@ -194,7 +195,8 @@ json to_json(const Report& report) {
           [](const WeeklyReport& r) { return weekly_json(r); }, [](const MonthlyReport& r) { return monthly_json(r); },
           [](const BlocksReport& r) { return blocks_json(r); }, [](const SessionReport& r) { return session_json(r); },
           [](const RoiReport& r) { return roi_json(r); }, [](const BudgetReport& r) { return budget_report_json(r); },
-          [](const InsightsReport& r) { return insights_json(r); }},
+          [](const InsightsReport& r) { return insights_json(r); },
+          [](const LimitsReport& r) { return limits_json(r); }},
       report);
 }
 

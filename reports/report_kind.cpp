@@ -6,7 +6,7 @@ namespace clown::reports {
 
 namespace {
 
-constexpr std::array<ReportKindInfo, 14> k_kinds = {{
+constexpr std::array<ReportKindInfo, 15> k_kinds = {{
     {ReportKind::summary, "summary", "Usage", "Totals with breakdowns by profile and model"},
     {ReportKind::daily, "daily", "Daily usage", "Usage per day (days cut in the report time zone)"},
     {ReportKind::hourly, "hourly", "Hourly usage", "Usage per hour"},
@@ -22,6 +22,8 @@ constexpr std::array<ReportKindInfo, 14> k_kinds = {{
     {ReportKind::roi, "roi", "Plan ROI", "Projected monthly API cost against subscription plans", "30d"},
     {ReportKind::budget, "budget", "Budgets", "Spend against the budgets in config.toml"},
     {ReportKind::insights, "insights", "Insights", "Unusual days, hours, sessions, cache and model use", "7d"},
+    {ReportKind::limits, "limits", "Plan limits",
+     "5-hour and weekly plan quota over time, as Claude Code's status line reported it", "7d"},
 }};
 
 }  // namespace

@@ -23,6 +23,7 @@ enum class ReportKind {
   roi,
   budget,
   insights,
+  limits,
 };
 
 struct ReportKindInfo {

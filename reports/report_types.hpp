@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "reports/period.hpp"
+#include "store/rate_limits_table.hpp"
 #include "store/usage_types.hpp"
 
 namespace clown::reports {
@@ -301,9 +302,30 @@ struct InsightsReport : ReportBase {
   std::vector<Insight> insights;
 };
 
+// One window of a plan quota (a 5-hour or weekly window ending at
+// resets_at_ms) as the statusline saw it, for one profile.
+struct QuotaPoint {
+  int64_t seen_ms = 0;  // first seen at this percentage
+  double used_percent = 0;
+};
+struct QuotaPeriod {
+  std::string profile;
+  store::QuotaWindow window = store::QuotaWindow::five_hour;
+  int64_t resets_at_ms = 0;
+  double peak_percent = 0;  // the highest percentage seen
+  double last_percent = 0;  // the latest
+  int64_t first_seen_ms = 0, last_seen_ms = 0;
+  bool current = false;            // resets after now
+  std::vector<QuotaPoint> points;  // oldest first
+};
+
+struct LimitsReport : ReportBase {
+  std::vector<QuotaPeriod> windows;  // by profile, window (five_hour first), reset time
+};
+
 // In ReportKind order.
-using Report =
-    std::variant<SummaryReport, DailyReport, HourlyReport, ModelsReport, ProfilesReport, SessionsReport, ProjectsReport,
-                 WeeklyReport, MonthlyReport, BlocksReport, SessionReport, RoiReport, BudgetReport, InsightsReport>;
+using Report = std::variant<SummaryReport, DailyReport, HourlyReport, ModelsReport, ProfilesReport, SessionsReport,
+                            ProjectsReport, WeeklyReport, MonthlyReport, BlocksReport, SessionReport, RoiReport,
+                            BudgetReport, InsightsReport, LimitsReport>;
 
 }  // namespace clown::reports

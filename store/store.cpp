@@ -130,6 +130,15 @@ CREATE TABLE IF NOT EXISTS import_databases(
     // query (docs/schema.md#views). Later migrations keep the views' columns
     // (tests/store/test_views.cpp pins them).
     k_machine_and_views_migration,
+    // 7: plan quota snapshots (Claude Code's statusLine rate_limits), one row
+    // per profile, window, reset time and percentage (store/rate_limits_table.hpp).
+    R"sql(
+CREATE TABLE IF NOT EXISTS rate_limits(
+  profile TEXT NOT NULL, window TEXT NOT NULL, resets_at_ms INTEGER NOT NULL,
+  used_percent REAL NOT NULL, first_seen_ms INTEGER NOT NULL, last_seen_ms INTEGER NOT NULL,
+  session_id TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(profile, window, resets_at_ms, used_percent));
+)sql",
 };
 
 static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == k_schema_version, "one migration per schema version");

@@ -19,6 +19,9 @@
 //                            before exiting (as Claude Code flushes at exit).
 //   FAKE_AGENT_EXIT_STAMP=path  write the wall clock (ns since the epoch) just before
 //                            exiting normally (bench/otel_bench.sh: agent exit -> clown exit)
+//   FAKE_AGENT_STATUSLINE=path  act like Claude Code's status line: run the --settings
+//                            file's statusLine.command with the file's JSON on stdin and
+//                            record its stdout as "statusline" (twice: "statusline_again")
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -121,6 +124,30 @@ bool export_title_event(const std::string& session) {
   return res && res->status == 200;
 }
 
+// Runs a shell command with `input` on stdin, returns its stdout.
+std::string run_command(const std::string& cmd, const std::string& input) {
+  const fs::path in_file = fs::temp_directory_path() / ("fake-agent-stdin-" + std::to_string(::getpid()));
+  std::ofstream(in_file, std::ios::binary) << input;
+  FILE* p = ::popen((cmd + " < '" + in_file.string() + "'").c_str(), "r");
+  std::string out;
+  if (p) {
+    char buf[512];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    ::pclose(p);
+  }
+  fs::remove(in_file);
+  return out;
+}
+
+void run_statusline(const nlohmann::json& settings, nlohmann::json& record) {
+  const std::string input_file = env_or("FAKE_AGENT_STATUSLINE");
+  if (input_file.empty() || !settings.is_object() || !settings.contains("statusLine")) return;
+  const std::string cmd = settings["statusLine"].value("command", "");
+  record["statusline"] = run_command(cmd, slurp(input_file));
+  record["statusline_again"] = run_command(cmd, slurp(input_file));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -173,6 +200,7 @@ int main(int argc, char** argv) {
     run_hooks(settings, "SessionEnd", input);
   }
 
+  run_statusline(settings, record);
   if (std::string out = env_or("FAKE_AGENT_OUT"); !out.empty()) {
     std::ofstream(out) << record.dump(2);
   }

@@ -339,3 +339,34 @@ TEST_CASE("a pinned agent_bin turns Claude Code's auto-updater off unless auto_u
   REQUIRE(plan);
   CHECK(plan->env.at("DISABLE_AUTOUPDATER") == "0");
 }
+
+TEST_CASE("Claude Code's settings file gets clown statusline, unless the profile or the user's settings say no") {
+  auto in = inputs("anthropic");
+  in.api_key = "sk-ant-1";
+  auto plan = launcher::make_launch_plan(in);
+  REQUIRE(plan);
+  CHECK(plan->statusline);
+  CHECK(settings(*plan)["statusLine"] ==
+        nlohmann::json{{"type", "command"},
+                       {"command",
+                        "CLOWN_HOME='/home/u/.config/clown' CLOWN_PROFILE='p1' '/usr/local/bin/clown' "
+                        "statusline"}});
+  CHECK(settings(*plan).contains("hooks"));  // merged into, not replacing, the file
+  in.user_statusline = true;
+  plan = launcher::make_launch_plan(in);
+  REQUIRE(plan);
+  CHECK_FALSE(plan->statusline);
+  CHECK_FALSE(settings(*plan).contains("statusLine"));
+  in.user_statusline = false;
+  in.profile.statusline = false;
+  plan = launcher::make_launch_plan(in);
+  REQUIRE(plan);
+  CHECK_FALSE(settings(*plan).contains("statusLine"));
+  // Not for a command that starts no session, nor for other agents.
+  in.profile.statusline = true;
+  in.agent_args = {"--version"};
+  CHECK_FALSE(launcher::make_launch_plan(in)->statusline);
+  auto codex = inputs("openai", {}, "codex");
+  codex.api_key = "sk-1";
+  CHECK_FALSE(launcher::make_launch_plan(codex)->statusline);
+}
