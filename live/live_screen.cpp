@@ -1,12 +1,14 @@
 #include "live/live_screen.hpp"
 
-#include <curses.h>
 #include <signal.h>
 
 #include <csignal>
 
 #include "common/time.hpp"
 #include "live/live_text.hpp"
+
+// Last: curses.h defines macros (OK, ERR) that break headers included after it.
+#include <curses.h>
 
 namespace clown::live {
 
