@@ -91,12 +91,31 @@ size_t text_answers(const FakeProvider& provider) {
 // One turn: the prompt, on a conversation's first turn the Bash tool call it
 // causes (allowed by --allowedTools Bash), the final text; done when the
 // provider has answered it with text and Claude Code shows it.
-void turn(Terminal& t, const FakeProvider& provider, const std::string& prompt) {
+// Turns that ended in the transcripts under a Claude config dir.
+int ended_turns(const fs::path& config_dir) {
+  int n = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(config_dir / "projects", ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".jsonl") continue;
+    const std::string text = clown::test::read_text(it->path());
+    for (size_t pos = text.find("\"subtype\":\"turn_duration\""); pos != std::string::npos;
+         pos = text.find("\"subtype\":\"turn_duration\"", pos + 1))
+      ++n;
+  }
+  return n;
+}
+
+// A prompt answered: the provider sent its text, and Claude Code wrote the
+// turn's end to the transcript (a resumed screen already shows the old answer,
+// so the screen alone cannot say the new turn is over).
+void turn(Terminal& t, const FakeProvider& provider, const std::string& prompt, const fs::path& home) {
   const size_t before = text_answers(provider);
+  const int turns = ended_turns(home);
   submit(t, prompt);
   INFO("the screen:\n" << t.screen());
   REQUIRE(t.wait_until([&] { return text_answers(provider) > before; }, 60s));
   t.expect("The command ran and printed: hi");
+  REQUIRE(t.wait_until([&] { return ended_turns(home) > turns; }, 60s));
 }
 
 const char* const k_first_run_screens[] = {"Choose the text style", "Security notes", "Detected a custom API key",
@@ -112,7 +131,7 @@ void scenario_first_run_and_resume(const std::string& version) {
   // 1. First run: the trust question is the only screen before the prompt.
   Terminal first(clown_argv({"run", "tty", "--", "--allowedTools", "Bash"}), tty_env(world), world.work);
   choose(first, "Yes, I trust this folder", "for shortcuts");
-  turn(first, provider, "run echo hi");
+  turn(first, provider, "run echo hi", world.clown_home / "homes" / "tty");
   submit(first, "/exit");
   CHECK(first.wait_exit() == 0);
   for (const char* screen : k_first_run_screens) {
@@ -136,7 +155,8 @@ void scenario_first_run_and_resume(const std::string& version) {
   Terminal again(clown_argv({"resume", session.substr(0, 8), "--", "--allowedTools", "Bash"}), tty_env(world),
                  world.base.dir());
   again.expect("for shortcuts");
-  turn(again, provider, "run echo hi again");  // not the first prompt, which the resumed history shows
+  turn(again, provider, "run echo hi again",
+       world.clown_home / "homes" / "tty");  // not the first prompt, which the resumed history shows
   submit(again, "/exit");
   CHECK(again.wait_exit() == 0);
   CHECK_FALSE(again.ever_showed("trust this folder"));
