@@ -75,7 +75,13 @@ SessionResult run_session(Terminal& tui, const fs::path& home, const std::vector
     tui.type("\r");
     return true;
   };
-  if (!step(tui.wait_for("for shortcuts", seconds(90)), "the prompt never appeared")) return r;
+  // The prompt's bottom line: Claude Code's shortcut hint, or clown's status
+  // line, which `clown run` sets up and which takes the hint's place.
+  const auto prompt_shown = [&] {
+    const std::string screen = tui.screen();
+    return screen.find("for shortcuts") != std::string::npos || screen.find(" · session $") != std::string::npos;
+  };
+  if (!step(tui.wait_until(prompt_shown, seconds(90)), "the prompt never appeared")) return r;
   for (size_t i = 0; i < prompts.size(); ++i) {
     const int turns = count_in_transcripts(home, "\"subtype\":\"turn_duration\"");
     if (!step(type_line(prompts[i]), "prompt not echoed: " + prompts[i])) return r;

@@ -45,6 +45,20 @@ void create_isolated(const World& world, const std::string& alias, const FakePro
 // `after`. Keys sent while a dialog is still mounting are lost, so each key
 // is followed by a wait for the screen to change (not by a pause), and sent
 // again while the dialog is still there.
+// The prompt's bottom line is Claude Code's shortcut hint, or clown's status
+// line, which `clown run` sets up and which takes the hint's place.
+const char* const k_prompt = "for shortcuts";
+
+void expect_screen(Terminal& t, const std::string& text) {
+  if (text != k_prompt) return t.expect(text);
+  const auto shown = [&] {
+    const std::string screen = t.screen();
+    return screen.find(k_prompt) != std::string::npos || screen.find(" · session $") != std::string::npos;
+  };
+  INFO("the screen:\n" << t.screen());
+  REQUIRE(t.wait_until(shown, 60s));
+}
+
 void choose(Terminal& t, const std::string& choice, const std::string& after) {
   t.expect(choice);
   const auto marked = [&] {
@@ -63,7 +77,7 @@ void choose(Terminal& t, const std::string& choice, const std::string& after) {
       t.wait_until(marked, 5s);
     }
   }
-  t.expect(after);
+  expect_screen(t, after);
 }
 
 // Types a line into Claude Code's prompt (again, if the prompt was still
@@ -154,7 +168,7 @@ void scenario_first_run_and_resume(const std::string& version) {
   // 2. clown resume from another directory: the same profile, home and session.
   Terminal again(clown_argv({"resume", session.substr(0, 8), "--", "--allowedTools", "Bash"}), tty_env(world),
                  world.base.dir());
-  again.expect("for shortcuts");
+  expect_screen(again, k_prompt);
   turn(again, provider, "run echo hi again",
        world.clown_home / "homes" / "tty");  // not the first prompt, which the resumed history shows
   submit(again, "/exit");
