@@ -11,9 +11,17 @@ unset XDG_DATA_HOME XDG_DATA_DIRS MANPATH BASH_COMPLETION_USER_DIR
 cmake --install "$build" --prefix "$HOME/.local" >/dev/null
 fail() { echo "check_install: $*" >&2; exit 1; }
 for f in bin/clown bin/clownd share/bash-completion/completions/clown share/zsh/site-functions/_clown \
-  share/fish/vendor_completions.d/clown.fish share/man/man1/clown.1; do
+  share/man/man1/clown.1; do
   [ -s "$HOME/.local/$f" ] || fail "$f was not installed"
 done
+# install.sh points fish at its system vendor dir for /usr and /usr/local
+# (CLOWN_FISH_COMPLETION_DIR, an absolute path): then the file is there.
+fish_dir=$(sed -n 's/^CLOWN_FISH_COMPLETION_DIR:[A-Z]*=//p' "$build/CMakeCache.txt")
+case "$fish_dir" in
+  /*) fish_file="$fish_dir/clown.fish" ;;
+  *) fish_file="$HOME/.local/${fish_dir:-share/fish/vendor_completions.d}/clown.fish" ;;
+esac
+[ -s "$fish_file" ] || fail "$fish_file was not installed"
 # bash-completion loads it on demand from ~/.local/share/bash-completion/completions.
 out=$(bash --norc -c '. /usr/share/bash-completion/bash_completion; __load_completion clown; complete -p clown')
 [ "$out" = "complete -F _clown clown" ] || fail "bash-completion did not load it: $out"
