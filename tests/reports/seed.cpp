@@ -76,6 +76,13 @@ SeedRequest make_request(std::string ts, std::string session, std::string profil
   return r;
 }
 
+SeedRequest spend_request(std::string ts, std::string profile, double usd) {
+  SeedRequest r = make_request(std::move(ts), "s", std::move(profile), "claude-sonnet-4-5", "/p");
+  r.input = 1;
+  r.cost_input = usd;
+  return r;
+}
+
 std::vector<SeedRequest> fixture_requests() {
   const std::string sonnet = "claude-sonnet-4-5-20250929";
   SeedRequest r1 = make_request("2026-11-23T23:30:00.000Z", "s1", "work-claude", sonnet, "/home/u/alpha");

@@ -27,6 +27,8 @@ struct SeedRequest {
 
 SeedRequest make_request(std::string ts, std::string session, std::string profile, std::string model,
                          std::string project);
+// A request of session "s" whose whole cost is `usd` (1 input token), for budget and ROI tests.
+SeedRequest spend_request(std::string ts, std::string profile, double usd);
 
 struct SeedRun {
   std::string run_id, profile, agent = "claude", provider = "anthropic", model, cwd;

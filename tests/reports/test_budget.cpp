@@ -15,13 +15,6 @@ namespace {
 
 int64_t at(const char* iso) { return *parse_iso8601_ms(iso); }
 
-test::SeedRequest spend(const char* ts, const char* profile, double usd) {
-  test::SeedRequest r = test::make_request(ts, "s", profile, "claude-sonnet-4-5", "/p");
-  r.input = 1;
-  r.cost_input = usd;
-  return r;
-}
-
 }  // namespace
 
 TEST_CASE("budget: levels at their boundaries", "[reports][budget]") {
@@ -42,9 +35,11 @@ TEST_CASE("budget: spend of today, this week and this month against each budget"
   test::TempDir dir;
   Paths paths{dir.path() / "home"};
   // Now: Tuesday 2026-11-24 10:00 UTC. Week (Monday start) from the 23rd, month from the 1st.
-  test::seed(paths, {spend("2026-11-24T09:00:00Z", "work", 4.0), spend("2026-11-24T08:00:00Z", "home", 1.0),
-                     spend("2026-11-23T12:00:00Z", "work", 3.0), spend("2026-11-05T12:00:00Z", "work", 20.0),
-                     spend("2026-10-31T12:00:00Z", "work", 100.0)});
+  test::seed(paths, {test::spend_request("2026-11-24T09:00:00Z", "work", 4.0),
+                     test::spend_request("2026-11-24T08:00:00Z", "home", 1.0),
+                     test::spend_request("2026-11-23T12:00:00Z", "work", 3.0),
+                     test::spend_request("2026-11-05T12:00:00Z", "work", 20.0),
+                     test::spend_request("2026-10-31T12:00:00Z", "work", 100.0)});
   test::write_text(paths.config_file(),
                    "timezone = \"UTC\"\n[budgets]\ndaily = 10\nweekly = 10\nmonthly = 28\n"
                    "[budgets.profiles.work]\ndaily = 5\nmonthly = 25\n[budgets.profiles.idle]\nweekly = 1\n");
@@ -102,7 +97,8 @@ TEST_CASE("budget: weeks follow start_of_week and the time zone", "[reports][bud
   test::TempDir dir;
   Paths paths{dir.path() / "home"};
   // Sunday 2026-11-22 23:30 UTC is Monday 00:30 in Berlin.
-  test::seed(paths, {spend("2026-11-22T23:30:00Z", "work", 2.0), spend("2026-11-22T10:00:00Z", "work", 1.0)});
+  test::seed(paths, {test::spend_request("2026-11-22T23:30:00Z", "work", 2.0),
+                     test::spend_request("2026-11-22T10:00:00Z", "work", 1.0)});
   config::Config weekly;
   weekly.budgets.overall.weekly = 10.0;
   UsageFilter f;

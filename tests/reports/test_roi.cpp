@@ -15,13 +15,6 @@ namespace {
 
 int64_t at(const char* iso) { return *parse_iso8601_ms(iso); }
 
-test::SeedRequest spend(const char* ts, const char* profile, double usd) {
-  test::SeedRequest r = test::make_request(ts, "s", profile, "claude-sonnet-4-5", "/p");
-  r.input = 1;
-  r.cost_input = usd;
-  return r;
-}
-
 }  // namespace
 
 TEST_CASE("roi: forgiving plan names", "[reports][roi]") {
@@ -83,8 +76,9 @@ TEST_CASE("roi: projection and the cheapest option that fits", "[reports][roi]")
 TEST_CASE("roi: the last 30 days or the month so far, overall and per profile", "[reports][roi]") {
   test::TempDir dir;
   Paths paths{dir.path() / "home"};
-  test::seed(paths, {spend("2026-11-20T12:00:00Z", "work", 88.5), spend("2026-11-02T12:00:00Z", "home", 29.5),
-                     spend("2026-10-01T12:00:00Z", "work", 500.0)});
+  test::seed(paths, {test::spend_request("2026-11-20T12:00:00Z", "work", 88.5),
+                     test::spend_request("2026-11-02T12:00:00Z", "home", 29.5),
+                     test::spend_request("2026-10-01T12:00:00Z", "work", 500.0)});
   test::write_text(paths.config_file(),
                    "[[plans]]\nname = \"Team\"\nmonthly_usd = 25\ncovers_usd = 100\n"
                    "[[plans]]\nname = \"pro\"\nmonthly_usd = 20\ncovers_usd = 40\n");
