@@ -45,7 +45,13 @@ Terminal::Terminal(const std::vector<std::string>& argv, const Env& env, const s
     : m_rows(rows), m_cols(cols) {
   // Everything the child needs is built before fork: it only changes
   // directory and execs.
-  auto env_strings = clown::test::environment_with(env);
+  // A person at a terminal is not a CI job: agents that see CI=true (Gemini
+  // CLI does) switch to headless mode and never draw their TUI. The CI
+  // markers are dropped unless the test sets them itself.
+  Env child_env = env;
+  for (const char* ci : {"CI", "GITHUB_ACTIONS", "CONTINUOUS_INTEGRATION", "BUILD_NUMBER", "RUN_ID"})
+    if (child_env.find(ci) == child_env.end()) child_env[ci] = std::nullopt;
+  auto env_strings = clown::test::environment_with(child_env);
   std::vector<char*> envp, args;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
