@@ -57,6 +57,7 @@ void render(std::ostream& out, const Style& st, const reports::RoiReport& r);
 void render(std::ostream& out, const Style& st, const reports::BudgetReport& r);
 void render(std::ostream& out, const Style& st, const reports::InsightsReport& r);
 void render(std::ostream& out, const Style& st, const reports::LimitsReport& r);
+void render(std::ostream& out, const Style& st, const reports::ActivityReport& r);
 // "Budgets   daily $3.20 of $10.00 (32%, safe) …" lines (nothing without budgets).
 void render_budget_lines(std::ostream& out, const Style& st, const std::vector<reports::BudgetStatus>& budgets);
 
@@ -66,6 +67,7 @@ std::optional<std::string> empty_text(const reports::BlocksReport& r);
 std::optional<std::string> empty_text(const reports::BudgetReport& r);
 std::optional<std::string> empty_text(const reports::InsightsReport& r);
 std::optional<std::string> empty_text(const reports::LimitsReport& r);
+std::optional<std::string> empty_text(const reports::ActivityReport& r);
 std::optional<std::string> empty_text(const reports::ReportBase& r);
 
 }  // namespace clown::cli

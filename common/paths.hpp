@@ -38,6 +38,7 @@ struct Paths {
   // Events of sessions clown did not launch (or whose run already ended),
   // stored into usage.db by the daemon.
   fs::path otel_inbox() const { return telemetry_dir() / "otel-inbox.jsonl"; }
+  fs::path otel_metrics_inbox() const { return telemetry_dir() / "otel-metrics-inbox.jsonl"; }
   // The secret Claude Code sends with its OTLP exports (0600).
   fs::path otel_token_file() const { return root / "otel.token"; }
   fs::path daemon_file() const { return root / "daemon.json"; }

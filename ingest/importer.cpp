@@ -221,6 +221,7 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     summary.otel_events = drained->stored;
     for (auto& w : drained->warnings) summary.warnings.push_back(std::move(w));
   }
+  if (auto metrics = drain_otel_metrics_inbox(paths); !metrics) summary.warnings.push_back(metrics.error().message);
   TRY_ASSIGN(auto store, store::Store::open_single_thread(paths));
   auto& db = store->db();
   try {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/time.hpp"
+#include "ingest/otlp_json.hpp"
 #include "registry/price_rules.hpp"
 #include "store/cost.hpp"
 
@@ -12,62 +13,9 @@ namespace clown::ingest {
 namespace {
 
 using nlohmann::json;
-
-// An OTLP AnyValue as the types clown reads.
-struct AnyValue {
-  const json* v = nullptr;
-
-  std::optional<std::string> text() const {
-    if (!v || !v->is_object()) return std::nullopt;
-    if (auto it = v->find("stringValue"); it != v->end() && it->is_string()) return it->get<std::string>();
-    return std::nullopt;
-  }
-  std::optional<int64_t> integer() const {
-    if (!v || !v->is_object()) return std::nullopt;
-    auto it = v->find("intValue");
-    if (it == v->end()) it = v->find("doubleValue");
-    if (it == v->end()) return std::nullopt;
-    if (it->is_number_integer()) return it->get<int64_t>();
-    if (it->is_number_float()) {
-      const double d = it->get<double>();
-      if (d == std::floor(d) && std::fabs(d) < 9e15) return static_cast<int64_t>(d);
-      return std::nullopt;
-    }
-    if (it->is_string()) {  // OTLP/JSON encodes 64-bit integers as decimal strings
-      const auto& s = it->get_ref<const std::string&>();
-      int64_t n = 0;
-      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-      if (ec == std::errc() && p == s.data() + s.size()) return n;
-    }
-    return std::nullopt;
-  }
-  std::optional<double> number() const {
-    if (!v || !v->is_object()) return std::nullopt;
-    if (auto it = v->find("doubleValue"); it != v->end() && it->is_number()) return it->get<double>();
-    if (auto n = integer()) return static_cast<double>(*n);
-    return std::nullopt;
-  }
-};
-
-// key -> value of an OTLP attribute list.
-class Attributes {
- public:
-  explicit Attributes(const json& list) {
-    if (!list.is_array()) return;
-    for (const auto& kv : list)
-      if (kv.is_object() && kv.contains("key") && kv["key"].is_string() && kv.contains("value"))
-        m_items.emplace_back(kv["key"].get<std::string>(), &kv["value"]);
-  }
-  AnyValue get(std::string_view key) const {
-    for (const auto& [k, v] : m_items)
-      if (k == key) return AnyValue{v};
-    return {};
-  }
-  std::string text(std::string_view key) const { return get(key).text().value_or(""); }
-
- private:
-  std::vector<std::pair<std::string, const json*>> m_items;
-};
+using otlp::AnyValue;
+using otlp::Attributes;
+using otlp::member;
 
 // A count that must be present, whole, non-negative and plausible.
 bool count(const Attributes& a, std::string_view key, int64_t& out) {
@@ -80,15 +28,7 @@ bool count(const Attributes& a, std::string_view key, int64_t& out) {
 std::optional<int64_t> event_time_ms(const json& record, const Attributes& a) {
   if (auto ts = a.get("event.timestamp").text())
     if (auto ms = parse_iso8601_ms(*ts)) return ms;
-  if (auto it = record.find("timeUnixNano"); it != record.end()) {
-    int64_t ns = 0;
-    if (it->is_number_integer()) ns = it->get<int64_t>();
-    if (it->is_string()) {
-      const auto& s = it->get_ref<const std::string&>();
-      std::from_chars(s.data(), s.data() + s.size(), ns);
-    }
-    if (ns > 0) return ns / 1'000'000;
-  }
+  if (const auto ns = otlp::int64_field(record, "timeUnixNano"); ns && *ns > 0) return *ns / 1'000'000;
   return std::nullopt;
 }
 
@@ -145,12 +85,6 @@ Expected<OtelBatch> parse_otlp_logs(std::string_view text) {
   if (rl == doc.end()) return batch;
   if (!rl->is_array()) return fail("resourceLogs must be an array");
   // Attributes point into the document: every lookup below is by reference.
-  static const json k_empty = json::array();
-  auto member = [](const json& object, const char* key) -> const json& {
-    if (!object.is_object()) return k_empty;
-    auto it = object.find(key);
-    return it == object.end() ? k_empty : *it;
-  };
   for (const auto& resource_logs : *rl) {
     if (!resource_logs.is_object()) continue;
     const Attributes resource(member(member(resource_logs, "resource"), "attributes"));

@@ -14,6 +14,7 @@
 #include "ingest/import_cursors.hpp"
 #include "ingest/session_claims.hpp"
 #include "profiles/profile_store.hpp"
+#include "store/otel_metrics_table.hpp"
 #include "store/request_writer.hpp"
 #include "store/store.hpp"
 
@@ -96,6 +97,16 @@ store::Attribution attribution_of(const Paths& paths, const OtelRequest& r,
   a.run_id = valid_run_id(r.run_id) ? r.run_id : std::string();
   a.source = store::RequestSource::otel;
   return a;
+}
+
+std::vector<store::MetricPoint> parse_metric_lines(const std::vector<std::string>& lines) {
+  std::vector<store::MetricPoint> out;
+  for (const auto& l : lines) {
+    const auto j = nlohmann::json::parse(l, nullptr, false);
+    if (j.is_discarded()) continue;
+    if (auto p = metric_point_from_json(j)) out.push_back(std::move(*p));
+  }
+  return out;
 }
 
 }  // namespace
@@ -186,6 +197,44 @@ Expected<InboxDrain> drain_otel_inbox(const Paths& paths) {
                 "; they stay in " + file.string() + " and are stored by the next attempt");
   }
   return drain;
+}
+
+Expected<int64_t> receive_otlp_metrics(const Paths& paths, std::string_view body) {
+  TRY_ASSIGN(const auto batch, parse_otlp_metrics(body));
+  if (batch.points.empty()) return int64_t{0};
+  std::string lines;
+  for (const auto& p : batch.points) lines += to_json(p).dump() + "\n";
+  TRY(ensure_dir(paths.telemetry_dir(), 0700));
+  TRY(append_line_durable(paths.otel_metrics_inbox(), lines, 0600));
+  return static_cast<int64_t>(batch.points.size());
+}
+
+Expected<int64_t> drain_otel_metrics_inbox(const Paths& paths) {
+  const auto file = paths.otel_metrics_inbox();
+  const auto stamp = stat_file(file);
+  if (!stamp) return int64_t{0};
+  TRY_ASSIGN(auto store, store::Store::open(paths));
+  auto& db = store->db();
+  int64_t stored = 0;
+  try {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    ImportCursors cursors(db);
+    const auto offset = cursors.start_offset(file.string(), *stamp);
+    if (!offset) return stored;  // nothing new
+    TRY_ASSIGN(const auto text, read_from(file, *offset));
+    uint64_t end = *offset;
+    for (auto& p : parse_metric_lines(complete_lines(text, end))) {
+      if (p.profile.empty()) p.profile = store::k_native_profile;
+      if (!valid_run_id(p.run_id)) p.run_id.clear();
+      if (store::record_metric_point(db, p)) ++stored;
+    }
+    cursors.save(file.string(), *stamp, end, "");
+    tx.commit();
+  } catch (const std::exception& e) {
+    return fail("cannot store OpenTelemetry metrics in " + paths.usage_db().string() + ": " + e.what() +
+                "; they stay in " + file.string() + " and are stored by the next attempt");
+  }
+  return stored;
 }
 
 }  // namespace clown::ingest

@@ -14,6 +14,7 @@
 #include "common/error.hpp"
 #include "common/paths.hpp"
 #include "ingest/otel.hpp"
+#include "ingest/otel_metrics.hpp"
 #include "registry/pricing_table.hpp"
 
 namespace clown::ingest {
@@ -45,5 +46,15 @@ struct InboxDrain {
 // import_files), attributed to their clown run/profile when they name one,
 // else to claude-native, and reconciles their sessions.
 Expected<InboxDrain> drain_otel_inbox(const Paths& paths);
+
+// Parses an OTLP/JSON metrics payload and appends its data points to the
+// metrics inbox (telemetry/otel-metrics-inbox.jsonl) in one durable write;
+// the number of points filed.
+Expected<int64_t> receive_otlp_metrics(const Paths& paths, std::string_view body);
+
+// Stores the metrics inbox's points appended since the last drain (a cursor
+// in import_files) in the otel_metrics table, each once; a point that names no
+// clown profile is claude-native's. The number of new points.
+Expected<int64_t> drain_otel_metrics_inbox(const Paths& paths);
 
 }  // namespace clown::ingest

@@ -8,6 +8,7 @@
 
 #include "common/suggest.hpp"
 #include "common/time.hpp"
+#include "reports/activity.hpp"
 #include "reports/blocks.hpp"
 #include "reports/budget.hpp"
 #include "reports/cache_savings.hpp"
@@ -285,6 +286,7 @@ Expected<Report> build_report(const Paths& paths, const UsageFilter& filter, Rep
     case ReportKind::budget: return with_warnings(as_report(budget_report(paths, f, now)));
     case ReportKind::insights: return with_warnings(as_report(insights_report(paths, f, now)));
     case ReportKind::limits: return with_warnings(as_report(limits_report(paths, f, now)));
+    case ReportKind::activity: return with_warnings(as_report(activity_report(paths, f, now)));
     default: break;
   }
   TRY_ASSIGN(const auto data, load_report_data(paths, f, now));

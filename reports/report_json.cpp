@@ -1,5 +1,6 @@
 #include "reports/report_json.hpp"
 
+#include "reports/activity.hpp"
 #include "reports/analytics_json.hpp"
 #include "reports/limits.hpp"
 #include "store/usage_types.hpp"
@@ -196,7 +197,8 @@ json to_json(const Report& report) {
           [](const BlocksReport& r) { return blocks_json(r); }, [](const SessionReport& r) { return session_json(r); },
           [](const RoiReport& r) { return roi_json(r); }, [](const BudgetReport& r) { return budget_report_json(r); },
           [](const InsightsReport& r) { return insights_json(r); },
-          [](const LimitsReport& r) { return limits_json(r); }},
+          [](const LimitsReport& r) { return limits_json(r); },
+          [](const ActivityReport& r) { return activity_json(r); }},
       report);
 }
 

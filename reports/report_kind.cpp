@@ -6,7 +6,7 @@ namespace clown::reports {
 
 namespace {
 
-constexpr std::array<ReportKindInfo, 15> k_kinds = {{
+constexpr std::array<ReportKindInfo, 16> k_kinds = {{
     {ReportKind::summary, "summary", "Usage", "Totals with breakdowns by profile and model"},
     {ReportKind::daily, "daily", "Daily usage", "Usage per day (days cut in the report time zone)"},
     {ReportKind::hourly, "hourly", "Hourly usage", "Usage per hour"},
@@ -24,6 +24,8 @@ constexpr std::array<ReportKindInfo, 15> k_kinds = {{
     {ReportKind::insights, "insights", "Insights", "Unusual days, hours, sessions, cache and model use", "7d"},
     {ReportKind::limits, "limits", "Plan limits",
      "5-hour and weekly plan quota over time, as Claude Code's status line reported it", "7d"},
+    {ReportKind::activity, "activity", "Activity",
+     "Active time, lines of code, commits and pull requests, from the agents' OpenTelemetry metrics", "7d"},
 }};
 
 }  // namespace

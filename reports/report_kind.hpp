@@ -24,6 +24,7 @@ enum class ReportKind {
   budget,
   insights,
   limits,
+  activity,
 };
 
 struct ReportKindInfo {

@@ -323,9 +323,30 @@ struct LimitsReport : ReportBase {
   std::vector<QuotaPeriod> windows;  // by profile, window (five_hour first), reset time
 };
 
+// What the agents' OpenTelemetry metrics say and transcripts cannot
+// (docs/accuracy.md#otel-metrics): per profile, from claude_code.* sums.
+struct ActivityRow {
+  std::string profile;
+  int64_t sessions = 0;      // claude_code.session.count
+  double active_user_s = 0;  // claude_code.active_time.total, type user: typing and reading
+  double active_cli_s = 0;   // ... type cli: the agent working
+  int64_t lines_added = 0;   // claude_code.lines_of_code.count
+  int64_t lines_removed = 0;
+  int64_t commits = 0;        // claude_code.commit.count
+  int64_t pull_requests = 0;  // claude_code.pull_request.count
+  double agent_cost_usd = 0;  // claude_code.cost.usage: the agent's own estimate
+  int64_t agent_tokens = 0;   // claude_code.token.usage, every type
+  int64_t points = 0;         // data points summed
+};
+
+struct ActivityReport : ReportBase {
+  std::vector<ActivityRow> by_profile;  // by profile name
+  ActivityRow total;                    // profile ""
+};
+
 // In ReportKind order.
 using Report = std::variant<SummaryReport, DailyReport, HourlyReport, ModelsReport, ProfilesReport, SessionsReport,
                             ProjectsReport, WeeklyReport, MonthlyReport, BlocksReport, SessionReport, RoiReport,
-                            BudgetReport, InsightsReport, LimitsReport>;
+                            BudgetReport, InsightsReport, LimitsReport, ActivityReport>;
 
 }  // namespace clown::reports

@@ -139,6 +139,17 @@ CREATE TABLE IF NOT EXISTS rate_limits(
   session_id TEXT NOT NULL DEFAULT '',
   PRIMARY KEY(profile, window, resets_at_ms, used_percent));
 )sql",
+    // 8: OpenTelemetry metric points (claude_code.* sums), one row per point
+    // (store/otel_metrics_table.hpp); temporality 0 gauge, 1 delta, 2 cumulative.
+    R"sql(
+CREATE TABLE IF NOT EXISTS otel_metrics(
+  name TEXT NOT NULL, unit TEXT NOT NULL DEFAULT '', type TEXT NOT NULL DEFAULT '',
+  labels TEXT NOT NULL DEFAULT '{}', session_id TEXT NOT NULL DEFAULT '', run_id TEXT NOT NULL DEFAULT '',
+  profile TEXT NOT NULL DEFAULT '', temporality INTEGER NOT NULL, start_ns INTEGER NOT NULL,
+  time_ns INTEGER NOT NULL, ts_ms INTEGER NOT NULL, value REAL NOT NULL,
+  UNIQUE(name, labels, session_id, profile, start_ns, time_ns));
+CREATE INDEX IF NOT EXISTS otel_metrics_ts ON otel_metrics(ts_ms);
+)sql",
 };
 
 static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == k_schema_version, "one migration per schema version");

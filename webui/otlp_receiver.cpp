@@ -67,7 +67,13 @@ HttpResponse OtlpReceiver::logs(const HttpRequest& req) {
 HttpResponse OtlpReceiver::metrics(const HttpRequest& req) {
   if (!is_json(req))
     return otlp_status(415, 3, "clown's receiver takes OTLP/HTTP JSON: set OTEL_EXPORTER_OTLP_PROTOCOL=http/json");
-  // Accepted and not stored yet: every request is in the logs (api_request).
+  auto filed = ingest::receive_otlp_metrics(m_paths, req.body);
+  if (!filed) return otlp_status(400, 3, filed.error().message);
+  if (*filed > 0) {
+    std::lock_guard lock(m_mutex);
+    m_pending = true;
+    m_wake.notify_one();
+  }
   return accepted();
 }
 
@@ -80,7 +86,10 @@ void OtlpReceiver::drain_loop() {
     lock.unlock();
     // A failure (a locked database) leaves the events in the inbox for the
     // next export, restart or import. Stopping drains what is left first.
-    if (pending) (void)ingest::drain_otel_inbox(m_paths);
+    if (pending) {
+      (void)ingest::drain_otel_inbox(m_paths);
+      (void)ingest::drain_otel_metrics_inbox(m_paths);
+    }
     if (stop) return;
     lock.lock();
   }

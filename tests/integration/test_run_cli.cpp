@@ -310,6 +310,12 @@ TEST_CASE("clown run points Claude Code's telemetry at clownd, tagged with the r
                                {"OTEL_EXPORTER_OTLP_HEADERS", header},
                                {"OTEL_EXPORTER_OTLP_LOGS_HEADERS", header},
                                {"OTEL_LOGS_EXPORT_INTERVAL", "1000"},
+                               {"OTEL_METRICS_EXPORTER", "otlp"},
+                               {"OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/json"},
+                               {"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", base + "/v1/metrics"},
+                               {"OTEL_EXPORTER_OTLP_METRICS_HEADERS", header},
+                               {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "delta"},
+                               {"OTEL_METRIC_EXPORT_INTERVAL", "10000"},
                                {"OTEL_RESOURCE_ATTRIBUTES", "clown.run_id=" + run_id + ",clown.profile=p"}};
   auto settings_env = rec["settings"]["env"];
   CHECK(settings_env["DISABLE_AUTOUPDATER"] == "1");  // the profile pins the agent binary

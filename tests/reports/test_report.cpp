@@ -393,7 +393,7 @@ TEST_CASE("reports: unknown report kinds and negative offsets are usage errors",
   CHECK(
       r.error().message ==
       "unknown report 'fortnightly': use one of summary, daily, hourly, models, profiles, sessions, projects, weekly, "
-      "monthly, blocks, session, roi, budget, insights, limits");
+      "monthly, blocks, session, roi, budget, insights, limits, activity");
   r = usage_json_at(paths, filter("all", "UTC"), "sessions", Paging{10, -1}, test::fixture_now());
   REQUIRE_FALSE(r);
   CHECK(r.error().exit_code == k_exit_usage);

@@ -62,7 +62,7 @@ TEST_CASE("OTLP receiver: real exports with Content-Length, chunked and gzip bod
   r = post_chunked(d, "/v1/logs", read_text(k_otel / "2.1.197" / "gzip" / "otel" / "001-logs.body"), gzip);
   REQUIRE(r);
   CHECK(r->status == 200);
-  // Metrics are accepted (every request is in the logs).
+  // Metrics are accepted (and stored: tests below).
   r = c.Post("/v1/metrics", auth, read_text(k_otel / "2.1.328" / "print" / "otel" / "002-metrics.body"),
              "application/json");
   REQUIRE(r);
@@ -98,4 +98,43 @@ TEST_CASE("OTLP receiver: real exports with Content-Length, chunked and gzip bod
   CHECK(got["total_tokens"]["cache_read_input_tokens"] == 10634 + 41288);
   CHECK(got["total_tokens"]["cache_creation_input_tokens"] == 6967 + 5065);
   CHECK(got["total_sessions"] == 2);
+}
+
+TEST_CASE("OTLP receiver: Claude Code's metrics are stored once and `clown usage activity` shows them",
+          "[webui][otlp]") {
+  DaemonFixture d;
+  REQUIRE(d.start().exit_code == 0);
+  const httplib::Headers auth{{"x-clown-otel-token", trimmed(read_text(d.home / "otel.token"))}};
+  auto c = d.client();
+  const std::string body = read_text(k_otel / "2.1.328" / "interactive" / "otel" / "008-metrics.body");
+  for (int i = 0; i < 2; ++i) {  // an exporter's retry adds nothing
+    auto r = c.Post("/v1/metrics", auth, body, "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 200);
+  }
+  auto r = c.Post("/v1/metrics", auth, R"({"resourceMetrics": {}})", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  // Stopping drains the inbox.
+  REQUIRE(d.clown({"daemon", "stop"}).exit_code == 0);
+  auto activity = d.clown({"usage", "activity", "--period", "all", "--json"});
+  REQUIRE(activity.exit_code == 0);
+  const json got = json::parse(activity.out);
+  REQUIRE(got["by_profile"].size() == 1);
+  const json& row = got["by_profile"][0];
+  CHECK(row["profile"] == "test");
+  CHECK(row["sessions"] == 1);
+  CHECK(row["active_time_s"]["user"] == 14.831);
+  CHECK(row["active_time_s"]["cli"].get<double>() == Approx(0.68).epsilon(1e-12));
+  CHECK(row["agent_tokens"] == 651 + 377 + 12968 + 6395 + 1073 + 1163 + 95331 + 11300);
+  CHECK(row["agent_cost_usd"].get<double>() == Approx(0.0380289 + 0.09817005).epsilon(1e-12));
+  CHECK(row["lines_of_code"] == json{{"added", 0}, {"removed", 0}});
+  CHECK(row["points"] == 13);
+  CHECK(got["totals"]["points"] == 13);
+  auto table = d.clown({"usage", "activity", "--period", "all"});
+  REQUIRE(table.exit_code == 0);
+  INFO(table.out);
+  CHECK(
+      table.out.find("test            1         14.8s            0.7s        0        0        0    0         $0.14") !=
+      std::string::npos);
 }

@@ -163,3 +163,22 @@ async function insightsList() {
   else if (!items.length) items.push(el("li", { class: "muted", "data-kind": "none" }, "Nothing unusual."));
   $("#insights").replaceChildren(...items);
 }
+
+// ---- activity: what only the agents' metrics say (active time, lines of code) ----
+function secs(s) {
+  return s < 60 ? `${s.toFixed(1)}s` : hm(s);
+}
+async function activityPanel() {
+  const data = await api("/api/usage/activity?" + filterQuery());
+  $("#activity-panel").hidden = data.by_profile.length === 0;
+  const head = el("tr", {}, ...["Profile", "Sessions", "Active (you)", "Active (agent)", "Lines +", "Lines −", "Commits", "PRs"]
+    .map((h) => el("th", {}, h)));
+  const rows = data.by_profile.map((r) => el("tr", { "data-profile": r.profile },
+    el("td", {}, r.profile), el("td", { class: "num" }, fmt.int(r.sessions)),
+    el("td", { class: "num", "data-fact": "active-user" }, secs(r.active_time_s.user)),
+    el("td", { class: "num", "data-fact": "active-cli" }, secs(r.active_time_s.cli)),
+    el("td", { class: "num", "data-fact": "lines-added" }, fmt.int(r.lines_of_code.added)),
+    el("td", { class: "num", "data-fact": "lines-removed" }, fmt.int(r.lines_of_code.removed)),
+    el("td", { class: "num" }, fmt.int(r.commits)), el("td", { class: "num" }, fmt.int(r.pull_requests))));
+  $("#activity").replaceChildren(el("thead", {}, head), el("tbody", {}, ...rows));
+}

@@ -1,0 +1,100 @@
+#pragma once
+// Reading OTLP/JSON (the OpenTelemetry protocol's JSON encoding): attribute
+// lists and AnyValues, shared by the logs (ingest/otel.hpp) and metrics
+// (ingest/otel_metrics.hpp) payload parsers.
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace clown::ingest::otlp {
+
+using nlohmann::json;
+
+// An OTLP AnyValue as the types clown reads.
+struct AnyValue {
+  const json* v = nullptr;
+
+  std::optional<std::string> text() const {
+    if (!v || !v->is_object()) return std::nullopt;
+    if (auto it = v->find("stringValue"); it != v->end() && it->is_string()) return it->get<std::string>();
+    return std::nullopt;
+  }
+  std::optional<int64_t> integer() const {
+    if (!v || !v->is_object()) return std::nullopt;
+    auto it = v->find("intValue");
+    if (it == v->end()) it = v->find("doubleValue");
+    if (it == v->end()) return std::nullopt;
+    if (it->is_number_integer()) return it->get<int64_t>();
+    if (it->is_number_float()) {
+      const double d = it->get<double>();
+      if (d == std::floor(d) && std::fabs(d) < 9e15) return static_cast<int64_t>(d);
+      return std::nullopt;
+    }
+    if (it->is_string()) {  // OTLP/JSON encodes 64-bit integers as decimal strings
+      const auto& s = it->get_ref<const std::string&>();
+      int64_t n = 0;
+      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+      if (ec == std::errc() && p == s.data() + s.size()) return n;
+    }
+    return std::nullopt;
+  }
+  std::optional<double> number() const {
+    if (!v || !v->is_object()) return std::nullopt;
+    if (auto it = v->find("doubleValue"); it != v->end() && it->is_number()) return it->get<double>();
+    if (auto n = integer()) return static_cast<double>(*n);
+    return std::nullopt;
+  }
+};
+
+// key -> value of an OTLP attribute list.
+class Attributes {
+ public:
+  explicit Attributes(const json& list) {
+    if (!list.is_array()) return;
+    for (const auto& kv : list)
+      if (kv.is_object() && kv.contains("key") && kv["key"].is_string() && kv.contains("value"))
+        m_items.emplace_back(kv["key"].get<std::string>(), &kv["value"]);
+  }
+  AnyValue get(std::string_view key) const {
+    for (const auto& [k, v] : m_items)
+      if (k == key) return AnyValue{v};
+    return {};
+  }
+  std::string text(std::string_view key) const { return get(key).text().value_or(""); }
+  const std::vector<std::pair<std::string, const json*>>& items() const { return m_items; }
+
+ private:
+  std::vector<std::pair<std::string, const json*>> m_items;
+};
+
+// object[key], or an empty array when the object or the key is missing: the
+// payload's structure is checked at each step, never assumed.
+inline const json& member(const json& object, const char* key) {
+  static const json k_empty = json::array();
+  if (!object.is_object()) return k_empty;
+  auto it = object.find(key);
+  return it == object.end() ? k_empty : *it;
+}
+
+// A 64-bit integer field (OTLP/JSON writes them as decimal strings; numbers
+// are accepted too), e.g. timeUnixNano.
+inline std::optional<int64_t> int64_field(const json& object, const char* key) {
+  const json& v = member(object, key);
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_string()) {
+    const auto& s = v.get_ref<const std::string&>();
+    int64_t n = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (ec == std::errc() && p == s.data() + s.size()) return n;
+  }
+  return std::nullopt;
+}
+
+}  // namespace clown::ingest::otlp
