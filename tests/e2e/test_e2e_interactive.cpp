@@ -162,6 +162,21 @@ void scenario_interactive(const std::string& version, const std::vector<std::str
   CHECK(after["total_tokens"] == before["total_tokens"]);
   CHECK(after["total_cost"]["total_cost"].get<double>() ==
         Approx(before["total_cost"]["total_cost"].get<double>()).epsilon(1e-12));
+
+  // Claude Code's metrics arrived too (the import stored what the daemon had
+  // not yet): its own token count of the session equals what the provider
+  // answered, and it says how long the agent worked.
+  auto activity = world.clown({"usage", "activity", "--period", "all", "--json"});
+  REQUIRE(activity.exit_code == 0);
+  const json a = json::parse(activity.out);
+  INFO(a.dump());
+  REQUIRE(a["by_profile"].size() == 1);
+  const json& row = a["by_profile"][0];
+  CHECK(row["profile"] == "tui");
+  CHECK(row["sessions"].get<int64_t>() >= 1);
+  CHECK(row["active_time_s"]["cli"].get<double>() > 0);
+  const Totals want = provider.totals();
+  CHECK(row["agent_tokens"] == want.input + want.output + want.cache_5m + want.cache_1h + want.cache_read);
 }
 
 }  // namespace
