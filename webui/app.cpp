@@ -242,6 +242,7 @@ HttpResponse App::usage(const HttpRequest& req) {
   take("model", filter.model);
   take("agent", filter.agent);
   take("project", filter.project);
+  take("machine", filter.machine);
   take("timezone", filter.timezone);
   take("start_of_week", filter.start_of_week);
   take("project_aliases", aliases);

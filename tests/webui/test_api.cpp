@@ -278,6 +278,13 @@ TEST_CASE("usage endpoints return the CLI's data, filtered, and follow imports",
   auto work = d.get_json("/api/usage?period=all&profile=work");
   CHECK(work["data"]["total_requests"] == 1);
   CHECK(total_tokens(work["data"]["total_tokens"]) == 34);
+  // Requests of one machine (all four were counted on this one).
+  REQUIRE(data["aggregates"]["by_machine"].size() == 1);
+  const std::string here = data["aggregates"]["by_machine"].begin().key();
+  CHECK(d.get_json("/api/usage?period=all&machine=" + here)["data"]["total_requests"] == 4);
+  auto elsewhere = d.get_json("/api/usage?period=all&machine=0123456789abcdef");
+  INFO(elsewhere.dump());
+  CHECK(elsewhere["data"]["total_requests"] == 0);
   // A profile neither on disk nor in the history is a bad request, like a bad period.
   auto nobody = d.get_json("/api/usage?period=all&profile=nobody");
   CHECK(nobody["success"] == false);
