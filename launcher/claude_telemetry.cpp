@@ -64,13 +64,13 @@ EnvMap telemetry_env(const OtelTarget& t, const std::string& run_id, const std::
           // happen; Claude Code flushes the last batch when it exits.
           {"OTEL_LOGS_EXPORT_INTERVAL", "1000"},
           // Metrics (active time, lines of code: docs/accuracy.md#otel-metrics)
-          // as delta sums, every 10 s and at exit.
+          // as delta sums, every minute (a few rows per active minute) and at exit.
           {"OTEL_METRICS_EXPORTER", "otlp"},
           {"OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/json"},
           {"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", base + "/v1/metrics"},
           {"OTEL_EXPORTER_OTLP_METRICS_HEADERS", header},
           {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "delta"},
-          {"OTEL_METRIC_EXPORT_INTERVAL", "10000"},
+          {"OTEL_METRIC_EXPORT_INTERVAL", "60000"},
           {"OTEL_RESOURCE_ATTRIBUTES", "clown.run_id=" + run_id + ",clown.profile=" + profile}};
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 
+#include "reports/activity.hpp"
 #include "reports/blocks.hpp"
 #include "reports/budget.hpp"
 #include "reports/report_data.hpp"
@@ -75,6 +76,8 @@ Expected<UsageMetrics> usage_metrics(const Paths& paths, int64_t now_ms) {
     m.block_cost_usd = block->total_cost;
     if (block->burn) m.block_burn_usd_per_hour = block->burn->cost_per_hour;
   }
+  TRY_ASSIGN(auto activity, activity_report(paths, all, now_ms));
+  m.activity = std::move(activity.by_profile);
   return m;
 }
 

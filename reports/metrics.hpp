@@ -3,7 +3,9 @@
 // (docs/api.md#metrics): all-time sums per profile, agent, provider and
 // model, distinct sessions, budgets, the active 5-hour block. All of them are
 // sums of the all-time rollup (reports/report_rollup.hpp), which the daemon
-// keeps in memory while usage.db is unchanged, so a scrape scans no table.
+// keeps in memory while usage.db is unchanged, so a scrape scans no request;
+// the agents' own metrics (active time, lines of code) are read from the small
+// otel_metrics table.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,6 +31,7 @@ struct UsageMetrics {
   std::vector<BudgetStatus> budgets;  // config.toml [budgets], with this window's spend
   double block_cost_usd = 0;          // the active 5-hour block (0 when none)
   double block_burn_usd_per_hour = 0;
+  std::vector<ActivityRow> activity;  // all-time OpenTelemetry metrics per profile (reports/activity.hpp)
 };
 
 Expected<UsageMetrics> usage_metrics(const Paths& paths, int64_t now_ms);

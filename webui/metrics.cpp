@@ -53,6 +53,27 @@ void cost_and_requests(PrometheusText& out, const reports::UsageMetrics& m) {
     out.sample({{"profile", s.profile}, {"agent", s.agent}, {"provider", s.provider}, {"model", s.model}}, s.requests);
 }
 
+// What only the agents' OpenTelemetry metrics say (docs/accuracy.md#otel-metrics).
+void activity_series(PrometheusText& out, const reports::UsageMetrics& m) {
+  out.family("clown_active_time_seconds_total", Type::counter,
+             "Active time the agents reported (claude_code.active_time.total): type user = you, cli = the agent");
+  for (const auto& a : m.activity) {
+    out.sample({{"profile", a.profile}, {"type", "user"}}, a.active_user_s);
+    out.sample({{"profile", a.profile}, {"type", "cli"}}, a.active_cli_s);
+  }
+  out.family("clown_lines_of_code_total", Type::counter,
+             "Lines of code the agents added and removed (claude_code.lines_of_code.count)");
+  for (const auto& a : m.activity) {
+    out.sample({{"profile", a.profile}, {"type", "added"}}, static_cast<double>(a.lines_added));
+    out.sample({{"profile", a.profile}, {"type", "removed"}}, static_cast<double>(a.lines_removed));
+  }
+  out.family("clown_commits_total", Type::counter, "Commits the agents made (claude_code.commit.count)");
+  for (const auto& a : m.activity) out.sample({{"profile", a.profile}}, static_cast<double>(a.commits));
+  out.family("clown_pull_requests_total", Type::counter,
+             "Pull requests the agents opened (claude_code.pull_request.count)");
+  for (const auto& a : m.activity) out.sample({{"profile", a.profile}}, static_cast<double>(a.pull_requests));
+}
+
 }  // namespace
 
 LiveMetrics live_metrics(const Paths& paths) {
@@ -78,6 +99,7 @@ std::string usage_metrics_text(const reports::UsageMetrics& m) {
              m.block_cost_usd);
   out.single("clown_block_burn_rate_usd_per_hour", Type::gauge,
              "Cost per hour of the active 5-hour block so far (0 when none)", m.block_burn_usd_per_hour);
+  activity_series(out, m);
   return out.text();
 }
 

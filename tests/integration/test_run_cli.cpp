@@ -315,7 +315,7 @@ TEST_CASE("clown run points Claude Code's telemetry at clownd, tagged with the r
                                {"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", base + "/v1/metrics"},
                                {"OTEL_EXPORTER_OTLP_METRICS_HEADERS", header},
                                {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "delta"},
-                               {"OTEL_METRIC_EXPORT_INTERVAL", "10000"},
+                               {"OTEL_METRIC_EXPORT_INTERVAL", "60000"},
                                {"OTEL_RESOURCE_ATTRIBUTES", "clown.run_id=" + run_id + ",clown.profile=p"}};
   auto settings_env = rec["settings"]["env"];
   CHECK(settings_env["DISABLE_AUTOUPDATER"] == "1");  // the profile pins the agent binary

@@ -209,6 +209,14 @@ TEST_CASE("Prometheus scrapes clownd: promtool is clean, totals equal clown usag
   DaemonFixture d;
   const fs::path claude = seed(d);
   REQUIRE(d.start().exit_code == 0);
+  // Claude Code's metrics of a real session (active time; the import stores what the daemon has not yet).
+  const std::string otel_token = read_text(d.home / "otel.token").substr(0, 32);
+  auto posted = d.client().Post("/v1/metrics", httplib::Headers{{"x-clown-otel-token", otel_token}},
+                                read_text(clown::test::source_dir() / "tests" / "data" / "claude-otel" / "2.1.328" /
+                                          "interactive" / "otel" / "008-metrics.body"),
+                                "application/json");
+  REQUIRE(posted);
+  REQUIRE(posted->status == 200);
   auto imported = d.post("/api/usage/import-claude", json{{"claude_dir", claude.string()}}.dump());
   REQUIRE(imported);
   REQUIRE(imported->status == 200);
@@ -254,6 +262,8 @@ TEST_CASE("Prometheus scrapes clownd: promtool is clean, totals equal clown usag
         budget["spent_usd"].get<double>() / budget["limit_usd"].get<double>());
   CHECK(p.value("clown_runs_active") == 0);
   CHECK(p.value("clown_otel_forward_queue_length") == 0);
+  CHECK(p.value("sum(clown_active_time_seconds_total{profile=\"test\",type=\"user\"})") == 14.831);
+  CHECK(p.value("sum(clown_lines_of_code_total)") == 0);
   // The import above finished within the last minute.
   CHECK(p.value("time() - clown_import_last_success_timestamp_seconds") < 60);
   check_dashboard(p);
