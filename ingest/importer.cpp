@@ -108,7 +108,8 @@ class ProgressThrottle {
 // with the agent's own totals at the end (ingest/session_claims.hpp).
 using TouchedSessions = std::set<std::string>;
 
-// The last cost-state line of each session in a file becomes its claim.
+// The last cost-state line of each session in a file becomes its claim
+// (each chunk's last replaces the one of the chunk before).
 void save_cost_states(SQLite::Database& db, const FileJob& job, const FileScan& scan, const ConfigDir& dir,
                       TouchedSessions& touched) {
   std::map<std::string, SessionClaim> last;
@@ -121,12 +122,13 @@ void save_cost_states(SQLite::Database& db, const FileJob& job, const FileScan& 
   }
 }
 
-// Stores one parsed file's requests and moves its cursor (inside the import's
-// transaction, so the cursor never runs ahead of the requests it covers).
-void store_file(const FileJob& job, FileScan& scan, ConfigDir& dir, store::RequestWriter& writer,
-                ImportCursors& cursors, ImportSummary& summary, TouchedSessions& touched) {
+// Stores one chunk of a parsed file's requests; its last chunk moves the
+// file's cursor (inside the import's transaction, so the cursor never runs
+// ahead of the requests it covers). Copies of a request in two chunks (or two
+// files) meet in the store, which keeps one (store/request_writer.hpp).
+void store_chunk(const FileJob& job, const FileScan& scan, ConfigDir& dir, store::RequestWriter& writer,
+                 ImportCursors& cursors, ImportSummary& summary, TouchedSessions& touched) {
   dir.read_any = true;
-  ++summary.files_read;
   summary.bytes_read += static_cast<int64_t>(scan.bytes_read);
   summary.skipped_lines += scan.stats.skipped_lines;
   summary.duplicates += scan.stats.duplicates;
@@ -141,6 +143,8 @@ void store_file(const FileJob& job, FileScan& scan, ConfigDir& dir, store::Reque
       last_session = &r.session_id;
     }
   }
+  if (!scan.last) return;
+  ++summary.files_read;
   cursors.save(job.path, job.stat, scan.end_offset, dir.attribution.profile);
 }
 
@@ -152,9 +156,9 @@ void scan_and_store(SQLite::Database& db, const ImportPlan& plan, std::vector<Co
   ParallelScanner scanner(plan.jobs, std::min<unsigned>(scan_worker_count(), static_cast<unsigned>(plan.jobs.size())));
   while (auto result = scanner.next()) {
     const auto& job = plan.jobs[result->job];
-    progress.advance(static_cast<uint64_t>(job.stat.size) - job.offset);
     if (result->scan) {
-      store_file(job, *result->scan, dirs[job.dir], writer, cursors, summary, touched);
+      progress.advance(result->scan->bytes_read);
+      store_chunk(job, *result->scan, dirs[job.dir], writer, cursors, summary, touched);
       save_cost_states(db, job, *result->scan, dirs[job.dir], touched);
     } else
       summary.warnings.push_back(result->error);
