@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
@@ -73,4 +74,38 @@ TEST_CASE("import: one transcript of 200k requests is imported exactly within 64
   REQUIRE(again.exit_code == 0);
   CHECK(again.out["files_read"] == 0);
   CHECK(again.out["new_requests"] == 0);
+}
+
+TEST_CASE("import: the report cache is current after an import and equals a full rebuild", "[import-memory]") {
+  test::TempDir tmp;
+  const auto claude = tmp.path() / "claude";
+  const auto home = tmp.path() / "home";
+  const auto totals = bench::write_big_transcript(claude, 30000);  // over the 20,000 a report aggregates directly
+  auto import = run_measured(home, {"import-claude", "--claude-dir", claude.string(), "--json"}, tmp.path() / "i.json");
+  REQUIRE(import.exit_code == 0);
+  REQUIRE(import.out["new_requests"] == totals.requests);
+
+  // The import saved the rollup: the first report reads it, it does not
+  // rebuild it (a rebuild replaces the file: another inode).
+  const auto cache = home / "telemetry" / "report-cache.bin";
+  REQUIRE(fs::exists(cache));
+  struct stat before {};
+  REQUIRE(::stat(cache.c_str(), &before) == 0);
+  const std::vector<std::string> report{"--period", "all", "--json", "--timezone", "UTC"};
+  auto from_cache = run_measured(home, report, tmp.path() / "r1.json");
+  REQUIRE(from_cache.exit_code == 0);
+  struct stat after {};
+  REQUIRE(::stat(cache.c_str(), &after) == 0);
+  CHECK(after.st_ino == before.st_ino);
+  CHECK(after.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
+  CHECK(after.st_mtim.tv_sec == before.st_mtim.tv_sec);
+  CHECK(from_cache.out["total_requests"] == totals.requests);
+  CHECK(from_cache.out["total_tokens"]["output_tokens"] == totals.tokens.output);
+
+  // A full rebuild gives the same report, to the last digit.
+  fs::remove(cache);
+  auto rebuilt = run_measured(home, report, tmp.path() / "r2.json");
+  REQUIRE(rebuilt.exit_code == 0);
+  CHECK(fs::exists(cache));
+  CHECK(rebuilt.out == from_cache.out);
 }
