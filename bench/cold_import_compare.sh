@@ -8,7 +8,7 @@
 #
 # WORK_DIR (default /tmp/clown-bench) holds the corpus (claude/) and ccusage
 # (npm/) that bench/import_bench.sh generates and installs. ROUNDS (default 3).
-# Needs: /usr/bin/time, python3; perf for the profile (PERF=1: one perf record
+# Needs: /usr/bin/time, python3; linux-perf (Debian) for the profile (PERF=1: one perf record
 # of AFTER_CLOWN, summarized by thread and category).
 set -euo pipefail
 before=${1:?usage: bench/cold_import_compare.sh BEFORE_CLOWN AFTER_CLOWN [WORK_DIR]}
