@@ -1,5 +1,7 @@
 #include "ingest/importer.hpp"
 
+#include <malloc.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <algorithm>
@@ -40,8 +42,11 @@ class PhaseTrace {
     if (!m_on) return;
     auto now = std::chrono::steady_clock::now();
     double cpu = thread_cpu_ms();
-    std::fprintf(stderr, "import: %-18s %8.1f ms wall %8.1f ms main-thread cpu\n", phase,
-                 std::chrono::duration<double, std::milli>(now - m_last).count(), cpu - m_last_cpu);
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    std::fprintf(stderr, "import: %-18s %8.1f ms wall %8.1f ms main-thread cpu %6ld MiB peak RSS\n", phase,
+                 std::chrono::duration<double, std::milli>(now - m_last).count(), cpu - m_last_cpu,
+                 ru.ru_maxrss / 1024);
     m_last = now;
     m_last_cpu = cpu;
   }
@@ -108,7 +113,8 @@ class ProgressThrottle {
 // with the agent's own totals at the end (ingest/session_claims.hpp).
 using TouchedSessions = std::set<std::string>;
 
-// The last cost-state line of each session in a file becomes its claim.
+// The last cost-state line of each session in a file becomes its claim
+// (each chunk's last replaces the one of the chunk before).
 void save_cost_states(SQLite::Database& db, const FileJob& job, const FileScan& scan, const ConfigDir& dir,
                       TouchedSessions& touched) {
   std::map<std::string, SessionClaim> last;
@@ -121,12 +127,13 @@ void save_cost_states(SQLite::Database& db, const FileJob& job, const FileScan& 
   }
 }
 
-// Stores one parsed file's requests and moves its cursor (inside the import's
-// transaction, so the cursor never runs ahead of the requests it covers).
-void store_file(const FileJob& job, FileScan& scan, ConfigDir& dir, store::RequestWriter& writer,
-                ImportCursors& cursors, ImportSummary& summary, TouchedSessions& touched) {
+// Stores one chunk of a parsed file's requests; its last chunk moves the
+// file's cursor (inside the import's transaction, so the cursor never runs
+// ahead of the requests it covers). Copies of a request in two chunks (or two
+// files) meet in the store, which keeps one (store/request_writer.hpp).
+void store_chunk(const FileJob& job, const FileScan& scan, ConfigDir& dir, store::RequestWriter& writer,
+                 ImportCursors& cursors, ImportSummary& summary, TouchedSessions& touched) {
   dir.read_any = true;
-  ++summary.files_read;
   summary.bytes_read += static_cast<int64_t>(scan.bytes_read);
   summary.skipped_lines += scan.stats.skipped_lines;
   summary.duplicates += scan.stats.duplicates;
@@ -141,6 +148,8 @@ void store_file(const FileJob& job, FileScan& scan, ConfigDir& dir, store::Reque
       last_session = &r.session_id;
     }
   }
+  if (!scan.last) return;
+  ++summary.files_read;
   cursors.save(job.path, job.stat, scan.end_offset, dir.attribution.profile);
 }
 
@@ -152,9 +161,9 @@ void scan_and_store(SQLite::Database& db, const ImportPlan& plan, std::vector<Co
   ParallelScanner scanner(plan.jobs, std::min<unsigned>(scan_worker_count(), static_cast<unsigned>(plan.jobs.size())));
   while (auto result = scanner.next()) {
     const auto& job = plan.jobs[result->job];
-    progress.advance(static_cast<uint64_t>(job.stat.size) - job.offset);
     if (result->scan) {
-      store_file(job, *result->scan, dirs[job.dir], writer, cursors, summary, touched);
+      progress.advance(result->scan->bytes_read);
+      store_chunk(job, *result->scan, dirs[job.dir], writer, cursors, summary, touched);
       save_cost_states(db, job, *result->scan, dirs[job.dir], touched);
     } else
       summary.warnings.push_back(result->error);
@@ -206,6 +215,15 @@ void import_histories(SQLite::Database& db, store::RequestWriter& writer, const 
   }
 }
 
+// CREATE INDEX sorts in memory up to the page cache's size, on top of the
+// cache itself: a smaller cache while it sorts keeps the import within
+// 64 MiB (docs/accuracy.md#memory).
+void create_indexes_in_bounded_memory(SQLite::Database& db) {
+  db.exec("PRAGMA cache_size=-4096");
+  store::create_request_indexes(db);
+  db.exec("PRAGMA cache_size=-16384");
+}
+
 }  // namespace
 
 Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& options) {
@@ -245,7 +263,7 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     trace.mark("scan + write");
     record_descriptions(db, plan, summary);
     trace.mark("subagents");
-    if (bulk) store::create_request_indexes(db);
+    if (bulk) create_indexes_in_bounded_memory(db);
     trace.mark("build indexes");
     save_claude_json_claims(db, dirs, touched, summary);
     summary.unlogged_sessions = reconcile_sessions(db, writer, touched, pricing.pricing.table);
@@ -259,6 +277,10 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
                 store::db_failure_advice(paths, e));
   }
   store.reset();
+  // The scanner threads' freed buffers stay in their malloc arenas, which the
+  // rollup built next cannot reuse: hand them back so the peak RSS is the
+  // larger of the two phases, not their sum (docs/accuracy.md#memory).
+  ::malloc_trim(0);
   trace.mark("close (checkpoint)");
   if (summary.files_read > 0 || summary.history_requests > 0 || summary.otel_events > 0) {
     if (auto agg = reports::refresh_aggregates(paths); !agg) summary.warnings.push_back(agg.error().message);

@@ -1,6 +1,7 @@
 #pragma once
 // Parses transcripts on worker threads while the caller's thread writes the
-// results into SQLite as they arrive, so parsing and writing overlap.
+// results into SQLite as they arrive, so parsing and writing overlap. Files
+// come in chunks (scan_transcript_chunks): memory does not grow with a file.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -24,9 +25,9 @@ struct FileJob {
 };
 
 struct FileResult {
-  size_t job = 0;  // index into the jobs
-  std::optional<FileScan> scan;
-  std::string error;  // when scan is empty
+  size_t job = 0;                // index into the jobs
+  std::optional<FileScan> scan;  // a chunk of the file
+  std::string error;             // when scan is empty
 };
 
 class ParallelScanner {
@@ -50,7 +51,9 @@ class ParallelScanner {
     for (auto& t : m_threads) t.join();
   }
 
-  // Next finished file, or nullopt when all are done.
+  // The next chunk of a file (FileScan::last on a file's last one) or a
+  // file's error; nullopt when all files are done. A file's chunks come in
+  // file order.
   std::optional<FileResult> next() {
     std::unique_lock lock(m_mutex);
     m_ready.wait(lock, [&] { return !m_results.empty() || m_done == m_jobs.size(); });
@@ -64,33 +67,40 @@ class ParallelScanner {
   }
 
  private:
-  // Bounds memory: parsed-but-unwritten requests wait here.
+  // Bounds memory: parsed-but-unwritten requests wait here (with each
+  // worker's chunk in progress, ScanOptions::chunk_requests).
   static constexpr size_t k_max_pending_requests = 8000;
+  struct Stopped {};  // thrown through the scan of a file when the scanner is destroyed
 
   void work() {
     LineParser parser;
     for (;;) {
       size_t idx = m_next.fetch_add(1);
       if (idx >= m_order.size()) return;
-      const auto& job = m_jobs[m_order[idx]];
-      FileResult r;
-      r.job = m_order[idx];
+      const size_t job = m_order[idx];
       ScanOptions opts;
-      opts.offset = job.offset;
-      auto scan = scan_transcript(job.path, opts, parser);
-      if (scan)
-        r.scan = std::move(*scan);
-      else
-        r.error = scan.error().message;
-      std::unique_lock lock(m_mutex);
-      m_space.wait(lock, [&] { return m_stop || m_pending_requests < k_max_pending_requests; });
-      if (m_stop) return;
-      if (r.scan) m_pending_requests += r.scan->requests.size();
-      m_results.push_back(std::move(r));
-      ++m_done;
-      lock.unlock();
-      m_ready.notify_one();
+      opts.offset = m_jobs[job].offset;
+      try {
+        auto scanned = scan_transcript_chunks(m_jobs[job].path, opts, parser, [&](FileScan&& chunk) {
+          push(FileResult{job, std::move(chunk), {}});
+        });
+        if (!scanned) push(FileResult{job, std::nullopt, scanned.error().message});
+      } catch (const Stopped&) {
+        return;
+      }
     }
+  }
+
+  // Waits for room, then queues a chunk or a file's error.
+  void push(FileResult r) {
+    std::unique_lock lock(m_mutex);
+    m_space.wait(lock, [&] { return m_stop || m_pending_requests < k_max_pending_requests; });
+    if (m_stop) throw Stopped{};
+    if (r.scan) m_pending_requests += r.scan->requests.size();
+    if (!r.scan || r.scan->last) ++m_done;
+    m_results.push_back(std::move(r));
+    lock.unlock();
+    m_ready.notify_one();
   }
 
   const std::vector<FileJob>& m_jobs;

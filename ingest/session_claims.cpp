@@ -57,11 +57,12 @@ struct Held {
   store::TokenCounts tokens;
   double cost = 0;
 };
-std::map<std::string, Held> held_by_model(SQLite::Database& db, const std::string& session) {
-  store::Sql q(db,
-               "SELECT model, SUM(input), SUM(output), SUM(cache_write_5m), SUM(cache_write_1h), SUM(cache_read), "
-               "SUM(web_search), SUM(cost_total) FROM requests WHERE session_id=? AND source NOT IN (?, ?, ?) "
-               "GROUP BY model");
+constexpr const char* k_held_sql =
+    "SELECT model, SUM(input), SUM(output), SUM(cache_write_5m), SUM(cache_write_1h), SUM(cache_read), "
+    "SUM(web_search), SUM(cost_total) FROM requests WHERE session_id=? AND source NOT IN (?, ?, ?) "
+    "GROUP BY model";
+
+std::map<std::string, Held> held_by_model(store::Sql& q, const std::string& session) {
   q.bind(1, session)
       .bind(2, store::to_string(RequestSource::cost_state))
       .bind(3, store::to_string(RequestSource::claude_json))
@@ -72,6 +73,7 @@ std::map<std::string, Held> held_by_model(SQLite::Database& db, const std::strin
     h.tokens += store::TokenCounts{q.int64(1), q.int64(2), q.int64(3), q.int64(4), q.int64(5), q.int64(6)};
     h.cost += q.real(7);
   }
+  q.reset();
   return held;
 }
 
@@ -120,11 +122,12 @@ struct StoredClaim {
 };
 
 // The claims of a session from its best source: cost-state if any, else .claude.json.
-std::vector<StoredClaim> claims_of(SQLite::Database& db, const std::string& session, RequestSource& source) {
-  store::Sql q(db,
-               "SELECT source, model, input, output, cache_write_5m, cache_write_1h, cache_read, web_search, "
-               "split_known, cost_usd, ts_ms, run_id, profile, agent, provider, project, config_dir "
-               "FROM session_totals WHERE session_id=? ORDER BY source = ? DESC");
+constexpr const char* k_claims_sql =
+    "SELECT source, model, input, output, cache_write_5m, cache_write_1h, cache_read, web_search, "
+    "split_known, cost_usd, ts_ms, run_id, profile, agent, provider, project, config_dir "
+    "FROM session_totals WHERE session_id=? ORDER BY source = ? DESC";
+
+std::vector<StoredClaim> claims_of(store::Sql& q, const std::string& session, RequestSource& source) {
   q.bind(1, session).bind(2, store::to_string(RequestSource::cost_state));
   std::vector<StoredClaim> out;
   std::string first_source;
@@ -146,6 +149,7 @@ std::vector<StoredClaim> claims_of(SQLite::Database& db, const std::string& sess
     c.attribution.config_dir = std::string(q.text(16));
     out.push_back(std::move(c));
   }
+  q.reset();
   source = store::request_source_from(first_source).value_or(RequestSource::cost_state);
   return out;
 }
@@ -155,34 +159,46 @@ struct SessionPlace {
   int64_t last_ms = 0;
   std::string project;
 };
-SessionPlace place_of(SQLite::Database& db, const std::string& session) {
-  store::Sql q(db, "SELECT max(ts_ms), max(project) FROM requests WHERE session_id=?");
+SessionPlace place_of(store::Sql& q, const std::string& session) {
   q.bind(1, session);
   SessionPlace p;
   if (q.step() && !q.is_null(0)) {
     p.last_ms = q.int64(0);
     p.project = std::string(q.text(1));
   }
+  q.reset();
   return p;
 }
 
-void remove_unlogged(SQLite::Database& db, const std::string& session) {
-  store::Sql q(db, "DELETE FROM requests WHERE session_id=? AND source IN (?, ?)");
+void remove_unlogged(store::Sql& q, const std::string& session) {
   q.bind(1, session)
       .bind(2, store::to_string(RequestSource::cost_state))
       .bind(3, store::to_string(RequestSource::claude_json));
   q.exec();
+  q.reset();
 }
 
+// The statements reconciling reads and writes with, prepared once for all
+// the sessions of an import (preparing them per session cost more than
+// running them).
+struct Statements {
+  explicit Statements(SQLite::Database& db)
+      : claims(db, k_claims_sql),
+        held(db, k_held_sql),
+        place(db, "SELECT max(ts_ms), max(project) FROM requests WHERE session_id=?"),
+        remove(db, "DELETE FROM requests WHERE session_id=? AND source IN (?, ?)") {}
+  store::Sql claims, held, place, remove;
+};
+
 // Writes the session's unlogged rows; true when there was anything beyond the requests.
-bool reconcile_session(SQLite::Database& db, store::RequestWriter& writer, const std::string& session,
+bool reconcile_session(Statements& sql, store::RequestWriter& writer, const std::string& session,
                        const registry::PricingTable& prices) {
   RequestSource source = RequestSource::cost_state;
-  const auto claims = claims_of(db, session, source);
+  const auto claims = claims_of(sql.claims, session, source);
   if (claims.empty()) return false;  // never claimed: no unlogged rows either
-  remove_unlogged(db, session);
-  const auto held = held_by_model(db, session);
-  const auto place = place_of(db, session);
+  remove_unlogged(sql.remove, session);
+  const auto held = held_by_model(sql.held, session);
+  const auto place = place_of(sql.place, session);
   bool wrote = false;
   for (const auto& c : claims) {
     const auto h = held.find(registry::normalize_model_name(c.model));
@@ -282,8 +298,9 @@ void save_claim(SQLite::Database& db, const SessionClaim& claim, const store::At
 int64_t reconcile_sessions(SQLite::Database& db, store::RequestWriter& writer, const std::set<std::string>& sessions,
                            const registry::PricingTable& prices) {
   int64_t written = 0;
+  Statements sql(db);
   for (const auto& s : sessions)
-    if (reconcile_session(db, writer, s, prices)) ++written;
+    if (reconcile_session(sql, writer, s, prices)) ++written;
   return written;
 }
 

@@ -1,8 +1,6 @@
 #include "ingest/transcript_parser.hpp"
 
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cstring>
 
@@ -12,8 +10,6 @@
 
 #include <simdjson.h>
 
-#include "common/fd.hpp"
-#include "common/file_io.hpp"
 #include "common/time.hpp"
 
 namespace clown::ingest {
@@ -302,6 +298,7 @@ LineParser::LineParser() : m_impl(std::make_unique<Impl>()) {}
 
 std::vector<std::string> LineParser::take_cost_states() { return std::exchange(m_impl->m_cost_states, {}); }
 LineParser::~LineParser() = default;
+size_t LineParser::cost_state_count() const { return m_impl->m_cost_states.size(); }
 
 void LineParser::parse(std::string_view data, std::string_view fallback_session, RequestSet& out, ParseStats& stats) {
   const char* p = data.data();
@@ -345,90 +342,6 @@ void LineParser::parse(std::string_view data, std::string_view fallback_session,
       case LineKind::not_request: break;
     }
   }
-}
-
-namespace {
-
-constexpr size_t k_read_size = 2u << 20;
-
-}  // namespace
-
-Expected<FileScan> scan_transcript(const std::filesystem::path& path, const ScanOptions& options, LineParser& parser) {
-  Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!f) return fail(errno_message("cannot open " + path.string()));
-  ::posix_fadvise(f.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
-
-  const std::string session = path.stem().string();
-  (void)parser.take_cost_states();  // a parser reused across files starts clean
-  FileScan scan;
-  scan.end_offset = options.offset;
-  size_t cap = std::min(k_read_size, std::max<size_t>(options.max_line, 4096));
-  std::unique_ptr<char[]> buf(new char[cap + LineParser::k_padding]);
-  size_t have = 0;
-  uint64_t pos = options.offset;
-  // Inside a line longer than max_line: its bytes are dropped as they come
-  // (memory stays bounded) and end_offset moves past it only once its
-  // newline has been seen.
-  bool discarding = false;
-  uint64_t discarded = 0;
-  for (;;) {
-    if (have == cap) {
-      if (cap >= options.max_line) {
-        ++scan.stats.lines;
-        ++scan.stats.skipped_lines;
-        discarding = true;
-        discarded = have;
-        have = 0;
-      } else {
-        // One line longer than the buffer: grow to hold it.
-        size_t ncap = std::min(cap * 2, std::max(options.max_line, cap + 1));
-        std::unique_ptr<char[]> nbuf(new char[ncap + LineParser::k_padding]);
-        std::memcpy(nbuf.get(), buf.get(), have);
-        buf = std::move(nbuf);
-        cap = ncap;
-      }
-    }
-    ssize_t n = ::pread(f.get(), buf.get() + have, cap - have, static_cast<off_t>(pos));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail(errno_message("cannot read " + path.string()));
-    }
-    if (n == 0) break;
-    pos += static_cast<uint64_t>(n);
-    scan.bytes_read += static_cast<uint64_t>(n);
-    have += static_cast<size_t>(n);
-    if (discarding) {
-      const char* nl = static_cast<const char*>(std::memchr(buf.get(), '\n', have));
-      if (!nl) {
-        discarded += have;
-        have = 0;
-        continue;
-      }
-      size_t rest = static_cast<size_t>(nl - buf.get()) + 1;
-      scan.end_offset += discarded + rest;
-      std::memmove(buf.get(), buf.get() + rest, have - rest);
-      have -= rest;
-      discarding = false;
-      discarded = 0;
-    }
-    const char* last_nl = static_cast<const char*>(memrchr(buf.get(), '\n', have));
-    if (!last_nl) continue;
-    size_t complete = static_cast<size_t>(last_nl - buf.get()) + 1;
-    parser.parse(std::string_view(buf.get(), complete), session, scan.requests, scan.stats);
-    scan.end_offset += complete;
-    std::memmove(buf.get(), buf.get() + complete, have - complete);
-    have -= complete;
-  }
-  if (discarding) {  // a giant line still being written: read again next time
-    scan.cost_states = parser.take_cost_states();
-    return scan;
-  }
-  if (have > 0 && options.read_partial_tail) {
-    // The agent may still be writing this line; its bytes stay unconsumed.
-    parser.parse(std::string_view(buf.get(), have), session, scan.requests, scan.stats);
-  }
-  scan.cost_states = parser.take_cost_states();
-  return scan;
 }
 
 }  // namespace clown::ingest

@@ -4,6 +4,7 @@
 // simdjson on-demand, never a DOM), and counts each API request once.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -68,6 +69,7 @@ class LineParser {
   // Claude Code's `cost-state` lines seen by parse() since the last call (raw
   // text, in file order): its own running totals (ingest/session_claims.hpp).
   std::vector<std::string> take_cost_states();
+  size_t cost_state_count() const;
 
   static constexpr size_t k_padding = 64;
 
@@ -83,6 +85,7 @@ struct FileScan {
   std::vector<std::string> cost_states;  // raw cost-state lines, in file order
   uint64_t end_offset = 0;               // offset just past the last complete line
   uint64_t bytes_read = 0;
+  bool last = true;  // false: a chunk of the file, more follow (scan_transcript_chunks)
 };
 
 struct ScanOptions {
@@ -95,9 +98,23 @@ struct ScanOptions {
   // API response's usage line: they are skipped (and counted) without being
   // held in memory.
   size_t max_line = 64u << 20;
+  // scan_transcript_chunks hands over what it found once it holds this many
+  // requests (after the read that got there).
+  size_t chunk_requests = 4096;
 };
 
-// Reads with large buffered reads; memory stays bounded by the longest line.
+// Reads with large buffered reads; memory stays bounded by the longest line
+// and the file's requests.
 Expected<FileScan> scan_transcript(const std::filesystem::path& path, const ScanOptions& options, LineParser& parser);
+
+// Streams a file of any size: `sink` receives its requests in chunks (each
+// with its own stats, cost-state lines and bytes, and end_offset so far; the
+// last chunk has last=true), so memory stays bounded by a chunk and the longest
+// line. A request whose copies fall into two chunks comes in both: the store
+// keeps one (store/request_writer.hpp). After an error some chunks may have
+// been handed over, but never the last.
+using ScanSink = std::function<void(FileScan&& chunk)>;
+Expected<void> scan_transcript_chunks(const std::filesystem::path& path, const ScanOptions& options, LineParser& parser,
+                                      const ScanSink& sink);
 
 }  // namespace clown::ingest

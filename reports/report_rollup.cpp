@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -249,15 +250,23 @@ bool aligned(std::optional<int64_t> ms) { return !ms || *ms % k_bucket_ms == 0; 
 
 fs::path report_cache_file(const Paths& paths) { return paths.telemetry_dir() / "report-cache.bin"; }
 
-std::optional<std::string> store_state(const Paths& paths, SQLite::Database& db) {
-  int64_t newest_ms = 0;
-  const auto f = current_fingerprint(paths, db, newest_ms);
-  if (!f) return std::nullopt;
+namespace {
+
+std::string state_text(const DbFingerprint& f) {
   auto stamp = [](const FileStamp& s) {
     return std::to_string(s.dev) + ":" + std::to_string(s.ino) + ":" + std::to_string(s.size) + ":" +
            std::to_string(s.mtime_ns);
   };
-  return "db=" + stamp(f->db) + ";wal=" + stamp(f->wal) + ";max_id=" + std::to_string(f->max_id);
+  return "db=" + stamp(f.db) + ";wal=" + stamp(f.wal) + ";max_id=" + std::to_string(f.max_id);
+}
+
+}  // namespace
+
+std::optional<std::string> store_state(const Paths& paths, SQLite::Database& db) {
+  int64_t newest_ms = 0;
+  const auto f = current_fingerprint(paths, db, newest_ms);
+  if (!f) return std::nullopt;
+  return state_text(*f);
 }
 
 namespace {
@@ -438,6 +447,36 @@ Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::
       (void)write_file_atomic(cache_file, serialize(*fingerprint, *all), 0600);
     }
     return all;
+  } catch (const std::exception& e) {
+    return fail(std::string("cannot read usage from ") + paths.usage_db().string() + ": " + e.what());
+  }
+}
+
+Expected<CurrentRollup> refresh_rollup_cache(const Paths& paths, SQLite::Database& db) {
+  try {
+    // Best effort: a reader still on an older snapshot keeps part of the WAL,
+    // whose stamp the cache then records.
+    (void)db.execAndGet("PRAGMA wal_checkpoint(TRUNCATE)");
+    SQLite::Transaction lock(db, SQLite::TransactionBehavior::IMMEDIATE);
+    int64_t newest_ms = 0;
+    const auto before = current_fingerprint(paths, db, newest_ms);
+    if (!before) return CurrentRollup{std::make_shared<const Rollup>(build_rollup(db, {}, {})), std::nullopt};
+    auto all = std::make_shared<const Rollup>(build_all(paths, db));
+    const int64_t wait_ms = newest_ms + k_racy_ms - now_ms();
+    if (wait_ms > 0 && before->max_id >= k_direct_limit)
+      std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+    int64_t newest_after = 0;
+    const int64_t stat_ms = now_ms();
+    const auto after = current_fingerprint(paths, db, newest_after);
+    if (after && *after == *before && stat_ms - newest_after >= k_racy_ms) {
+      Memo& m = memo();
+      std::lock_guard memo_lock(m.mutex);
+      m.db_path = paths.usage_db().string();
+      m.fingerprint = *after;
+      m.rollup = all;
+      (void)write_file_atomic(report_cache_file(paths), serialize(*after, *all), 0600);
+    }
+    return CurrentRollup{all, after ? std::optional(state_text(*after)) : std::nullopt};
   } catch (const std::exception& e) {
     return fail(std::string("cannot read usage from ") + paths.usage_db().string() + ": " + e.what());
   }

@@ -74,6 +74,23 @@ Rollup build_rollup(SQLite::Database& db, std::optional<int64_t> since_ms, std::
 
 fs::path report_cache_file(const Paths& paths);
 
+// The all-time rollup of a store that was just written, with the
+// store_state it is current for.
+struct CurrentRollup {
+  std::shared_ptr<const Rollup> rollup;
+  std::optional<std::string> state;
+};
+
+// Right after a writer's commit (`db`: a read-write connection outside any
+// transaction): builds the all-time rollup and saves it to the cache, so the
+// next report reads it instead of rebuilding (docs/file-formats.md#report-cache).
+// The WAL is checkpointed first and the write lock held while the stamp is
+// taken and the rows read: no commit can fall between them, and closing the
+// connection afterwards changes no stamp the cache records. On a big store it
+// waits out what remains of the racy window (100 ms since the last write)
+// under that lock; a small one (cheap to rebuild) saves only when not racy.
+Expected<CurrentRollup> refresh_rollup_cache(const Paths& paths, SQLite::Database& db);
+
 // One committed state of usage.db as text (its files' stamps and the highest
 // request id): a commit in between changes it. nullopt without a database.
 std::optional<std::string> store_state(const Paths& paths, SQLite::Database& db);

@@ -242,3 +242,49 @@ TEST_CASE("scan_transcript: a line longer than max_line is skipped without holdi
   CHECK(partial->requests.size() == 1);
   CHECK(partial->end_offset == a.size());
 }
+
+TEST_CASE("scan_transcript_chunks: a file bigger than the read buffer comes in bounded chunks, in order", "[parser]") {
+  test::TempDir tmp;
+  auto file = tmp.path() / "long.jsonl";
+  std::string text;
+  const int n = 12000;  // ~5 MB: more than two 2 MiB reads
+  for (int i = 0; i < n; ++i) text += line("m" + std::to_string(i), "req_" + std::to_string(i), 1, i);
+  text += line("m0", "req_0", 1, 7);  // a later copy of the first request, in another chunk
+  text += R"({"type":"cost-state","sessionId":"sess","totalCostUSD":1})"
+          "\n";
+  test::write_text(file, text);
+  LineParser parser;
+  ScanOptions o;
+  o.chunk_requests = 1000;
+  std::vector<FileScan> chunks;
+  auto done = scan_transcript_chunks(file, o, parser, [&](FileScan&& c) { chunks.push_back(std::move(c)); });
+  REQUIRE(done);
+  REQUIRE(chunks.size() >= 3);  // one per read that reached chunk_requests, then the last
+  size_t requests = 0, cost_states = 0, copies_of_first = 0;
+  int64_t lines = 0;
+  uint64_t bytes = 0, offset = 0;
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    CHECK(chunks[i].last == (i + 1 == chunks.size()));
+    CHECK((chunks[i].end_offset > offset || chunks[i].last));  // the last may hold nothing new
+    CHECK(chunks[i].requests.size() < 6000);                   // one read's worth, never the file
+    offset = chunks[i].end_offset;
+    requests += chunks[i].requests.size();
+    lines += chunks[i].stats.lines;
+    bytes += chunks[i].bytes_read;
+    cost_states += chunks[i].cost_states.size();
+    for (const auto& r : chunks[i].requests.requests()) copies_of_first += r.key == "req:req_0";
+  }
+  CHECK(requests == n + 1);  // the copy is in the last chunk too: the store keeps one
+  CHECK(lines == n + 2);
+  CHECK(bytes == text.size());
+  CHECK(offset == text.size());
+  CHECK(copies_of_first == 2);
+  CHECK(cost_states == 1);
+
+  // scan_transcript still returns the whole file at once.
+  auto whole = scan_transcript(file, {}, parser);
+  REQUIRE(whole);
+  CHECK(whole->requests.size() == static_cast<size_t>(n));
+  CHECK(whole->stats.duplicates == 1);
+  CHECK(whole->last);
+}
