@@ -32,10 +32,17 @@ hyperfine --warmup 3 --runs "$runs" --export-json "$work/h.json" \
   -n 'sh only' "true < $input" >/dev/null
 python3 - "$work/h.json" <<'PY'
 import json, sys
-r = {x["command"]: x["median"] * 1000 for x in json.load(open(sys.argv[1]))["results"]}
-sh = r["sh only"]
+res = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+def p95(x):
+    t = sorted(x["times"])
+    return t[min(len(t) - 1, int(0.95 * len(t)))] * 1000
+sh = res["sh only"]["median"] * 1000
+cpu_sh = (res["sh only"]["user"] + res["sh only"]["system"]) * 1000
 for name in ("cached", "store changed"):
-    print(f"statusline {name:14s} median {r[name] - sh:6.2f} ms  (target <= 10 ms; sh -c {sh:.2f} ms subtracted)")
+    x = res[name]
+    cpu = (x["user"] + x["system"]) * 1000 - cpu_sh
+    print(f"statusline {name:14s} median {x['median'] * 1000 - sh:6.2f} ms  p95 {p95(x) - sh:6.2f} ms  "
+          f"CPU (user+sys, mean) {cpu:5.2f} ms  (target <= 10 ms; sh -c {sh:.2f} ms subtracted)")
 PY
 rss=$( { /usr/bin/time -f '%M' "$clown" statusline <"$input" >/dev/null; } 2>&1 | tail -1 )
 echo "statusline peak RSS (cached)        $(awk -v k="$rss" 'BEGIN{printf "%.1f", k/1024}') MiB  (target <= 16 MiB)"

@@ -139,6 +139,9 @@ CREATE TABLE IF NOT EXISTS rate_limits(
   session_id TEXT NOT NULL DEFAULT '',
   PRIMARY KEY(profile, window, resets_at_ms, used_percent));
 )sql",
+    // 8: a covering index for the statusline's bounded sums (reports/statusline.cpp):
+    // a profile's spend since a time is read from the index alone, never the table.
+    "CREATE INDEX IF NOT EXISTS requests_profile_ts_cost ON requests(profile, ts_ms, cost_total);\n",
 };
 
 static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == k_schema_version, "one migration per schema version");

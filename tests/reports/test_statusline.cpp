@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include "common/format.hpp"
 #include "common/time.hpp"
+#include "reports/blocks.hpp"
 #include "reports/statusline.hpp"
 #include "store/store.hpp"
 #include "tests/reports/seed.hpp"
@@ -161,4 +163,59 @@ TEST_CASE("statusline: [statusline] in config.toml, and its errors", "[statuslin
   bad = config::parse_config("[statusline]\ncolor = \"yes\"\n", "config.toml");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message == "config.toml:2: statusline.color must be true or false");
+}
+
+TEST_CASE("statusline: the active block walked forward from the cached chain is the one clown usage blocks shows",
+          "[statusline]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  test::write_text(paths.config_file(), "timezone = \"UTC\"\n");
+  // Three days without a pause of 5 h (one request every 50 min, $1 each),
+  // then a pause, then two more: every block edge depends on the history.
+  std::vector<test::SeedRequest> rows;
+  for (int64_t t = at("2026-11-26T00:20:00Z"); t < at("2026-11-29T00:00:00Z"); t += 50 * 60 * 1000)
+    rows.push_back(spend(format_iso8601_ms(t).c_str(), "s", "work", 1.0));
+  test::seed(paths, rows);
+  // The session is stored: nothing of its own is added.
+  const std::string input = R"({"session_id": "s", "model": {"id": "claude-sonnet-4-5"}})";
+  UsageFilter filter;
+  filter.profile = "work";
+  // The walk from the last anchor (at first, from the first request; again
+  // on a new day) agrees with the blocks report, which reads all the history.
+  int active = 0, inactive = 0;
+  auto check = [&](const char* now_iso) {
+    const int64_t now = at(now_iso);
+    INFO(now_iso);
+    const auto expected = active_block(paths, filter, now);
+    REQUIRE(expected);
+    const auto line = statusline(paths, input, "work", false, now);
+    REQUIRE(line);
+    if (!expected->has_value()) {
+      CHECK(line->find("block") == std::string::npos);
+      ++inactive;
+      return;
+    }
+    ++active;
+    const auto& b = **expected;
+    const int64_t left = (b.end_ms - now) / 60000;
+    char buf[64];
+    if (left >= 60)
+      std::snprintf(buf, sizeof buf, "block $%.2f (%dh%02dm left", b.total_cost, static_cast<int>(left / 60),
+                    static_cast<int>(left % 60));
+    else
+      std::snprintf(buf, sizeof buf, "block $%.2f (%dm left", b.total_cost, static_cast<int>(left));
+    INFO(*line);
+    CHECK(line->find(buf) != std::string::npos);
+  };
+  check("2026-11-28T23:55:00Z");
+  check("2026-11-29T03:00:00Z");
+  check("2026-11-29T05:30:00Z");
+  test::seed(paths, {spend("2026-11-29T06:10:00Z", "s", "work", 2.0)});
+  check("2026-11-29T07:00:00Z");
+  test::seed(paths, {spend("2026-11-29T07:40:00Z", "s", "work", 3.0)});
+  check("2026-11-29T07:50:00Z");
+  check("2026-11-29T10:59:00Z");
+  check("2026-11-29T11:30:00Z");
+  CHECK(active == 4);
+  CHECK(inactive == 3);
 }
