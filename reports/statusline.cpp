@@ -27,7 +27,7 @@ struct Cache {
   int64_t day_start_ms = 0, day_end_ms = 0;  // the local day
   std::optional<int64_t> block_anchor_ms;    // a block start of the profile's chain (reset daily)
   std::string session_id;                    // the figures were computed for this session
-  bool session_stored = false;               // its requests are in the store (else its live cost is added)
+  std::optional<int64_t> stored_until_ms;    // ... whose requests the store holds up to here
   std::optional<StatuslineFigures> figures;
   std::vector<QuotaSnapshot> recorded;  // the last quota snapshots stored
 };
@@ -55,7 +55,7 @@ Cache read_cache(const fs::path& file) {
     c.day_end_ms = j.at("day_end_ms").get<int64_t>();
     if (const auto& a = j.at("block_anchor_ms"); !a.is_null()) c.block_anchor_ms = a.get<int64_t>();
     c.session_id = j.at("session_id").get<std::string>();
-    c.session_stored = j.at("session_stored").get<bool>();
+    if (const auto& u = j.at("stored_until_ms"); !u.is_null()) c.stored_until_ms = u.get<int64_t>();
     if (const auto& f = j.at("figures"); f.is_object()) {
       StatuslineFigures fig;
       fig.today = f.at("today").get<double>();
@@ -78,7 +78,7 @@ void write_cache(const fs::path& file, const Cache& c) {
   json j = {
       {"zone", c.zone_key},         {"day_start_ms", c.day_start_ms},
       {"day_end_ms", c.day_end_ms}, {"block_anchor_ms", c.block_anchor_ms ? json(*c.block_anchor_ms) : json(nullptr)},
-      {"session_id", c.session_id}, {"session_stored", c.session_stored},
+      {"session_id", c.session_id}, {"stored_until_ms", c.stored_until_ms ? json(*c.stored_until_ms) : json(nullptr)},
       {"figures", nullptr},         {"recorded", json::array()}};
   if (c.figures) {
     j["figures"] = {{"today", c.figures->today}, {"block", nullptr}};
@@ -189,7 +189,7 @@ Expected<void> compute_figures(const Paths& paths, const StatuslineInput& in, co
                                Cache& cache) {
   TRY_ASSIGN(auto store, store::Store::open_readonly(paths));
   StatuslineFigures fig;
-  bool stored = false;
+  std::optional<int64_t> stored;
   auto anchor = cache.block_anchor_ms;
   try {
     auto& db = store->db();
@@ -197,10 +197,10 @@ Expected<void> compute_figures(const Paths& paths, const StatuslineInput& in, co
     fig.today = spend_between(db, profile, cache.day_start_ms, cache.day_end_ms);
     if (!in.session_id.empty()) {
       // `+profile`: by the session index (a session has few rows), not the profile's.
-      SQLite::Statement q(db, "SELECT 1 FROM requests WHERE session_id = ? AND +profile = ? LIMIT 1");
+      SQLite::Statement q(db, "SELECT max(ts_ms) FROM requests WHERE session_id = ? AND +profile = ?");
       q.bind(1, in.session_id);
       q.bind(2, profile);
-      stored = q.executeStep();
+      if (q.executeStep() && !q.getColumn(0).isNull()) stored = q.getColumn(0).getInt64();
     }
     fig.block = active_block_sql(db, profile, now, anchor);
   } catch (const SQLite::Exception& e) {
@@ -209,32 +209,43 @@ Expected<void> compute_figures(const Paths& paths, const StatuslineInput& in, co
   cache.figures = fig;
   cache.block_anchor_ms = anchor;
   cache.session_id = in.session_id;
-  cache.session_stored = stored;
+  cache.stored_until_ms = stored;
   return {};
+}
+
+// Adds what of the running session the store does not hold yet (its requests
+// reach the store when its run ends, or through clownd's OTLP receiver).
+void add_session(const StatuslineInput& in, const std::optional<SessionSpend>& spend, const Cache& cache,
+                 StatuslineFigures& figures) {
+  const auto stored = cache.session_id == in.session_id ? cache.stored_until_ms : std::nullopt;
+  if (spend) {
+    const int64_t after = stored ? *stored + 1 : std::numeric_limits<int64_t>::min();
+    figures.today += spend->since(std::max(after, cache.day_start_ms));
+    if (figures.block) figures.block->cost += spend->since(std::max(after, figures.block->start_ms));
+  } else if (!stored && in.session_cost) {
+    // Claude Code's estimate of the whole session, when its transcript cannot be read.
+    figures.today += *in.session_cost;
+    if (figures.block) figures.block->cost += *in.session_cost;
+  }
 }
 
 }  // namespace
 
 Expected<std::string> statusline(const Paths& paths, std::string_view input_json, const std::string& profile,
-                                 bool color_allowed, int64_t now) {
-  TRY_ASSIGN(const auto in, parse_statusline_input(input_json));
+                                 bool color_allowed, int64_t now, const SessionSpendReader& session_spend) {
+  TRY_ASSIGN(auto in, parse_statusline_input(input_json));
   TRY_ASSIGN(const auto config, config::load_config(paths));
   const auto file = cache_file(paths, profile);
   Cache cache = read_cache(file);
   record_limits(paths, in, profile, now, cache);
   TRY(refresh_day(config, now, cache));
-  // A store that cannot be read now keeps the last figures (shown stale);
-  // they are the session's only if computed for it.
-  if (!compute_figures(paths, in, profile, now, cache) && cache.session_id != in.session_id)
-    cache.session_stored = false;
+  // A store that cannot be read now keeps the last figures (shown stale).
+  (void)compute_figures(paths, in, profile, now, cache);
   write_cache(file, cache);
+  const auto spend = session_spend ? session_spend(in) : std::nullopt;
   auto figures = cache.figures;
-  // The running session's requests reach the store when its run ends: until
-  // then its own cost counts towards today and the block.
-  if (figures && !cache.session_stored && in.session_cost) {
-    figures->today += *in.session_cost;
-    if (figures->block) figures->block->cost += *in.session_cost;
-  }
+  if (figures) add_session(in, spend, cache, *figures);
+  if (spend) in.session_cost = spend->total;
   return render_statusline(in, profile, figures, config.statusline, color_allowed && config.statusline.color, now);
 }
 

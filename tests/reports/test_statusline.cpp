@@ -219,3 +219,34 @@ TEST_CASE("statusline: the active block walked forward from the cached chain is 
   CHECK(active == 4);
   CHECK(inactive == 3);
 }
+
+TEST_CASE("statusline: the session's own spend from its transcript, the part the store does not hold added once",
+          "[statusline]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  test::write_text(paths.config_file(), "timezone = \"UTC\"\n");
+  // The session's first request is stored already (e.g. through clownd's OTLP receiver).
+  test::seed(paths,
+             {spend("2026-11-29T09:00:00Z", "live", "work", 1.0), spend("2026-11-29T08:30:00Z", "s0", "work", 4.0)});
+  const std::string input =
+      R"({"session_id": "live", "transcript_path": "/t.jsonl", "model": {"id": "claude-sonnet-4-5"},
+          "cost": {"total_cost_usd": 9.99}})";
+  int reads = 0;
+  const SessionSpendReader reader = [&](const StatuslineInput& in) -> std::optional<SessionSpend> {
+    ++reads;
+    CHECK(in.transcript_path == "/t.jsonl");
+    return SessionSpend{1.5, {{at("2026-11-29T09:00:00Z"), 1.0}, {at("2026-11-29T09:30:00Z"), 0.5}}};
+  };
+  const int64_t now = at("2026-11-29T10:00:00Z");
+  // clown's price of the session ($1.50, not Claude Code's $9.99); today and the
+  // block are the store's $5.00 plus the $0.50 it does not hold yet.
+  CHECK(*statusline(paths, input, "work", false, now, reader) == "work" + k_dot + "sonnet-4-5" + k_dot +
+                                                                     "session $1.50" + k_dot + "today $5.50" + k_dot +
+                                                                     "block $5.50 (3h00m left, $2.8/h)");
+  CHECK(reads == 1);
+  // Without a readable transcript: Claude Code's estimate, and the store's figures (the session is stored).
+  const SessionSpendReader none = [](const StatuslineInput&) { return std::nullopt; };
+  CHECK(*statusline(paths, input, "work", false, now, none) == "work" + k_dot + "sonnet-4-5" + k_dot + "session $9.99" +
+                                                                   k_dot + "today $5.00" + k_dot +
+                                                                   "block $5.00 (3h00m left, $2.5/h)");
+}
