@@ -9,13 +9,7 @@ namespace clown::launcher {
 
 namespace {
 
-std::string describe(const reports::BudgetStatus& b) {
-  char pct[16];
-  std::snprintf(pct, sizeof pct, "%.0f%%", b.percent);
-  return std::string(b.profile.empty() ? "the overall" : "profile '" + b.profile + "''s") + " " +
-         reports::to_string(b.window) + " budget: " + format_usd(b.spent) + " of " + format_usd(b.limit) + " (" + pct +
-         ", " + reports::to_string(b.level) + ")";
-}
+std::string describe(const reports::BudgetStatus& b) { return reports::describe_budget(b); }
 
 std::string raise_hint(const reports::BudgetStatus& b) {
   return "[budgets" + (b.profile.empty() ? std::string() : ".profiles." + b.profile) + "] " +

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <unordered_map>
 
 #include <date/date.h>
 
+#include "common/format.hpp"
 #include "reports/report_data.hpp"
 
 namespace clown::reports {
@@ -59,6 +61,14 @@ void add_statuses(std::vector<BudgetStatus>& out, const std::string& profile, co
 }
 
 }  // namespace
+
+std::string describe_budget(const BudgetStatus& b) {
+  char pct[16];
+  std::snprintf(pct, sizeof pct, "%.0f%%", b.percent);
+  return std::string(b.profile.empty() ? "the overall" : "profile '" + b.profile + "''s") + " " + to_string(b.window) +
+         " budget: " + format_usd(b.spent) + " of " + format_usd(b.limit) + " (" + pct + ", " + to_string(b.level) +
+         ")";
+}
 
 BudgetLevel budget_level(double spent, double limit) {
   if (limit <= 0) return spent > 0 ? BudgetLevel::exceeded : BudgetLevel::safe;

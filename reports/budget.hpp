@@ -5,6 +5,7 @@
 // functions of the store, for `clown usage budget`, the summary and anything
 // that must check a budget quickly (a launch gate, a status line).
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "common/error.hpp"
@@ -22,6 +23,10 @@ struct ReportData;
 BudgetLevel budget_level(double spent, double limit);
 const char* to_string(BudgetLevel level);
 const char* to_string(BudgetWindow window);
+
+// "profile 'p''s daily budget: $6.00 of $10.00 (60%, warning)" (the overall:
+// "the overall daily budget: ..."): what the launch gate and the hook say.
+std::string describe_budget(const BudgetStatus& status);
 
 // Every budget in `config` with its spend at `now_ms`: overall budgets first,
 // then profiles by name; daily, weekly, monthly. The filter's time zone and
