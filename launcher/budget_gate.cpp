@@ -52,8 +52,7 @@ Expected<std::vector<std::string>> check_budget_gate(const Paths& paths, const p
   const auto own = budgets.profiles.find(profile.alias);
   if (budgets.overall.empty() && (own == budgets.profiles.end() || own->second.empty()))
     return std::vector<std::string>{};
-  TRY_ASSIGN(auto statuses, reports::budget_statuses(paths, config, reports::UsageFilter{}, now));
-  std::erase_if(statuses, [&](const auto& s) { return !s.profile.empty() && s.profile != profile.alias; });
+  TRY_ASSIGN(const auto statuses, reports::launch_budget_statuses(paths, config, profile.alias, now));
   return gate_decision(profile.alias, *gate, statuses, over_budget);
 }
 

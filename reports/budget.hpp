@@ -43,6 +43,13 @@ std::vector<BudgetStatus> budget_statuses_of(const ReportData& data, const confi
 // The same with config.toml read and no filter.
 Expected<std::vector<BudgetStatus>> budget_statuses(const Paths& paths, int64_t now_ms);
 
+// The budgets that cover `profile` (its own and the overall ones) for the
+// launch gate and the hook: the same figures as budget_statuses, summed from
+// the requests' covering index over the widest window only (no rollup
+// rebuild after the store changed, no row outside the windows read).
+Expected<std::vector<BudgetStatus>> launch_budget_statuses(const Paths& paths, const config::Config& config,
+                                                           const std::string& profile, int64_t now_ms);
+
 // `clown usage budget`.
 Expected<BudgetReport> budget_report(const Paths& paths, const UsageFilter& filter, int64_t now_ms);
 

@@ -79,8 +79,7 @@ Expected<std::string> budget_hook(const Paths& paths, const std::string& run_id,
   TRY_ASSIGN(const auto config, config::load_config(paths));
   const auto own = config.budgets.profiles.find(info.profile);
   if (config.budgets.overall.empty() && (own == config.budgets.profiles.end() || own->second.empty())) return "";
-  TRY_ASSIGN(auto statuses, reports::budget_statuses(paths, config, reports::UsageFilter{}, now));
-  std::erase_if(statuses, [&](const auto& s) { return !s.profile.empty() && s.profile != info.profile; });
+  TRY_ASSIGN(auto statuses, reports::launch_budget_statuses(paths, config, info.profile, now));
   add_session_spend(paths, input.value("session_id", ""), input.value("transcript_path", ""), statuses);
   const auto announce = budget_to_announce(statuses, announced_level(dir));
   if (!announce) return "";
