@@ -216,10 +216,15 @@ void use_wal(SQLite::Database& db) {
 void drop_request_indexes(SQLite::Database& db) {
   db.exec(
       "DROP INDEX IF EXISTS requests_ts; DROP INDEX IF EXISTS requests_profile_ts; "
-      "DROP INDEX IF EXISTS requests_model_ts; DROP INDEX IF EXISTS requests_session;");
+      "DROP INDEX IF EXISTS requests_model_ts; DROP INDEX IF EXISTS requests_session; "
+      "DROP INDEX IF EXISTS requests_profile_ts_cost;");
 }
 
-void create_request_indexes(SQLite::Database& db) { db.exec(CLOWN_REQUEST_INDEXES); }
+void create_request_indexes(SQLite::Database& db) {
+  db.exec(CLOWN_REQUEST_INDEXES);
+  // Schema 8's, for the statusline and the budget gate.
+  db.exec("CREATE INDEX IF NOT EXISTS requests_profile_ts_cost ON requests(profile, ts_ms, cost_total);");
+}
 
 namespace {
 
