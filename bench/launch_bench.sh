@@ -31,10 +31,15 @@ fi
 # Warm the page cache and create the telemetry files the steady state has.
 for _ in 1 2 3; do "$clown" run bench; done
 
-extra=()
-[ -n "$heavy" ] && extra=(-n 'clown run, store changed' --prepare "touch $db" "$clown run bench")
-hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/h.json" \
-  -n direct '/bin/true' -n 'clown run' "$clown run bench" "${extra[@]}" >/dev/null
+if [ -n "$heavy" ]; then
+  # --prepare given once per command (hyperfine applies a single one to all).
+  hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/h.json" \
+    --prepare true -n direct '/bin/true' --prepare true -n 'clown run' "$clown run bench" \
+    --prepare "touch $db" -n 'clown run, store changed' "$clown run bench" >/dev/null
+else
+  hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/h.json" \
+    -n direct '/bin/true' -n 'clown run' "$clown run bench" >/dev/null
+fi
 python3 - "$work/h.json" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
