@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "common/time.hpp"
 #include "reports/statusline.hpp"
+#include "runs/session_spend.hpp"
 
 namespace clown::cli {
 
@@ -21,7 +22,9 @@ void set_statusline_command(CLI::App& app, Context& ctx) {
     // (https://no-color.org, any non-empty value) turns colour off.
     const char* no_color = std::getenv("NO_COLOR");
     const bool color = !(no_color && *no_color);
-    std::cout << unwrap(reports::statusline(ctx.paths, input, reports::statusline_profile(), color, now_ms())) << "\n";
+    std::cout << unwrap(reports::statusline(ctx.paths, input, reports::statusline_profile(), color, now_ms(),
+                                            runs::session_spend_reader(ctx.paths)))
+              << "\n";
   });
 }
 

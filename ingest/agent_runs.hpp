@@ -1,6 +1,6 @@
 #pragma once
 // The requests one `clown run` of a Codex CLI, Gemini CLI or opencode agent
-// made (docs/accuracy.md#run-attribution-other-agents): read from the logs
+// made (docs/accuracy.md#other-agents-runs): read from the logs
 // its hooks named, the session clown chose for it, or (isolated homes) the
 // logs written during the run; kept when timestamped inside the run.
 #include <cstdint>

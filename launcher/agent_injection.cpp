@@ -44,6 +44,7 @@ profiles::TemplateValues launch_values(const LaunchInputs& in, const std::option
   v.set("hook_session_start", hook_command(in, "session-start"));
   v.set("hook_session_end", hook_command(in, "session-end"));
   v.set("hook_subagent_start", hook_command(in, "subagent-start"));
+  v.set("hook_stop", hook_command(in, "stop"));
   v.set("statusline_command", statusline_command(in));
   v.set("env_json", "{}");
   for (const auto& [name, text] : in.agent.values) v.define(name, text);

@@ -9,13 +9,7 @@ namespace clown::launcher {
 
 namespace {
 
-std::string describe(const reports::BudgetStatus& b) {
-  char pct[16];
-  std::snprintf(pct, sizeof pct, "%.0f%%", b.percent);
-  return std::string(b.profile.empty() ? "the overall" : "profile '" + b.profile + "''s") + " " +
-         reports::to_string(b.window) + " budget: " + format_usd(b.spent) + " of " + format_usd(b.limit) + " (" + pct +
-         ", " + reports::to_string(b.level) + ")";
-}
+std::string describe(const reports::BudgetStatus& b) { return reports::describe_budget(b); }
 
 std::string raise_hint(const reports::BudgetStatus& b) {
   return "[budgets" + (b.profile.empty() ? std::string() : ".profiles." + b.profile) + "] " +
@@ -58,8 +52,7 @@ Expected<std::vector<std::string>> check_budget_gate(const Paths& paths, const p
   const auto own = budgets.profiles.find(profile.alias);
   if (budgets.overall.empty() && (own == budgets.profiles.end() || own->second.empty()))
     return std::vector<std::string>{};
-  TRY_ASSIGN(auto statuses, reports::budget_statuses(paths, config, reports::UsageFilter{}, now));
-  std::erase_if(statuses, [&](const auto& s) { return !s.profile.empty() && s.profile != profile.alias; });
+  TRY_ASSIGN(const auto statuses, reports::launch_budget_statuses(paths, config, profile.alias, now));
   return gate_decision(profile.alias, *gate, statuses, over_budget);
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Claude Code's own files in a config dir, as far as clown touches them
-// (tests/data/claude-firstrun/README.md, docs/file-formats.md#isolated-homes):
+// (tests/data/claude-firstrun/README.md, docs/file-formats.md#homes):
 // the first-run seed of an isolated home, the user's theme, and whether a
 // folder is trusted.
 #include <filesystem>

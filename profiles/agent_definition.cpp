@@ -14,7 +14,7 @@ namespace {
 constexpr std::array<ProviderApi, 4> k_apis = {ProviderApi::anthropic, ProviderApi::openai_responses,
                                                ProviderApi::openai_chat, ProviderApi::gemini};
 
-constexpr std::array<std::string_view, 24> k_placeholders = {"home",
+constexpr std::array<std::string_view, 25> k_placeholders = {"home",
                                                              "run_id",
                                                              "run_dir",
                                                              "clown",
@@ -33,6 +33,7 @@ constexpr std::array<std::string_view, 24> k_placeholders = {"home",
                                                              "hook_session_start",
                                                              "hook_session_end",
                                                              "hook_subagent_start",
+                                                             "hook_stop",
                                                              "new_session_id",
                                                              "telemetry_file",
                                                              "session_file",

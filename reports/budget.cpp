@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <unordered_map>
 
 #include <date/date.h>
 
+#include "common/format.hpp"
 #include "reports/report_data.hpp"
+#include "store/store.hpp"
 
 namespace clown::reports {
 
@@ -59,6 +62,14 @@ void add_statuses(std::vector<BudgetStatus>& out, const std::string& profile, co
 }
 
 }  // namespace
+
+std::string describe_budget(const BudgetStatus& b) {
+  char pct[16];
+  std::snprintf(pct, sizeof pct, "%.0f%%", b.percent);
+  return std::string(b.profile.empty() ? "the overall" : "profile '" + b.profile + "''s") + " " + to_string(b.window) +
+         " budget: " + format_usd(b.spent) + " of " + format_usd(b.limit) + " (" + pct + ", " + to_string(b.level) +
+         ")";
+}
 
 BudgetLevel budget_level(double spent, double limit) {
   if (limit <= 0) return spent > 0 ? BudgetLevel::exceeded : BudgetLevel::safe;
@@ -136,6 +147,70 @@ Expected<std::vector<BudgetStatus>> budget_statuses(const Paths& paths, const co
   range.until_ms = std::max(ws[1].until_ms, ws[2].until_ms);
   TRY_ASSIGN(const auto data, load_report_data(paths, f, context, range));
   return budget_statuses_of(data, config, filter, now);
+}
+
+namespace {
+
+// The profile's spend in each window, from the covering index (profile,
+// ts_ms, cost_total): one index range, summed inside SQLite, never the table.
+std::array<double, 3> profile_spend(SQLite::Database& db, const std::string& profile, const std::vector<Window>& ws) {
+  SQLite::Statement q(db,
+                      "SELECT total(cost_total) FILTER (WHERE ts_ms >= ?2 AND ts_ms < ?3), "
+                      "total(cost_total) FILTER (WHERE ts_ms >= ?4 AND ts_ms < ?5), "
+                      "total(cost_total) FILTER (WHERE ts_ms >= ?6 AND ts_ms < ?7) "
+                      "FROM requests WHERE profile = ?1 AND ts_ms >= ?8 AND ts_ms < ?9");
+  q.bind(1, profile);
+  for (int i = 0; i < 3; ++i) {
+    q.bind(2 + 2 * i, ws[static_cast<size_t>(i)].since_ms);
+    q.bind(3 + 2 * i, ws[static_cast<size_t>(i)].until_ms);
+  }
+  q.bind(8, std::min({ws[0].since_ms, ws[1].since_ms, ws[2].since_ms}));
+  q.bind(9, std::max({ws[0].until_ms, ws[1].until_ms, ws[2].until_ms}));
+  std::array<double, 3> spent = {0, 0, 0};
+  if (q.executeStep())
+    for (int i = 0; i < 3; ++i) spent[static_cast<size_t>(i)] = q.getColumn(i).getDouble();
+  return spent;
+}
+
+}  // namespace
+
+Expected<std::vector<BudgetStatus>> launch_budget_statuses(const Paths& paths, const config::Config& config,
+                                                           const std::string& profile, int64_t now) {
+  const auto& budgets = config.budgets;
+  const auto own = budgets.profiles.find(profile);
+  const bool overall = !budgets.overall.empty();
+  if (!overall && (own == budgets.profiles.end() || own->second.empty())) return std::vector<BudgetStatus>{};
+  UsageFilter f;
+  f.period = "today";
+  TRY_ASSIGN(const auto period, resolve_report_period(config, f, now));
+  const auto ws = windows(period, now);
+  TRY_ASSIGN(auto store, store::Store::open_readonly(paths));
+  std::vector<BudgetStatus> out;
+  try {
+    auto& db = store->db();
+    std::optional<std::array<double, 3>> own_spent;
+    if (overall) {
+      // Every profile in the history, one index seek each.
+      double total[3] = {0, 0, 0};
+      SQLite::Statement next(db, "SELECT min(profile) FROM requests WHERE profile > ?");
+      std::string name;
+      for (next.bind(1, name); next.executeStep() && !next.getColumn(0).isNull(); next.bind(1, name)) {
+        name = next.getColumn(0).getString();
+        next.reset();
+        const auto spent = profile_spend(db, name, ws);
+        if (name == profile) own_spent = spent;
+        for (size_t i = 0; i < 3; ++i) total[i] += spent[i];
+      }
+      add_statuses(out, "", budgets.overall, ws, total);
+    }
+    if (own != budgets.profiles.end() && !own->second.empty()) {
+      if (!own_spent) own_spent = profile_spend(db, profile, ws);
+      add_statuses(out, profile, own->second, ws, own_spent->data());
+    }
+  } catch (const SQLite::Exception& e) {
+    return fail("cannot read " + paths.usage_db().string() + ": " + e.what());
+  }
+  return out;
 }
 
 Expected<std::vector<BudgetStatus>> budget_statuses(const Paths& paths, int64_t now) {

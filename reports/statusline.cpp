@@ -1,18 +1,19 @@
-// `clown statusline`: the quota snapshots go into the store, the figures come
-// from a small per-profile cache (telemetry/statusline/<profile>.json) that is
-// recomputed only when usage.db changed, the local day ended or the session
-// is new (docs/api.md#statusline).
+// `clown statusline`: the quota snapshots go into the store; today's spend
+// and the active block come from a few bounded index reads on every update;
+// a small per-profile cache (telemetry/statusline/<profile>.json) keeps the
+// local day's bounds, where the block chain stands and the last figures (shown
+// when the store cannot be read at once) (docs/api.md#statusline).
 #include "reports/statusline.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
 #include "common/file_io.hpp"
-#include "common/file_stamp.hpp"
 #include "reports/blocks.hpp"
-#include "reports/report_data.hpp"
-#include "reports/report_rollup.hpp"
+#include "reports/period.hpp"
 #include "store/store.hpp"
 
 namespace clown::reports {
@@ -22,23 +23,14 @@ namespace {
 using nlohmann::json;
 
 struct Cache {
-  json db_stamp;                // usage.db and its WAL, as stat(2) saw them
-  int64_t day_end_ms = 0;       // the figures' local day ends here
-  std::string session_id;       // ... were computed for this session
-  bool session_stored = false;  // its requests are in the store (else its live cost is added)
+  std::string zone_key;                      // config.toml's timezone and $TZ the day was resolved for
+  int64_t day_start_ms = 0, day_end_ms = 0;  // the local day
+  std::optional<int64_t> block_anchor_ms;    // a block start of the profile's chain (reset daily)
+  std::string session_id;                    // the figures were computed for this session
+  std::optional<int64_t> stored_until_ms;    // ... whose requests the store holds up to here
   std::optional<StatuslineFigures> figures;
   std::vector<QuotaSnapshot> recorded;  // the last quota snapshots stored
 };
-
-json stamp_json(const std::optional<FileStamp>& s) {
-  if (!s) return nullptr;
-  return json::array({s->dev, s->ino, s->size, s->mtime_ns});
-}
-
-json db_stamp(const Paths& paths) {
-  return json::array(
-      {stamp_json(stat_file(paths.usage_db())), stamp_json(stat_file(paths.usage_db().string() + "-wal"))});
-}
 
 fs::path cache_file(const Paths& paths, const std::string& profile) {
   std::string name;
@@ -58,10 +50,12 @@ Cache read_cache(const fs::path& file) {
   const json j = json::parse(*text, nullptr, false);
   if (!j.is_object()) return c;
   try {
-    c.db_stamp = j.at("db");
+    c.zone_key = j.at("zone").get<std::string>();
+    c.day_start_ms = j.at("day_start_ms").get<int64_t>();
     c.day_end_ms = j.at("day_end_ms").get<int64_t>();
+    if (const auto& a = j.at("block_anchor_ms"); !a.is_null()) c.block_anchor_ms = a.get<int64_t>();
     c.session_id = j.at("session_id").get<std::string>();
-    c.session_stored = j.at("session_stored").get<bool>();
+    if (const auto& u = j.at("stored_until_ms"); !u.is_null()) c.stored_until_ms = u.get<int64_t>();
     if (const auto& f = j.at("figures"); f.is_object()) {
       StatuslineFigures fig;
       fig.today = f.at("today").get<double>();
@@ -81,9 +75,11 @@ Cache read_cache(const fs::path& file) {
 }
 
 void write_cache(const fs::path& file, const Cache& c) {
-  json j = {{"db", c.db_stamp},           {"day_end_ms", c.day_end_ms},
-            {"session_id", c.session_id}, {"session_stored", c.session_stored},
-            {"figures", nullptr},         {"recorded", json::array()}};
+  json j = {
+      {"zone", c.zone_key},         {"day_start_ms", c.day_start_ms},
+      {"day_end_ms", c.day_end_ms}, {"block_anchor_ms", c.block_anchor_ms ? json(*c.block_anchor_ms) : json(nullptr)},
+      {"session_id", c.session_id}, {"stored_until_ms", c.stored_until_ms ? json(*c.stored_until_ms) : json(nullptr)},
+      {"figures", nullptr},         {"recorded", json::array()}};
   if (c.figures) {
     j["figures"] = {{"today", c.figures->today}, {"block", nullptr}};
     if (const auto& b = c.figures->block)
@@ -117,101 +113,139 @@ void record_limits(const Paths& paths, const StatuslineInput& in, const std::str
   }
 }
 
-// The active 5-hour block of the profile (reports/blocks.hpp's rule: a block
-// starts at a request floored to the UTC hour and ends 5 h later or after a
-// pause of 5 h), from its requests of the last day, or further back while the
-// window's first request may continue an earlier block.
-std::optional<StatuslineBlock> active_block_sql(SQLite::Database& db, const std::string& profile, int64_t now) {
-  constexpr int64_t k_hour = 3600 * 1000;
-  for (int64_t window = 24 * k_hour; window <= 512 * 24 * k_hour; window *= 2) {
-    SQLite::Statement q(db, "SELECT ts_ms, cost_total FROM requests WHERE profile = ? AND ts_ms >= ? ORDER BY ts_ms");
-    q.bind(1, profile);
-    q.bind(2, now - window);
-    std::optional<StatuslineBlock> block;
-    int64_t first = -1, last = 0;
-    while (q.executeStep()) {
-      const int64_t ts = q.getColumn(0).getInt64();
-      if (first < 0) first = ts;
-      if (!block || ts >= block->end_ms || ts - last >= k_block_ms) {
-        const int64_t start = ts - ((ts % k_hour) + k_hour) % k_hour;
-        block = StatuslineBlock{start, start + k_block_ms, 0};
-      }
-      block->cost += q.getColumn(1).getDouble();
-      last = ts;
-    }
-    if (first < 0) return std::nullopt;
-    if (first - (now - window) >= k_block_ms) {
-      if (block && now < block->end_ms && now - last < k_block_ms) return block;
-      return std::nullopt;
-    }
-  }
-  return std::nullopt;
+// The first request of the profile at or after `t` (the covering index
+// (profile, ts_ms, cost_total): one seek).
+std::optional<int64_t> first_at_or_after(SQLite::Database& db, const std::string& profile, int64_t t) {
+  SQLite::Statement q(db, "SELECT min(ts_ms) FROM requests WHERE profile = ? AND ts_ms >= ?");
+  q.bind(1, profile);
+  q.bind(2, t);
+  if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
+  return q.getColumn(0).getInt64();
 }
 
-// Today's spend and the active block of the profile, straight from the
-// requests (the profile/time index): no rollup rebuild on this path.
-Expected<void> compute_figures(const Paths& paths, const StatuslineInput& in, const std::string& profile, int64_t now,
-                               Cache& cache) {
+double spend_between(SQLite::Database& db, const std::string& profile, int64_t since, int64_t until) {
+  SQLite::Statement q(
+      db, "SELECT coalesce(sum(cost_total), 0) FROM requests WHERE profile = ? AND ts_ms >= ? AND ts_ms < ?");
+  q.bind(1, profile);
+  q.bind(2, since);
+  q.bind(3, until);
+  return q.executeStep() ? q.getColumn(0).getDouble() : 0;
+}
+
+int64_t floor_hour(int64_t ts) {
+  constexpr int64_t k_hour = 3600 * 1000;
+  return ts - ((ts % k_hour) + k_hour) % k_hour;
+}
+
+// The active 5-hour block of the profile (reports/blocks.hpp's rule: a block
+// starts at a request floored to the UTC hour and ends 5 h later; the first
+// request at or after its end starts the next, which also covers a pause of
+// 5 h). Walked forward block by block, one index seek each, from `anchor`
+// (a block start found before) or else from the profile's first request:
+// never a scan of the history. `anchor` is left at the last block start.
+std::optional<StatuslineBlock> active_block_sql(SQLite::Database& db, const std::string& profile, int64_t now,
+                                                std::optional<int64_t>& anchor) {
+  // An anchor without a request in its block (history moved away) is dropped.
+  if (anchor) {
+    const auto first = first_at_or_after(db, profile, *anchor);
+    if (!first || *first >= *anchor + k_block_ms || *first > now) anchor.reset();
+  }
+  if (!anchor) {
+    const auto first = first_at_or_after(db, profile, std::numeric_limits<int64_t>::min());
+    if (!first || *first > now) return std::nullopt;
+    anchor = floor_hour(*first);
+  }
+  while (now >= *anchor + k_block_ms) {
+    const auto next = first_at_or_after(db, profile, *anchor + k_block_ms);
+    if (!next || *next > now) return std::nullopt;
+    anchor = floor_hour(*next);
+  }
+  return StatuslineBlock{*anchor, *anchor + k_block_ms, spend_between(db, profile, *anchor, now + 1)};
+}
+
+// The local day holding `now` in the report zone. Resolving the zone reads
+// the time zone database: done once a day, the bounds are cached.
+Expected<void> refresh_day(const config::Config& config, int64_t now, Cache& cache) {
+  const char* tz = std::getenv("TZ");
+  const std::string zone_key = config.timezone + "|" + (tz ? tz : "");
+  if (cache.zone_key == zone_key && now >= cache.day_start_ms && now < cache.day_end_ms) return {};
   UsageFilter filter;
   filter.period = "today";
-  TRY_ASSIGN(const auto context, load_report_context(paths, filter, now));
+  TRY_ASSIGN(const auto period, resolve_report_period(config, filter, now));
+  cache.zone_key = zone_key;
+  cache.day_start_ms = period.since_ms.value_or(now);
+  cache.day_end_ms = period.until_ms.value_or(now + 1);
+  // A new day also walks the block chain again from the start, so requests
+  // imported since (older ones included) are taken into account.
+  cache.block_anchor_ms.reset();
+  return {};
+}
+
+// Today's spend and the active block of the profile, from bounded index
+// ranges (schema 8's covering index). Never waits for a writer (busy
+// timeout 0): a store that cannot be read now is an error, and the caller
+// shows the last figures.
+Expected<void> compute_figures(const Paths& paths, const StatuslineInput& in, const std::string& profile, int64_t now,
+                               Cache& cache) {
   TRY_ASSIGN(auto store, store::Store::open_readonly(paths));
   StatuslineFigures fig;
-  bool stored = false;
+  std::optional<int64_t> stored;
+  auto anchor = cache.block_anchor_ms;
   try {
     auto& db = store->db();
     db.setBusyTimeout(0);
-    SQLite::Statement q(db,
-                        "SELECT coalesce(sum(cost_total), 0), coalesce(max(session_id = ?), 0) FROM requests "
-                        "WHERE profile = ? AND ts_ms >= ? AND ts_ms < ?");
-    q.bind(1, in.session_id);
-    q.bind(2, profile);
-    q.bind(3, context.period.since_ms.value_or(now));
-    q.bind(4, context.period.until_ms.value_or(now));
-    if (q.executeStep()) {
-      fig.today = q.getColumn(0).getDouble();
-      stored = !in.session_id.empty() && q.getColumn(1).getInt() != 0;
+    fig.today = spend_between(db, profile, cache.day_start_ms, cache.day_end_ms);
+    if (!in.session_id.empty()) {
+      // `+profile`: by the session index (a session has few rows), not the profile's.
+      SQLite::Statement q(db, "SELECT max(ts_ms) FROM requests WHERE session_id = ? AND +profile = ?");
+      q.bind(1, in.session_id);
+      q.bind(2, profile);
+      if (q.executeStep() && !q.getColumn(0).isNull()) stored = q.getColumn(0).getInt64();
     }
-    fig.block = active_block_sql(db, profile, now);
+    fig.block = active_block_sql(db, profile, now, anchor);
   } catch (const SQLite::Exception& e) {
     return fail(std::string("cannot read the store: ") + e.what());
   }
   cache.figures = fig;
-  cache.day_end_ms = context.period.until_ms.value_or(now);
+  cache.block_anchor_ms = anchor;
   cache.session_id = in.session_id;
-  cache.session_stored = stored;
+  cache.stored_until_ms = stored;
   return {};
+}
+
+// Adds what of the running session the store does not hold yet (its requests
+// reach the store when its run ends, or through clownd's OTLP receiver).
+void add_session(const StatuslineInput& in, const std::optional<SessionSpend>& spend, const Cache& cache,
+                 StatuslineFigures& figures) {
+  const auto stored = cache.session_id == in.session_id ? cache.stored_until_ms : std::nullopt;
+  if (spend) {
+    const int64_t after = stored ? *stored + 1 : std::numeric_limits<int64_t>::min();
+    figures.today += spend->since(std::max(after, cache.day_start_ms));
+    if (figures.block) figures.block->cost += spend->since(std::max(after, figures.block->start_ms));
+  } else if (!stored && in.session_cost) {
+    // Claude Code's estimate of the whole session, when its transcript cannot be read.
+    figures.today += *in.session_cost;
+    if (figures.block) figures.block->cost += *in.session_cost;
+  }
 }
 
 }  // namespace
 
 Expected<std::string> statusline(const Paths& paths, std::string_view input_json, const std::string& profile,
-                                 bool color_allowed, int64_t now) {
-  TRY_ASSIGN(const auto in, parse_statusline_input(input_json));
+                                 bool color_allowed, int64_t now, const SessionSpendReader& session_spend) {
+  TRY_ASSIGN(auto in, parse_statusline_input(input_json));
   TRY_ASSIGN(const auto config, config::load_config(paths));
   const auto file = cache_file(paths, profile);
   Cache cache = read_cache(file);
-  const auto recorded_before = cache.recorded.size();
   record_limits(paths, in, profile, now, cache);
-  const json stamp = db_stamp(paths);
-  const bool fresh =
-      cache.figures && cache.db_stamp == stamp && now < cache.day_end_ms && cache.session_id == in.session_id;
-  bool changed = cache.recorded.size() != recorded_before;
-  if (!fresh) {
-    // A store that cannot be read now keeps the last figures (shown stale).
-    if (compute_figures(paths, in, profile, now, cache)) {
-      cache.db_stamp = stamp;
-      changed = true;
-    }
-  }
-  if (changed || !fresh) write_cache(file, cache);
+  TRY(refresh_day(config, now, cache));
+  // A store that cannot be read now keeps the last figures (shown stale).
+  (void)compute_figures(paths, in, profile, now, cache);
+  write_cache(file, cache);
+  const auto spend = session_spend ? session_spend(in) : std::nullopt;
   auto figures = cache.figures;
-  // The running session's requests reach the store when its run ends: until
-  // then its own cost counts towards today and the block.
-  if (figures && !cache.session_stored && in.session_cost) {
-    figures->today += *in.session_cost;
-    if (figures->block) figures->block->cost += *in.session_cost;
-  }
+  if (figures) add_session(in, spend, cache, *figures);
+  if (spend) in.session_cost = spend->total;
   return render_statusline(in, profile, figures, config.statusline, color_allowed && config.statusline.color, now);
 }
 

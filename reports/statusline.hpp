@@ -6,6 +6,7 @@
 // quota snapshots it carries (store/rate_limits_table.hpp), and never waits on
 // the store: stale figures are shown rather than wait.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,7 @@ struct QuotaSnapshot {
 // The fields of Claude Code's statusLine input clown uses.
 struct StatuslineInput {
   std::string session_id;
+  std::string transcript_path;            // the session's transcript (JSONL)
   std::string model_id, model_name;       // model.id, model.display_name
   std::optional<double> session_cost;     // cost.total_cost_usd (Claude Code's estimate)
   std::optional<double> context_percent;  // context_window.used_percentage (null before the first answer)
@@ -55,6 +57,21 @@ std::string render_statusline(const StatuslineInput& input, const std::string& p
                               const std::optional<StatuslineFigures>& figures, const config::StatuslineConfig& config,
                               bool color, int64_t now_ms);
 
+// The running session's own requests, priced by clown from its transcript
+// (runs/session_spend.hpp).
+struct SessionSpend {
+  double total = 0;
+  std::vector<std::pair<int64_t, double>> requests;  // (ts_ms, cost)
+
+  double since(int64_t ts_ms) const {
+    double sum = 0;
+    for (const auto& [ts, cost] : requests)
+      if (ts >= ts_ms) sum += cost;
+    return sum;
+  }
+};
+using SessionSpendReader = std::function<std::optional<SessionSpend>(const StatuslineInput&)>;
+
 // "claude-sonnet-4-5" / "Sonnet 4.5" -> "sonnet-4.5".
 std::string short_model_name(const StatuslineInput& input);
 
@@ -62,9 +79,12 @@ std::string short_model_name(const StatuslineInput& input);
 // else "claude-native" (Claude Code run directly).
 std::string statusline_profile();
 
-// Everything: parse, record the quota snapshots, read (or refresh) the
-// figures, render. `color_allowed` is false under NO_COLOR.
+// Everything: parse, record the quota snapshots, read the figures, render.
+// `color_allowed` is false under NO_COLOR. The session's own spend comes from
+// `session_spend` when it answers, else from Claude Code's estimate
+// (cost.total_cost_usd); what of it the store does not hold yet is added to
+// today and the block.
 Expected<std::string> statusline(const Paths& paths, std::string_view input_json, const std::string& profile,
-                                 bool color_allowed, int64_t now_ms);
+                                 bool color_allowed, int64_t now_ms, const SessionSpendReader& session_spend = {});
 
 }  // namespace clown::reports

@@ -108,6 +108,7 @@ Expected<StatuslineInput> parse_statusline_input(std::string_view text) {
         "the statusline input is not a JSON object (clown statusline reads Claude Code's statusLine JSON on stdin)");
   StatuslineInput in;
   in.session_id = text_at(root, "session_id");
+  in.transcript_path = text_at(root, "transcript_path");
   if (auto m = root.find("model"); m != root.end() && m->is_object()) {
     in.model_id = text_at(*m, "id");
     in.model_name = text_at(*m, "display_name");

@@ -150,6 +150,9 @@ CREATE TABLE IF NOT EXISTS otel_metrics(
   UNIQUE(name, labels, session_id, profile, start_ns, time_ns));
 CREATE INDEX IF NOT EXISTS otel_metrics_ts ON otel_metrics(ts_ms);
 )sql",
+    // 9: a covering index for the statusline's bounded sums (reports/statusline.cpp):
+    // a profile's spend since a time is read from the index alone, never the table.
+    "CREATE INDEX IF NOT EXISTS requests_profile_ts_cost ON requests(profile, ts_ms, cost_total);\n",
 };
 
 static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == k_schema_version, "one migration per schema version");
@@ -224,10 +227,15 @@ void use_wal(SQLite::Database& db) {
 void drop_request_indexes(SQLite::Database& db) {
   db.exec(
       "DROP INDEX IF EXISTS requests_ts; DROP INDEX IF EXISTS requests_profile_ts; "
-      "DROP INDEX IF EXISTS requests_model_ts; DROP INDEX IF EXISTS requests_session;");
+      "DROP INDEX IF EXISTS requests_model_ts; DROP INDEX IF EXISTS requests_session; "
+      "DROP INDEX IF EXISTS requests_profile_ts_cost;");
 }
 
-void create_request_indexes(SQLite::Database& db) { db.exec(CLOWN_REQUEST_INDEXES); }
+void create_request_indexes(SQLite::Database& db) {
+  db.exec(CLOWN_REQUEST_INDEXES);
+  // Schema 8's, for the statusline and the budget gate.
+  db.exec("CREATE INDEX IF NOT EXISTS requests_profile_ts_cost ON requests(profile, ts_ms, cost_total);");
+}
 
 namespace {
 

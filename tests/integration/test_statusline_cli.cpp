@@ -1,5 +1,8 @@
 // clown run wires `clown statusline` into Claude Code's settings, and the
 // budget gate before a launch (docs/cost.md#budget-gate).
+#include <chrono>
+
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 
 #include "common/format.hpp"
@@ -129,4 +132,40 @@ TEST_CASE("clown run checks the profile's budgets: warns at warning and critical
     spend(h, "q", 5);
     CHECK(h.clown({"run", "p"}, {.env = env}).exit_code == 0);
   }
+}
+
+TEST_CASE("clown statusline never waits for a writer: with usage.db locked it prints at once, records later",
+          "[statusline]") {
+  ClownHome h;
+  write_text(h.root() / "config.toml", "timezone = \"UTC\"\n");
+  spend(h, "p", 2);
+  const std::string input = read_text(capture("oauth-03.json"));
+  // A busy handler would wait this long: the test's deadline is far below it.
+  const EnvChanges env = {{"CLOWN_PROFILE", "p"}, {"CLOWN_DB_BUSY_TIMEOUT_MS", "120000"}};
+  auto r = h.clown({"statusline"}, {.env = env, .stdin_data = input});
+  REQUIRE(r.exit_code == 0);
+  const std::string line = "p \xC2\xB7 sonnet-4.5 \xC2\xB7 session $0.05 \xC2\xB7 today $2.05 \xC2\xB7 block $2.05 (";
+  CHECK(r.out.rfind(line, 0) == 0);
+
+  std::string higher = input;
+  const std::string old_percent = "\"used_percentage\":24";
+  higher.replace(higher.find(old_percent), old_percent.size(), "\"used_percentage\":31");
+  SQLite::Database writer(h.paths().usage_db().string(), SQLite::OPEN_READWRITE);
+  writer.exec("BEGIN IMMEDIATE");
+  writer.exec("DELETE FROM rate_limits WHERE 0");  // holds the write lock, changes nothing
+  const auto start = std::chrono::steady_clock::now();
+  r = h.clown({"statusline"}, {.env = env, .stdin_data = higher});
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK(took < std::chrono::seconds(60));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err == "");
+  // The figures (a committed snapshot) and the new percentage, unrecorded for now.
+  CHECK(r.out.rfind(line, 0) == 0);
+  CHECK(r.out.find("5h 31%\n") != std::string::npos);
+  CHECK(writer.execAndGet("SELECT count(*) FROM rate_limits").getInt() == 2);
+  writer.exec("ROLLBACK");
+  // The next update records it.
+  r = h.clown({"statusline"}, {.env = env, .stdin_data = higher});
+  REQUIRE(r.exit_code == 0);
+  CHECK(writer.execAndGet("SELECT count(*) FROM rate_limits WHERE used_percent = 31").getInt() == 1);
 }

@@ -147,6 +147,8 @@ TEST_CASE("sessions get --settings with hooks first and args follow unchanged") 
         "CLOWN_HOME='/home/u/.config/clown' '/usr/local/bin/clown' hook session-start --run abc123");
   CHECK(settings(*plan)["hooks"]["SessionEnd"][0]["hooks"][0]["command"] ==
         "CLOWN_HOME='/home/u/.config/clown' '/usr/local/bin/clown' hook session-end --run abc123");
+  CHECK(settings(*plan)["hooks"]["Stop"][0]["hooks"][0]["command"] ==
+        "CLOWN_HOME='/home/u/.config/clown' '/usr/local/bin/clown' hook stop --run abc123");
 }
 
 TEST_CASE("non-session subcommands and flags get no settings file") {

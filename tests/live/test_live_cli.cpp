@@ -75,3 +75,30 @@ TEST_CASE("live: Ctrl-C leaves the monitor with status 0 too", "[live][cli]") {
   term.type("\x03");
   CHECK(term.wait_exit(std::chrono::seconds(20)) == 0);
 }
+
+TEST_CASE("live: a resized terminal gets the frame redrawn at its new width; q restores it", "[live][cli]") {
+  test::ClownHome home;
+  test::seed(home.paths(), test::fixture_requests(), test::fixture_runs());
+  test::Terminal::Env env;
+  for (const auto& [k, v] : home.options().env) env[k] = v;
+  env["TERM"] = "xterm-256color";
+  // 40 columns: the header line ("clown usage live  |  <time>  |  <zone>  |
+  // every 60s  |  q quits") is cut before its end.
+  test::Terminal term({test::clown_binary().string(), "usage", "live", "--interval", "60"}, env, home.dir(), 24, 40);
+  term.expect("Last requests");
+  CHECK(term.screen().find("q quits") == std::string::npos);
+  // Wider (and the refresh a minute away): the next frame, drawn for the
+  // resize, shows the whole header and the requests' cost column.
+  term.resize(30, 120);
+  term.expect("every 60s  |  q quits", std::chrono::seconds(20));
+  term.expect("COST", std::chrono::seconds(20));
+  // Narrower again: redrawn at 40 columns, nothing past them.
+  term.resize(24, 40);
+  CHECK(term.wait_until([&] { return term.screen().find("q quits") == std::string::npos; }, std::chrono::seconds(20)));
+  term.expect("Last requests", std::chrono::seconds(20));
+  term.type("q");
+  CHECK(term.wait_exit(std::chrono::seconds(20)) == 0);
+  // ncurses left the alternate screen on the way out (endwin): the screen is
+  // the one from before the monitor (empty), not its last frame.
+  CHECK(term.screen().find("Last requests") == std::string::npos);
+}

@@ -119,3 +119,45 @@ TEST_CASE("budget: no budgets configured reads nothing and shows none", "[report
   REQUIRE(statuses);
   CHECK(statuses->empty());
 }
+
+TEST_CASE("budget: the launch gate's figures from the index equal budget_statuses' for the profile",
+          "[reports][budget]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  // Now: Sunday 2026-11-01 01:30 in Berlin (UTC+1): the week started in October, the month today.
+  test::seed(paths, {test::spend_request("2026-11-01T00:10:00Z", "work", 4.0),
+                     test::spend_request("2026-10-31T23:10:00Z", "work", 2.0),
+                     test::spend_request("2026-10-31T22:50:00Z", "work", 8.0),
+                     test::spend_request("2026-10-28T12:00:00Z", "home", 1.5),
+                     test::spend_request("2026-10-31T23:30:00Z", "zeta", 0.25),
+                     test::spend_request("2026-10-25T12:00:00Z", "work", 100.0)});
+  test::write_text(
+      paths.config_file(),
+      "timezone = \"Europe/Berlin\"\n[budgets]\ndaily = 10\nweekly = 10\nmonthly = 28\n"
+      "[budgets.profiles.work]\ndaily = 5\nweekly = 12\nmonthly = 25\n[budgets.profiles.home]\ndaily = 1\n");
+  const int64_t now = at("2026-11-01T00:30:00Z");
+  const auto config = config::load_config(paths);
+  REQUIRE(config);
+  auto all = budget_statuses(paths, now);
+  REQUIRE(all);
+  std::erase_if(*all, [](const auto& s) { return !s.profile.empty() && s.profile != "work"; });
+  auto launch = launch_budget_statuses(paths, *config, "work", now);
+  REQUIRE(launch);
+  REQUIRE(launch->size() == 6);
+  REQUIRE(launch->size() == all->size());
+  for (size_t i = 0; i < all->size(); ++i) {
+    INFO(i);
+    CHECK((*launch)[i].profile == (*all)[i].profile);
+    CHECK((*launch)[i].window == (*all)[i].window);
+    CHECK((*launch)[i].spent == Approx((*all)[i].spent).epsilon(1e-12));
+    CHECK((*launch)[i].level == (*all)[i].level);
+    CHECK((*launch)[i].since_ms == (*all)[i].since_ms);
+  }
+  // Overall: today (Berlin) $6.25 of $10; this week (Monday 26 Oct) $15.75; the month $6.25.
+  CHECK((*launch)[0].spent == Approx(6.25));
+  CHECK((*launch)[1].spent == Approx(15.75));
+  CHECK((*launch)[2].spent == Approx(6.25));
+  // A profile without budgets and no overall ones: nothing read.
+  config::Config none;
+  CHECK(launch_budget_statuses(paths, none, "work", now)->empty());
+}

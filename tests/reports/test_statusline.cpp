@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include "common/format.hpp"
 #include "common/time.hpp"
+#include "reports/blocks.hpp"
 #include "reports/statusline.hpp"
 #include "store/store.hpp"
 #include "tests/reports/seed.hpp"
@@ -161,4 +163,90 @@ TEST_CASE("statusline: [statusline] in config.toml, and its errors", "[statuslin
   bad = config::parse_config("[statusline]\ncolor = \"yes\"\n", "config.toml");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message == "config.toml:2: statusline.color must be true or false");
+}
+
+TEST_CASE("statusline: the active block walked forward from the cached chain is the one clown usage blocks shows",
+          "[statusline]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  test::write_text(paths.config_file(), "timezone = \"UTC\"\n");
+  // Three days without a pause of 5 h (one request every 50 min, $1 each),
+  // then a pause, then two more: every block edge depends on the history.
+  std::vector<test::SeedRequest> rows;
+  for (int64_t t = at("2026-11-26T00:20:00Z"); t < at("2026-11-29T00:00:00Z"); t += 50 * 60 * 1000)
+    rows.push_back(spend(format_iso8601_ms(t).c_str(), "s", "work", 1.0));
+  test::seed(paths, rows);
+  // The session is stored: nothing of its own is added.
+  const std::string input = R"({"session_id": "s", "model": {"id": "claude-sonnet-4-5"}})";
+  UsageFilter filter;
+  filter.profile = "work";
+  // The walk from the last anchor (at first, from the first request; again
+  // on a new day) agrees with the blocks report, which reads all the history.
+  int active = 0, inactive = 0;
+  auto check = [&](const char* now_iso) {
+    const int64_t now = at(now_iso);
+    INFO(now_iso);
+    const auto expected = active_block(paths, filter, now);
+    REQUIRE(expected);
+    const auto line = statusline(paths, input, "work", false, now);
+    REQUIRE(line);
+    if (!expected->has_value()) {
+      CHECK(line->find("block") == std::string::npos);
+      ++inactive;
+      return;
+    }
+    ++active;
+    const auto& b = **expected;
+    const int64_t left = (b.end_ms - now) / 60000;
+    char buf[64];
+    if (left >= 60)
+      std::snprintf(buf, sizeof buf, "block $%.2f (%dh%02dm left", b.total_cost, static_cast<int>(left / 60),
+                    static_cast<int>(left % 60));
+    else
+      std::snprintf(buf, sizeof buf, "block $%.2f (%dm left", b.total_cost, static_cast<int>(left));
+    INFO(*line);
+    CHECK(line->find(buf) != std::string::npos);
+  };
+  check("2026-11-28T23:55:00Z");
+  check("2026-11-29T03:00:00Z");
+  check("2026-11-29T05:30:00Z");
+  test::seed(paths, {spend("2026-11-29T06:10:00Z", "s", "work", 2.0)});
+  check("2026-11-29T07:00:00Z");
+  test::seed(paths, {spend("2026-11-29T07:40:00Z", "s", "work", 3.0)});
+  check("2026-11-29T07:50:00Z");
+  check("2026-11-29T10:59:00Z");
+  check("2026-11-29T11:30:00Z");
+  CHECK(active == 4);
+  CHECK(inactive == 3);
+}
+
+TEST_CASE("statusline: the session's own spend from its transcript, the part the store does not hold added once",
+          "[statusline]") {
+  test::TempDir dir;
+  Paths paths{dir.path() / "home"};
+  test::write_text(paths.config_file(), "timezone = \"UTC\"\n");
+  // The session's first request is stored already (e.g. through clownd's OTLP receiver).
+  test::seed(paths,
+             {spend("2026-11-29T09:00:00Z", "live", "work", 1.0), spend("2026-11-29T08:30:00Z", "s0", "work", 4.0)});
+  const std::string input =
+      R"({"session_id": "live", "transcript_path": "/t.jsonl", "model": {"id": "claude-sonnet-4-5"},
+          "cost": {"total_cost_usd": 9.99}})";
+  int reads = 0;
+  const SessionSpendReader reader = [&](const StatuslineInput& in) -> std::optional<SessionSpend> {
+    ++reads;
+    CHECK(in.transcript_path == "/t.jsonl");
+    return SessionSpend{1.5, {{at("2026-11-29T09:00:00Z"), 1.0}, {at("2026-11-29T09:30:00Z"), 0.5}}};
+  };
+  const int64_t now = at("2026-11-29T10:00:00Z");
+  // clown's price of the session ($1.50, not Claude Code's $9.99); today and the
+  // block are the store's $5.00 plus the $0.50 it does not hold yet.
+  CHECK(*statusline(paths, input, "work", false, now, reader) == "work" + k_dot + "sonnet-4-5" + k_dot +
+                                                                     "session $1.50" + k_dot + "today $5.50" + k_dot +
+                                                                     "block $5.50 (3h00m left, $2.8/h)");
+  CHECK(reads == 1);
+  // Without a readable transcript: Claude Code's estimate, and the store's figures (the session is stored).
+  const SessionSpendReader none = [](const StatuslineInput&) { return std::nullopt; };
+  CHECK(*statusline(paths, input, "work", false, now, none) == "work" + k_dot + "sonnet-4-5" + k_dot + "session $9.99" +
+                                                                   k_dot + "today $5.00" + k_dot +
+                                                                   "block $5.00 (3h00m left, $2.5/h)");
 }

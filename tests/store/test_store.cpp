@@ -17,10 +17,11 @@ TEST_CASE("store: open creates the directory, WAL and the schema", "[store]") {
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
   CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == k_schema_version);
   for (const char* t : {"requests", "runs", "import_files", "stats_cache"}) CHECK(db.tableExists(t));
-  // Only the time index (schema 3); dedup_key has its own UNIQUE autoindex.
+  // The time and session indexes, and schema 8's covering one for a
+  // profile's spend; dedup_key has its own UNIQUE autoindex.
   CHECK(db.execAndGet("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type='index' AND name "
                       "LIKE 'requests_%' ORDER BY name)")
-            .getString() == "requests_session,requests_ts");
+            .getString() == "requests_profile_ts_cost,requests_session,requests_ts");
 }
 
 TEST_CASE("store: reopening keeps rows and one version row", "[store]") {
@@ -113,7 +114,7 @@ INSERT INTO requests(dedup_key, ts_ms, session_id, run_id, profile, agent, provi
   auto& db = (*store)->db();
   CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == k_schema_version);
   CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name LIKE 'requests_%'").getInt() ==
-        2);
+        3);
   CHECK(db.execAndGet("SELECT input || '/' || config_dir || '/' FROM requests WHERE dedup_key='k'").getString() ==
         "5//");
   CHECK(db.tableExists("stats_cache_files"));

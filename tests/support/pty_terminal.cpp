@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vterm.h>
@@ -87,6 +88,17 @@ Terminal::~Terminal() {
   }
   if (m_master >= 0) ::close(m_master);
   if (m_vt) vterm_free(m_vt);
+}
+
+void Terminal::resize(int rows, int cols) {
+  winsize size{};
+  size.ws_row = static_cast<unsigned short>(rows);
+  size.ws_col = static_cast<unsigned short>(cols);
+  if (::ioctl(m_master, TIOCSWINSZ, &size) != 0) throw std::runtime_error("TIOCSWINSZ failed");
+  m_rows = rows;
+  m_cols = cols;
+  vterm_set_size(m_vt, rows, cols);
+  if (!m_exited) ::kill(m_pid, SIGWINCH);
 }
 
 void Terminal::on_output(const char* bytes, size_t len, void* self) {

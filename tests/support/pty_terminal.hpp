@@ -43,6 +43,10 @@ class Terminal {
   // True when `text` was on any screen read so far (first-run screens that must never show).
   bool ever_showed(const std::string& text) const;
   void type(const std::string& keys);
+  // Resizes the terminal as a terminal emulator does: the pty's new size
+  // (TIOCSWINSZ, which also sends SIGWINCH to the foreground process group;
+  // the program is sent one too, in case it is not that group) and the screen's.
+  void resize(int rows, int cols);
   // Reads until the program has exited (the terminal closed) and returns its
   // exit status (128+N for signal N), or -1 after killing it at the deadline.
   int wait_exit(std::chrono::milliseconds timeout = std::chrono::seconds(60));

@@ -331,7 +331,7 @@ async function loadUsage() {
   profileUsageTable($("#profile-table"), profileRows(lastByProfile, $("#show-idle").checked));
   profileUsageTable($("#agent-table"), profileRows(summary.aggregates.by_agent || {}, true), "Agent");
   sortableTable($("#session-table"), SESSION_COLUMNS, sessions.sessions, { key: "last", dir: -1 });
-  await Promise.all([calendarCharts(summary.total_requests > 0), blocksPanel(), roiCard(), insightsList(), activityPanel()]);
+  await Promise.all([calendarCharts(summary.total_requests > 0), blocksPanel(), roiCard(), insightsList(), activityPanel(), limitsPanel()]);
   return summary;
 }
 let lastByProfile = {};

@@ -1,4 +1,4 @@
-// clown web UI: the usage page's analytics panels (budgets, 5-hour blocks,
+// clown web UI: the usage page's analytics panels (budgets, plan limits, 5-hour blocks,
 // plan ROI, insights, the daily/weekly/monthly charts with a cumulative cost
 // line, cache efficiency). Uses app.js's helpers; app.js calls these.
 "use strict";
@@ -11,6 +11,37 @@ function budgetGauges(panel, container, budgets) {
     el("div", {}, el("strong", {}, b.profile || "overall"), " · " + b.window),
     el("div", { class: "track" }, el("div", { class: "fill", style: `width:${Math.min(100, b.percent).toFixed(1)}%` })),
     el("div", { class: "text" }, `${fmt.usd(b.spent_usd)} of ${fmt.usd(b.limit_usd)} · ${b.percent.toFixed(0)}% · ${b.level}`))));
+}
+
+// ---- plan limits: 5-hour and weekly quota use over time, and when each window resets ----
+const WINDOW_NAME = { five_hour: "5-hour", seven_day: "weekly" };
+async function limitsPanel() {
+  const data = await api("/api/usage/limits?" + filterQuery());
+  const panel = $("#limits-panel");
+  panel.hidden = !data.windows || data.windows.length === 0;
+  if (panel.hidden) return;
+  // One line per profile and window kind, across its reset periods.
+  const series = new Map();
+  for (const w of data.windows) {
+    const key = `${w.profile} · ${WINDOW_NAME[w.window] || w.window}`;
+    const s = series.get(key) || { label: key, points: [], last: w };
+    s.points.push(...w.points.map((p) => ({ x: p.seen_at, y: p.used_percent })));
+    if (w.resets_at > s.last.resets_at) s.last = w;
+    series.set(key, s);
+  }
+  const all = Array.from(series.values());
+  // One axis entry per snapshot (two may share a minute), in time order.
+  const entries = all.flatMap((s, i) => s.points.map((p) => ({ x: p.x, y: p.y, i }))).sort((a, b) => (a.x < b.x ? -1 : a.x > b.x ? 1 : 0));
+  drawChart("chart-limits", { type: "line",
+    data: { labels: entries.map((e) => fmt.when(e.x).slice(5)),
+      datasets: all.map((s, i) => ({ label: s.label, borderColor: PALETTE[i % PALETTE.length], spanGaps: true,
+        backgroundColor: PALETTE[i % PALETTE.length], data: entries.map((e) => (e.i === i ? e.y : null)) })) },
+    options: { plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
+      scales: { x: { grid: { display: false } }, y: { beginAtZero: true, max: 100, ticks: { callback: (v) => v + "%" } } } } });
+  $("#limits").replaceChildren(el("dl", {}, ...all.flatMap((s) => [el("dt", {}, s.label),
+    el("dd", { "data-fact": "limit", "data-window": s.last.window, "data-profile": s.last.profile },
+      `${s.last.last_percent.toFixed(0)}% (peak ${s.last.peak_percent.toFixed(0)}%) · ` +
+      (s.last.current ? "resets " : "reset ") + fmt.when(s.last.resets_at))])));
 }
 
 // ---- model series: dated and undated ids of one model are one series ----

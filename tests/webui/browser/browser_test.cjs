@@ -96,6 +96,13 @@ execFileSync(clownBin, ["usage", "import-claude", "--claude-dir", seedDir], { en
 execFileSync(clownBin, ["profiles", "create", "idle", "--provider", "self", "--agent-bin", fakeAgent], { env, stdio: "pipe" });
 execFileSync(clownBin, ["run", "idle"], { env: Object.assign({}, env, { FAKE_AGENT_SESSION: "eeeeeeee-5555" }), stdio: "pipe" });
 fs.writeFileSync(path.join(home, "config.toml"), "[budgets]\ndaily = 0.5\nmonthly = 40\n[budgets.profiles.idle]\nweekly = 5\n");
+// Plan quota snapshots, as Claude Code's statusLine hands them to `clown statusline`: the
+// 5-hour window at 24 % then 31 %, the weekly one at 50.4 % (the plan limits panel).
+const fiveHourReset = Math.floor(now / 3600000) * 3600 + 2 * 3600, weekReset = fiveHourReset + 3 * 86400;
+for (const pct of [24, 31])
+  execFileSync(clownBin, ["statusline"], { env: Object.assign({}, env, { CLOWN_PROFILE: "work-claude" }), stdio: "pipe",
+    input: JSON.stringify({ session_id: "sl-1", model: { id: "claude-sonnet-4-5" }, rate_limits: {
+      five_hour: { used_percentage: pct, resets_at: fiveHourReset }, seven_day: { used_percentage: 50.4, resets_at: weekReset } } }) });
 // What the Import button will find in the default ~/.claude.
 writeSession(path.join(user, ".claude"), "-work-cli", "cccccccc-3333", [
   line("cccccccc-3333", "c1", "claude-sonnet-4-5", iso(now - 7200000), 2000, 5000, 10000, 50000, "/work/cli"),
@@ -193,6 +200,20 @@ async function checkBlocks(page) {
   check(projected.startsWith(wantProjected.slice(0, 2)), `projection shown: "${projected}" (API ${wantProjected})`);
 }
 
+async function checkLimits(page) {
+  const api = (await getJson("/api/usage/limits?period=all")).data;
+  check(api.windows.length === 2, `limits API has the 5-hour and the weekly window (${api.windows.length})`);
+  const facts = await page.$$eval('#limits [data-fact="limit"]', (ds) => ds.map((d) => [d.dataset.window, d.textContent]));
+  const when = (iso) => iso.replace("T", " ").slice(0, 16);
+  const want = api.windows.map((w) => [w.window, `${w.last_percent.toFixed(0)}% (peak ${w.peak_percent.toFixed(0)}%) · resets ${when(w.resets_at)}`]);
+  check(JSON.stringify(facts) === JSON.stringify(want) && want[0][1].startsWith("31% (peak 31%) · resets ") &&
+    want[1][1].startsWith("50% (peak 50%) · resets "), `plan limits ${JSON.stringify(facts)}`);
+  const chart = await chartData(page, "chart-limits");
+  const five = chart && chart.datasets.find((d) => d.label === "work-claude · 5-hour");
+  check(!!five && JSON.stringify(five.data.filter((v) => v !== null)) === "[24,31]" && chart.datasets.length === 2,
+    `plan limits chart: 5-hour ${five ? JSON.stringify(five.data) : "missing"}`);
+}
+
 async function checkRoiAndInsights(page) {
   const roi = (await getJson("/api/usage/roi?period=all")).data;
   const projected = await page.$eval('#roi [data-fact="projected"]', (e) => e.textContent);
@@ -232,6 +253,7 @@ async function checkPanels(page) {
   const summary = (await getJson("/api/usage?period=all")).data;
   await checkBudgetsAndCards(page, summary);
   await checkBlocks(page);
+  await checkLimits(page);
   await checkRoiAndInsights(page);
   const { chart } = await checkCalendar(page, "daily", "date");
   let contiguous = true;
@@ -344,7 +366,7 @@ async function checkThemeToggle(page) {
     const heatCells = await page.$$eval("#heatmap .cell[style]", (c) => c.length);
     check(heatCells >= 3, `heatmap shows activity (${heatCells} cells)`);
     const charts = await page.$$eval("canvas", (cs) => cs.filter((c) => c.width > 0 && c.height > 0).length);
-    check(charts === 5, `five charts drawn (got ${charts})`);
+    check(charts === 6, `six charts drawn (got ${charts})`);
     await checkPanels(page);
     check((await page.$eval('meta[name="clown-token"]', (m) => m.content)) === daemon.token, "page carries the CSRF token");
     await page.waitForSelector("#running:not([hidden])", { timeout: 10000 });
