@@ -182,7 +182,7 @@ Expected<void> refresh_day(const config::Config& config, int64_t now, Cache& cac
 }
 
 // Today's spend and the active block of the profile, from bounded index
-// ranges (schema 8's covering index). Never waits for a writer (busy
+// ranges (schema 9's covering index). Never waits for a writer (busy
 // timeout 0): a store that cannot be read now is an error, and the caller
 // shows the last figures.
 Expected<void> compute_figures(const Paths& paths, const StatuslineInput& in, const std::string& profile, int64_t now,

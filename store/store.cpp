@@ -233,7 +233,7 @@ void drop_request_indexes(SQLite::Database& db) {
 
 void create_request_indexes(SQLite::Database& db) {
   db.exec(CLOWN_REQUEST_INDEXES);
-  // Schema 8's, for the statusline and the budget gate.
+  // Schema 9's, for the statusline and the budget gate.
   db.exec("CREATE INDEX IF NOT EXISTS requests_profile_ts_cost ON requests(profile, ts_ms, cost_total);");
 }
 

@@ -17,7 +17,7 @@ TEST_CASE("store: open creates the directory, WAL and the schema", "[store]") {
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
   CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == k_schema_version);
   for (const char* t : {"requests", "runs", "import_files", "stats_cache"}) CHECK(db.tableExists(t));
-  // The time and session indexes, and schema 8's covering one for a
+  // The time and session indexes, and schema 9's covering one for a
   // profile's spend; dedup_key has its own UNIQUE autoindex.
   CHECK(db.execAndGet("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type='index' AND name "
                       "LIKE 'requests_%' ORDER BY name)")
