@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <map>
 #include <unordered_map>
 
 #include <date/date.h>
 
 #include "common/format.hpp"
 #include "reports/report_data.hpp"
+#include "reports/report_rollup.hpp"
 #include "store/store.hpp"
 
 namespace clown::reports {
@@ -172,6 +174,31 @@ std::array<double, 3> profile_spend(SQLite::Database& db, const std::string& pro
   return spent;
 }
 
+// Every profile's spend in each window from the all-time rollup (buckets
+// are quarter hours and the windows start at local midnights, so a bucket is
+// inside a window or outside it whole).
+std::map<std::string, std::array<double, 3>> rollup_spend(const Rollup& rollup, const std::vector<Window>& ws) {
+  std::map<std::string, std::array<double, 3>> out;
+  for (const auto& row : rollup.rows)
+    for (size_t i = 0; i < 3; ++i)
+      if (row.first_ms >= ws[i].since_ms && row.first_ms < ws[i].until_ms)
+        out[rollup.strings[static_cast<size_t>(row.profile)]][i] += row.cost_total;
+  return out;
+}
+
+// The same from the covering index: one range per profile in the history.
+std::map<std::string, std::array<double, 3>> index_spend(SQLite::Database& db, const std::vector<Window>& ws) {
+  std::map<std::string, std::array<double, 3>> out;
+  SQLite::Statement next(db, "SELECT min(profile) FROM requests WHERE profile > ?");
+  std::string name;
+  for (next.bind(1, name); next.executeStep() && !next.getColumn(0).isNull(); next.bind(1, name)) {
+    name = next.getColumn(0).getString();
+    next.reset();
+    out[name] = profile_spend(db, name, ws);
+  }
+  return out;
+}
+
 }  // namespace
 
 Expected<std::vector<BudgetStatus>> launch_budget_statuses(const Paths& paths, const config::Config& config,
@@ -179,7 +206,8 @@ Expected<std::vector<BudgetStatus>> launch_budget_statuses(const Paths& paths, c
   const auto& budgets = config.budgets;
   const auto own = budgets.profiles.find(profile);
   const bool overall = !budgets.overall.empty();
-  if (!overall && (own == budgets.profiles.end() || own->second.empty())) return std::vector<BudgetStatus>{};
+  const bool own_budget = own != budgets.profiles.end() && !own->second.empty();
+  if (!overall && !own_budget) return std::vector<BudgetStatus>{};
   UsageFilter f;
   f.period = "today";
   TRY_ASSIGN(const auto period, resolve_report_period(config, f, now));
@@ -188,25 +216,22 @@ Expected<std::vector<BudgetStatus>> launch_budget_statuses(const Paths& paths, c
   std::vector<BudgetStatus> out;
   try {
     auto& db = store->db();
-    std::optional<std::array<double, 3>> own_spent;
+    // The rollup every writer saves after its commit (docs/file-formats.md#report-cache)
+    // when it is current: no request is read. Else index ranges.
+    std::map<std::string, std::array<double, 3>> spend;
+    if (const auto rollup = current_cached_rollup(paths, db))
+      spend = rollup_spend(*rollup, ws);
+    else if (overall)
+      spend = index_spend(db, ws);
+    else
+      spend[profile] = profile_spend(db, profile, ws);
     if (overall) {
-      // Every profile in the history, one index seek each.
       double total[3] = {0, 0, 0};
-      SQLite::Statement next(db, "SELECT min(profile) FROM requests WHERE profile > ?");
-      std::string name;
-      for (next.bind(1, name); next.executeStep() && !next.getColumn(0).isNull(); next.bind(1, name)) {
-        name = next.getColumn(0).getString();
-        next.reset();
-        const auto spent = profile_spend(db, name, ws);
-        if (name == profile) own_spent = spent;
+      for (const auto& [name, spent] : spend)
         for (size_t i = 0; i < 3; ++i) total[i] += spent[i];
-      }
       add_statuses(out, "", budgets.overall, ws, total);
     }
-    if (own != budgets.profiles.end() && !own->second.empty()) {
-      if (!own_spent) own_spent = profile_spend(db, profile, ws);
-      add_statuses(out, profile, own->second, ws, own_spent->data());
-    }
+    if (own_budget) add_statuses(out, profile, own->second, ws, spend[profile].data());
   } catch (const SQLite::Exception& e) {
     return fail("cannot read " + paths.usage_db().string() + ": " + e.what());
   }

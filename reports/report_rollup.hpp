@@ -69,6 +69,11 @@ struct Rollup {
 Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::Database& db,
                                                     std::optional<int64_t> since_ms, std::optional<int64_t> until_ms);
 
+// The cached all-time rollup when telemetry/report-cache.bin is current for
+// usage.db, else nullptr: never builds one. For hot paths with a cheaper
+// fallback than a rebuild (the launch budget gate reads index ranges then).
+std::shared_ptr<const Rollup> current_cached_rollup(const Paths& paths, SQLite::Database& db);
+
 // Aggregates straight from `requests` (no cache).
 Rollup build_rollup(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional<int64_t> until_ms);
 
