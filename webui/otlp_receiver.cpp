@@ -30,7 +30,10 @@ bool is_json(const HttpRequest& req) {
 }  // namespace
 
 OtlpReceiver::OtlpReceiver(Paths paths, std::string token)
-    : m_paths(std::move(paths)), m_token(std::move(token)), m_prices(registry::load_pricing(m_paths).pricing.table) {
+    : m_paths(std::move(paths)),
+      m_token(std::move(token)),
+      m_prices(registry::load_pricing(m_paths).pricing.table),
+      m_forwarder(m_paths, forwarder_timing_from_env()) {
   m_drainer = std::thread([this] { drain_loop(); });
 }
 
@@ -61,6 +64,7 @@ HttpResponse OtlpReceiver::logs(const HttpRequest& req) {
     m_pending = true;
     m_wake.notify_one();
   }
+  m_forwarder.offer(req);
   return accepted();
 }
 
@@ -68,6 +72,7 @@ HttpResponse OtlpReceiver::metrics(const HttpRequest& req) {
   if (!is_json(req))
     return otlp_status(415, 3, "clown's receiver takes OTLP/HTTP JSON: set OTEL_EXPORTER_OTLP_PROTOCOL=http/json");
   // Accepted and not stored yet: every request is in the logs (api_request).
+  m_forwarder.offer(req);
   return accepted();
 }
 
