@@ -79,6 +79,38 @@ std::string otel_text(const ingest::ForwardStatus& st) {
   return out;
 }
 
+// clownd daemon status [--json]: the daemon, and the OTLP forward.
+void set_status_command(CLI::App& daemon, const Paths& paths) {
+  auto json = std::make_shared<bool>(false);
+  auto* status = daemon.add_subcommand("status", "Show whether the daemon runs, its pid and URL");
+  status->add_flag("--json", *json, "Machine-readable output");
+  status->callback([&paths, json] {
+    auto st = webui::daemon_status(paths);
+    const auto& otel = st.otel;
+    if (*json) {
+      std::cout << webui::to_json(st).dump(2) << "\n";
+      return;
+    }
+    if (!st.running) {
+      std::cout << "clown daemon is not running (start it with: clown daemon start).\n";
+      if (st.stale)
+        std::cout << "daemon.json" << (st.info ? " from pid " + std::to_string(st.info->pid) : std::string())
+                  << " is stale (that daemon was killed); the next start replaces it.\n";
+      std::cout << otel_text(otel);
+      return;
+    }
+    if (!st.info) {
+      std::cout << "clown daemon is starting.\n";
+      return;
+    }
+    std::cout << "clown daemon is running (pid " << st.info->pid << "): " << st.info->url << "/usage\n"
+              << "  started  " << st.info->started_at << "\n"
+              << "  idle     " << idle_text(*st.info) << "\n"
+              << "  log      " << st.info->log_file << "\n"
+              << otel_text(otel);
+  });
+}
+
 }  // namespace
 
 void set_clownd_daemon_command(CLI::App& app, const Paths& paths, int& exit_code) {
@@ -134,35 +166,7 @@ void set_clownd_daemon_command(CLI::App& app, const Paths& paths, int& exit_code
     std::cout << "clown daemon stopped (pid " << result.pid << ").\n";
   });
 
-  auto json = std::make_shared<bool>(false);
-  auto* status = daemon->add_subcommand("status", "Show whether the daemon runs, its pid and URL");
-  status->add_flag("--json", *json, "Machine-readable output");
-  status->callback([&paths, json] {
-    auto st = webui::daemon_status(paths);
-    const auto& otel = st.otel;
-    if (*json) {
-      std::cout << webui::to_json(st).dump(2) << "\n";
-      return;
-    }
-    if (!st.running) {
-      std::cout << "clown daemon is not running (start it with: clown daemon start).\n";
-      if (st.stale)
-        std::cout << "daemon.json" << (st.info ? " from pid " + std::to_string(st.info->pid) : std::string())
-                  << " is stale (that daemon was killed); the next start replaces it.\n";
-      std::cout << otel_text(otel);
-      return;
-    }
-    if (!st.info) {
-      std::cout << "clown daemon is starting.\n";
-      return;
-    }
-    std::cout << "clown daemon is running (pid " << st.info->pid << "): " << st.info->url << "/usage\n"
-              << "  started  " << st.info->started_at << "\n"
-              << "  idle     " << idle_text(*st.info) << "\n"
-              << "  log      " << st.info->log_file << "\n"
-              << otel_text(otel);
-  });
-
+  set_status_command(*daemon, paths);
   set_metrics_token_command(*daemon, paths);
 }
 

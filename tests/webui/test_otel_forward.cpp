@@ -231,9 +231,10 @@ TEST_CASE("OTLP forward: an upstream that never answers does not delay the recei
   CHECK(usage["total_requests"] == 2);
 }
 
-TEST_CASE("OTLP forward: headers from a config.toml others can read are refused until chmod 600; "
-          "clown otel upstream stores them in credentials/, which wins",
-          "[webui][otlp][forward]") {
+TEST_CASE(
+    "OTLP forward: headers from a config.toml others can read are refused until chmod 600; "
+    "clown otel upstream stores them in credentials/, which wins",
+    "[webui][otlp][forward]") {
   RecordingUpstream from_config, from_credentials;
   from_config.up();
   from_credentials.up();
@@ -253,8 +254,8 @@ TEST_CASE("OTLP forward: headers from a config.toml others can read are refused 
   CHECK(from_config.requests().empty());
   const auto shown = f.d.clown({"otel", "upstream"});
   CHECK(shown.exit_code == 0);
-  CHECK(shown.out == "OTLP upstream: " + from_config.url() + " (from " + config + " [otel]), headers: none\n" +
-                         refused + "\n");
+  CHECK(shown.out ==
+        "OTLP upstream: " + from_config.url() + " (from " + config + " [otel]), headers: none\n" + refused + "\n");
   // Fixed without a restart: the forwarder reads the files for every attempt.
   ::chmod(config.c_str(), 0600);
   REQUIRE(from_config.wait_for(1));
@@ -284,9 +285,9 @@ TEST_CASE("OTLP forward: headers from a config.toml others can read are refused 
   // A stored file others can read is refused like an open key file.
   ::chmod(stored.c_str(), 0640);
   CHECK(f.status()["upstream_error"] == "permissions 0640 for " + stored.string() +
-                                           " are too open: it holds secrets and must be readable by you only; run: "
-                                           "chmod 600 " +
-                                           stored.string());
+                                            " are too open: it holds secrets and must be readable by you only; run: "
+                                            "chmod 600 " +
+                                            stored.string());
   ::chmod(stored.c_str(), 0600);
 
   // --clear: config.toml applies again.
@@ -304,6 +305,7 @@ TEST_CASE("OTLP forward: headers from a config.toml others can read are refused 
         "https://collector.example.com:4318), got 'collector:4318'\n");
   bad = f.d.clown({"otel", "upstream", "https://c.example", "--header", "Authorization"});
   CHECK(bad.exit_code == 2);
-  CHECK(bad.err == "clown: error: --header takes NAME=VALUE with an HTTP header name (e.g. "
-                   "Authorization=\"Bearer ...\"), got 'Authorization'\n");
+  CHECK(bad.err ==
+        "clown: error: --header takes NAME=VALUE with an HTTP header name (e.g. "
+        "Authorization=\"Bearer ...\"), got 'Authorization'\n");
 }
