@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "ingest/otel_upstream.hpp"
 #include "tests/webui/daemon_fixture.hpp"
 #include "tests/webui/recording_upstream.hpp"
 
@@ -308,4 +309,39 @@ TEST_CASE(
   CHECK(bad.err ==
         "clown: error: --header takes NAME=VALUE with an HTTP header name (e.g. "
         "Authorization=\"Bearer ...\"), got 'Authorization'\n");
+}
+
+TEST_CASE("OTLP forward: a run's payloads go to that run's own upstream, others to the default one",
+          "[webui][otlp][forward]") {
+  RecordingUpstream fallback, own;
+  fallback.up();
+  own.up();
+  ForwardFixture f("[daemon]\nport = 0\n[otel]\nupstream = \"" + fallback.url() + "\"\n");
+  // What `clown run` stores for a user who exported to their own collector.
+  clown::ingest::OtelUpstream u;
+  u.url = own.url("/base");
+  u.logs_url = own.url("/exact/logs");
+  u.headers = {{"Authorization", "Bearer own"}};
+  REQUIRE(clown::ingest::store_run_upstream(clown::Paths{f.d.home}, "0123abcd", u));
+  f.start();
+  const std::string tagged =
+      R"({"resourceLogs":[{"resource":{"attributes":[{"key":"clown.run_id","value":{"stringValue":"0123abcd"}}]},"scopeLogs":[]}]})";
+  const std::string tagged_metrics =
+      R"({"resourceMetrics":[{"resource":{"attributes":[{"key":"clown.run_id","value":{"stringValue":"0123abcd"}}]}}]})";
+  REQUIRE(f.post("/v1/logs", tagged));
+  REQUIRE(f.post("/v1/metrics", tagged_metrics));
+  REQUIRE(f.post("/v1/logs", logs_body("untagged")));
+  REQUIRE(own.wait_for(2));
+  REQUIRE(fallback.wait_for(1));
+  const auto got = own.requests();
+  CHECK(got[0].path == "/exact/logs");  // a signal-specific endpoint is used as is
+  CHECK(got[0].body == tagged);
+  CHECK(got[0].header("Authorization") == "Bearer own");
+  CHECK(got[1].path == "/base/v1/metrics");
+  CHECK(got[1].body == tagged_metrics);
+  CHECK(fallback.requests().at(0).body == logs_body("untagged"));
+  REQUIRE(f.wait([](const json& s) { return s["delivered"] == 3; }));
+  CHECK(own.requests().size() == 2);
+  CHECK(fallback.requests().size() == 1);
+  CHECK(f.status()["run_upstreams"] == 1);
 }
