@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "common/error.hpp"
 #include "ingest/otel_upstream.hpp"
+#include "launcher/otel_setup.hpp"
 
 namespace clown::cli {
 
@@ -47,6 +48,39 @@ void set_upstream(const Paths& paths, const UpstreamArgs& args) {
             << ingest::otel_upstream_file(paths).string() << " (0600); it takes precedence over config.toml [otel].\n";
 }
 
+void print_setup(const launcher::OtelSetupResult& r) {
+  std::cout << "Claude Code sessions using " << r.settings.string()
+            << " now export to clownd at http://127.0.0.1:" << r.port << " (backup: " << r.backup.string()
+            << "; undo with: clown otel remove).\n";
+  if (r.moved_upstream)
+    std::cout << "Your exporter " << *r.moved_upstream
+              << " is now clownd's upstream: it still gets everything (clown otel upstream shows it).\n";
+  if (r.kept_stored_upstream)
+    std::cout << "An upstream was already stored (clown otel upstream): your exporter in settings.json did not "
+                 "replace it.\n";
+  std::cout << "Keep the daemon running for them: clown daemon start --stay-alive\n";
+}
+
+// clown otel setup|remove [--claude-dir DIR] (launcher/otel_setup.hpp).
+void set_setup_commands(CLI::App& otel, Context& ctx) {
+  auto dir = std::make_shared<std::string>();
+  auto* setup = otel.add_subcommand("setup", "Make Claude Code sessions clown does not launch export to clownd too");
+  setup->add_option("--claude-dir", *dir, "Claude config directory (default ~/.claude)")->type_name("DIR");
+  setup->callback([&ctx, dir] { print_setup(unwrap(launcher::otel_setup(ctx.paths, *dir))); });
+  auto remove_dir = std::make_shared<std::string>();
+  auto* remove = otel.add_subcommand("remove", "Undo clown otel setup: restore settings.json from its backup");
+  remove->add_option("--claude-dir", *remove_dir, "Claude config directory (default ~/.claude)")->type_name("DIR");
+  remove->callback([&ctx, remove_dir] {
+    const auto r = unwrap(launcher::otel_remove(ctx.paths, *remove_dir));
+    if (!r.restored) {
+      std::cout << "Nothing to undo: " << r.settings.string() << " was not set up by clown otel setup.\n";
+      return;
+    }
+    std::cout << "Restored " << r.settings.string() << " from its backup"
+              << (r.cleared_upstream ? " and removed the upstream setup had moved into clownd" : "") << ".\n";
+  });
+}
+
 }  // namespace
 
 void set_otel_command(CLI::App& app, Context& ctx) {
@@ -75,6 +109,7 @@ void set_otel_command(CLI::App& app, Context& ctx) {
     if (args->url.empty()) return show_upstream(ctx.paths);
     set_upstream(ctx.paths, *args);
   });
+  set_setup_commands(*otel, ctx);
 }
 
 }  // namespace clown::cli
