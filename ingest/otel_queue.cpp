@@ -92,11 +92,15 @@ Expected<QueuedPayload> OtelQueue::read(const std::string& id) const {
   const auto head = nlohmann::json::parse(text.substr(0, nl == std::string::npos ? 0 : nl), nullptr, false);
   if (nl == std::string::npos || !head.is_object() || !head.contains("path") || !head["path"].is_string())
     return fail(file_of(id).string() + " is not a queued OTLP payload (no header line)");
+  // A hand-edited header must not stop the forwarder: wrong types read as absent.
+  const auto text_of = [&](const char* key, const char* fallback) {
+    return head.contains(key) && head[key].is_string() ? head[key].get<std::string>() : std::string(fallback);
+  };
   QueuedPayload p;
   p.signal_path = head["path"].get<std::string>();
-  p.content_type = head.value("content_type", "application/json");
-  p.content_encoding = head.value("content_encoding", "");
-  p.run_id = head.value("run_id", "");
+  p.content_type = text_of("content_type", "application/json");
+  p.content_encoding = text_of("content_encoding", "");
+  p.run_id = text_of("run_id", "");
   p.body = text.substr(nl + 1);
   return p;
 }
