@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "tests/integration/cli_fixture.hpp"
+#include "tests/webui/recording_upstream.hpp"
 
 using namespace clown::test;
 
@@ -410,6 +411,37 @@ TEST_CASE("clown run hands a user's own OTLP/HTTP exporter to clownd as the run'
   CHECK(agent_record(out)["env"]["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://collector.example.com:4317");
   CHECK(h.session_lines().at(2)["otel"] == "user");
   CHECK(h.clown({"daemon", "stop"}).exit_code == 0);
+}
+
+TEST_CASE("clown run: the user's own collector gets the run's OTLP export through clownd, which keeps a local copy") {
+  RecordingUpstream team;
+  team.up();
+  ClownHome h;
+  make_profile(h, "p", {"--provider", "self"});
+  const auto out = h.work() / "agent.json";
+  auto r = h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_OUT", out.string()},
+                                          {"FAKE_AGENT_SESSION", "5e551011-0000-4000-8000-000000000002"},
+                                          {"FAKE_AGENT_OTLP", "1"},
+                                          {"OTEL_EXPORTER_OTLP_ENDPOINT", team.url("/team")},
+                                          {"OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer%20team-token"}}});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(agent_record(out)["otlp_delivered"] == true);  // delivered to clownd, tagged with the run
+  const auto line = h.session_lines().at(0);
+  CHECK(line["otel"] == "received");  // the local copy
+  CHECK(line["requests"] == 1);
+  REQUIRE(team.wait_for(1));
+  const auto got = team.requests().at(0);
+  CHECK(got.path == "/team/v1/logs");
+  CHECK(got.header("Authorization") == "Bearer team-token");
+  CHECK_FALSE(got.has_header("x-clown-otel-token"));
+  const auto body = nlohmann::json::parse(got.body);
+  bool tagged = false;
+  for (const auto& a : body["resourceLogs"][0]["resource"]["attributes"])
+    if (a["key"] == "clown.run_id") tagged = a["value"]["stringValue"] == line["run_id"];
+  CHECK(tagged);
+  CHECK(h.clown({"daemon", "stop"}).exit_code == 0);
+  CHECK(team.requests().size() == 1);
 }
 
 TEST_CASE("secret --env values live in credentials/ and reach the agent - a bad credentials file fails the run") {
