@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 
 #include "common/file_io.hpp"
@@ -157,6 +158,21 @@ std::optional<OtelUpstream> run_upstream(const Paths& paths, const std::string& 
 bool has_run_upstreams(const Paths& paths) {
   std::error_code ec;
   return !fs::is_empty(paths.credentials_dir() / "@otel-runs", ec) && !ec;
+}
+
+int64_t prune_finished_run_upstreams(const Paths& paths) {
+  // `clown run` stores the upstream a moment before it creates the run's
+  // directory: a minute's grace keeps a starting run's upstream.
+  const auto old_enough = fs::file_time_type::clock::now() - std::chrono::minutes(1);
+  std::error_code ec;
+  std::vector<fs::path> finished;
+  for (const auto& entry : fs::directory_iterator(paths.credentials_dir() / "@otel-runs", ec))
+    if (!fs::exists(paths.run_dir(entry.path().filename().string()), ec) &&
+        fs::last_write_time(entry.path(), ec) < old_enough && !ec)
+      finished.push_back(entry.path());
+  int64_t removed = 0;
+  for (const auto& file : finished) removed += fs::remove(file, ec) ? 1 : 0;
+  return removed;
 }
 
 Expected<std::pair<std::string, std::string>> parse_header_arg(std::string_view arg) {

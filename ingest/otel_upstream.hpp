@@ -5,6 +5,7 @@
 // own upstream in credentials/@otel-runs/<run-id>, used for the payloads
 // tagged with that clown.run_id. Header values are secrets: nothing here
 // returns them for display (to_public_json names the headers only).
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,6 +56,11 @@ fs::path run_upstream_file(const Paths& paths, const std::string& run_id);
 Expected<void> store_run_upstream(const Paths& paths, const std::string& run_id, const OtelUpstream& upstream);
 std::optional<OtelUpstream> run_upstream(const Paths& paths, const std::string& run_id);
 bool has_run_upstreams(const Paths& paths);
+// Deletes the upstreams of runs that ended (no telemetry/runs/<id> any more,
+// written over a minute ago);
+// the forwarder calls it when its queue is empty, so no queued payload needs
+// them. Returns how many it deleted.
+int64_t prune_finished_run_upstreams(const Paths& paths);
 
 // "K=V" (the first '=' splits; a header name is a non-empty HTTP token).
 Expected<std::pair<std::string, std::string>> parse_header_arg(std::string_view arg);

@@ -181,6 +181,8 @@ void OtelForwarder::loop() {
   for (;;) {
     const auto id = m_queue.oldest();
     if (!id) {
+      // Nothing queued needs the upstreams of runs that ended any more.
+      ingest::prune_finished_run_upstreams(m_paths);
       std::unique_lock lock(m_mutex);
       m_wake.wait(lock, [&] { return m_stop || m_kick; });
       m_kick = false;

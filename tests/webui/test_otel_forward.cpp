@@ -323,6 +323,11 @@ TEST_CASE("OTLP forward: a run's payloads go to that run's own upstream, others 
   u.logs_url = own.url("/exact/logs");
   u.headers = {{"Authorization", "Bearer own"}};
   REQUIRE(clown::ingest::store_run_upstream(clown::Paths{f.d.home}, "0123abcd", u));
+  fs::create_directories(f.d.home / "telemetry" / "runs" / "0123abcd");  // the run is in progress
+  // A run that ended: its upstream is deleted once the queue is empty.
+  REQUIRE(clown::ingest::store_run_upstream(clown::Paths{f.d.home}, "0ld0ld", u));
+  const auto old_file = f.d.home / "credentials" / "@otel-runs" / "0ld0ld";
+  fs::last_write_time(old_file, fs::last_write_time(old_file) - std::chrono::minutes(2));
   f.start();
   const std::string tagged =
       R"({"resourceLogs":[{"resource":{"attributes":[{"key":"clown.run_id","value":{"stringValue":"0123abcd"}}]},"scopeLogs":[]}]})";
@@ -344,4 +349,6 @@ TEST_CASE("OTLP forward: a run's payloads go to that run's own upstream, others 
   CHECK(own.requests().size() == 2);
   CHECK(fallback.requests().size() == 1);
   CHECK(f.status()["run_upstreams"] == 1);
+  CHECK_FALSE(fs::exists(f.d.home / "credentials" / "@otel-runs" / "0ld0ld"));
+  CHECK(fs::exists(f.d.home / "credentials" / "@otel-runs" / "0123abcd"));
 }
