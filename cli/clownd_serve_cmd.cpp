@@ -6,6 +6,8 @@
 #include "cli/clownd_commands.hpp"
 #include "cli/common_options.hpp"
 #include "common/error.hpp"
+#include "common/time.hpp"
+#include "ingest/otel_queue.hpp"
 #include "webui/daemon_control.hpp"
 #include "webui/daemon_open.hpp"
 #include "webui/metrics.hpp"
@@ -55,6 +57,57 @@ void set_metrics_token_command(CLI::App& daemon, const Paths& paths) {
       return;
     }
     std::cout << unwrap(webui::metrics_token(paths, token_args->first)) << "\n";
+  });
+}
+
+// The OTLP forward (ingest/otel_queue.hpp): nothing when it was never used.
+std::string otel_text(const ingest::ForwardStatus& st) {
+  const auto& c = st.counters;
+  if (!st.upstream && st.upstream_error.empty() && st.queue_length == 0 && c.queued == 0 && st.run_upstreams == 0)
+    return "";
+  std::string out = "  otel     ";
+  out += st.upstream ? "forwarding to " + st.upstream->url + " (" + ingest::to_string(st.upstream->source) + ")"
+                     : std::string("no default upstream");
+  if (st.run_upstreams > 0) out += ", " + std::to_string(st.run_upstreams) + " run upstream(s)";
+  out += "\n           " + std::to_string(st.queue_length) + " queued now, " + std::to_string(c.queued) +
+         " queued in all, " + std::to_string(c.delivered) + " delivered, " + std::to_string(c.failed_attempts) +
+         " failed attempts, " + std::to_string(c.dropped) + " dropped\n";
+  if (c.last_success_ms > 0) out += "           last delivered " + format_iso8601_ms(c.last_success_ms) + "\n";
+  if (!c.last_error.empty())
+    out += "           last error " + format_iso8601_ms(c.last_error_ms) + ": " + c.last_error + "\n";
+  if (!st.upstream_error.empty()) out += "           " + st.upstream_error + "\n";
+  return out;
+}
+
+// clownd daemon status [--json]: the daemon, and the OTLP forward.
+void set_status_command(CLI::App& daemon, const Paths& paths) {
+  auto json = std::make_shared<bool>(false);
+  auto* status = daemon.add_subcommand("status", "Show whether the daemon runs, its pid and URL");
+  status->add_flag("--json", *json, "Machine-readable output");
+  status->callback([&paths, json] {
+    auto st = webui::daemon_status(paths);
+    const auto& otel = st.otel;
+    if (*json) {
+      std::cout << webui::to_json(st).dump(2) << "\n";
+      return;
+    }
+    if (!st.running) {
+      std::cout << "clown daemon is not running (start it with: clown daemon start).\n";
+      if (st.stale)
+        std::cout << "daemon.json" << (st.info ? " from pid " + std::to_string(st.info->pid) : std::string())
+                  << " is stale (that daemon was killed); the next start replaces it.\n";
+      std::cout << otel_text(otel);
+      return;
+    }
+    if (!st.info) {
+      std::cout << "clown daemon is starting.\n";
+      return;
+    }
+    std::cout << "clown daemon is running (pid " << st.info->pid << "): " << st.info->url << "/usage\n"
+              << "  started  " << st.info->started_at << "\n"
+              << "  idle     " << idle_text(*st.info) << "\n"
+              << "  log      " << st.info->log_file << "\n"
+              << otel_text(otel);
   });
 }
 
@@ -113,32 +166,7 @@ void set_clownd_daemon_command(CLI::App& app, const Paths& paths, int& exit_code
     std::cout << "clown daemon stopped (pid " << result.pid << ").\n";
   });
 
-  auto json = std::make_shared<bool>(false);
-  auto* status = daemon->add_subcommand("status", "Show whether the daemon runs, its pid and URL");
-  status->add_flag("--json", *json, "Machine-readable output");
-  status->callback([&paths, json] {
-    auto st = webui::daemon_status(paths);
-    if (*json) {
-      std::cout << webui::to_json(st).dump(2) << "\n";
-      return;
-    }
-    if (!st.running) {
-      std::cout << "clown daemon is not running (start it with: clown daemon start).\n";
-      if (st.stale)
-        std::cout << "daemon.json" << (st.info ? " from pid " + std::to_string(st.info->pid) : std::string())
-                  << " is stale (that daemon was killed); the next start replaces it.\n";
-      return;
-    }
-    if (!st.info) {
-      std::cout << "clown daemon is starting.\n";
-      return;
-    }
-    std::cout << "clown daemon is running (pid " << st.info->pid << "): " << st.info->url << "/usage\n"
-              << "  started  " << st.info->started_at << "\n"
-              << "  idle     " << idle_text(*st.info) << "\n"
-              << "  log      " << st.info->log_file << "\n";
-  });
-
+  set_status_command(*daemon, paths);
   set_metrics_token_command(*daemon, paths);
 }
 

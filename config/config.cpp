@@ -1,10 +1,12 @@
 #include "config/config.hpp"
 
+#include <sys/stat.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdio>
 #include <system_error>
 
 #include "common/file_io.hpp"
@@ -185,6 +187,43 @@ Expected<void> read_statusline(const Reader& in, const toml::table& root, Config
   return {};
 }
 
+Expected<void> read_otel(const Reader& in, const toml::table& root, Config& config) {
+  TRY_ASSIGN(const toml::table* t, in.table(root, "otel", "otel"));
+  if (!t) return {};
+  auto& otel = config.otel;
+  if (const toml::node* url = t->get("upstream")) {
+    const auto text = url->value<std::string>();
+    if (!url->is_string() || !(text->rfind("http://", 0) == 0 || text->rfind("https://", 0) == 0))
+      return in.wrong(*url, "otel.upstream", "a string with an http:// or https:// URL (the collector's base URL)");
+    otel.upstream = *text;
+  }
+  TRY_ASSIGN(const toml::table* headers, in.table(*t, "headers", "otel.headers"));
+  if (headers)
+    for (const auto& [name, node] : *headers) {
+      if (!node.is_string())
+        return in.wrong(node, "otel.headers." + std::string(name.str()), "a string (the header's value)");
+      otel.headers.emplace_back(std::string(name.str()), *node.value<std::string>());
+    }
+  TRY_ASSIGN(const auto count, in.integer(*t, "queue_max_payloads", "otel.queue_max_payloads", 1, 10000000));
+  TRY_ASSIGN(const auto mb, in.integer(*t, "queue_max_mb", "otel.queue_max_mb", 1, 1000000));
+  otel.queue_max_payloads = count.value_or(otel.queue_max_payloads);
+  if (mb) otel.queue_max_bytes = *mb << 20;
+  return {};
+}
+
+// [otel] headers are secrets (docs/security.md#otel-forward): like ssh with a
+// key file, they are not used from a file others can read.
+void refuse_open_headers(const std::filesystem::path& file, OtelConfig& otel) {
+  struct stat st {};
+  if (otel.headers.empty() || ::stat(file.c_str(), &st) != 0 || (st.st_mode & 077) == 0) return;
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  otel.headers.clear();
+  otel.headers_refused = "not using [otel] headers: permissions " + std::string(mode) + " for " + file.string() +
+                         " let group or others read these secrets; run: chmod 600 " + file.string() +
+                         " (or store them with: clown otel upstream URL --header K=V)";
+}
+
 // daemon.port, timezone, registry.pricing_url: a wrong type is an error naming
 // file:line and the key (a port of "8765x" must not silently become 8765).
 Expected<void> read_basic(const Reader& in, const toml::table& table, Config& config) {
@@ -245,6 +284,7 @@ Expected<Config> parse_config(std::string_view text, const std::string& file) {
   TRY(read_aliases(in, table, config));
   TRY(read_insights(in, table, config));
   TRY(read_statusline(in, table, config));
+  TRY(read_otel(in, table, config));
   for (const auto& key : unknown_keys(table, config_file_keys()))
     config.warnings.push_back(unknown_key_warning(file, key, config_file_keys()));
   return config;
@@ -255,7 +295,9 @@ Expected<Config> load_config(const Paths& paths) {
   const auto file = paths.config_file();
   if (!std::filesystem::exists(file, ec)) return Config{};
   TRY_ASSIGN(const auto text, read_file(file));
-  return parse_config(text, file.string());
+  TRY_ASSIGN(auto config, parse_config(text, file.string()));
+  refuse_open_headers(file, config.otel);
+  return config;
 }
 
 const std::vector<std::string>& config_file_keys() {
@@ -279,7 +321,11 @@ const std::vector<std::string>& config_file_keys() {
                                                 "statusline.segments",
                                                 "statusline.color",
                                                 "statusline.warning_percent",
-                                                "statusline.critical_percent"};
+                                                "statusline.critical_percent",
+                                                "otel.upstream",
+                                                "otel.headers",
+                                                "otel.queue_max_payloads",
+                                                "otel.queue_max_mb"};
   return keys;
 }
 

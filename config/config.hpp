@@ -9,10 +9,13 @@
 //   [project_aliases] "/work/wt/*" = "clown"
 //   [insights] z_threshold = 3.5, ...
 //   [statusline] segments = [...], color = true, warning_percent = 50, critical_percent = 80
+//   [otel] upstream = "https://collector.example.com", headers = {Authorization = "Bearer ..."},
+//          queue_max_payloads = 10000, queue_max_mb = 64
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/error.hpp"
@@ -68,6 +71,17 @@ struct StatuslineConfig {
   double critical_percent = 80;
 };
 
+// Where clownd forwards the OTLP payloads it receives (docs/file-formats.md#config-toml,
+// ingest/otel_upstream.hpp). Headers are secrets: load_config drops them when
+// config.toml is readable by group or others and says why in headers_refused.
+struct OtelConfig {
+  std::string upstream;  // base URL; "/v1/logs" and "/v1/metrics" are appended
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string headers_refused;         // non-empty: the headers were refused, and this says what to do
+  int64_t queue_max_payloads = 10000;  // the on-disk forward queue drops its oldest beyond these
+  int64_t queue_max_bytes = 64ll << 20;
+};
+
 // The segment names [statusline] segments may list.
 const std::vector<std::string>& statusline_segment_names();
 
@@ -81,6 +95,7 @@ struct Config {
   std::vector<ProjectAlias> project_aliases;
   InsightThresholds insights;
   StatuslineConfig statusline;
+  OtelConfig otel;
   // Keys clown does not read, one "file:line: unknown key 'x' (ignored)…" each.
   std::vector<std::string> warnings;
 };

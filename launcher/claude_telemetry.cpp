@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -25,7 +27,74 @@ bool exports_telemetry(const std::string& name) {
   return name.rfind("OTEL_EXPORTER_OTLP_", 0) == 0 || name == "OTEL_LOGS_EXPORTER" || name == "OTEL_METRICS_EXPORTER";
 }
 
+// OTEL_EXPORTER_OTLP_HEADERS: "k1=v1,k2=v2", values percent-encoded (the
+// OpenTelemetry SDK environment specification, W3C baggage format).
+std::vector<std::pair<std::string, std::string>> parse_otlp_headers(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto trim = [](std::string s) {
+    s.erase(0, s.find_first_not_of(" \t"));
+    s.erase(s.find_last_not_of(" \t") + 1);
+    return s;
+  };
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    const size_t eq = item.find('=');
+    if (eq != std::string::npos && !trim(item.substr(0, eq)).empty()) {
+      std::string value, raw = trim(item.substr(eq + 1));
+      for (size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '%' && i + 2 < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
+          value += static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16));
+          i += 2;
+        } else {
+          value += raw[i];
+        }
+      }
+      out.emplace_back(trim(item.substr(0, eq)), value);
+    }
+    start = comma + 1;
+  }
+  return out;
+}
+
+// The environment Claude Code will see for OTEL_*: inherited, then the
+// settings.json `env` block over it.
+EnvMap effective_otel_env(const EnvMap& env, const std::filesystem::path& config_dir) {
+  EnvMap out;
+  for (const auto& [k, v] : env)
+    if (k.rfind("OTEL_", 0) == 0) out[k] = v;
+  auto text = read_file(config_dir / "settings.json");
+  if (!text) return out;
+  const auto settings = nlohmann::json::parse(*text, nullptr, false);
+  if (!settings.is_object() || !settings.contains("env") || !settings["env"].is_object()) return out;
+  for (const auto& [k, v] : settings["env"].items())
+    if (k.rfind("OTEL_", 0) == 0 && v.is_string()) out[k] = v.get<std::string>();
+  return out;
+}
+
 }  // namespace
+
+std::optional<ingest::OtelUpstream> user_otel_upstream(const EnvMap& env, const std::filesystem::path& config_dir) {
+  const EnvMap otel = effective_otel_env(env, config_dir);
+  const auto get = [&](const char* name) {
+    auto it = otel.find(name);
+    return it == otel.end() ? std::string() : it->second;
+  };
+  std::string protocol = get("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL");
+  if (protocol.empty()) protocol = get("OTEL_EXPORTER_OTLP_PROTOCOL");
+  if (protocol == "grpc") return std::nullopt;
+  ingest::OtelUpstream u;
+  u.url = get("OTEL_EXPORTER_OTLP_ENDPOINT");
+  u.logs_url = get("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT");
+  if (u.url.empty()) u.url = u.logs_url;
+  if (u.url.empty() || !ingest::check_upstream_url(u.url)) return std::nullopt;
+  const std::string logs_headers = get("OTEL_EXPORTER_OTLP_LOGS_HEADERS");
+  u.headers = parse_otlp_headers(logs_headers.empty() ? get("OTEL_EXPORTER_OTLP_HEADERS") : logs_headers);
+  u.source = ingest::UpstreamSource::run;
+  return u;
+}
 
 const char* to_string(TelemetryMode mode) {
   switch (mode) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/paths.hpp"
+#include "ingest/otel_upstream.hpp"
 #include "launcher/launch_plan.hpp"
 
 namespace clown::launcher {
@@ -28,6 +29,13 @@ struct OtelTarget {
 // in the `env` of the Claude config dir's settings.json. Returns the variable
 // that shows it, or nullopt.
 std::optional<std::string> user_otel_setting(const EnvMap& env, const std::filesystem::path& config_dir);
+
+// The user's own OTLP/HTTP exporter as an upstream for clownd: the
+// OTEL_EXPORTER_OTLP_[LOGS_]ENDPOINT and _HEADERS of the environment with the
+// settings.json `env` applied over it (Claude Code applies that block over
+// its environment). nullopt when no endpoint is set or the protocol is gRPC
+// (clownd forwards OTLP/HTTP only): clown then leaves the exporter alone.
+std::optional<ingest::OtelUpstream> user_otel_upstream(const EnvMap& env, const std::filesystem::path& config_dir);
 
 // The variables that make Claude Code export api_request events to `target`,
 // tagged with the run and profile. The signal-specific ones are set too: a

@@ -184,17 +184,29 @@ std::filesystem::path agent_config_dir(const LaunchInputs& in) {
 // exporter says otherwise; starts clownd when none runs.
 TelemetryMode choose_telemetry(LaunchInputs& in, RunOutcome& outcome) {
   if (!in.agent.otel || !in.profile.telemetry) return TelemetryMode::off;
-  if (const auto setting = user_otel_setting(in.inherited_env, agent_config_dir(in))) {
-    // Until clown forwards to it, the user's own collector keeps the export.
-    outcome.warnings.push_back("your own OpenTelemetry exporter is set (" + *setting +
-                               "); clown leaves it alone and counts this run from its transcripts");
-    return TelemetryMode::user;
-  }
+  // A user's own OTLP/HTTP collector gets the run's data through clownd
+  // (its per-run upstream, docs/api.md#otlp-forward); others are left alone.
+  const auto own = user_otel_upstream(in.inherited_env, agent_config_dir(in));
+  if (!own)
+    if (const auto setting = user_otel_setting(in.inherited_env, agent_config_dir(in))) {
+      outcome.warnings.push_back("your own OpenTelemetry exporter is set (" + *setting +
+                                 "); clown leaves it alone and counts this run from its transcripts");
+      return TelemetryMode::user;
+    }
   auto target = ensure_receiver(in.paths, in.clown_exe);
   if (!target) {
     outcome.warnings.push_back("no OpenTelemetry receiver (" + target.error().message +
                                "); this run is counted from its transcripts");
     return TelemetryMode::clown;  // intended: its line says the events were unavailable
+  }
+  if (own) {
+    if (auto stored = ingest::store_run_upstream(in.paths, in.run_id, *own); !stored) {
+      outcome.warnings.push_back("cannot hand your own OpenTelemetry exporter to clownd (" + stored.error().message +
+                                 "); clown leaves it alone and counts this run from its transcripts");
+      return TelemetryMode::user;
+    }
+    outcome.warnings.push_back("your own OpenTelemetry exporter (" + ingest::signal_url(*own, "/v1/logs") +
+                               ") gets this run's telemetry through clownd, which keeps a local copy");
   }
   in.telemetry_env = telemetry_env(*target, in.run_id, in.profile.alias);
   return TelemetryMode::clown;

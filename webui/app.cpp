@@ -118,6 +118,7 @@ App::App(AppConfig config)
       {"POST", "/api/registry/sync", &App::registry_sync, Auth::page_token},
       {"POST", "/v1/logs", &App::otlp_logs, Auth::otel_token},
       {"POST", "/v1/metrics", &App::otlp_metrics, Auth::otel_token},
+      {"GET", "/api/otel/status", &App::otel_status},
       {"GET", "/metrics", &App::metrics, Auth::metrics},
       {"GET", "/", &App::page},
       {"GET", "/usage", &App::page},

@@ -74,6 +74,7 @@ class App {
   HttpResponse page(const HttpRequest&);
   HttpResponse otlp_logs(const HttpRequest& r) { return m_otlp.logs(r); }
   HttpResponse otlp_metrics(const HttpRequest& r) { return m_otlp.metrics(r); }
+  HttpResponse otel_status(const HttpRequest&) { return json_ok(m_otlp.forward_status()); }
   HttpResponse asset(const HttpRequest&);
   HttpResponse metrics(const HttpRequest&);  // app_metrics.cpp
 

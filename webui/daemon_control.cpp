@@ -164,6 +164,7 @@ DaemonStatus daemon_status(const Paths& paths) {
   if (info) status.info = *info;
   std::error_code ec;
   status.stale = !status.running && fs::exists(paths.daemon_file(), ec);
+  status.otel = ingest::forward_status(paths);
   return status;
 }
 
@@ -203,6 +204,7 @@ nlohmann::json to_json(const DaemonStatus& st) {
     out.update(to_json(*st.info, false));
     out["url"] = st.info->url + "/usage";
   }
+  out["otel"] = ingest::to_json(st.otel);
   return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "common/paths.hpp"
+#include "ingest/otel_queue.hpp"
 #include "webui/daemon_state.hpp"
 #include "webui/server.hpp"
 
@@ -27,10 +28,12 @@ struct DaemonStatus {
   bool running = false;
   std::optional<DaemonInfo> info;  // when running (or the stale file's content)
   bool stale = false;              // daemon.json exists but no daemon holds the lock
+  ingest::ForwardStatus otel;      // the OTLP forward's upstream, queue and counters (from the files)
 };
 DaemonStatus daemon_status(const Paths& paths);
 // `clown daemon status --json`: {running, stale} plus, when running, the
-// daemon's public info (no token) with url pointing at /usage.
+// daemon's public info (no token) with url pointing at /usage, and "otel"
+// (ingest::to_json(ForwardStatus)).
 nlohmann::json to_json(const DaemonStatus& status);
 
 struct StopResult {

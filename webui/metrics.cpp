@@ -6,6 +6,7 @@
 #include "common/file_io.hpp"
 #include "common/format.hpp"
 #include "ingest/import_cursors.hpp"
+#include "ingest/otel_queue.hpp"
 #include "runs/active_runs.hpp"
 #include "webui/prometheus_text.hpp"
 
@@ -80,6 +81,7 @@ LiveMetrics live_metrics(const Paths& paths) {
   LiveMetrics live;
   live.runs_active = runs::active_run_count(paths);
   live.last_import_ms = ingest::last_import_success_ms(paths);
+  live.otel_forward_queue = ingest::otel_queue_length(paths);
   return live;
 }
 

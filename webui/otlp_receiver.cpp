@@ -30,7 +30,10 @@ bool is_json(const HttpRequest& req) {
 }  // namespace
 
 OtlpReceiver::OtlpReceiver(Paths paths, std::string token)
-    : m_paths(std::move(paths)), m_token(std::move(token)), m_prices(registry::load_pricing(m_paths).pricing.table) {
+    : m_paths(std::move(paths)),
+      m_token(std::move(token)),
+      m_prices(registry::load_pricing(m_paths).pricing.table),
+      m_forwarder(m_paths, forwarder_timing_from_env()) {
   m_drainer = std::thread([this] { drain_loop(); });
 }
 
@@ -61,6 +64,7 @@ HttpResponse OtlpReceiver::logs(const HttpRequest& req) {
     m_pending = true;
     m_wake.notify_one();
   }
+  m_forwarder.offer(req);
   return accepted();
 }
 
@@ -74,6 +78,7 @@ HttpResponse OtlpReceiver::metrics(const HttpRequest& req) {
     m_pending = true;
     m_wake.notify_one();
   }
+  m_forwarder.offer(req);
   return accepted();
 }
 

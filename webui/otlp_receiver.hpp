@@ -4,7 +4,8 @@
 // to the run spools and the inbox (ingest/otel_sink.hpp) before the answer,
 // and a background thread drains the inbox into usage.db, so a busy database
 // never delays an export (Claude Code drops events an export does not
-// deliver by the time it exits).
+// deliver by the time it exits). Accepted payloads are then offered to the
+// forwarder, which only queues them for the upstream collector.
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -13,6 +14,7 @@
 #include "common/paths.hpp"
 #include "registry/pricing_table.hpp"
 #include "webui/http_types.hpp"
+#include "webui/otel_forwarder.hpp"
 
 namespace clown::webui {
 
@@ -27,6 +29,8 @@ class OtlpReceiver {
   bool authorized(const HttpRequest& request) const;
   HttpResponse logs(const HttpRequest& request);
   HttpResponse metrics(const HttpRequest& request);
+  // GET /api/otel/status (webui/otel_forwarder.hpp).
+  nlohmann::json forward_status() const { return m_forwarder.status(); }
 
  private:
   void drain_loop();
@@ -38,6 +42,8 @@ class OtlpReceiver {
   bool m_pending = true;  // drain once at start: the inbox may hold events from before a restart
   bool m_stop = false;
   std::thread m_drainer;
+  // Declared last: destroyed first, so its thread stops before the rest.
+  OtelForwarder m_forwarder;
 };
 
 }  // namespace clown::webui

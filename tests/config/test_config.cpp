@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include "config/config.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -153,4 +155,62 @@ TEST_CASE("config: load_config reads $CLOWN_HOME/config.toml and names it in err
   REQUIRE_FALSE(c);
   CHECK(c.error().message ==
         paths.config_file().string() + ":2: budgets.daily must be a number of USD, 0 or more (e.g. 25 or 12.5)");
+}
+
+TEST_CASE("config: [otel] upstream, headers and queue limits, with wrong types named", "[config]") {
+  const auto c = parsed(
+      "[otel]\n"
+      "upstream = \"https://collector.example.com/otlp\"\n"
+      "headers = {Authorization = \"Bearer abc\", \"X-Scope-OrgID\" = \"team\"}\n"
+      "queue_max_payloads = 50\n"
+      "queue_max_mb = 2\n");
+  CHECK(c.otel.upstream == "https://collector.example.com/otlp");
+  CHECK(c.otel.headers ==
+        std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer abc"}, {"X-Scope-OrgID", "team"}});
+  CHECK(c.otel.queue_max_payloads == 50);
+  CHECK(c.otel.queue_max_bytes == 2 * 1024 * 1024);
+  CHECK(c.warnings.empty());
+  CHECK(parsed("").otel.queue_max_payloads == 10000);
+  CHECK(parsed("").otel.queue_max_bytes == 64 * 1024 * 1024);
+  CHECK(error_of("[otel]\nupstream = \"collector:4318\"\n") ==
+        "/h/config.toml:2: otel.upstream must be a string with an http:// or https:// URL (the collector's base URL)");
+  CHECK(error_of("[otel]\nupstream = 4318\n") ==
+        "/h/config.toml:2: otel.upstream must be a string with an http:// or https:// URL (the collector's base URL)");
+  CHECK(error_of("[otel]\nheaders = {Authorization = 5}\n") ==
+        "/h/config.toml:2: otel.headers.Authorization must be a string (the header's value)");
+  CHECK(error_of("[otel]\nheaders = \"Authorization=x\"\n") ==
+        "/h/config.toml:2: otel.headers must be a table ([otel.headers])");
+  CHECK(error_of("[otel]\nqueue_max_payloads = 0\n") ==
+        "/h/config.toml:2: otel.queue_max_payloads must be a whole number from 1 to 10000000");
+  CHECK(parsed("[otel]\nupstrem = \"https://x\"\n").warnings ==
+        std::vector<std::string>{
+            "/h/config.toml:2: unknown key 'otel.upstrem' (ignored); did you mean 'otel.upstream'?"});
+}
+
+TEST_CASE("config: [otel] headers from a config.toml group or others can read are refused, saying what to do",
+          "[config]") {
+  test::TempDir tmp;
+  Paths paths{tmp.path()};
+  test::write_text(paths.config_file(),
+                   "[otel]\nupstream = \"https://c.example\"\nheaders = {Authorization = \"s\"}\n");
+  const auto file = paths.config_file().string();
+  ::chmod(file.c_str(), 0640);
+  auto c = config::load_config(paths);
+  REQUIRE(c);
+  CHECK(c->otel.upstream == "https://c.example");
+  CHECK(c->otel.headers.empty());
+  CHECK(c->otel.headers_refused == "not using [otel] headers: permissions 0640 for " + file +
+                                       " let group or others read these secrets; run: chmod 600 " + file +
+                                       " (or store them with: clown otel upstream URL --header K=V)");
+  ::chmod(file.c_str(), 0600);
+  c = config::load_config(paths);
+  REQUIRE(c);
+  CHECK(c->otel.headers == std::vector<std::pair<std::string, std::string>>{{"Authorization", "s"}});
+  CHECK(c->otel.headers_refused.empty());
+  // Without headers there is no secret: any mode is fine.
+  test::write_text(paths.config_file(), "[otel]\nupstream = \"https://c.example\"\n");
+  ::chmod(file.c_str(), 0644);
+  c = config::load_config(paths);
+  REQUIRE(c);
+  CHECK(c->otel.headers_refused.empty());
 }

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "tests/integration/cli_fixture.hpp"
+#include "tests/webui/recording_upstream.hpp"
 
 using namespace clown::test;
 
@@ -368,30 +369,85 @@ TEST_CASE("a request only the agent's OpenTelemetry shows (a session title) coun
   CHECK(h.clown({"daemon", "stop"}).exit_code == 0);
 }
 
-TEST_CASE("clown run leaves a user's own OpenTelemetry exporter alone and says so in one line") {
+TEST_CASE("clown run hands a user's own OTLP/HTTP exporter to clownd as the run's upstream; a gRPC one is left alone") {
   ClownHome h;
   make_profile(h, "p", {"--provider", "self"});
   const auto out = h.work() / "agent.json";
   auto r = h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_OUT", out.string()},
-                                          {"OTEL_EXPORTER_OTLP_ENDPOINT", "https://collector.example.com"}}});
+                                          {"OTEL_EXPORTER_OTLP_ENDPOINT", "https://collector.example.com"},
+                                          {"OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer%20abc, x-team = a=b"}}});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err ==
+        "clown: warning: your own OpenTelemetry exporter (https://collector.example.com/v1/logs) gets this run's "
+        "telemetry through clownd, which keeps a local copy\n");
+  auto rec = agent_record(out);
+  const auto daemon = nlohmann::json::parse(read_text(h.root() / "daemon.json"));
+  const std::string base = "http://127.0.0.1:" + std::to_string(daemon["port"].get<int>());
+  CHECK(rec["env"]["OTEL_EXPORTER_OTLP_ENDPOINT"] == base);
+  CHECK(rec["settings"]["env"]["OTEL_EXPORTER_OTLP_ENDPOINT"] == base);
+  const std::string run_id = h.session_lines().at(0)["run_id"];
+  const auto upstream_file = h.root() / "credentials" / "@otel-runs" / run_id;
+  CHECK(nlohmann::json::parse(read_text(upstream_file)) ==
+        nlohmann::json{{"url", "https://collector.example.com"},
+                       {"headers", {{"Authorization", "Bearer abc"}, {"x-team", "a=b"}}}});
+  CHECK((fs::status(upstream_file).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+  CHECK(h.session_lines().at(0)["otel"] == "none");  // pointed at clownd; the fake agent exported nothing
+
+  // The same from the Claude config dir's settings.json, with a logs endpoint of its own.
+  fs::create_directories(h.user_home() / ".claude");
+  write_text(h.user_home() / ".claude" / "settings.json",
+             R"({"env": {"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "https://collector.example.com/logs-in"}})");
+  r = h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_OUT", out.string()}}});
+  REQUIRE(r.exit_code == 0);
+  const std::string run2 = h.session_lines().at(1)["run_id"];
+  CHECK(nlohmann::json::parse(read_text(h.root() / "credentials" / "@otel-runs" / run2)) ==
+        nlohmann::json{{"url", "https://collector.example.com/logs-in"},
+                       {"logs_url", "https://collector.example.com/logs-in"},
+                       {"headers", nlohmann::json::object()}});
+
+  // gRPC: clownd forwards OTLP/HTTP only, so clown leaves that exporter alone and says so.
+  fs::remove(h.user_home() / ".claude" / "settings.json");
+  r = h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_OUT", out.string()},
+                                     {"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector.example.com:4317"},
+                                     {"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"}}});
   REQUIRE(r.exit_code == 0);
   CHECK(r.err ==
         "clown: warning: your own OpenTelemetry exporter is set (OTEL_EXPORTER_OTLP_ENDPOINT); clown leaves it alone "
         "and counts this run from its transcripts\n");
-  auto rec = agent_record(out);
-  CHECK(rec["env"]["OTEL_EXPORTER_OTLP_ENDPOINT"] == "https://collector.example.com");
-  CHECK_FALSE(rec["settings"]["env"].contains("OTEL_EXPORTER_OTLP_ENDPOINT"));
-  CHECK(h.session_lines().at(0)["otel"] == "user");
-  CHECK_FALSE(fs::exists(h.root() / "daemon.json"));  // no receiver needed
+  CHECK(agent_record(out)["env"]["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://collector.example.com:4317");
+  CHECK(h.session_lines().at(2)["otel"] == "user");
+  CHECK(h.clown({"daemon", "stop"}).exit_code == 0);
+}
 
-  // The same in the Claude config dir's settings.json.
-  fs::create_directories(h.user_home() / ".claude");
-  write_text(h.user_home() / ".claude" / "settings.json",
-             R"({"env": {"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "https://collector.example.com/v1/logs"}})");
-  r = h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_OUT", out.string()}}});
+TEST_CASE("clown run: the user's own collector gets the run's OTLP export through clownd, which keeps a local copy") {
+  RecordingUpstream team;
+  team.up();
+  ClownHome h;
+  make_profile(h, "p", {"--provider", "self"});
+  const auto out = h.work() / "agent.json";
+  auto r = h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_OUT", out.string()},
+                                          {"FAKE_AGENT_SESSION", "5e551011-0000-4000-8000-000000000002"},
+                                          {"FAKE_AGENT_OTLP", "1"},
+                                          {"OTEL_EXPORTER_OTLP_ENDPOINT", team.url("/team")},
+                                          {"OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer%20team-token"}}});
+  INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.err.find("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT in " + (h.user_home() / ".claude" / "settings.json").string()) !=
-        std::string::npos);
+  CHECK(agent_record(out)["otlp_delivered"] == true);  // delivered to clownd, tagged with the run
+  const auto line = h.session_lines().at(0);
+  CHECK(line["otel"] == "received");  // the local copy
+  CHECK(line["requests"] == 1);
+  REQUIRE(team.wait_for(1));
+  const auto got = team.requests().at(0);
+  CHECK(got.path == "/team/v1/logs");
+  CHECK(got.header("Authorization") == "Bearer team-token");
+  CHECK_FALSE(got.has_header("x-clown-otel-token"));
+  const auto body = nlohmann::json::parse(got.body);
+  bool tagged = false;
+  for (const auto& a : body["resourceLogs"][0]["resource"]["attributes"])
+    if (a["key"] == "clown.run_id") tagged = a["value"]["stringValue"] == line["run_id"];
+  CHECK(tagged);
+  CHECK(h.clown({"daemon", "stop"}).exit_code == 0);
+  CHECK(team.requests().size() == 1);
 }
 
 TEST_CASE("secret --env values live in credentials/ and reach the agent - a bad credentials file fails the run") {

@@ -1,0 +1,72 @@
+#pragma once
+// Forwards the OTLP payloads clownd's receiver accepted to the upstream
+// collector (docs/api.md#otlp-forward), byte for byte: same body, same
+// Content-Type and Content-Encoding, the upstream's headers added, the
+// signal's path appended to its base URL as OTLP/HTTP exporters do. The
+// receiver only queues (ingest/otel_queue.hpp) and answers; one thread sends
+// the oldest payload, retrying a failed or slow upstream with exponential
+// backoff, so forwarding never delays or breaks the local copy.
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "common/paths.hpp"
+#include "ingest/otel_queue.hpp"
+#include "webui/http_types.hpp"
+
+namespace httplib {
+class Client;
+}
+
+namespace clown::webui {
+
+struct ForwarderTiming {
+  int64_t attempt_timeout_ms = 10000;  // connect, and then each read/write, per attempt
+  int64_t backoff_min_ms = 1000;       // the first retry waits this long, each next one twice as long
+  int64_t backoff_max_ms = 5 * 60 * 1000;
+};
+// Tests shorten the timing with CLOWN_OTEL_TIMEOUT_MS, CLOWN_OTEL_RETRY_MS and
+// CLOWN_OTEL_RETRY_MAX_MS (milliseconds).
+ForwarderTiming forwarder_timing_from_env();
+
+class OtelForwarder {
+ public:
+  OtelForwarder(Paths paths, ForwarderTiming timing);
+  ~OtelForwarder();  // an attempt in flight is cut off; its payload stays queued
+  OtelForwarder(const OtelForwarder&) = delete;
+  OtelForwarder& operator=(const OtelForwarder&) = delete;
+
+  // After the local copy was stored: queues the payload when an upstream
+  // applies to it (the default one, or its run's). Never touches the network.
+  void offer(const HttpRequest& request);
+  // GET /api/otel/status: never a header value.
+  nlohmann::json status() const;
+
+ private:
+  enum class Outcome { delivered, retry, rejected };
+  void loop();
+  bool wait(int64_t ms);  // false when stopping
+  Outcome send(const ingest::QueuedPayload& payload, const ingest::OtelUpstream& upstream, std::string& error);
+  std::optional<ingest::OtelUpstream> upstream_for(const ingest::QueuedPayload& payload, std::string& why_not) const;
+  template <class F>
+  void count(F&& change);
+
+  Paths m_paths;
+  ForwarderTiming m_timing;
+  ingest::OtelQueue m_queue;
+  mutable std::mutex m_counter_mutex;
+  ingest::ForwardCounters m_counters;
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  bool m_stop = false;
+  bool m_kick = false;
+  httplib::Client* m_active = nullptr;  // the attempt in flight, cut off by the destructor
+  std::thread m_thread;
+};
+
+}  // namespace clown::webui
