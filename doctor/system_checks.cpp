@@ -7,6 +7,7 @@
 #include "doctor/probes.hpp"
 #include "launcher/shims.hpp"
 #include "registry/status.hpp"
+#include "store/db_errors.hpp"
 #include "store/store.hpp"
 
 namespace clown::doctor {
@@ -60,6 +61,33 @@ void check_daemon(const Paths& paths, const Options& options, std::vector<Check>
             "stop that program, or give clown another port: [daemon] port = N in " + paths.config_file().string()));
 }
 
+namespace {
+
+// A doctor answers quickly: a lock held longer than this is reported as busy.
+constexpr int k_store_busy_ms = 1000;
+
+// quick_check: page and record structure, without the index cross-check
+// integrity_check adds (minutes on a multi-GB store). Read-only, never migrating.
+std::string quick_check(const std::filesystem::path& file) {
+  SQLite::Database db(file.string(), SQLite::OPEN_READONLY, k_store_busy_ms);
+  SQLite::Statement q(db, "PRAGMA quick_check");
+  return q.executeStep() ? q.getColumn(0).getString() : "no answer";
+}
+
+// Moving the file aside only when it is damaged (or the cause is unknown): a
+// busy or locked database is healthy (store/db_errors.hpp, docs/accuracy.md#db-errors).
+Check store_failure(const Paths& paths, const std::exception& e, const std::string& move_aside) {
+  const store::DbFailure failure = store::classify(e);
+  std::string advice = store::db_failure_advice(paths, e);
+  if (advice.rfind("; ", 0) == 0) advice.erase(0, 2);
+  if (failure == store::DbFailure::busy) return bad(Status::warn, "store", "usage.db", e.what(), advice);
+  if (failure == store::DbFailure::damaged || failure == store::DbFailure::other)
+    return bad(Status::fail, "store", "usage.db", e.what(), move_aside);
+  return bad(Status::fail, "store", "usage.db", e.what(), advice);
+}
+
+}  // namespace
+
 void check_store(const Paths& paths, std::vector<Check>& out) {
   const auto file = paths.usage_db();
   std::error_code ec;
@@ -70,23 +98,23 @@ void check_store(const Paths& paths, std::vector<Check>& out) {
   const std::string fix = "move " + file.string() +
                           " aside (clown starts a fresh one; clown usage import-claude reads Claude Code's history "
                           "again)";
-  auto store = store::Store::open_readonly(paths);
-  if (!store) {
-    out.push_back(bad(Status::fail, "store", "usage.db", store.error().message, fix));
+  try {
+    const std::string result = quick_check(file);
+    if (result != "ok") {
+      out.push_back(bad(Status::fail, "store", "usage.db", "quick_check: " + result, fix));
+      return;
+    }
+  } catch (const std::exception& e) {
+    out.push_back(store_failure(paths, e, fix));
     return;
   }
-  try {
-    // quick_check: page and record structure, without the index cross-check
-    // integrity_check adds (minutes on a multi-GB store).
-    SQLite::Statement q((*store)->db(), "PRAGMA quick_check");
-    std::string result = q.executeStep() ? q.getColumn(0).getString() : "no answer";
-    if (result == "ok")
-      out.push_back(ok("store", "usage.db", "quick_check ok (" + file.string() + ")"));
-    else
-      out.push_back(bad(Status::fail, "store", "usage.db", "quick_check: " + result, fix));
-  } catch (const std::exception& e) {
-    out.push_back(bad(Status::fail, "store", "usage.db", e.what(), fix));
+  // The schema (a store from a newer clown is refused); the error says what to do.
+  auto store = store::Store::open_readonly(paths);
+  if (!store) {
+    out.push_back(bad(Status::fail, "store", "usage.db", store.error().message, ""));
+    return;
   }
+  out.push_back(ok("store", "usage.db", "quick_check ok (" + file.string() + ")"));
 }
 
 void check_shims(const Paths& paths, const Options& options, std::vector<Check>& out) {

@@ -202,6 +202,14 @@ Expected<Profile> load_profile(const Paths& paths, const std::string& alias) {
   }
 }
 
+Expected<Profile> parse_profile(std::string_view text, const std::string& file, const std::string& alias) {
+  try {
+    return profile_from_table(file, alias, toml::parse(text, file));
+  } catch (const toml::parse_error& e) {
+    return fail(toml_location(file, e));
+  }
+}
+
 Expected<void> save_profile(const Paths& paths, const Profile& p) {
   if (auto v = validate_alias(p.alias); !v) return v;
   TRY(ensure_dir(paths.profiles_dir(), 0755));

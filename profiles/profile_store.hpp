@@ -2,6 +2,7 @@
 // Profiles on disk: one TOML file per profile under $CLOWN_HOME/profiles/,
 // secrets under credentials/ (0600). See profiles/profile.hpp.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +17,9 @@ namespace clown::profiles {
 Expected<void> validate_alias(const std::string& alias);
 
 Expected<Profile> load_profile(const Paths& paths, const std::string& alias);
+// A profile from its TOML text (`file` names it in errors), as load_profile
+// reads profiles/<alias>.toml, without the secret [env] values of credentials/.
+Expected<Profile> parse_profile(std::string_view text, const std::string& file, const std::string& alias);
 // "profiles: a, b" or, with none, how to create one.
 std::string profiles_hint(const Paths& paths);
 // "unknown profile 'tyy1'; did you mean 'tty1'?", else the known profiles, else how to create one.

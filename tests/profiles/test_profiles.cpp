@@ -150,6 +150,23 @@ TEST_CASE("a profile's unknown keys are warnings, its wrong types errors, both n
   CHECK(profiles::load_profile(paths, "p").error().message == file + ":1: 'provider' must be a string");
 }
 
+TEST_CASE("parse_profile reads a profile's TOML text as load_profile reads its file") {
+  auto p = profiles::parse_profile("agent = 'codex'\nprovider = 'zai'\nmodle = 'x'\nisolate = true\n[env]\nA = 'b'\n",
+                                   "/h/profiles/w.toml", "w");
+  REQUIRE(p);
+  CHECK(p->alias == "w");
+  CHECK(p->agent == "codex");
+  CHECK(p->provider == "zai");
+  CHECK(p->isolate);
+  CHECK(p->env == std::map<std::string, std::string>{{"A", "b"}});
+  CHECK(p->load_warnings ==
+        std::vector<std::string>{"/h/profiles/w.toml:3: unknown key 'modle' (ignored); did you mean 'model'?"});
+  CHECK(profiles::parse_profile("provider = \"self\"\nmodel = \"unterminated\n", "/h/w.toml", "w")
+            .error()
+            .message.rfind("/h/w.toml:2:", 0) == 0);
+  CHECK(profiles::parse_profile("model = 'm'\n", "/h/w.toml", "w").error().message == "/h/w.toml: missing 'provider'");
+}
+
 TEST_CASE("a providers.d file with a wrong type is skipped with a warning naming line and key") {
   test::TempDir tmp;
   Paths paths{tmp.path()};
