@@ -48,7 +48,7 @@ runtime_packages=(
 # load and timing tools for the benchmarks, Prometheus (and promtool) for the
 # real-Prometheus test, clang-14 and libFuzzer's runtime for the fuzz targets.
 test_packages=(
-  catch2 clang-format clang-tidy libvterm-dev bash-completion zsh fish man-db
+  catch2 clang-format universal-ctags libvterm-dev bash-completion zsh fish man-db
   chromium nodejs npm wrk hyperfine time openssl prometheus
   clang-14 libclang-rt-14-dev
 )

@@ -18,6 +18,7 @@
 
 #include <sqlite3.h>
 
+#include "common/checksum.hpp"
 #include "common/fd.hpp"
 #include "common/file_io.hpp"
 #include "common/file_stamp.hpp"
@@ -40,30 +41,6 @@ constexpr int64_t k_racy_ms = 100;
 // 05: a checksum of everything before it ends the file. 06: the machine in
 // the row's key (its former reserved slot).
 constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '6'};
-
-// A fast 64-bit checksum (four multiply-xor lanes over 8-byte words): it finds
-// bytes changed on disk or by hand, so altered rows are rebuilt instead of
-// served (docs/file-formats.md#report-cache). Not a defence against someone
-// who can rewrite the file: they could rewrite the checksum too.
-uint64_t checksum(std::string_view data) {
-  constexpr uint64_t k_mul = 0x9E3779B97F4A7C15ull;
-  uint64_t lane[4] = {0x243F6A8885A308D3ull, 0x13198A2E03707344ull, 0xA4093822299F31D0ull, 0x082EFA98EC4E6C89ull};
-  size_t pos = 0;
-  auto mix = [&](uint64_t& h, uint64_t w) {
-    h = (h ^ w) * k_mul;
-    h ^= h >> 32;
-  };
-  for (; pos + 32 <= data.size(); pos += 32)
-    for (int i = 0; i < 4; ++i) {
-      uint64_t w;
-      std::memcpy(&w, data.data() + pos + 8 * static_cast<size_t>(i), 8);
-      mix(lane[i], w);
-    }
-  uint64_t h = data.size();
-  for (uint64_t l : lane) mix(h, l);
-  for (; pos < data.size(); ++pos) mix(h, static_cast<unsigned char>(data[pos]));
-  return h;
-}
 
 struct StringHash {
   using is_transparent = void;
@@ -175,7 +152,7 @@ std::string serialize(const DbFingerprint& fingerprint, const Rollup& r) {
   put(out, &nrows, sizeof nrows);
   out.append((8 - out.size() % 8) % 8, '\0');  // rows are read in place: keep them aligned
   if (nrows) put(out, r.rows.data(), nrows * sizeof(RollupRow));
-  const uint64_t sum = checksum(out);
+  const uint64_t sum = fast_checksum(out);
   put(out, &sum, sizeof sum);
   return out;
 }
@@ -208,7 +185,7 @@ std::optional<Rollup> read_cache(const fs::path& file, const DbFingerprint& expe
   uint64_t nstrings = 0;
   if (!take(magic, sizeof magic) || std::memcmp(magic, k_magic, sizeof k_magic) != 0) return std::nullopt;
   if (!take(&fingerprint, sizeof fingerprint) || !(fingerprint == expected)) return std::nullopt;
-  if (checksum(data) != stored_sum) return std::nullopt;  // altered: rebuilt by the caller
+  if (fast_checksum(data) != stored_sum) return std::nullopt;  // altered: rebuilt by the caller
   if (!take(&nstrings, sizeof nstrings) || nstrings > data.size()) return std::nullopt;
   Rollup r;
   r.strings.reserve(nstrings);
