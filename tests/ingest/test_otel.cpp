@@ -5,6 +5,7 @@
 
 #include <map>
 #include <set>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -269,4 +270,28 @@ TEST_CASE("otel: a run's events go to its spool, other sessions' to the inbox th
         receipt->requests);
   CHECK(ingest::otel_token(paths)->size() == 32);
   CHECK(*ingest::otel_token(paths) == *ingest::otel_token(paths));
+}
+
+TEST_CASE("otel: processes creating the token at once all get the same whole token", "[otel]") {
+  // Two `clown run`s starting together once read a token file the other had
+  // created but not yet written ("otel.token is damaged").
+  for (int round = 0; round < 20; ++round) {
+    test::TempDir tmp;
+    Paths paths{tmp.path() / "home"};
+    std::vector<std::string> got(8);
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < got.size(); ++i)
+      threads.emplace_back([&, i] {
+        auto t = ingest::otel_token(paths);
+        got[i] = t ? *t : "error: " + t.error().message;
+      });
+    for (auto& t : threads) t.join();
+    for (const auto& g : got) {
+      INFO(g);
+      CHECK(g.size() == 32);
+      CHECK(g == got[0]);
+    }
+    CHECK(test::read_text(paths.otel_token_file()) == got[0]);
+    CHECK(std::distance(fs::directory_iterator(paths.root), fs::directory_iterator{}) == 1);  // no temp file left
+  }
 }
