@@ -77,34 +77,17 @@ std::optional<OtelRequest> read_api_request(const json& record, const Attributes
 }  // namespace
 
 Expected<OtelBatch> parse_otlp_logs(std::string_view text) {
-  const json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object())
-    return fail("not an OTLP/JSON logs payload (expected a JSON object with resourceLogs)");
   OtelBatch batch;
-  const auto rl = doc.find("resourceLogs");
-  if (rl == doc.end()) return batch;
-  if (!rl->is_array()) return fail("resourceLogs must be an array");
-  // Attributes point into the document: every lookup below is by reference.
-  for (const auto& resource_logs : *rl) {
-    if (!resource_logs.is_object()) continue;
-    const Attributes resource(member(member(resource_logs, "resource"), "attributes"));
-    const json& scopes = member(resource_logs, "scopeLogs");
-    if (!scopes.is_array()) continue;
-    for (const auto& scope_logs : scopes) {
-      const json& records = member(scope_logs, "logRecords");
-      if (!records.is_array()) continue;
-      for (const auto& record : records) {
-        if (!record.is_object()) continue;
+  TRY(otlp::for_each_item(
+      text, "logs", "resourceLogs", "scopeLogs", "logRecords", [&](const json& record, const Attributes& resource) {
         ++batch.records;
         const Attributes a(member(record, "attributes"));
         const auto body = record.find("body");
         const bool api_request = a.text("event.name") == "api_request" ||
                                  (body != record.end() && AnyValue{&*body}.text() == "claude_code.api_request");
-        if (!api_request) continue;
+        if (!api_request) return;
         if (auto r = read_api_request(record, a, resource)) batch.requests.push_back(std::move(*r));
-      }
-    }
-  }
+      }));
   return batch;
 }
 

@@ -102,27 +102,12 @@ void read_metric(const json& metric, const Attributes& resource, OtelMetricBatch
 }  // namespace
 
 Expected<OtelMetricBatch> parse_otlp_metrics(std::string_view text) {
-  const json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object())
-    return fail("not an OTLP/JSON metrics payload (expected a JSON object with resourceMetrics)");
   OtelMetricBatch batch;
-  const auto rm = doc.find("resourceMetrics");
-  if (rm == doc.end()) return batch;
-  if (!rm->is_array()) return fail("resourceMetrics must be an array");
-  for (const auto& resource_metrics : *rm) {
-    const Attributes resource(member(member(resource_metrics, "resource"), "attributes"));
-    const json& scopes = member(resource_metrics, "scopeMetrics");
-    if (!scopes.is_array()) continue;
-    for (const auto& scope : scopes) {
-      const json& metrics = member(scope, "metrics");
-      if (!metrics.is_array()) continue;
-      for (const auto& metric : metrics) {
-        if (!metric.is_object()) continue;
-        ++batch.metrics;
-        read_metric(metric, resource, batch);
-      }
-    }
-  }
+  TRY(otlp::for_each_item(text, "metrics", "resourceMetrics", "scopeMetrics", "metrics",
+                          [&](const json& metric, const Attributes& resource) {
+                            ++batch.metrics;
+                            read_metric(metric, resource, batch);
+                          }));
   return batch;
 }
 

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/error.hpp"
+
 namespace clown::ingest::otlp {
 
 using nlohmann::json;
@@ -95,6 +97,36 @@ inline std::optional<int64_t> int64_field(const json& object, const char* key) {
     if (ec == std::errc() && p == s.data() + s.size()) return n;
   }
   return std::nullopt;
+}
+
+// Walks an OTLP/JSON export request (`resources_key`: resourceLogs,
+// resourceMetrics): every object in `items_key` (logRecords, metrics) of every
+// `scopes_key` entry of every resource, with that resource's attributes. Not a
+// JSON object, or a resource list that is not an array, is an error naming
+// `kind`; other malformed parts are skipped. The attributes point into the
+// parsed document, which lives for the walk.
+template <class Visit>
+Expected<void> for_each_item(std::string_view text, const char* kind, const char* resources_key, const char* scopes_key,
+                             const char* items_key, Visit&& visit) {
+  const json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object())
+    return fail(std::string("not an OTLP/JSON ") + kind + " payload (expected a JSON object with " + resources_key +
+                ")");
+  const auto resources = doc.find(resources_key);
+  if (resources == doc.end()) return {};
+  if (!resources->is_array()) return fail(std::string(resources_key) + " must be an array");
+  for (const auto& resource_entry : *resources) {
+    const Attributes resource(member(member(resource_entry, "resource"), "attributes"));
+    const json& scopes = member(resource_entry, scopes_key);
+    if (!scopes.is_array()) continue;
+    for (const auto& scope : scopes) {
+      const json& items = member(scope, items_key);
+      if (!items.is_array()) continue;
+      for (const auto& item : items)
+        if (item.is_object()) visit(item, resource);
+    }
+  }
+  return {};
 }
 
 }  // namespace clown::ingest::otlp
