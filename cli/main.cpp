@@ -1,6 +1,9 @@
 // clown: run AI coding agents under named profiles and account for every token.
 #include <unistd.h>
 
+#include <cstdlib>
+#include <string>
+
 #include "cli/commands.hpp"
 #include "cli/run_app.hpp"
 #include "common/error.hpp"
@@ -30,20 +33,35 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("clown ") + CLOWN_VERSION);
   app.require_subcommand(1);
   app.footer(k_footer);
-  clown::cli::set_profiles_command(app, ctx);
-  clown::cli::set_catalog_commands(app, ctx);
-  clown::cli::set_run_command(app, ctx);
-  clown::cli::set_hook_command(app, ctx);
-  clown::cli::set_usage_command(app, ctx);
-  clown::cli::set_registry_command(app, ctx);
-  clown::cli::set_daemon_command(app, ctx);
-  clown::cli::set_shims_command(app, ctx);
-  clown::cli::set_resume_command(app, ctx);
-  clown::cli::set_doctor_command(app, ctx);
-  clown::cli::set_completion_command(app, ctx);
-  clown::cli::set_mcp_command(app, ctx);
-  clown::cli::set_statusline_command(app, ctx);
-  clown::cli::set_otel_command(app, ctx);
+  // The commands Claude Code and the shell start on every session, hook and
+  // status-line update build only their own subtree: the whole CLI costs
+  // about a millisecond to build and tear down (README "Performance").
+  const std::string first = argc > 1 ? argv[1] : "";
+  if (first == "run") {
+    clown::cli::set_run_command(app, ctx);
+  } else if (first == "hook") {
+    clown::cli::set_hook_command(app, ctx);
+  } else if (first == "statusline") {
+    clown::cli::set_statusline_command(app, ctx);
+  } else {
+    clown::cli::set_profiles_command(app, ctx);
+    clown::cli::set_catalog_commands(app, ctx);
+    clown::cli::set_run_command(app, ctx);
+    clown::cli::set_hook_command(app, ctx);
+    clown::cli::set_usage_command(app, ctx);
+    clown::cli::set_registry_command(app, ctx);
+    clown::cli::set_daemon_command(app, ctx);
+    clown::cli::set_shims_command(app, ctx);
+    clown::cli::set_resume_command(app, ctx);
+    clown::cli::set_doctor_command(app, ctx);
+    clown::cli::set_completion_command(app, ctx);
+    clown::cli::set_mcp_command(app, ctx);
+    clown::cli::set_statusline_command(app, ctx);
+    clown::cli::set_otel_command(app, ctx);
+  }
 
-  return clown::cli::run_app(app, clown::cli::split_run_args(argc, argv, ctx), ctx.exit_code);
+  const int code = clown::cli::run_app(app, clown::cli::split_run_args(argc, argv, ctx), ctx.exit_code);
+  // Everything is written and closed; tearing the command tree down would
+  // only cost time. exit() still flushes stdio.
+  std::exit(code);
 }

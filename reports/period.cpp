@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include <date/tz.h>
+#include <date/date.h>
 
 #include "common/suggest.hpp"
 #include "common/time.hpp"
@@ -13,22 +13,8 @@ namespace clown::reports {
 
 namespace {
 
-using std::chrono::milliseconds;
-using ms_sys = date::sys_time<milliseconds>;
-
-const date::time_zone* try_locate(const std::string& name) {
-  try {
-    return date::locate_zone(name);
-  } catch (const std::exception&) {
-    return nullptr;
-  }
-}
-
 // Offset (ms) of `zone` at the instant `ts_ms`.
-int64_t offset_ms(const date::time_zone* zone, int64_t ts_ms) {
-  const auto info = zone->get_info(ms_sys{milliseconds{ts_ms}});
-  return std::chrono::duration_cast<milliseconds>(info.offset).count();
-}
+int64_t offset_ms(const Zone* zone, int64_t ts_ms) { return zone->at(floor_div(ts_ms, 1000)).offset_s * 1000; }
 
 // Strict YYYY-MM-DD -> local day index.
 std::optional<int64_t> parse_day(const std::string& s) {
@@ -44,17 +30,15 @@ std::optional<int64_t> parse_day(const std::string& s) {
 }
 
 // An ISO-8601 instant; without Z or an offset it is local to `zone`.
-std::optional<int64_t> parse_instant(const std::string& s, const date::time_zone* zone) {
+std::optional<int64_t> parse_instant(const std::string& s, const Zone* zone) {
   const auto parsed = parse_iso8601_ms(s);
   if (!parsed) return std::nullopt;
   const std::string tail = s.size() > 19 ? s.substr(19) : "";
   if (tail.find_first_of("Zz+-") != std::string::npos) return parsed;
-  const date::local_time<milliseconds> local{milliseconds{*parsed}};
-  return zone->to_sys(local, date::choose::earliest).time_since_epoch().count();
+  return zone_to_utc(*zone, floor_div(*parsed, 1000)) * 1000 + (*parsed - floor_div(*parsed, 1000) * 1000);
 }
 
-Expected<int64_t> parse_bound(const std::string& what, const std::string& text, const date::time_zone* zone,
-                              bool is_until) {
+Expected<int64_t> parse_bound(const std::string& what, const std::string& text, const Zone* zone, bool is_until) {
   if (auto day = parse_day(text)) return local_midnight_ms(zone, *day + (is_until ? 1 : 0));
   if (auto instant = parse_instant(text, zone)) return *instant + (is_until ? 1 : 0);
   return fail(
@@ -64,27 +48,7 @@ Expected<int64_t> parse_bound(const std::string& what, const std::string& text, 
 
 }  // namespace
 
-Expected<const date::time_zone*> resolve_zone(const std::string& name) {
-  if (!name.empty()) {
-    if (const auto* zone = try_locate(name)) return zone;
-    return fail("unknown time zone '" + name + "': use an IANA name such as UTC, Europe/Berlin or America/New_York",
-                k_exit_usage);
-  }
-  // POSIX allows a leading ':' in TZ ("implementation-defined" form); glibc
-  // reads it as a file name under /usr/share/zoneinfo, i.e. an IANA name.
-  if (const char* tz = std::getenv("TZ"); tz && *tz) {
-    std::string value = tz[0] == ':' ? tz + 1 : tz;
-    if (const auto* zone = try_locate(value)) return zone;
-  }
-  try {
-    return date::current_zone();
-  } catch (const std::exception&) {
-  }
-  if (const auto* zone = try_locate("UTC")) return zone;
-  return fail("no time zone database found under /usr/share/zoneinfo: install the tzdata package");
-}
-
-std::string local_date(const date::time_zone* zone, int64_t ts_ms) {
+std::string local_date(const Zone* zone, int64_t ts_ms) {
   const date::year_month_day ymd{date::sys_days{date::days{local_day_index(zone, ts_ms)}}};
   char buf[48];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
@@ -92,7 +56,7 @@ std::string local_date(const date::time_zone* zone, int64_t ts_ms) {
   return buf;
 }
 
-std::string local_iso(const date::time_zone* zone, int64_t ts_ms) {
+std::string local_iso(const Zone* zone, int64_t ts_ms) {
   const int64_t off = offset_ms(zone, ts_ms);
   const int64_t local = ts_ms + off;
   const int64_t day = floor_div(local, 86400000);
@@ -109,23 +73,19 @@ std::string local_iso(const date::time_zone* zone, int64_t ts_ms) {
   return buf;
 }
 
-int64_t local_day_index(const date::time_zone* zone, int64_t ts_ms) {
-  return floor_div(ts_ms + offset_ms(zone, ts_ms), 86400000);
-}
+int64_t local_day_index(const Zone* zone, int64_t ts_ms) { return floor_div(ts_ms + offset_ms(zone, ts_ms), 86400000); }
 
-int64_t local_hour_start(const date::time_zone* zone, int64_t ts_ms) {
+int64_t local_hour_start(const Zone* zone, int64_t ts_ms) {
   // Uses the offset in force at ts, so the repeated hour of a DST fall-back
   // stays two separate hours.
   const int64_t off = offset_ms(zone, ts_ms);
   return floor_div(ts_ms + off, 3600000) * 3600000 - off;
 }
 
-int64_t local_midnight_ms(const date::time_zone* zone, int64_t day_index) {
-  // choose::earliest: a midnight skipped by DST starts the day at the
-  // transition; a repeated midnight starts it at the first occurrence.
-  const date::local_days day{date::days{day_index}};
-  const auto sys = zone->to_sys(date::local_time<milliseconds>{day}, date::choose::earliest);
-  return sys.time_since_epoch().count();
+int64_t local_midnight_ms(const Zone* zone, int64_t day_index) {
+  // A midnight skipped by DST starts the day at the transition; a repeated
+  // midnight starts it at the first occurrence.
+  return zone_to_utc(*zone, day_index * 86400) * 1000;
 }
 
 int64_t week_start_day(int64_t day, int start_of_week) {

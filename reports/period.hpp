@@ -1,7 +1,7 @@
 #pragma once
 // Report periods and time zones: turns `--period/--since/--until/--timezone`
 // into a half-open UTC range [since, until) whose ends are local midnights of
-// the report zone (IANA, via Howard Hinnant's date/tz on the OS tz database).
+// the report zone (IANA; reports/zone.hpp).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,10 +10,8 @@
 #include "common/error.hpp"
 #include "common/paths.hpp"
 #include "reports/filter.hpp"
+#include "reports/zone.hpp"
 
-namespace date {
-class time_zone;
-}
 namespace clown::config {
 struct Config;
 }
@@ -23,18 +21,13 @@ namespace clown::reports {
 struct ResolvedPeriod {
   std::string period;    // today|yesterday|week|month|7d|30d|all, or "custom" for --since/--until
   std::string timezone;  // IANA name of the report zone
-  const date::time_zone* zone = nullptr;
+  const Zone* zone = nullptr;
   std::optional<int64_t> since_ms;  // inclusive; nullopt = from the beginning
   std::optional<int64_t> until_ms;  // exclusive; nullopt = no end
   int start_of_week = 1;            // 0 = Sunday .. 6 = Saturday: `week` and weekly reports
 
   bool contains(int64_t ts_ms) const { return (!since_ms || ts_ms >= *since_ms) && (!until_ms || ts_ms < *until_ms); }
 };
-
-// The report zone: `name` when given (an unknown name is a k_exit_usage
-// error), else $TZ when it names a zone, else the system zone
-// (/etc/localtime), else UTC.
-Expected<const date::time_zone*> resolve_zone(const std::string& name);
 
 // Resolves the filter's period against `now_ms` in `zone_name` (see
 // resolve_zone). --since/--until, when given, replace the period ("custom"):
@@ -55,11 +48,11 @@ Expected<ResolvedPeriod> resolve_report_period(const config::Config& config, con
 int64_t week_start_day(int64_t day, int start_of_week);
 
 // Local calendar helpers in `zone`.
-std::string local_date(const date::time_zone* zone, int64_t ts_ms);         // "2026-11-24"
-std::string local_iso(const date::time_zone* zone, int64_t ts_ms);          // "2026-11-24T00:00:00+01:00"
-int64_t local_day_index(const date::time_zone* zone, int64_t ts_ms);        // days since 1970-01-01 (local)
-int64_t local_hour_start(const date::time_zone* zone, int64_t ts_ms);       // UTC ms of the local hour's start
-int64_t local_midnight_ms(const date::time_zone* zone, int64_t day_index);  // UTC ms of a local day's start
+std::string local_date(const Zone* zone, int64_t ts_ms);         // "2026-11-24"
+std::string local_iso(const Zone* zone, int64_t ts_ms);          // "2026-11-24T00:00:00+01:00"
+int64_t local_day_index(const Zone* zone, int64_t ts_ms);        // days since 1970-01-01 (local)
+int64_t local_hour_start(const Zone* zone, int64_t ts_ms);       // UTC ms of the local hour's start
+int64_t local_midnight_ms(const Zone* zone, int64_t day_index);  // UTC ms of a local day's start
 
 inline constexpr const char* k_valid_periods = "today, yesterday, week, month, 7d, 30d, all";
 // The same names as a list (did-you-mean, shell completion).

@@ -2,25 +2,23 @@
 // Offsets of a report zone with the last transition interval cached (rows
 // come roughly in time order, so most lookups hit): the local day or hour of
 // an instant without a tz database lookup per row.
-#include <chrono>
 #include <cstdint>
 
-#include <date/tz.h>
-
 #include "common/time.hpp"
+#include "reports/zone.hpp"
 
 namespace clown::reports {
 
 class ZoneOffsets {
  public:
-  explicit ZoneOffsets(const date::time_zone* zone) : m_zone(zone) {}
+  explicit ZoneOffsets(const Zone* zone) : m_zone(zone) {}
   int64_t offset_ms(int64_t ts_ms) {
     const int64_t s = floor_div(ts_ms, 1000);
     if (!(s >= m_begin && s < m_end)) {
-      const auto info = m_zone->get_info(date::sys_seconds{std::chrono::seconds{s}});
-      m_begin = info.begin.time_since_epoch().count();
-      m_end = info.end.time_since_epoch().count();
-      m_offset = std::chrono::duration_cast<std::chrono::milliseconds>(info.offset).count();
+      const auto info = m_zone->at(s);
+      m_begin = info.begin_s;
+      m_end = info.end_s;
+      m_offset = info.offset_s * 1000;
     }
     return m_offset;
   }
@@ -33,7 +31,7 @@ class ZoneOffsets {
   }
 
  private:
-  const date::time_zone* m_zone;
+  const Zone* m_zone;
   int64_t m_begin = 1, m_end = 0, m_offset = 0;
 };
 
