@@ -86,6 +86,14 @@ std::optional<std::string> OtelQueue::oldest() const {
   return m_entries.front().first;
 }
 
+std::vector<std::string> OtelQueue::ids() const {
+  std::lock_guard lock(m_mutex);
+  std::vector<std::string> out;
+  out.reserve(m_entries.size());
+  for (const auto& e : m_entries) out.push_back(e.first);
+  return out;
+}
+
 Expected<QueuedPayload> OtelQueue::read(const std::string& id) const {
   TRY_ASSIGN(const auto text, read_file(file_of(id)));
   const auto nl = text.find('\n');

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -46,6 +47,7 @@ class OtelQueue {
   // is always kept) and returns how many were dropped.
   Expected<int64_t> push(const QueuedPayload& payload, const QueueLimits& limits);
   std::optional<std::string> oldest() const;
+  std::vector<std::string> ids() const;  // oldest first
   Expected<QueuedPayload> read(const std::string& id) const;
   void remove(const std::string& id);
   int64_t length() const;

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
+#include <set>
 
 #include "common/time.hpp"
 #include "config/config.hpp"
@@ -113,9 +115,14 @@ nlohmann::json OtelForwarder::status() const {
   return ingest::to_json(st);
 }
 
-bool OtelForwarder::wait(int64_t ms) {
+bool OtelForwarder::wait_for_work(int64_t until_ms) {
   std::unique_lock lock(m_mutex);
-  m_wake.wait_for(lock, std::chrono::milliseconds(ms), [&] { return m_stop; });
+  const auto ready = [&] { return m_stop || m_kick; };
+  if (until_ms == std::numeric_limits<int64_t>::max())
+    m_wake.wait(lock, ready);
+  else
+    m_wake.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(0, until_ms - now_ms())), ready);
+  m_kick = false;
   return !m_stop;
 }
 
@@ -176,50 +183,111 @@ OtelForwarder::Outcome OtelForwarder::send(const ingest::QueuedPayload& p, const
   return retryable(res->status) || res->status >= 500 ? Outcome::retry : Outcome::rejected;
 }
 
+namespace {
+
+std::string upstream_key(const std::optional<ingest::OtelUpstream>& u) {
+  return u ? u->url + "\n" + u->logs_url : std::string();  // "": none applies (the error says why)
+}
+
+}  // namespace
+
+OtelForwarder::Outcome OtelForwarder::attempt(const std::string& id, const ingest::QueuedPayload& payload,
+                                              const std::optional<ingest::OtelUpstream>& upstream, std::string& error) {
+  const Outcome outcome = upstream ? send(payload, *upstream, error) : Outcome::retry;
+  if (outcome != Outcome::retry) {
+    m_queue.remove(id);
+    m_run_of.erase(id);
+  }
+  count([&](ingest::ForwardCounters& c) {
+    if (outcome == Outcome::delivered) {
+      ++c.delivered;
+      c.last_success_ms = now_ms();
+      return;
+    }
+    if (upstream) ++c.failed_attempts;
+    if (outcome == Outcome::rejected) ++c.dropped;
+    c.last_error = error;
+    c.last_error_ms = now_ms();
+  });
+  return outcome;
+}
+
+std::pair<int64_t, bool> OtelForwarder::pass() {
+  int64_t next_due = std::numeric_limits<int64_t>::max();
+  bool progressed = false;
+  std::set<std::string> held;  // upstreams that wait: their newer payloads wait too, in order
+  std::map<std::string, std::optional<ingest::OtelUpstream>> by_run;
+  std::map<std::string, std::string> why_not;
+  for (const auto& id : m_queue.ids()) {
+    {
+      std::lock_guard lock(m_mutex);
+      if (m_stop) break;
+    }
+    std::optional<ingest::QueuedPayload> payload;
+    auto run = m_run_of.find(id);
+    if (run == m_run_of.end()) {
+      auto read = m_queue.read(id);
+      if (!read) {
+        m_queue.remove(id);
+        count([&](ingest::ForwardCounters& c) {
+          ++c.dropped;
+          c.last_error = read.error().message;
+          c.last_error_ms = now_ms();
+        });
+        continue;
+      }
+      payload = std::move(*read);
+      run = m_run_of.emplace(id, payload->run_id).first;
+    }
+    if (!by_run.count(run->second)) {
+      ingest::QueuedPayload probe;
+      probe.run_id = run->second;
+      by_run[run->second] = upstream_for(probe, why_not[run->second]);
+    }
+    const auto& upstream = by_run[run->second];
+    const std::string key = upstream_key(upstream);
+    if (held.count(key)) continue;
+    Backoff& b = m_backoff[key];
+    if (b.next_ms > now_ms()) {
+      held.insert(key);
+      next_due = std::min(next_due, b.next_ms);
+      continue;
+    }
+    if (!payload) {
+      auto read = m_queue.read(id);
+      if (!read) continue;  // removed meanwhile (a full queue drops its oldest)
+      payload = std::move(*read);
+    }
+    std::string error = why_not[run->second];
+    if (attempt(id, *payload, upstream, error) != Outcome::retry) {
+      progressed = true;
+      b = Backoff{};
+      continue;
+    }
+    b.delay_ms = b.delay_ms == 0 ? m_timing.backoff_min_ms : std::min(b.delay_ms * 2, m_timing.backoff_max_ms);
+    b.next_ms = now_ms() + b.delay_ms;
+    held.insert(key);
+    next_due = std::min(next_due, b.next_ms);
+  }
+  return {next_due, progressed};
+}
+
 void OtelForwarder::loop() {
-  int64_t backoff = m_timing.backoff_min_ms;
   for (;;) {
-    const auto id = m_queue.oldest();
-    if (!id) {
+    if (m_queue.length() == 0) {
       // Nothing queued needs the upstreams of runs that ended any more.
       ingest::prune_finished_run_upstreams(m_paths);
-      std::unique_lock lock(m_mutex);
-      m_wake.wait(lock, [&] { return m_stop || m_kick; });
-      m_kick = false;
+      m_run_of.clear();
+      if (!wait_for_work(std::numeric_limits<int64_t>::max())) return;
+      continue;
+    }
+    const auto [next_due, progressed] = pass();
+    {
+      std::lock_guard lock(m_mutex);
       if (m_stop) return;
-      continue;
     }
-    auto payload = m_queue.read(*id);
-    if (!payload) {
-      m_queue.remove(*id);
-      count([&](ingest::ForwardCounters& c) {
-        ++c.dropped;
-        c.last_error = payload.error().message;
-        c.last_error_ms = now_ms();
-      });
-      continue;
-    }
-    std::string error;
-    const auto upstream = upstream_for(*payload, error);
-    const Outcome outcome = upstream ? send(*payload, *upstream, error) : Outcome::retry;
-    if (outcome != Outcome::retry) {
-      m_queue.remove(*id);
-      backoff = m_timing.backoff_min_ms;
-    }
-    count([&](ingest::ForwardCounters& c) {
-      if (outcome == Outcome::delivered) {
-        ++c.delivered;
-        c.last_success_ms = now_ms();
-        return;
-      }
-      if (upstream) ++c.failed_attempts;
-      if (outcome == Outcome::rejected) ++c.dropped;
-      c.last_error = error;
-      c.last_error_ms = now_ms();
-    });
-    if (outcome != Outcome::retry) continue;
-    if (!wait(backoff)) return;
-    backoff = std::min(backoff * 2, m_timing.backoff_max_ms);
+    if (progressed) continue;
+    if (!wait_for_work(next_due)) return;
   }
 }
 

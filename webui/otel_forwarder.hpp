@@ -8,10 +8,12 @@
 // backoff, so forwarding never delays or breaks the local copy.
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -49,8 +51,19 @@ class OtelForwarder {
 
  private:
   enum class Outcome { delivered, retry, rejected };
+  // Each upstream retries on its own schedule: one that is down holds back
+  // only its own payloads (in order), never another upstream's.
+  struct Backoff {
+    int64_t next_ms = 0;  // no attempt before
+    int64_t delay_ms = 0;
+  };
   void loop();
-  bool wait(int64_t ms);  // false when stopping
+  // One pass over the queue, oldest first; returns when the next attempt is
+  // due (INT64_MAX: nothing waits) and whether anything left the queue.
+  std::pair<int64_t, bool> pass();
+  Outcome attempt(const std::string& id, const ingest::QueuedPayload& payload,
+                  const std::optional<ingest::OtelUpstream>& upstream, std::string& error);
+  bool wait_for_work(int64_t until_ms);  // false when stopping
   Outcome send(const ingest::QueuedPayload& payload, const ingest::OtelUpstream& upstream, std::string& error);
   std::optional<ingest::OtelUpstream> upstream_for(const ingest::QueuedPayload& payload, std::string& why_not) const;
   template <class F>
@@ -66,6 +79,10 @@ class OtelForwarder {
   bool m_stop = false;
   bool m_kick = false;
   httplib::Client* m_active = nullptr;  // the attempt in flight, cut off by the destructor
+  // Forwarder thread only: per upstream, and each queued payload's run id
+  // (read once, so a held-back upstream's payloads are not re-read every pass).
+  std::map<std::string, Backoff> m_backoff;
+  std::unordered_map<std::string, std::string> m_run_of;
   std::thread m_thread;
 };
 

@@ -352,3 +352,40 @@ TEST_CASE("OTLP forward: a run's payloads go to that run's own upstream, others 
   CHECK_FALSE(fs::exists(f.d.home / "credentials" / "@otel-runs" / "0ld0ld"));
   CHECK(fs::exists(f.d.home / "credentials" / "@otel-runs" / "0123abcd"));
 }
+
+TEST_CASE("OTLP forward: a run's upstream that is down holds back only its own payloads", "[webui][otlp][forward]") {
+  RecordingUpstream fallback, own;  // own: down
+  fallback.up();
+  // Retries far apart: while the run's upstream waits, the default one must not.
+  ForwardFixture f("[daemon]\nport = 0\n[otel]\nupstream = \"" + fallback.url() + "\"\n");
+  f.d.extra_env = {
+      {"CLOWN_OTEL_RETRY_MS", "300"}, {"CLOWN_OTEL_RETRY_MAX_MS", "300"}, {"CLOWN_OTEL_TIMEOUT_MS", "2000"}};
+  clown::ingest::OtelUpstream u;
+  u.url = own.url();
+  REQUIRE(clown::ingest::store_run_upstream(clown::Paths{f.d.home}, "0123abcd", u));
+  fs::create_directories(f.d.home / "telemetry" / "runs" / "0123abcd");
+  f.start();
+  const auto tagged = [](const std::string& marker) {
+    return R"({"resourceLogs":[{"resource":{"attributes":[{"key":"clown.run_id","value":{"stringValue":"0123abcd"}},{"key":"m","value":{"stringValue":")" +
+           marker + R"("}}]},"scopeLogs":[]}]})";
+  };
+  REQUIRE(f.post("/v1/logs", tagged("run-1")));
+  REQUIRE(f.wait([](const json& s) { return s["failed_attempts"].get<int>() >= 1; }));
+  REQUIRE(f.post("/v1/logs", logs_body("default-1")));
+  REQUIRE(f.post("/v1/logs", tagged("run-2")));
+  REQUIRE(f.post("/v1/logs", logs_body("default-2")));
+  // Both default payloads arrive although older payloads of the dead upstream are queued before them.
+  REQUIRE(fallback.wait_for(2));
+  CHECK(fallback.requests().at(0).body == logs_body("default-1"));
+  CHECK(fallback.requests().at(1).body == logs_body("default-2"));
+  REQUIRE(f.wait([](const json& s) { return s["queue_length"] == 2 && s["delivered"] == 2; }));
+  // The run's upstream comes back: its payloads arrive once, in order.
+  own.up();
+  REQUIRE(own.wait_for(2));
+  REQUIRE(f.wait([](const json& s) { return s["queue_length"] == 0 && s["delivered"] == 4; }));
+  const auto got = own.requests();
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].body == tagged("run-1"));
+  CHECK(got[1].body == tagged("run-2"));
+  CHECK(fallback.requests().size() == 2);
+}
