@@ -27,6 +27,14 @@ nlohmann::json to_stored_json(const OtelUpstream& u) {
   for (const auto& [k, v] : u.headers) headers[k] = v;
   nlohmann::json out{{"url", u.url}, {"headers", headers}};
   if (!u.logs_url.empty()) out["logs_url"] = u.logs_url;
+  if (!u.metrics_url.empty()) out["metrics_url"] = u.metrics_url;
+  if (!u.metrics_headers.empty()) {
+    nlohmann::json mh = nlohmann::json::object();
+    for (const auto& [k, v] : u.metrics_headers) mh[k] = v;
+    out["metrics_headers"] = mh;
+  }
+  if (!u.logs) out["logs"] = false;
+  if (!u.metrics) out["metrics"] = false;
   return out;
 }
 
@@ -49,9 +57,22 @@ Expected<OtelUpstream> read_stored(const fs::path& file, UpstreamSource source) 
   OtelUpstream u;
   u.url = j["url"].get<std::string>();
   u.source = source;
-  if (j.contains("logs_url")) {
-    if (!j["logs_url"].is_string()) return bad();
-    u.logs_url = j["logs_url"].get<std::string>();
+  for (auto [key, field] : {std::pair{"logs_url", &u.logs_url}, std::pair{"metrics_url", &u.metrics_url}}) {
+    if (!j.contains(key)) continue;
+    if (!j[key].is_string()) return bad();
+    *field = j[key].get<std::string>();
+  }
+  for (auto [key, flag] : {std::pair{"logs", &u.logs}, std::pair{"metrics", &u.metrics}}) {
+    if (!j.contains(key)) continue;
+    if (!j[key].is_boolean()) return bad();
+    *flag = j[key].get<bool>();
+  }
+  if (j.contains("metrics_headers")) {
+    if (!j["metrics_headers"].is_object()) return bad();
+    for (const auto& [k, v] : j["metrics_headers"].items()) {
+      if (!v.is_string()) return bad();
+      u.metrics_headers.emplace_back(k, v.get<std::string>());
+    }
   }
   if (!j.contains("headers")) return u;
   if (!j["headers"].is_object()) return bad();
@@ -98,8 +119,18 @@ const char* to_string(UpstreamSource source) {
   return "none";
 }
 
+bool takes_signal(const OtelUpstream& u, std::string_view signal_path) {
+  return signal_path == "/v1/metrics" ? u.metrics : u.logs;
+}
+
+const std::vector<std::pair<std::string, std::string>>& signal_headers(const OtelUpstream& u,
+                                                                       std::string_view signal_path) {
+  return signal_path == "/v1/metrics" && !u.metrics_headers.empty() ? u.metrics_headers : u.headers;
+}
+
 std::string signal_url(const OtelUpstream& u, std::string_view signal_path) {
   if (signal_path == "/v1/logs" && !u.logs_url.empty()) return u.logs_url;
+  if (signal_path == "/v1/metrics" && !u.metrics_url.empty()) return u.metrics_url;
   std::string base = u.url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   return base + std::string(signal_path);
@@ -122,7 +153,11 @@ Expected<UpstreamChoice> resolve_otel_upstream(const Paths& paths) {
   }
   TRY_ASSIGN(const auto config, config::load_config(paths));
   if (config.otel.upstream.empty()) return choice;
-  choice.upstream = OtelUpstream{config.otel.upstream, "", config.otel.headers, UpstreamSource::config};
+  OtelUpstream u;
+  u.url = config.otel.upstream;
+  u.headers = config.otel.headers;
+  u.source = UpstreamSource::config;
+  choice.upstream = u;
   choice.refused = config.otel.headers_refused;
   return choice;
 }

@@ -26,12 +26,23 @@ struct OtelUpstream {
   std::string url;  // base URL: "/v1/logs", "/v1/metrics" are appended as OTLP/HTTP exporters do
   // A signal-specific endpoint used as is (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT); empty: url + "/v1/logs".
   std::string logs_url;
+  std::string metrics_url;  // likewise OTEL_EXPORTER_OTLP_METRICS_ENDPOINT
   std::vector<std::pair<std::string, std::string>> headers;
+  // OTEL_EXPORTER_OTLP_METRICS_HEADERS when they differ; empty: `headers`.
+  std::vector<std::pair<std::string, std::string>> metrics_headers;
+  // The signals this upstream takes: a user who exported only metrics gets
+  // only metrics (the others stay local or go to the default upstream).
+  bool logs = true;
+  bool metrics = true;
   UpstreamSource source = UpstreamSource::none;
 };
 
 // The full URL a payload received on `signal_path` ("/v1/logs") goes to.
 std::string signal_url(const OtelUpstream& upstream, std::string_view signal_path);
+// Whether the upstream takes that signal, and with which headers.
+bool takes_signal(const OtelUpstream& upstream, std::string_view signal_path);
+const std::vector<std::pair<std::string, std::string>>& signal_headers(const OtelUpstream& upstream,
+                                                                       std::string_view signal_path);
 
 // {"url", "source", "header_names"}: never a header value.
 nlohmann::json to_public_json(const OtelUpstream& upstream);

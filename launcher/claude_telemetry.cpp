@@ -82,16 +82,32 @@ std::optional<ingest::OtelUpstream> user_otel_upstream(const EnvMap& env, const 
     auto it = otel.find(name);
     return it == otel.end() ? std::string() : it->second;
   };
-  std::string protocol = get("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL");
-  if (protocol.empty()) protocol = get("OTEL_EXPORTER_OTLP_PROTOCOL");
-  if (protocol == "grpc") return std::nullopt;
+  // Per signal: the exporter Claude Code would have used (OTEL_LOGS_EXPORTER /
+  // OTEL_METRICS_EXPORTER name `otlp`), over HTTP (a gRPC exporter is left
+  // alone), and its endpoint: the signal's own, else the base one + /v1/<signal>.
+  const auto signal = [&](const char* exporter, const char* prefix, std::string& endpoint) {
+    const std::string kind = get(exporter);
+    if (!kind.empty() && kind.find("otlp") == std::string::npos) return false;
+    std::string protocol = get(("OTEL_EXPORTER_OTLP_" + std::string(prefix) + "_PROTOCOL").c_str());
+    if (protocol.empty()) protocol = get("OTEL_EXPORTER_OTLP_PROTOCOL");
+    if (protocol == "grpc") return false;
+    endpoint = get(("OTEL_EXPORTER_OTLP_" + std::string(prefix) + "_ENDPOINT").c_str());
+    return !endpoint.empty() || !get("OTEL_EXPORTER_OTLP_ENDPOINT").empty();
+  };
   ingest::OtelUpstream u;
   u.url = get("OTEL_EXPORTER_OTLP_ENDPOINT");
-  u.logs_url = get("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT");
-  if (u.url.empty()) u.url = u.logs_url;
-  if (u.url.empty() || !ingest::check_upstream_url(u.url)) return std::nullopt;
+  u.logs = signal("OTEL_LOGS_EXPORTER", "LOGS", u.logs_url);
+  u.metrics = signal("OTEL_METRICS_EXPORTER", "METRICS", u.metrics_url);
+  if (!u.logs && !u.metrics) return std::nullopt;
+  if (u.url.empty()) u.url = u.logs ? u.logs_url : u.metrics_url;
+  for (const auto* url : {&u.url, &u.logs_url, &u.metrics_url})
+    if (!url->empty() && !ingest::check_upstream_url(*url)) return std::nullopt;
   const std::string logs_headers = get("OTEL_EXPORTER_OTLP_LOGS_HEADERS");
   u.headers = parse_otlp_headers(logs_headers.empty() ? get("OTEL_EXPORTER_OTLP_HEADERS") : logs_headers);
+  if (const std::string mh = get("OTEL_EXPORTER_OTLP_METRICS_HEADERS"); !mh.empty()) {
+    u.metrics_headers = parse_otlp_headers(mh);
+    if (!u.logs) u.headers = u.metrics_headers;
+  }
   u.source = ingest::UpstreamSource::run;
   return u;
 }

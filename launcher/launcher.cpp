@@ -205,8 +205,11 @@ TelemetryMode choose_telemetry(LaunchInputs& in, RunOutcome& outcome) {
                                  "); clown leaves it alone and counts this run from its transcripts");
       return TelemetryMode::user;
     }
-    outcome.warnings.push_back("your own OpenTelemetry exporter (" + ingest::signal_url(*own, "/v1/logs") +
-                               ") gets this run's telemetry through clownd, which keeps a local copy");
+    const bool both = own->logs && own->metrics;
+    const std::string what = both ? "telemetry" : own->logs ? "events" : "metrics";
+    outcome.warnings.push_back("your own OpenTelemetry exporter (" +
+                               ingest::signal_url(*own, own->logs ? "/v1/logs" : "/v1/metrics") + ") gets this run's " +
+                               what + " through clownd, which keeps a local copy");
   }
   in.telemetry_env = telemetry_env(*target, in.run_id, in.profile.alias);
   return TelemetryMode::clown;

@@ -80,7 +80,9 @@ void OtelForwarder::offer(const HttpRequest& req) {
   if (!default_upstream) {
     if (!ingest::has_run_upstreams(m_paths)) return;
     p.run_id = ingest::otlp_run_id(p.body);
-    if (p.run_id.empty() || !ingest::run_upstream(m_paths, p.run_id)) return;
+    if (p.run_id.empty()) return;
+    const auto own = ingest::run_upstream(m_paths, p.run_id);
+    if (!own || !ingest::takes_signal(*own, p.signal_path)) return;
   } else if (ingest::has_run_upstreams(m_paths)) {
     p.run_id = ingest::otlp_run_id(p.body);
   }
@@ -129,7 +131,8 @@ bool OtelForwarder::wait_for_work(int64_t until_ms) {
 std::optional<ingest::OtelUpstream> OtelForwarder::upstream_for(const ingest::QueuedPayload& p,
                                                                 std::string& why_not) const {
   if (!p.run_id.empty())
-    if (auto own = ingest::run_upstream(m_paths, p.run_id)) return own;
+    if (auto own = ingest::run_upstream(m_paths, p.run_id); own && ingest::takes_signal(*own, p.signal_path))
+      return own;
   auto choice = ingest::resolve_otel_upstream(m_paths);
   if (!choice) {
     why_not = choice.error().message;
@@ -163,7 +166,7 @@ OtelForwarder::Outcome OtelForwarder::send(const ingest::QueuedPayload& p, const
   // encoding OTLP exporters use). Other encodings go out as identity.
   client.set_compress(p.content_encoding == "gzip");
   httplib::Headers headers;
-  for (const auto& [k, v] : upstream.headers) headers.emplace(k, v);
+  for (const auto& [k, v] : ingest::signal_headers(upstream, p.signal_path)) headers.emplace(k, v);
   {
     std::lock_guard lock(m_mutex);
     if (m_stop) return Outcome::retry;
@@ -186,7 +189,8 @@ OtelForwarder::Outcome OtelForwarder::send(const ingest::QueuedPayload& p, const
 namespace {
 
 std::string upstream_key(const std::optional<ingest::OtelUpstream>& u) {
-  return u ? u->url + "\n" + u->logs_url : std::string();  // "": none applies (the error says why)
+  return u ? u->url + "\n" + u->logs_url + "\n" + u->metrics_url
+           : std::string();  // "": none applies (the error says why)
 }
 
 }  // namespace
@@ -237,14 +241,16 @@ std::pair<int64_t, bool> OtelForwarder::pass() {
         continue;
       }
       payload = std::move(*read);
-      run = m_run_of.emplace(id, payload->run_id).first;
+      run = m_run_of.emplace(id, std::pair{payload->run_id, payload->signal_path}).first;
     }
-    if (!by_run.count(run->second)) {
+    const std::string route = run->second.first + "\n" + run->second.second;
+    if (!by_run.count(route)) {
       ingest::QueuedPayload probe;
-      probe.run_id = run->second;
-      by_run[run->second] = upstream_for(probe, why_not[run->second]);
+      probe.run_id = run->second.first;
+      probe.signal_path = run->second.second;
+      by_run[route] = upstream_for(probe, why_not[route]);
     }
-    const auto& upstream = by_run[run->second];
+    const auto& upstream = by_run[route];
     const std::string key = upstream_key(upstream);
     if (held.count(key)) continue;
     Backoff& b = m_backoff[key];
@@ -258,7 +264,7 @@ std::pair<int64_t, bool> OtelForwarder::pass() {
       if (!read) continue;  // removed meanwhile (a full queue drops its oldest)
       payload = std::move(*read);
     }
-    std::string error = why_not[run->second];
+    std::string error = why_not[route];
     if (attempt(id, *payload, upstream, error) != Outcome::retry) {
       progressed = true;
       b = Backoff{};

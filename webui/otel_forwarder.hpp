@@ -80,9 +80,10 @@ class OtelForwarder {
   bool m_kick = false;
   httplib::Client* m_active = nullptr;  // the attempt in flight, cut off by the destructor
   // Forwarder thread only: per upstream, and each queued payload's run id
-  // (read once, so a held-back upstream's payloads are not re-read every pass).
+  // and signal (read once, so a held-back upstream's payloads are not re-read
+  // every pass).
   std::map<std::string, Backoff> m_backoff;
-  std::unordered_map<std::string, std::string> m_run_of;
+  std::unordered_map<std::string, std::pair<std::string, std::string>> m_run_of;  // run id, signal path
   std::thread m_thread;
 };
 

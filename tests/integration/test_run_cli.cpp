@@ -403,7 +403,26 @@ TEST_CASE("clown run hands a user's own OTLP/HTTP exporter to clownd as the run'
   CHECK(nlohmann::json::parse(read_text(h.root() / "credentials" / "@otel-runs" / run2)) ==
         nlohmann::json{{"url", "https://collector.example.com/logs-in"},
                        {"logs_url", "https://collector.example.com/logs-in"},
+                       {"metrics", false},  // it exported no metrics: none are forwarded
                        {"headers", nlohmann::json::object()}});
+
+  // Metrics only, with headers of their own: only metrics go there.
+  write_text(h.user_home() / ".claude" / "settings.json",
+             R"({"env": {"OTEL_METRICS_EXPORTER": "otlp", "OTEL_LOGS_EXPORTER": "none",
+                         "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT": "https://metrics.example.com/otlp/v1/metrics",
+                         "OTEL_EXPORTER_OTLP_METRICS_HEADERS": "api-key=m1"}})");
+  r = h.clown({"run", "p"}, {.env = {{"FAKE_AGENT_OUT", out.string()}}});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err ==
+        "clown: warning: your own OpenTelemetry exporter (https://metrics.example.com/otlp/v1/metrics) gets this "
+        "run's metrics through clownd, which keeps a local copy\n");
+  const std::string run_metrics = h.session_lines().back()["run_id"];
+  CHECK(nlohmann::json::parse(read_text(h.root() / "credentials" / "@otel-runs" / run_metrics)) ==
+        nlohmann::json{{"url", "https://metrics.example.com/otlp/v1/metrics"},
+                       {"metrics_url", "https://metrics.example.com/otlp/v1/metrics"},
+                       {"metrics_headers", {{"api-key", "m1"}}},
+                       {"logs", false},
+                       {"headers", {{"api-key", "m1"}}}});
 
   // gRPC: clownd forwards OTLP/HTTP only, so clown leaves that exporter alone and says so.
   fs::remove(h.user_home() / ".claude" / "settings.json");
@@ -415,7 +434,7 @@ TEST_CASE("clown run hands a user's own OTLP/HTTP exporter to clownd as the run'
         "clown: warning: your own OpenTelemetry exporter is set (OTEL_EXPORTER_OTLP_ENDPOINT); clown leaves it alone "
         "and counts this run from its transcripts\n");
   CHECK(agent_record(out)["env"]["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://collector.example.com:4317");
-  CHECK(h.session_lines().at(2)["otel"] == "user");
+  CHECK(h.session_lines().back()["otel"] == "user");
   CHECK(h.clown({"daemon", "stop"}).exit_code == 0);
 }
 

@@ -389,3 +389,32 @@ TEST_CASE("OTLP forward: a run's upstream that is down holds back only its own p
   CHECK(got[1].body == tagged("run-2"));
   CHECK(fallback.requests().size() == 2);
 }
+
+TEST_CASE("OTLP forward: a run whose user exported only metrics forwards only metrics there",
+          "[webui][otlp][forward]") {
+  RecordingUpstream fallback, own;
+  fallback.up();
+  own.up();
+  ForwardFixture f("[daemon]\nport = 0\n[otel]\nupstream = \"" + fallback.url() + "\"\n");
+  clown::ingest::OtelUpstream u;
+  u.url = own.url("/m/v1/metrics");
+  u.metrics_url = own.url("/m/v1/metrics");
+  u.metrics_headers = {{"api-key", "m1"}};
+  u.logs = false;
+  REQUIRE(clown::ingest::store_run_upstream(clown::Paths{f.d.home}, "0123abcd", u));
+  fs::create_directories(f.d.home / "telemetry" / "runs" / "0123abcd");
+  f.start();
+  const std::string logs =
+      R"({"resourceLogs":[{"resource":{"attributes":[{"key":"clown.run_id","value":{"stringValue":"0123abcd"}}]},"scopeLogs":[]}]})";
+  const std::string metrics =
+      R"({"resourceMetrics":[{"resource":{"attributes":[{"key":"clown.run_id","value":{"stringValue":"0123abcd"}}]}}]})";
+  REQUIRE(f.post("/v1/logs", logs));
+  REQUIRE(f.post("/v1/metrics", metrics));
+  REQUIRE(f.wait([](const json& s) { return s["queue_length"] == 0 && s["delivered"] == 2; }));
+  REQUIRE(own.requests().size() == 1);
+  CHECK(own.requests()[0].path == "/m/v1/metrics");
+  CHECK(own.requests()[0].body == metrics);
+  CHECK(own.requests()[0].header("api-key") == "m1");
+  REQUIRE(fallback.requests().size() == 1);  // the run's events: the default upstream, as without a run upstream
+  CHECK(fallback.requests()[0].body == logs);
+}
