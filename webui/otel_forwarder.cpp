@@ -76,7 +76,7 @@ void OtelForwarder::offer(const HttpRequest& req) {
   ingest::QueuedPayload p{req.path, req.header("content-type"), req.header("content-encoding"), "", req.body};
   if (p.content_type.empty()) p.content_type = "application/json";
   auto choice = ingest::resolve_otel_upstream(m_paths);
-  const bool default_upstream = choice && choice->upstream;
+  const bool default_upstream = choice && choice->upstream && ingest::takes_signal(*choice->upstream, p.signal_path);
   if (!default_upstream) {
     if (!ingest::has_run_upstreams(m_paths)) return;
     p.run_id = ingest::otlp_run_id(p.body);
