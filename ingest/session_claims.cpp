@@ -1,6 +1,5 @@
 #include "ingest/session_claims.hpp"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -59,10 +58,9 @@ struct Held {
   double cost = 0;
 };
 
-// What one read of a session's rows finds (one pass instead of a DELETE, a
-// per-model sum and a max: each reads every row of the session through
-// requests_session, and reconciling is most of an import's work after its
-// scan).
+// What one read of a session's rows finds: one pass instead of three (a
+// DELETE, a per-model sum, a max), each of which read every row of the
+// session.
 struct SessionRows {
   std::map<std::string, Held> held;  // requests, history rows excluded
   bool has_unlogged = false;         // rows an earlier reconcile wrote
@@ -314,16 +312,9 @@ void save_claim(SQLite::Database& db, const SessionClaim& claim, const store::At
 
 int64_t reconcile_sessions(SQLite::Database& db, store::RequestWriter& writer, const std::set<std::string>& sessions,
                            const registry::PricingTable& prices) {
-  // Only sessions with a claim have anything to reconcile (most touched
-  // sessions have none): one query instead of one per session.
-  std::vector<std::string> claimed;
-  store::Sql q(db, "SELECT DISTINCT session_id FROM session_totals");
-  while (q.step())
-    if (std::string session(q.text(0)); sessions.count(session)) claimed.push_back(std::move(session));
-  std::sort(claimed.begin(), claimed.end());  // the order of `sessions`, as before
   int64_t written = 0;
   Statements sql(db);
-  for (const auto& s : claimed)
+  for (const auto& s : sessions)
     if (reconcile_session(sql, writer, s, prices)) ++written;
   return written;
 }

@@ -54,7 +54,7 @@ Expected<std::vector<SessionClaim>> read_claude_json_claims(const std::filesyste
 void save_claim(SQLite::Database& db, const SessionClaim& claim, const store::Attribution& attribution);
 
 // save_claim with its statements prepared once: an import saves a claim per
-// session, and preparing them cost more than running them.
+// session and file.
 class ClaimWriter {
  public:
   explicit ClaimWriter(SQLite::Database& db);
