@@ -115,14 +115,14 @@ using TouchedSessions = std::set<std::string>;
 
 // The last cost-state line of each session in a file becomes its claim
 // (each chunk's last replaces the one of the chunk before).
-void save_cost_states(SQLite::Database& db, const FileJob& job, const FileScan& scan, const ConfigDir& dir,
+void save_cost_states(ClaimWriter& claims, const FileJob& job, const FileScan& scan, const ConfigDir& dir,
                       TouchedSessions& touched) {
   std::map<std::string, SessionClaim> last;
   for (const auto& line : scan.cost_states)
     if (auto claim = parse_cost_state(line)) last[claim->session_id] = std::move(*claim);
   for (auto& [session, claim] : last) {
     claim.ts_ms = job.stat.mtime_ms();
-    save_claim(db, claim, dir.attribution);
+    claims.save(claim, dir.attribution);
     touched.insert(session);
   }
 }
@@ -158,13 +158,15 @@ void scan_and_store(SQLite::Database& db, const ImportPlan& plan, std::vector<Co
                     ImportSummary& summary, TouchedSessions& touched) {
   if (plan.jobs.empty()) return;
   ProgressThrottle progress(options, plan.total_bytes);
+  ClaimWriter claims(db);
   ParallelScanner scanner(plan.jobs, std::min<unsigned>(scan_worker_count(), static_cast<unsigned>(plan.jobs.size())));
   while (auto result = scanner.next()) {
     const auto& job = plan.jobs[result->job];
     if (result->scan) {
       progress.advance(result->scan->bytes_read);
       store_chunk(job, *result->scan, dirs[job.dir], writer, cursors, summary, touched);
-      save_cost_states(db, job, *result->scan, dirs[job.dir], touched);
+      save_cost_states(claims, job, *result->scan, dirs[job.dir], touched);
+      scanner.recycle(std::move(*result));
     } else
       summary.warnings.push_back(result->error);
   }

@@ -66,6 +66,14 @@ class ParallelScanner {
     return r;
   }
 
+  // Hands a written chunk back: a worker frees it (its strings were
+  // allocated there), so the writer thread, the import's critical path,
+  // spends no time in free().
+  void recycle(FileResult&& r) {
+    std::lock_guard lock(m_mutex);
+    m_spent.push_back(std::move(r));
+  }
+
  private:
   // Bounds memory: parsed-but-unwritten requests wait here (with each
   // worker's chunk in progress, ScanOptions::chunk_requests).
@@ -94,6 +102,13 @@ class ParallelScanner {
   // Waits for room, then queues a chunk or a file's error.
   void push(FileResult r) {
     std::unique_lock lock(m_mutex);
+    std::vector<FileResult> spent;
+    spent.swap(m_spent);
+    if (!spent.empty()) {  // freed without the lock
+      lock.unlock();
+      spent.clear();
+      lock.lock();
+    }
     m_space.wait(lock, [&] { return m_stop || m_pending_requests < k_max_pending_requests; });
     if (m_stop) throw Stopped{};
     if (r.scan) m_pending_requests += r.scan->requests.size();
@@ -109,6 +124,7 @@ class ParallelScanner {
   std::mutex m_mutex;
   std::condition_variable m_ready, m_space;
   std::deque<FileResult> m_results;
+  std::vector<FileResult> m_spent;  // written chunks a worker frees (recycle)
   size_t m_done = 0;
   size_t m_pending_requests = 0;
   bool m_stop = false;

@@ -57,24 +57,48 @@ struct Held {
   store::TokenCounts tokens;
   double cost = 0;
 };
-constexpr const char* k_held_sql =
-    "SELECT model, SUM(input), SUM(output), SUM(cache_write_5m), SUM(cache_write_1h), SUM(cache_read), "
-    "SUM(web_search), SUM(cost_total) FROM requests WHERE session_id=? AND source NOT IN (?, ?, ?) "
-    "GROUP BY model";
 
-std::map<std::string, Held> held_by_model(store::Sql& q, const std::string& session) {
-  q.bind(1, session)
-      .bind(2, store::to_string(RequestSource::cost_state))
-      .bind(3, store::to_string(RequestSource::claude_json))
-      .bind(4, store::to_string(RequestSource::stats_cache));
-  std::map<std::string, Held> held;
+// What one read of a session's rows finds: one pass instead of three (a
+// DELETE, a per-model sum, a max), each of which read every row of the
+// session.
+struct SessionRows {
+  std::map<std::string, Held> held;  // requests, history rows excluded
+  bool has_unlogged = false;         // rows an earlier reconcile wrote
+  // When and where the session's requests were: the unlogged rows go there.
+  bool any = false;
+  int64_t last_ms = 0;
+  std::string project;
+};
+// Summed here rather than with GROUP BY, which sorts every row first (most of
+// the cost of the query).
+constexpr const char* k_rows_sql =
+    "SELECT source, model, input, output, cache_write_5m, cache_write_1h, cache_read, web_search, cost_total, "
+    "ts_ms, project FROM requests WHERE session_id=?";
+
+SessionRows rows_of(store::Sql& q, const std::string& session) {
+  q.bind(1, session);
+  SessionRows rows;
+  std::string model;  // of the row before: a session's rows are mostly one model
+  Held* held = nullptr;
   while (q.step()) {
-    Held& h = held[registry::normalize_model_name(q.text(0))];
-    h.tokens += store::TokenCounts{q.int64(1), q.int64(2), q.int64(3), q.int64(4), q.int64(5), q.int64(6)};
-    h.cost += q.real(7);
+    const auto source = store::request_source_from(q.text(0));
+    if (source == RequestSource::cost_state || source == RequestSource::claude_json) {
+      rows.has_unlogged = true;  // replaced below: neither held nor a place
+      continue;
+    }
+    if (!rows.any || q.int64(9) > rows.last_ms) rows.last_ms = q.int64(9);
+    rows.any = true;
+    if (const auto project = q.text(10); project > rows.project) rows.project = std::string(project);
+    if (source == RequestSource::stats_cache) continue;
+    if (!held || q.text(1) != model) {
+      model = std::string(q.text(1));
+      held = &rows.held[registry::normalize_model_name(model)];
+    }
+    held->tokens += store::TokenCounts{q.int64(2), q.int64(3), q.int64(4), q.int64(5), q.int64(6), q.int64(7)};
+    held->cost += q.real(8);
   }
   q.reset();
-  return held;
+  return rows;
 }
 
 // The claim beyond what is held, field by field (never negative).
@@ -154,22 +178,6 @@ std::vector<StoredClaim> claims_of(store::Sql& q, const std::string& session, Re
   return out;
 }
 
-// When and where the session's requests were: the unlogged rows go there.
-struct SessionPlace {
-  int64_t last_ms = 0;
-  std::string project;
-};
-SessionPlace place_of(store::Sql& q, const std::string& session) {
-  q.bind(1, session);
-  SessionPlace p;
-  if (q.step() && !q.is_null(0)) {
-    p.last_ms = q.int64(0);
-    p.project = std::string(q.text(1));
-  }
-  q.reset();
-  return p;
-}
-
 void remove_unlogged(store::Sql& q, const std::string& session) {
   q.bind(1, session)
       .bind(2, store::to_string(RequestSource::cost_state))
@@ -184,10 +192,9 @@ void remove_unlogged(store::Sql& q, const std::string& session) {
 struct Statements {
   explicit Statements(SQLite::Database& db)
       : claims(db, k_claims_sql),
-        held(db, k_held_sql),
-        place(db, "SELECT max(ts_ms), max(project) FROM requests WHERE session_id=?"),
+        rows(db, k_rows_sql),
         remove(db, "DELETE FROM requests WHERE session_id=? AND source IN (?, ?)") {}
-  store::Sql claims, held, place, remove;
+  store::Sql claims, rows, remove;
 };
 
 // Writes the session's unlogged rows; true when there was anything beyond the requests.
@@ -196,9 +203,9 @@ bool reconcile_session(Statements& sql, store::RequestWriter& writer, const std:
   RequestSource source = RequestSource::cost_state;
   const auto claims = claims_of(sql.claims, session, source);
   if (claims.empty()) return false;  // never claimed: no unlogged rows either
-  remove_unlogged(sql.remove, session);
-  const auto held = held_by_model(sql.held, session);
-  const auto place = place_of(sql.place, session);
+  const auto rows = rows_of(sql.rows, session);
+  if (rows.has_unlogged) remove_unlogged(sql.remove, session);
+  const auto& held = rows.held;
   bool wrote = false;
   for (const auto& c : claims) {
     const auto h = held.find(registry::normalize_model_name(c.model));
@@ -211,10 +218,10 @@ bool reconcile_session(Statements& sql, store::RequestWriter& writer, const std:
         infer_excess_split(e, *c.claim.cost_usd - have.cost, *match->price);
     store::RequestUsage r;
     r.key = std::string(store::to_string(source)) + "|" + session + "|" + c.model;
-    r.ts_ms = place.last_ms ? place.last_ms : c.ts_ms;
+    r.ts_ms = rows.last_ms ? rows.last_ms : c.ts_ms;
     r.session_id = session;
     r.model = c.model;
-    r.cwd = c.project.empty() ? place.project : c.project;
+    r.cwd = c.project.empty() ? rows.project : c.project;
     r.tokens = e;
     store::Attribution a = c.attribution;
     a.source = source;
@@ -271,14 +278,18 @@ Expected<std::vector<SessionClaim>> read_claude_json_claims(const fs::path& file
   return out;
 }
 
-void save_claim(SQLite::Database& db, const SessionClaim& claim, const store::Attribution& a) {
-  store::Sql del(db, "DELETE FROM session_totals WHERE session_id=? AND source=?");
-  del.bind(1, claim.session_id).bind(2, store::to_string(claim.source));
-  del.exec();
-  store::Sql ins(db,
-                 "INSERT INTO session_totals(session_id, model, source, input, output, cache_write_5m, "
-                 "cache_write_1h, cache_read, web_search, split_known, cost_usd, ts_ms, run_id, profile, agent, "
-                 "provider, project, config_dir) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+ClaimWriter::ClaimWriter(SQLite::Database& db)
+    : m_delete(db, "DELETE FROM session_totals WHERE session_id=? AND source=?"),
+      m_insert(db,
+               "INSERT INTO session_totals(session_id, model, source, input, output, cache_write_5m, "
+               "cache_write_1h, cache_read, web_search, split_known, cost_usd, ts_ms, run_id, profile, agent, "
+               "provider, project, config_dir) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") {}
+
+void ClaimWriter::save(const SessionClaim& claim, const store::Attribution& a) {
+  m_delete.bind(1, claim.session_id).bind(2, store::to_string(claim.source));
+  m_delete.exec();
+  m_delete.reset();
+  store::Sql& ins = m_insert;
   for (const auto& [model, m] : claim.models) {
     const auto& t = m.tokens;
     ins.bind(1, claim.session_id).bind(2, model).bind(3, store::to_string(claim.source));
@@ -293,6 +304,10 @@ void save_claim(SQLite::Database& db, const SessionClaim& claim, const store::At
     ins.exec();
     ins.reset();
   }
+}
+
+void save_claim(SQLite::Database& db, const SessionClaim& claim, const store::Attribution& a) {
+  ClaimWriter(db).save(claim, a);
 }
 
 int64_t reconcile_sessions(SQLite::Database& db, store::RequestWriter& writer, const std::set<std::string>& sessions,

@@ -22,6 +22,7 @@
 #include "common/error.hpp"
 #include "registry/pricing_table.hpp"
 #include "store/request_writer.hpp"
+#include "store/sql.hpp"
 
 namespace clown::ingest {
 
@@ -51,6 +52,18 @@ Expected<std::vector<SessionClaim>> read_claude_json_claims(const std::filesyste
 
 // Records a claim (replacing the session's earlier claim of the same source).
 void save_claim(SQLite::Database& db, const SessionClaim& claim, const store::Attribution& attribution);
+
+// save_claim with its statements prepared once: an import saves a claim per
+// session and file.
+class ClaimWriter {
+ public:
+  explicit ClaimWriter(SQLite::Database& db);
+  void save(const SessionClaim& claim, const store::Attribution& attribution);
+
+ private:
+  store::Sql m_delete;
+  store::Sql m_insert;
+};
 
 // Rewrites the unlogged rows of `sessions` from their claims (a cost-state
 // claim wins over a .claude.json one) and the requests held; returns how many

@@ -151,7 +151,7 @@ RequestTable::Outcome RequestTable::upsert(const RequestRecord& r) {
   // update of the stored row leaves it alone.
   sqlite3_set_last_insert_rowid(m_db, 0);
   const int changed = s.exec();
-  s.reset();
+  s.rewind();  // every parameter is bound above
   if (changed == 0) return Outcome::duplicate;
   return sqlite3_last_insert_rowid(m_db) != 0 ? Outcome::inserted : Outcome::merged;
 }

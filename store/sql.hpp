@@ -34,6 +34,10 @@ class Sql {
   int exec();
   // Ready to run again with new bindings.
   void reset();
+  // Ready to run again, bindings kept: for a statement that binds every
+  // parameter before each step (clearing 29 bindings per imported request
+  // costs measurably).
+  void rewind() { sqlite3_reset(m_stmt); }
 
   // Columns are 0-based.
   int64_t int64(int column) const { return sqlite3_column_int64(m_stmt, column); }

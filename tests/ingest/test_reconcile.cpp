@@ -141,3 +141,68 @@ TEST_CASE("reconcile 2.1.197: .claude.json lastModelUsage counts the last sessio
   CHECK(import(paths, dir).new_requests == 0);
   CHECK(store_sums(paths, session) == want);
 }
+
+namespace {
+
+std::string request_line(const std::string& id, int64_t in, int64_t out, const std::string& ts) {
+  return R"({"type":"assistant","sessionId":"s1","timestamp":")" + ts + R"(","requestId":"req_)" + id +
+         R"(","cwd":"/w","message":{"id":"msg_)" + id +
+         R"(","model":"claude-sonnet-4-5","content":[{"type":"text","text":"x"}],"usage":{"input_tokens":)" +
+         std::to_string(in) + R"(,"output_tokens":)" + std::to_string(out) +
+         R"(,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}})"
+         "\n";
+}
+
+std::string cost_state_line(int64_t in, int64_t out) {
+  return R"({"type":"cost-state","sessionId":"s1","modelUsage":{"claude-sonnet-4-5":{"inputTokens":)" +
+         std::to_string(in) + R"(,"outputTokens":)" + std::to_string(out) +
+         R"(,"cacheReadInputTokens":0,"cacheCreationInputTokens":0}}})"
+         "\n";
+}
+
+// source -> {rows, input, output, max ts_ms, max project}
+struct BySource {
+  int64_t rows = 0, input = 0, output = 0, ts = 0;
+  std::string project;
+  bool operator==(const BySource&) const = default;
+};
+std::map<std::string, BySource> by_source(const Paths& paths) {
+  auto store = store::Store::open_readonly(paths);
+  REQUIRE(store);
+  SQLite::Statement q((*store)->db(),
+                      "SELECT source, COUNT(*), SUM(input), SUM(output), max(ts_ms), max(project) FROM requests "
+                      "WHERE session_id='s1' GROUP BY source");
+  std::map<std::string, BySource> out;
+  while (q.executeStep())
+    out[q.getColumn(0).getString()] = {q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), q.getColumn(3).getInt64(),
+                                       q.getColumn(4).getInt64(), q.getColumn(5).getString()};
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("reconcile: the unlogged row follows the session's requests as they arrive", "[reconcile]") {
+  test::TempDir tmp;
+  Paths paths{tmp.path() / "home"};
+  const auto dir = tmp.path() / "config";
+  const auto file = dir / "projects" / "-w" / "s1.jsonl";
+  fs::create_directories(file.parent_path());
+  test::write_text(file, request_line("a", 10, 5, "2026-11-22T10:00:00.000Z") +
+                             request_line("b", 20, 5, "2026-11-22T10:01:00.000Z") + cost_state_line(100, 50));
+  CHECK(import(paths, dir).unlogged_sessions == 1);
+  const int64_t t1 = 1795341660000;  // 2026-11-22T10:01:00Z
+  // The claim beyond the two requests, at the last request's time and place.
+  CHECK(by_source(paths) ==
+        std::map<std::string, BySource>{{"cost-state", {1, 70, 40, t1, "/w"}}, {"import", {2, 30, 10, t1, "/w"}}});
+  // A third request arrives with the same claim: the unlogged row shrinks by it.
+  test::write_text(
+      file, test::read_text(file) + request_line("c", 30, 10, "2026-11-22T10:02:00.000Z") + cost_state_line(100, 50));
+  CHECK(import(paths, dir).unlogged_sessions == 1);
+  const int64_t t2 = t1 + 60000;
+  CHECK(by_source(paths) ==
+        std::map<std::string, BySource>{{"cost-state", {1, 40, 30, t2, "/w"}}, {"import", {3, 60, 20, t2, "/w"}}});
+  // Requests beyond the claim: no unlogged row is left.
+  test::write_text(file, test::read_text(file) + request_line("d", 50, 40, "2026-11-22T10:03:00.000Z"));
+  CHECK(import(paths, dir).unlogged_sessions == 0);
+  CHECK(by_source(paths) == std::map<std::string, BySource>{{"import", {4, 110, 60, t2 + 60000, "/w"}}});
+}
