@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -65,7 +66,11 @@ class ConnectionWatchdog {
   std::mutex m_mutex;
   std::condition_variable m_changed;
   std::map<uint64_t, Connection> m_connections;
+  std::set<ino_t> m_inodes;  // of m_connections
+  int m_highest_fd = 0;      // the highest fd a connection had so far
   uint64_t m_next_id = 1;
+  // When the watchdog wakes next (max: only when told).
+  std::chrono::steady_clock::time_point m_next_wake = std::chrono::steady_clock::time_point::max();
   bool m_stop = false;
   std::thread m_thread;
 };
