@@ -193,12 +193,13 @@ void ConnectionWatchdog::run() {
         next = std::min(next, c.deadline);
         continue;
       }
+      // Said first, so whoever sees the connection end finds it logged.
+      if (m_on_cut)
+        m_on_cut("connection cut off: no complete request within " + std::to_string(m_deadline.count()) + " ms");
       // Both directions: the worker's recv returns 0 and it closes the
       // connection; the client sees the end of the stream.
       if (c.fd >= 0) ::shutdown(c.fd, SHUT_RDWR);
       c.reading = false;
-      if (m_on_cut)
-        m_on_cut("connection cut off: no complete request within " + std::to_string(m_deadline.count()) + " ms");
     }
     m_next_wake = next;
     if (next == std::chrono::steady_clock::time_point::max())
