@@ -9,7 +9,7 @@
 #   --build DIR   the fuzz build directory (default build-fuzz; built by fuzz/build.sh)
 #   --out DIR     where the grown corpus, crashes, logs and summary.txt go
 #                 (default /tmp/clown-fuzz); the seed corpus in the repo is only read
-#   TARGET        transcript_line profile_toml config_toml pricing_json otlp_logs
+#   TARGET        transcript_line profile_toml config_toml pricing_json otlp_logs otlp_metrics
 #                 http_request (default: all, one after the other)
 #
 # Exits 1 when any target found a crash; the input is in OUT/<target>/crashes/.
@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#targets[@]} -gt 0 ] || targets=(transcript_line profile_toml config_toml pricing_json otlp_logs http_request)
+[ ${#targets[@]} -gt 0 ] || targets=(transcript_line profile_toml config_toml pricing_json otlp_logs otlp_metrics http_request)
 
 "$src/fuzz/build.sh" "$build" "${targets[@]/#/fuzz_}" >/dev/null
 mkdir -p "$out"

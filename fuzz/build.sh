@@ -14,7 +14,7 @@ build="$1"
 shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_transcript_line fuzz_profile_toml fuzz_config_toml fuzz_pricing_json
-                                      fuzz_otlp_logs fuzz_http_request)
+                                      fuzz_otlp_logs fuzz_otlp_metrics fuzz_http_request)
 
 if ! command -v clang++-14 >/dev/null; then
   echo "fuzz/build.sh: clang++-14 not found: install Debian's clang-14 and libclang-rt-14-dev (./install.sh does)" >&2

@@ -24,6 +24,7 @@
 #include "config/config.hpp"
 #include "ingest/otel_sink.hpp"
 #include "webui/app.hpp"
+#include "webui/request_deadline.hpp"
 
 namespace clown::webui {
 
@@ -156,15 +157,16 @@ DaemonInfo daemon_info(const Paths& paths, const ServeOptions& options, int port
 
 // Limits, the route into App, and the JSON error shape for failures
 // cpp-httplib answers itself.
-void configure(LoopbackServer& server, App& app, Log& log) {
-  server.new_task_queue = [] { return new httplib::ThreadPool(k_worker_threads); };
+void configure(LoopbackServer& server, App& app, Log& log, ConnectionWatchdog& watchdog) {
+  server.new_task_queue = [&watchdog] { return watchdog.new_task_queue(k_worker_threads); };
   server.set_payload_max_length(k_max_body_bytes);
   server.set_read_timeout(5, 0);
   server.set_write_timeout(5, 0);
   server.set_keep_alive_timeout(2);
   server.set_keep_alive_max_count(k_keep_alive_requests);
   server.set_tcp_nodelay(true);
-  auto handler = [&app](const httplib::Request& req, httplib::Response& res) {
+  auto handler = [&app, &watchdog](const httplib::Request& req, httplib::Response& res) {
+    watchdog.request_received();
     send(app.handle(to_request(req)), res);
   };
   server.Get(".*", handler);
@@ -198,7 +200,8 @@ void configure(LoopbackServer& server, App& app, Log& log) {
     res.status = 500;
     res.set_content(err.body, err.content_type);
   });
-  server.set_logger([&log](const httplib::Request& req, const httplib::Response& res) {
+  server.set_logger([&log, &watchdog](const httplib::Request& req, const httplib::Response& res) {
+    watchdog.response_sent();
     if (res.status >= 400 || req.method != "GET")
       log.line(req.method + " " + req.path + " -> " + std::to_string(res.status));
   });
@@ -277,7 +280,9 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
   const DaemonInfo info = daemon_info(paths, options, port);
   TRY_ASSIGN(const auto otel_token, ingest::otel_token(paths));
   App app(AppConfig{paths, port, info.token, info.started_at, otel_token, random_hex_id(16)});
-  configure(server, app, log);
+  // A client that drips a request holds a worker until this cuts it off.
+  ConnectionWatchdog watchdog(port, request_deadline(), [&log](const std::string& line) { log.line(line); });
+  configure(server, app, log, watchdog);
   TRY(write_daemon_file(paths, info));
 
   std::thread listener([&server] { server.listen_after_bind(); });

@@ -1,6 +1,7 @@
 #pragma once
 // Runs the daemon in the calling process: cpp-httplib bound to 127.0.0.1,
-// a bounded thread pool, 1 MiB body limit, read/write timeouts; stops on
+// a bounded thread pool, 1 MiB body limit, read/write timeouts, a total
+// deadline for receiving each request (webui/request_deadline.hpp); stops on
 // SIGTERM/SIGINT/SIGHUP (in-flight requests finish) or after the idle timeout.
 #include <functional>
 #include <optional>

@@ -1,4 +1,5 @@
-// Slow peers against the daemon (docs/security.md#limits): 16 clients that
+// Slow peers against the daemon (docs/security.md#limits): a client that
+// drips a request is cut off at the request deadline, 16 clients that
 // connect and then say nothing leave the daemon answering, and a price
 // server that drips one byte a second neither hangs a sync past its
 // deadline nor keeps `clown daemon stop` from working.
@@ -13,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <future>
 #include <thread>
 
@@ -142,4 +144,103 @@ TEST_CASE("clown daemon stop works while a sync hangs on a dripping server", "[f
   CHECK_FALSE(answer);  // the connection closed with the daemon
   CHECK(clown::test::read_text(d.home / "daemon.log").find("request(s) still in flight, cut off after 5 s") !=
         std::string::npos);
+}
+
+namespace {
+
+// What a peer saw when it stopped: the daemon closed the connection (EOF or
+// reset) after `bytes_sent` bytes, having answered `answer` (empty: nothing).
+struct Cut {
+  bool closed = false;
+  int bytes_sent = 0;
+  std::string answer;
+};
+
+// Sends `head` and then one more header byte every second (under the 5 s
+// read timeout, so only a total deadline can end it) until the daemon
+// closes the connection or `limit_secs` pass. After each byte it waits for
+// the end of the stream for the second until the next byte (the drip's
+// rate, not a synchronization); `between` runs after each byte.
+Cut drip_request(int port, const std::string& head, int limit_secs, const std::function<void()>& between) {
+  Cut cut;
+  const int fd = connect_to(port);
+  REQUIRE(::send(fd, head.data(), head.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(head.size()));
+  for (int i = 0; i < limit_secs && !cut.closed; ++i) {
+    if (::send(fd, "x", 1, MSG_NOSIGNAL) != 1) break;
+    ++cut.bytes_sent;
+    between();
+    pollfd p{fd, POLLIN, 0};
+    while (!cut.closed && ::poll(&p, 1, 1000) > 0) {
+      char buf[512];
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0)
+        cut.closed = true;
+      else
+        cut.answer.append(buf, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  return cut;
+}
+
+}  // namespace
+
+TEST_CASE("a client that drips a request is cut off at the request deadline; others are served", "[fault][daemon]") {
+  DaemonFixture d;
+  d.extra_env["CLOWN_REQUEST_DEADLINE_MS"] = "3000";
+  REQUIRE(d.start().exit_code == 0);
+  int served = 0;
+  const auto health = [&] {
+    auto r = d.client().Get("/api/health");
+    served += r && r->status == 200;
+  };
+  // A request line and a header that never ends, one byte a second.
+  const auto started = std::chrono::steady_clock::now();
+  const Cut cut = drip_request(d.port, "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Drip: ", 60, health);
+  const auto took =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  INFO("cut after " << took << " ms, " << cut.bytes_sent << " bytes");
+  CHECK(cut.closed);
+  CHECK(cut.answer == "");  // closed, not answered: the request never arrived whole
+  // Cut by the 3 s deadline, not by the 60 s the drip would have gone on.
+  CHECK(cut.bytes_sent >= 3);
+  CHECK(cut.bytes_sent <= 6);
+  // A normal client was served after every byte, and still is.
+  CHECK(served == cut.bytes_sent);
+  health();
+  CHECK(served == cut.bytes_sent + 1);
+  CHECK(clown::test::read_text(d.home / "daemon.log").find("connection cut off: no complete request within 3000 ms") !=
+        std::string::npos);
+}
+
+TEST_CASE("the request deadline is per request: a kept-alive connection outlives it", "[fault][daemon]") {
+  DaemonFixture d;
+  d.extra_env["CLOWN_REQUEST_DEADLINE_MS"] = "1500";
+  REQUIRE(d.start().exit_code == 0);
+  // Three requests on one connection, 1 s apart (under the 2 s keep-alive):
+  // the connection lives 2 s, longer than the deadline, and every request
+  // arrives whole within its own.
+  const int fd = connect_to(d.port);
+  const std::string request = "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(d.port) + "\r\n\r\n";
+  int answers = 0;
+  for (int i = 0; i < 3; ++i) {
+    if (i > 0) {
+      pollfd p{fd, POLLIN, 0};
+      CHECK(::poll(&p, 1, 1000) == 0);  // the pace of the client; nothing arrives meanwhile
+    }
+    REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+    std::string got;
+    pollfd p{fd, POLLIN, 0};
+    while (got.find("\r\n\r\n") == std::string::npos || got.find('}') == std::string::npos) {
+      if (::poll(&p, 1, 5000) <= 0) break;
+      char buf[1024];
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      got.append(buf, static_cast<size_t>(n));
+    }
+    answers += got.rfind("HTTP/1.1 200 OK\r\n", 0) == 0;
+  }
+  ::close(fd);
+  CHECK(answers == 3);
+  CHECK(clown::test::read_text(d.home / "daemon.log").find("connection cut off") == std::string::npos);
 }
