@@ -208,7 +208,9 @@ TelemetryMode choose_telemetry(LaunchInputs& in, RunOutcome& outcome) {
     outcome.warnings.push_back("your own OpenTelemetry exporter (" + ingest::signal_url(*own, "/v1/logs") +
                                ") gets this run's telemetry through clownd, which keeps a local copy");
   }
-  in.telemetry_env = telemetry_env(*target, in.run_id, in.profile.alias);
+  const auto user_resource = in.inherited_env.find("OTEL_RESOURCE_ATTRIBUTES");
+  in.telemetry_env = telemetry_env(*target, in.run_id, in.profile.alias,
+                                   user_resource == in.inherited_env.end() ? "" : user_resource->second);
   return TelemetryMode::clown;
 }
 

@@ -10,6 +10,7 @@
 
 #include "common/time.hpp"
 #include "config/config.hpp"
+#include "store/machine_id.hpp"
 
 namespace clown::webui {
 
@@ -157,6 +158,9 @@ OtelForwarder::Outcome OtelForwarder::send(const ingest::QueuedPayload& p, const
   client.set_compress(p.content_encoding == "gzip");
   httplib::Headers headers;
   for (const auto& [k, v] : upstream.headers) headers.emplace(k, v);
+  // A central clownd stores the payload under this machine (docs/api.md#team).
+  if (const auto machine = store::known_machine_id(m_paths); !machine.empty())
+    headers.emplace("X-Clown-Machine-Id", machine);
   {
     std::lock_guard lock(m_mutex);
     if (m_stop) return Outcome::retry;

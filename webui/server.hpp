@@ -2,6 +2,7 @@
 // Runs the daemon in the calling process: cpp-httplib bound to 127.0.0.1,
 // a bounded thread pool, 1 MiB body limit, read/write timeouts; stops on
 // SIGTERM/SIGINT/SIGHUP (in-flight requests finish) or after the idle timeout.
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -11,6 +12,10 @@
 #include "webui/daemon_state.hpp"
 
 namespace clown::webui {
+
+// The largest request body either listener takes (the team listener's too:
+// webui/team_listener.hpp).
+inline constexpr size_t k_max_body_bytes = 1 << 20;
 
 // Error exit code serve() uses when another daemon already holds the lock.
 inline constexpr int k_exit_already_running = 3;
