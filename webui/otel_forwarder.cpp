@@ -159,8 +159,7 @@ OtelForwarder::Outcome OtelForwarder::send(const ingest::QueuedPayload& p, const
   httplib::Headers headers;
   for (const auto& [k, v] : upstream.headers) headers.emplace(k, v);
   // A central clownd stores the payload under this machine (docs/api.md#team).
-  if (const auto machine = store::known_machine_id(m_paths); !machine.empty())
-    headers.emplace("X-Clown-Machine-Id", machine);
+  if (const auto machine = store::machine_id(m_paths)) headers.emplace("X-Clown-Machine-Id", *machine);
   {
     std::lock_guard lock(m_mutex);
     if (m_stop) return Outcome::retry;

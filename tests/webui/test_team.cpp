@@ -212,8 +212,6 @@ TEST_CASE("Team listener: a clownd forwarding to the central one gets its payloa
                            "\"\nheaders = {Authorization = \"Bearer " + c.token + "\"}\n");
   laptop.extra_env = {{"CLOWN_OTEL_RETRY_MS", "20"}, {"CLOWN_OTEL_RETRY_MAX_MS", "100"}};
   REQUIRE(laptop.start().exit_code == 0);
-  const std::string laptop_id = trimmed(read_text(laptop.home / "machine-id"));
-  REQUIRE(laptop_id.size() == 36);
   // The capture as a Claude Code on the laptop sends it (not through clown run:
   // no clown.machine_id of its own; the forwarding clownd names its machine).
   auto r = laptop.client().Post(
@@ -222,15 +220,18 @@ TEST_CASE("Team listener: a clownd forwarding to the central one gets its payloa
   REQUIRE(r);
   REQUIRE(r->status == 200);
   // Wait (bounded) for the central store to hold it: forward, then drain.
-  json got;
+  json all;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   do {
-    got = c.usage({"--machine", laptop_id});
-    if (got["total_requests"] == 2) break;
+    all = c.usage({});
+    if (all["total_requests"] == 2) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));  // polling the stored result, not synchronization
   } while (std::chrono::steady_clock::now() < deadline);
-  check_print_totals(got);
-  CHECK(c.usage({})["total_requests"] == 2);
+  const std::string laptop_id = trimmed(read_text(laptop.home / "machine-id"));
+  REQUIRE(laptop_id.size() == 36);
+  REQUIRE(all["aggregates"]["by_machine"].size() == 1);
+  CHECK(all["aggregates"]["by_machine"].contains(laptop_id));
+  check_print_totals(c.usage({"--machine", laptop_id}));
   // The laptop keeps its own copy, as its own.
   REQUIRE(laptop.clown({"daemon", "stop"}).exit_code == 0);
   auto local = laptop.clown({"usage", "--period", "all", "--json", "--machine", laptop_id});
