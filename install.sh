@@ -46,11 +46,12 @@ runtime_packages=(
 # headless browser, Node for the real Claude Code CLI, a terminal emulator
 # library for the terminal tests, the shells whose completions are tested,
 # load and timing tools for the benchmarks, Prometheus (and promtool) for the
-# real-Prometheus test, clang-14 and libFuzzer's runtime for the fuzz targets.
+# real-Prometheus test, clang-14 and libFuzzer's runtime for the fuzz targets,
+# python3-yaml for the check of contrib/'s collector configs.
 test_packages=(
   catch2 clang-format universal-ctags libvterm-dev bash-completion zsh fish man-db
   chromium nodejs npm wrk hyperfine time openssl prometheus
-  clang-14 libclang-rt-14-dev
+  clang-14 libclang-rt-14-dev python3-yaml
 )
 packages=("${runtime_packages[@]}")
 [ "$runtime_only" = 1 ] || packages+=("${test_packages[@]}")

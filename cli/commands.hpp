@@ -42,6 +42,7 @@ void set_completion_command(CLI::App& app, Context& ctx);  // completion_cmd.cpp
 void set_mcp_command(CLI::App& app, Context& ctx);         // mcp_cmd.cpp: mcp, mcp install
 void set_statusline_command(CLI::App& app, Context& ctx);  // statusline_cmd.cpp
 void set_otel_command(CLI::App& app, Context& ctx);        // otel_cmd.cpp: otel upstream
+void set_team_command(CLI::App& app, Context& ctx);        // team_cmd.cpp: team token
 
 // Replaces this process with the companion executable `clownd` (which links
 // the HTTP/TLS stack clown itself keeps out of its start-up path).

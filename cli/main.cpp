@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
     clown::cli::set_mcp_command(app, ctx);
     clown::cli::set_statusline_command(app, ctx);
     clown::cli::set_otel_command(app, ctx);
+    clown::cli::set_team_command(app, ctx);
   }
 
   const int code = clown::cli::run_app(app, clown::cli::split_run_args(argc, argv, ctx), ctx.exit_code);

@@ -211,6 +211,36 @@ Expected<void> read_otel(const Reader& in, const toml::table& root, Config& conf
   return {};
 }
 
+// "host:port" (an IPv4 address or name, a port 1-65535), or a bare port.
+std::optional<std::pair<std::string, int>> host_port(const std::string& text) {
+  const size_t colon = text.rfind(':');
+  const std::string host = colon == std::string::npos ? "0.0.0.0" : text.substr(0, colon);
+  const std::string port = colon == std::string::npos ? text : text.substr(colon + 1);
+  if (host.empty() || port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  const int n = std::stoi(port);
+  if (n < 1 || n > 65535) return std::nullopt;
+  return std::pair{host, n};
+}
+
+Expected<void> read_team(const Reader& in, const toml::table& root, Config& config) {
+  TRY_ASSIGN(const toml::table* t, in.table(root, "team", "team"));
+  if (!t) return {};
+  if (const toml::node* role = t->get("role")) {
+    const auto text = role->value<std::string>();
+    if (!role->is_string() || (*text != "central" && *text != "none"))
+      return in.wrong(*role, "team.role", "\"central\" (accept other machines' OTLP) or \"none\"");
+    config.team.role = *text == "central" ? TeamRole::central : TeamRole::none;
+  }
+  if (const toml::node* listen = t->get("listen")) {
+    const auto parsed = listen->is_string() ? host_port(*listen->value<std::string>()) : std::nullopt;
+    if (!parsed) return in.wrong(*listen, "team.listen", "a string \"address:port\", e.g. \"0.0.0.0:4318\"");
+    config.team.listen_host = parsed->first;
+    config.team.listen_port = parsed->second;
+  }
+  return {};
+}
+
 // [otel] headers are secrets (docs/security.md#otel-forward): like ssh with a
 // key file, they are not used from a file others can read.
 void refuse_open_headers(const std::filesystem::path& file, OtelConfig& otel) {
@@ -285,6 +315,7 @@ Expected<Config> parse_config(std::string_view text, const std::string& file) {
   TRY(read_insights(in, table, config));
   TRY(read_statusline(in, table, config));
   TRY(read_otel(in, table, config));
+  TRY(read_team(in, table, config));
   for (const auto& key : unknown_keys(table, config_file_keys()))
     config.warnings.push_back(unknown_key_warning(file, key, config_file_keys()));
   return config;
@@ -325,7 +356,9 @@ const std::vector<std::string>& config_file_keys() {
                                                 "otel.upstream",
                                                 "otel.headers",
                                                 "otel.queue_max_payloads",
-                                                "otel.queue_max_mb"};
+                                                "otel.queue_max_mb",
+                                                "team.role",
+                                                "team.listen"};
   return keys;
 }
 

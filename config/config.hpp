@@ -11,6 +11,7 @@
 //   [statusline] segments = [...], color = true, warning_percent = 50, critical_percent = 80
 //   [otel] upstream = "https://collector.example.com", headers = {Authorization = "Bearer ..."},
 //          queue_max_payloads = 10000, queue_max_mb = 64
+//   [team] role = "central", listen = "0.0.0.0:4318"
 #include <map>
 #include <optional>
 #include <string>
@@ -82,6 +83,16 @@ struct OtelConfig {
   int64_t queue_max_bytes = 64ll << 20;
 };
 
+// `[team] role = "central"`: clownd also listens on `listen` (any address,
+// the one socket that is not loopback) for other machines' OTLP/HTTP JSON,
+// authenticated by the team token (webui/team_listener.hpp, docs/security.md#team).
+enum class TeamRole { none, central };
+struct TeamConfig {
+  TeamRole role = TeamRole::none;
+  std::string listen_host = "0.0.0.0";
+  int listen_port = 4318;  // OTLP/HTTP's registered port
+};
+
 // The segment names [statusline] segments may list.
 const std::vector<std::string>& statusline_segment_names();
 
@@ -96,6 +107,7 @@ struct Config {
   InsightThresholds insights;
   StatuslineConfig statusline;
   OtelConfig otel;
+  TeamConfig team;
   // Keys clown does not read, one "file:line: unknown key 'x' (ignored)…" each.
   std::vector<std::string> warnings;
 };

@@ -32,6 +32,15 @@ std::optional<int64_t> event_time_ms(const json& record, const Attributes& a) {
   return std::nullopt;
 }
 
+// Another machine's request: never one of this machine's runs or profiles.
+void mark_remote(OtelRequest& r, const Attributes& a, const Attributes& resource, const RemoteOrigin& remote) {
+  auto id = otlp::identity_of(a, resource, remote.forwarded_by, remote.peer);
+  r.machine = std::move(id.machine);
+  r.user = std::move(id.user);
+  r.run_id.clear();
+  if (r.profile.empty()) r.profile = k_remote_profile;
+}
+
 // One api_request record, with the clown.* attributes of its resource (Claude
 // Code also copies them onto each record).
 std::optional<OtelRequest> read_api_request(const json& record, const Attributes& a, const Attributes& resource) {
@@ -76,7 +85,7 @@ std::optional<OtelRequest> read_api_request(const json& record, const Attributes
 
 }  // namespace
 
-Expected<OtelBatch> parse_otlp_logs(std::string_view text) {
+Expected<OtelBatch> parse_otlp_logs(std::string_view text, const RemoteOrigin* remote) {
   OtelBatch batch;
   TRY(otlp::for_each_item(
       text, "logs", "resourceLogs", "scopeLogs", "logRecords", [&](const json& record, const Attributes& resource) {
@@ -86,7 +95,10 @@ Expected<OtelBatch> parse_otlp_logs(std::string_view text) {
         const bool api_request = a.text("event.name") == "api_request" ||
                                  (body != record.end() && AnyValue{&*body}.text() == "claude_code.api_request");
         if (!api_request) return;
-        if (auto r = read_api_request(record, a, resource)) batch.requests.push_back(std::move(*r));
+        auto r = read_api_request(record, a, resource);
+        if (!r) return;
+        if (remote) mark_remote(*r, a, resource, *remote);
+        batch.requests.push_back(std::move(*r));
       }));
   return batch;
 }
@@ -132,6 +144,8 @@ json to_json(const OtelRequest& r) {
             {"run_id", r.run_id},
             {"profile", r.profile}};
   if (r.cost_usd) j["cost_usd"] = *r.cost_usd;
+  if (!r.machine.empty()) j["machine"] = r.machine;
+  if (!r.user.empty()) j["user"] = r.user;
   return j;
 }
 
@@ -152,6 +166,8 @@ Expected<OtelRequest> otel_request_from_json(const json& j) {
     r.split_known = j.value("split_known", false);
     r.run_id = j.value("run_id", "");
     r.profile = j.value("profile", "");
+    r.machine = j.value("machine", "");
+    r.user = j.value("user", "");
     if (j.contains("cost_usd") && j["cost_usd"].is_number()) r.cost_usd = j["cost_usd"].get<double>();
     for (int64_t v :
          {u.tokens.input, u.tokens.output, u.tokens.cache_write_5m, u.tokens.cache_write_1h, u.tokens.cache_read})

@@ -42,7 +42,7 @@ std::string text_attribute(const Attributes& point, const Attributes& resource, 
 }
 
 // One data point of a sum or gauge; nullopt when it has no value or end time.
-std::optional<store::MetricPoint> read_point(const json& dp, const Attributes& resource) {
+std::optional<store::MetricPoint> read_point(const json& dp, const Attributes& resource, const RemoteOrigin* remote) {
   store::MetricPoint p;
   const Attributes a(member(dp, "attributes"));
   const auto end = otlp::int64_field(dp, "timeUnixNano");
@@ -61,6 +61,13 @@ std::optional<store::MetricPoint> read_point(const json& dp, const Attributes& r
   p.run_id = text_attribute(a, resource, "clown.run_id");
   p.profile = text_attribute(a, resource, "clown.profile");
   p.type = a.text("type");
+  if (remote) {
+    auto id = otlp::identity_of(a, resource, remote->forwarded_by, remote->peer);
+    p.machine = std::move(id.machine);
+    p.user = std::move(id.user);
+    p.run_id.clear();
+    if (p.profile.empty()) p.profile = k_remote_profile;
+  }
   json labels = json::object();  // nlohmann's object is a sorted map: one spelling per label set
   for (const auto& [key, value] : a.items())
     if (!identity_attribute(key)) labels[key] = label_text(*value);
@@ -68,7 +75,7 @@ std::optional<store::MetricPoint> read_point(const json& dp, const Attributes& r
   return p;
 }
 
-void read_metric(const json& metric, const Attributes& resource, OtelMetricBatch& batch) {
+void read_metric(const json& metric, const Attributes& resource, const RemoteOrigin* remote, OtelMetricBatch& batch) {
   std::string name, unit;
   if (auto it = metric.find("name"); it != metric.end() && it->is_string()) name = it->get<std::string>();
   if (auto it = metric.find("unit"); it != metric.end() && it->is_string()) unit = it->get<std::string>();
@@ -87,7 +94,7 @@ void read_metric(const json& metric, const Attributes& resource, OtelMetricBatch
     return;
   }
   for (const auto& dp : points) {
-    auto p = dp.is_object() ? read_point(dp, resource) : std::nullopt;
+    auto p = dp.is_object() ? read_point(dp, resource, remote) : std::nullopt;
     if (!p) {
       ++batch.skipped;
       continue;
@@ -101,12 +108,12 @@ void read_metric(const json& metric, const Attributes& resource, OtelMetricBatch
 
 }  // namespace
 
-Expected<OtelMetricBatch> parse_otlp_metrics(std::string_view text) {
+Expected<OtelMetricBatch> parse_otlp_metrics(std::string_view text, const RemoteOrigin* remote) {
   OtelMetricBatch batch;
   TRY(otlp::for_each_item(text, "metrics", "resourceMetrics", "scopeMetrics", "metrics",
                           [&](const json& metric, const Attributes& resource) {
                             ++batch.metrics;
-                            read_metric(metric, resource, batch);
+                            read_metric(metric, resource, remote, batch);
                           }));
   return batch;
 }
@@ -122,7 +129,9 @@ json to_json(const store::MetricPoint& p) {
           {"temporality", static_cast<int>(p.temporality)},
           {"start_ns", p.start_ns},
           {"time_ns", p.time_ns},
-          {"value", p.value}};
+          {"value", p.value},
+          {"machine", p.machine},
+          {"user", p.user}};
 }
 
 Expected<store::MetricPoint> metric_point_from_json(const json& j) {
@@ -141,6 +150,8 @@ Expected<store::MetricPoint> metric_point_from_json(const json& j) {
     p.start_ns = j.value("start_ns", int64_t{0});
     p.time_ns = j.at("time_ns").get<int64_t>();
     p.value = j.at("value").get<double>();
+    p.machine = j.value("machine", "");
+    p.user = j.value("user", "");
     return p;
   } catch (const json::exception& e) {
     return fail(std::string("malformed OTel metrics inbox line: ") + e.what());

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "ingest/otel.hpp"
 #include "store/otel_metrics_table.hpp"
 
 namespace clown::ingest {
@@ -27,7 +28,10 @@ struct OtelMetricBatch {
 // other attribute that is not an identity (user, organization, terminal, the
 // clown.* and anthropic.* ones) form its labels. A payload that is not OTLP
 // JSON is an error.
-Expected<OtelMetricBatch> parse_otlp_metrics(std::string_view json);
+// With `remote` (ingest/otel.hpp), points are another machine's: the run id
+// is dropped, the profile is the sender's or k_remote_profile, machine and
+// user are filled (otlp::identity_of).
+Expected<OtelMetricBatch> parse_otlp_metrics(std::string_view json, const RemoteOrigin* remote = nullptr);
 
 // One line of the metrics inbox (telemetry/otel-metrics-inbox.jsonl).
 nlohmann::json to_json(const store::MetricPoint& point);

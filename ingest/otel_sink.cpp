@@ -81,6 +81,16 @@ std::vector<OtelRequest> parse_lines(const std::vector<std::string>& lines) {
 // and provider when the profile still exists), else imported history.
 store::Attribution attribution_of(const Paths& paths, const OtelRequest& r,
                                   std::map<std::string, store::Attribution>& cache) {
+  if (!r.machine.empty()) {
+    // Another machine's request: its sender's profile name, never a local
+    // profile's agent or provider, and never one of this machine's runs.
+    store::Attribution a;
+    a.profile = r.profile.empty() ? k_remote_profile : r.profile;
+    a.machine = r.machine;
+    a.user = r.user;
+    a.source = store::RequestSource::otel;
+    return a;
+  }
   auto it = cache.find(r.profile);
   if (it == cache.end()) {
     store::Attribution a;
@@ -134,9 +144,9 @@ Expected<std::string> otel_token(const Paths& paths) {
   return text.substr(0, 32);
 }
 
-Expected<OtelReceipt> receive_otlp_logs(const Paths& paths, std::string_view body,
-                                        const registry::PricingTable& prices) {
-  TRY_ASSIGN(auto batch, parse_otlp_logs(body));
+Expected<OtelReceipt> receive_otlp_logs(const Paths& paths, std::string_view body, const registry::PricingTable& prices,
+                                        const RemoteOrigin* remote) {
+  TRY_ASSIGN(auto batch, parse_otlp_logs(body, remote));
   OtelReceipt receipt;
   receipt.records = batch.records;
   receipt.requests = static_cast<int64_t>(batch.requests.size());
@@ -205,8 +215,8 @@ Expected<InboxDrain> drain_otel_inbox(const Paths& paths) {
   return drain;
 }
 
-Expected<int64_t> receive_otlp_metrics(const Paths& paths, std::string_view body) {
-  TRY_ASSIGN(const auto batch, parse_otlp_metrics(body));
+Expected<int64_t> receive_otlp_metrics(const Paths& paths, std::string_view body, const RemoteOrigin* remote) {
+  TRY_ASSIGN(const auto batch, parse_otlp_metrics(body, remote));
   if (batch.points.empty()) return int64_t{0};
   std::string lines;
   for (const auto& p : batch.points) lines += to_json(p).dump() + "\n";

@@ -31,9 +31,10 @@ struct OtelReceipt {
   int64_t inboxed = 0;   // appended to the inbox
 };
 
-// Parses an OTLP/JSON logs payload and files its api_request events.
-Expected<OtelReceipt> receive_otlp_logs(const Paths& paths, std::string_view body,
-                                        const registry::PricingTable& prices);
+// Parses an OTLP/JSON logs payload and files its api_request events; with
+// `remote` they are another machine's (ingest/otel.hpp) and go to the inbox.
+Expected<OtelReceipt> receive_otlp_logs(const Paths& paths, std::string_view body, const registry::PricingTable& prices,
+                                        const RemoteOrigin* remote = nullptr);
 
 // The events spooled for a run, in arrival order (unreadable lines skipped).
 std::vector<OtelRequest> read_run_spool(const Paths& paths, const std::string& run_id);
@@ -50,7 +51,7 @@ Expected<InboxDrain> drain_otel_inbox(const Paths& paths);
 // Parses an OTLP/JSON metrics payload and appends its data points to the
 // metrics inbox (telemetry/otel-metrics-inbox.jsonl) in one durable write;
 // the number of points filed.
-Expected<int64_t> receive_otlp_metrics(const Paths& paths, std::string_view body);
+Expected<int64_t> receive_otlp_metrics(const Paths& paths, std::string_view body, const RemoteOrigin* remote = nullptr);
 
 // Stores the metrics inbox's points appended since the last drain (a cursor
 // in import_files) in the otel_metrics table, each once; a point that names no

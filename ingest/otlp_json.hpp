@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,6 +76,31 @@ class Attributes {
  private:
   std::vector<std::pair<std::string, const json*>> m_items;
 };
+
+// Who sent a record to a central clownd's team listener (docs/api.md#team):
+// machine = clown.machine_id, else the forwarding clownd's machine id (its
+// X-Clown-Machine-Id header), else host.name, else the peer address; user =
+// user.email, else clown.user, else Claude Code's user.account_uuid, else its
+// user.id (a hash every 2.1.328 event carries, tests/data/claude-otel). Each
+// is looked up on the record first, then its resource; at most 200 bytes.
+struct Identity {
+  std::string machine;
+  std::string user;
+};
+inline Identity identity_of(const Attributes& item, const Attributes& resource, const std::string& forwarded_by,
+                            const std::string& peer) {
+  auto first = [&](std::initializer_list<std::string_view> keys) {
+    for (auto key : keys)
+      for (const Attributes* a : {&item, &resource})
+        if (auto v = a->text(key); !v.empty()) return v.substr(0, 200);
+    return std::string();
+  };
+  Identity out{first({"clown.machine_id"}), first({"user.email", "clown.user", "user.account_uuid", "user.id"})};
+  if (out.machine.empty()) out.machine = forwarded_by.substr(0, 200);
+  if (out.machine.empty()) out.machine = first({"host.name"});
+  if (out.machine.empty()) out.machine = peer;
+  return out;
+}
 
 // object[key], or an empty array when the object or the key is missing: the
 // payload's structure is checked at each step, never assumed.

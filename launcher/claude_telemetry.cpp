@@ -15,6 +15,7 @@
 #include "common/file_io.hpp"
 #include "common/file_lock.hpp"
 #include "ingest/otel_sink.hpp"
+#include "store/machine_id.hpp"
 
 extern char** environ;
 
@@ -134,7 +135,34 @@ std::optional<std::string> user_otel_setting(const EnvMap& env, const std::files
   return std::nullopt;
 }
 
-EnvMap telemetry_env(const OtelTarget& t, const std::string& run_id, const std::string& profile) {
+namespace {
+
+// OTEL_RESOURCE_ATTRIBUTES: "key=value" pairs separated by commas (the
+// OpenTelemetry SDK environment variable specification).
+std::string resource_attributes(const OtelTarget& t, const std::string& run_id, const std::string& profile,
+                                const std::string& user_resource) {
+  std::string out = "clown.run_id=" + run_id + ",clown.profile=" + profile;
+  std::string kept;
+  bool has_machine = false;
+  size_t pos = 0;
+  while (pos <= user_resource.size() && !user_resource.empty()) {
+    const size_t comma = std::min(user_resource.find(',', pos), user_resource.size());
+    const std::string pair = user_resource.substr(pos, comma - pos);
+    const std::string key = pair.substr(0, pair.find('='));
+    if (!pair.empty() && key != "clown.run_id" && key != "clown.profile") {
+      kept += "," + pair;
+      has_machine = has_machine || key == "clown.machine_id";
+    }
+    pos = comma + 1;
+  }
+  if (!has_machine && !t.machine_id.empty()) out += ",clown.machine_id=" + t.machine_id;
+  return out + kept;
+}
+
+}  // namespace
+
+EnvMap telemetry_env(const OtelTarget& t, const std::string& run_id, const std::string& profile,
+                     const std::string& user_resource) {
   const std::string base = "http://127.0.0.1:" + std::to_string(t.port);
   const std::string header = std::string(ingest::k_otel_token_header) + "=" + t.token;
   return {{"CLAUDE_CODE_ENABLE_TELEMETRY", "1"},
@@ -156,7 +184,7 @@ EnvMap telemetry_env(const OtelTarget& t, const std::string& run_id, const std::
           {"OTEL_EXPORTER_OTLP_METRICS_HEADERS", header},
           {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "delta"},
           {"OTEL_METRIC_EXPORT_INTERVAL", "60000"},
-          {"OTEL_RESOURCE_ATTRIBUTES", "clown.run_id=" + run_id + ",clown.profile=" + profile}};
+          {"OTEL_RESOURCE_ATTRIBUTES", resource_attributes(t, run_id, profile, user_resource)}};
 }
 
 namespace {
@@ -211,6 +239,7 @@ Expected<OtelTarget> ensure_receiver(const Paths& paths, const std::filesystem::
     if (!port) return fail("the daemon started but daemon.json names no port");
   }
   target.port = *port;
+  target.machine_id = store::machine_id(paths).value_or("");
   return target;
 }
 

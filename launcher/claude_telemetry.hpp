@@ -23,6 +23,7 @@ const char* to_string(TelemetryMode mode);
 struct OtelTarget {
   int port = 0;
   std::string token;
+  std::string machine_id;  // this machine's (store/machine_id.hpp), "" when unknown
 };
 
 // The user's own exporter: OTEL_* exporter variables in the environment or
@@ -38,9 +39,14 @@ std::optional<std::string> user_otel_setting(const EnvMap& env, const std::files
 std::optional<ingest::OtelUpstream> user_otel_upstream(const EnvMap& env, const std::filesystem::path& config_dir);
 
 // The variables that make Claude Code export api_request events to `target`,
-// tagged with the run and profile. The signal-specific ones are set too: a
-// user's OTEL_EXPORTER_OTLP_LOGS_* would beat the generic ones.
-EnvMap telemetry_env(const OtelTarget& target, const std::string& run_id, const std::string& profile);
+// tagged with the run, profile and machine (clown.machine_id, so a central
+// clownd a forward reaches files them under this machine: docs/api.md#team).
+// The signal-specific ones are set too: a user's OTEL_EXPORTER_OTLP_LOGS_*
+// would beat the generic ones. `user_resource` is the user's own
+// OTEL_RESOURCE_ATTRIBUTES (e.g. clown.user=alice): kept after clown's, minus
+// the clown.run_id and clown.profile clown sets; its clown.machine_id wins.
+EnvMap telemetry_env(const OtelTarget& target, const std::string& run_id, const std::string& profile,
+                     const std::string& user_resource = "");
 
 // The receiver clown points runs at: the running daemon, else one started
 // now (`clownd daemon start`, which returns once it answers; its idle exit

@@ -211,7 +211,9 @@ TelemetryMode choose_telemetry(LaunchInputs& in, RunOutcome& outcome) {
                                ingest::signal_url(*own, own->logs ? "/v1/logs" : "/v1/metrics") + ") gets this run's " +
                                what + " through clownd, which keeps a local copy");
   }
-  in.telemetry_env = telemetry_env(*target, in.run_id, in.profile.alias);
+  const auto user_resource = in.inherited_env.find("OTEL_RESOURCE_ATTRIBUTES");
+  in.telemetry_env = telemetry_env(*target, in.run_id, in.profile.alias,
+                                   user_resource == in.inherited_env.end() ? "" : user_resource->second);
   return TelemetryMode::clown;
 }
 

@@ -93,7 +93,7 @@ Expected<OtelSetupResult> otel_setup(const Paths& paths, const std::filesystem::
     TRY(write_file_atomic(result.backup, backup.dump(2) + "\n", 0600));
   }
   TRY_ASSIGN(const auto token, ingest::otel_token(paths));
-  EnvMap env = telemetry_env(OtelTarget{result.port, token}, "", "");
+  EnvMap env = telemetry_env(OtelTarget{result.port, token, ""}, "", "");
   env.erase("OTEL_RESOURCE_ATTRIBUTES");  // no run: sessions are attributed as claude-native
   env["OTEL_METRICS_EXPORTER"] = "otlp";  // forwarded too, as the user's exporter got them
   for (const auto& [k, v] : env) settings["env"][k] = v;

@@ -3,9 +3,10 @@
 namespace clown::store {
 
 bool record_metric_point(SQLite::Database& db, const MetricPoint& p) {
-  SQLite::Statement insert(db,
-                           "INSERT OR IGNORE INTO otel_metrics(name, unit, type, labels, session_id, run_id, profile, "
-                           "temporality, start_ns, time_ns, ts_ms, value) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  SQLite::Statement insert(
+      db,
+      "INSERT OR IGNORE INTO otel_metrics(name, unit, type, labels, session_id, run_id, profile, "
+      "temporality, start_ns, time_ns, ts_ms, value, machine, user) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, p.name);
   insert.bind(2, p.unit);
   insert.bind(3, p.type);
@@ -18,6 +19,8 @@ bool record_metric_point(SQLite::Database& db, const MetricPoint& p) {
   insert.bind(10, p.time_ns);
   insert.bind(11, p.time_ns / 1'000'000);
   insert.bind(12, p.value);
+  insert.bind(13, p.machine);
+  insert.bind(14, p.user);
   return insert.exec() > 0;
 }
 

@@ -23,6 +23,9 @@ struct MetricPoint {
   std::string type;    // the point's `type` attribute (user/cli, added/removed, input/output...), "" when none
   std::string labels;  // all of the point's own attributes (model, query_source, ...) as compact JSON, sorted
   std::string session_id, run_id, profile;
+  // Another machine's point (a central clownd's team listener): its machine
+  // id and user; "" = this machine's own.
+  std::string machine, user;
   MetricTemporality temporality = MetricTemporality::delta;
   int64_t start_ns = 0, time_ns = 0;
   double value = 0;

@@ -27,6 +27,8 @@ WriteOutcome RequestWriter::write(const RequestUsage& r, const Attribution& a) {
   rec.config_dir = a.config_dir;
   rec.query_source = r.query_source;
   rec.subagent = r.subagent;
+  rec.machine = a.machine;
+  rec.user = a.user;
   std::string twin;
   if (r.key.rfind("req:", 0) != 0 &&
       (a.source == RequestSource::otel || a.source == RequestSource::run || a.source == RequestSource::import)) {

@@ -15,7 +15,7 @@ constexpr std::array<std::string_view, k_request_columns> k_names = {
     "provider",         "model",           "project",         "sidechain",  "input",      "output",
     "cache_write_5m",   "cache_write_1h",  "cache_read",      "web_search", "cost_input", "cost_output",
     "cost_cache_write", "cost_cache_read", "cost_web_search", "cost_total", "priced",     "price_key",
-    "source",           "config_dir",      "query_source",    "subagent",   "machine"};
+    "source",           "config_dir",      "query_source",    "subagent",   "machine",    "user"};
 
 constexpr bool all_named() {
   for (auto n : k_names)
@@ -147,6 +147,7 @@ RequestTable::Outcome RequestTable::upsert(const RequestRecord& r) {
   const int i = bind_counts(s, 11, r.tokens, r.cost);
   s.bind(i, r.priced ? 1 : 0).bind(i + 1, r.price_key).bind(i + 2, to_string(r.source)).bind(i + 3, r.config_dir);
   s.bind(i + 4, r.query_source).bind(i + 5, r.subagent).bind(i + 6, r.machine.empty() ? m_machine : r.machine);
+  s.bind(i + 7, r.user);
   // An insert sets the connection's last rowid (rowids start at 1); an
   // update of the stored row leaves it alone.
   sqlite3_set_last_insert_rowid(m_db, 0);
@@ -240,6 +241,7 @@ RequestRecord RequestQuery::record() const {
   r.query_source = text(C::query_source);
   r.subagent = text(C::subagent);
   r.machine = text(C::machine);
+  r.user = text(C::user);
   return r;
 }
 

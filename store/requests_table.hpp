@@ -59,8 +59,9 @@ enum class RequestColumn {
   query_source,
   subagent,
   machine,
+  user,
 };
-inline constexpr size_t k_request_columns = static_cast<size_t>(RequestColumn::machine) + 1;
+inline constexpr size_t k_request_columns = static_cast<size_t>(RequestColumn::user) + 1;
 std::string_view column_name(RequestColumn column);
 
 // One row of `requests`. The text fields are views: they must outlive the
@@ -82,6 +83,9 @@ struct RequestRecord {
   // machine (the id a writable Store registers), '' when read = a row stored
   // here before schema 6.
   std::string_view machine;
+  // Who made it, for another machine's request a central clownd received
+  // (ingest/otel.hpp RemoteOrigin); '' = unknown.
+  std::string_view user;
 };
 
 // SELECT <columns> FROM requests <tail>, read by column name. `tail` holds
@@ -118,6 +122,10 @@ struct Attribution {
   std::string provider;
   RequestSource source = RequestSource::import;
   std::string config_dir;  // the agent config dir the request was read from
+  // Another machine's request (a central clownd's team listener): its machine
+  // id and user; "" = this machine.
+  std::string machine;
+  std::string user;
 };
 
 // What the store holds for one request.

@@ -161,6 +161,14 @@ CREATE INDEX IF NOT EXISTS otel_metrics_ts ON otel_metrics(ts_ms);
     // 9: a covering index for the statusline's bounded sums (reports/statusline.cpp):
     // a profile's spend since a time is read from the index alone, never the table.
     "CREATE INDEX IF NOT EXISTS requests_profile_ts_cost ON requests(profile, ts_ms, cost_total);\n",
+    // 10: who made a request or metric point another machine sent to a central
+    // clownd (webui/team_listener.hpp); '' = unknown or this machine's own.
+    // Metric points also get their machine ('' = this machine).
+    R"sql(
+ALTER TABLE requests ADD COLUMN user TEXT NOT NULL DEFAULT '';
+ALTER TABLE otel_metrics ADD COLUMN machine TEXT NOT NULL DEFAULT '';
+ALTER TABLE otel_metrics ADD COLUMN user TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == k_schema_version, "one migration per schema version");

@@ -38,6 +38,8 @@ class App {
   int64_t last_activity_ms() const { return m_last_activity_ms.load(); }
   int in_flight() const { return m_in_flight.load(); }
   void set_port(int port) { m_config.port = port; }
+  // The OTLP receiver, which the team listener shares (webui/team_listener.hpp).
+  OtlpReceiver& otlp() { return m_otlp; }
 
  private:
   using Handler = HttpResponse (App::*)(const HttpRequest&);

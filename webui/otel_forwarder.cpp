@@ -12,6 +12,7 @@
 
 #include "common/time.hpp"
 #include "config/config.hpp"
+#include "store/machine_id.hpp"
 
 namespace clown::webui {
 
@@ -167,6 +168,8 @@ OtelForwarder::Outcome OtelForwarder::send(const ingest::QueuedPayload& p, const
   client.set_compress(p.content_encoding == "gzip");
   httplib::Headers headers;
   for (const auto& [k, v] : ingest::signal_headers(upstream, p.signal_path)) headers.emplace(k, v);
+  // A central clownd stores the payload under this machine (docs/api.md#team).
+  if (const auto machine = store::machine_id(m_paths)) headers.emplace("X-Clown-Machine-Id", *machine);
   {
     std::lock_guard lock(m_mutex);
     if (m_stop) return Outcome::retry;

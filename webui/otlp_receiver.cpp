@@ -54,10 +54,10 @@ bool OtlpReceiver::authorized(const HttpRequest& req) const {
   return diff == 0;
 }
 
-HttpResponse OtlpReceiver::logs(const HttpRequest& req) {
+HttpResponse OtlpReceiver::logs(const HttpRequest& req, const ingest::RemoteOrigin* remote) {
   if (!is_json(req))
     return otlp_status(415, 3, "clown's receiver takes OTLP/HTTP JSON: set OTEL_EXPORTER_OTLP_PROTOCOL=http/json");
-  auto receipt = ingest::receive_otlp_logs(m_paths, req.body, m_prices);
+  auto receipt = ingest::receive_otlp_logs(m_paths, req.body, m_prices, remote);
   if (!receipt) return otlp_status(400, 3, receipt.error().message);
   if (receipt->inboxed > 0) {
     std::lock_guard lock(m_mutex);
@@ -68,10 +68,10 @@ HttpResponse OtlpReceiver::logs(const HttpRequest& req) {
   return accepted();
 }
 
-HttpResponse OtlpReceiver::metrics(const HttpRequest& req) {
+HttpResponse OtlpReceiver::metrics(const HttpRequest& req, const ingest::RemoteOrigin* remote) {
   if (!is_json(req))
     return otlp_status(415, 3, "clown's receiver takes OTLP/HTTP JSON: set OTEL_EXPORTER_OTLP_PROTOCOL=http/json");
-  auto filed = ingest::receive_otlp_metrics(m_paths, req.body);
+  auto filed = ingest::receive_otlp_metrics(m_paths, req.body, remote);
   if (!filed) return otlp_status(400, 3, filed.error().message);
   if (*filed > 0) {
     std::lock_guard lock(m_mutex);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/paths.hpp"
+#include "ingest/otel.hpp"
 #include "registry/pricing_table.hpp"
 #include "webui/http_types.hpp"
 #include "webui/otel_forwarder.hpp"
@@ -27,8 +28,9 @@ class OtlpReceiver {
 
   // The export's x-clown-otel-token header is the daemon's OTel token.
   bool authorized(const HttpRequest& request) const;
-  HttpResponse logs(const HttpRequest& request);
-  HttpResponse metrics(const HttpRequest& request);
+  // `remote`: another machine's payload, from the team listener (webui/team_listener.hpp).
+  HttpResponse logs(const HttpRequest& request, const ingest::RemoteOrigin* remote = nullptr);
+  HttpResponse metrics(const HttpRequest& request, const ingest::RemoteOrigin* remote = nullptr);
   // GET /api/otel/status (webui/otel_forwarder.hpp).
   nlohmann::json forward_status() const { return m_forwarder.status(); }
 

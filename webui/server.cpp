@@ -23,8 +23,10 @@
 #include "common/time.hpp"
 #include "config/config.hpp"
 #include "ingest/otel_sink.hpp"
+#include "ingest/team_token.hpp"
 #include "webui/app.hpp"
 #include "webui/request_deadline.hpp"
+#include "webui/team_listener.hpp"
 
 namespace clown::webui {
 
@@ -43,7 +45,6 @@ constexpr size_t k_keep_alive_requests = 5;
 // How long a stop waits for requests in flight (an import, a sync) before
 // the process exits anyway: both are safe to cut off (docs/security.md#limits).
 constexpr auto k_stop_grace = std::chrono::seconds(5);
-constexpr size_t k_max_body_bytes = 1 << 20;
 constexpr int k_listen_backlog = 256;
 
 // Debian's cpp-httplib is compiled with a listen backlog of 5: fifty
@@ -95,6 +96,21 @@ void send(const HttpResponse& in, httplib::Response& out) {
   for (const auto& [k, v] : in.headers) out.set_header(k, v);
   if (in.status == 304) return;
   out.set_content(in.body, in.content_type);
+}
+
+// [team] role = "central": the team listener, started once the app exists;
+// none otherwise. Its token is created on first start, so `clown team token`
+// prints what the daemon accepts.
+Expected<std::unique_ptr<TeamListener>> start_team_listener(const Paths& paths, App& app, Log& log) {
+  TRY_ASSIGN(const auto config, config::load_config(paths));
+  if (config.team.role != config::TeamRole::central) return nullptr;
+  TRY(ingest::team_token(paths));
+  auto team = std::make_unique<TeamListener>(paths, app.otlp());
+  TRY_ASSIGN(const int port, team->start(config.team.listen_host, config.team.listen_port,
+                                         [&log](const std::string& line) { log.line("team listener: " + line); }));
+  log.line("team listener (OTLP from other machines, docs/api.md#team) on " + config.team.listen_host + ":" +
+           std::to_string(port));
+  return team;
 }
 
 Expected<int> resolve_port(const Paths& paths, const ServeOptions& options) {
@@ -277,12 +293,17 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
   mallopt(M_ARENA_MAX, 2);
   LoopbackServer server;
   TRY_ASSIGN(port, bind_loopback(server, port));
-  const DaemonInfo info = daemon_info(paths, options, port);
+  DaemonInfo info = daemon_info(paths, options, port);
   TRY_ASSIGN(const auto otel_token, ingest::otel_token(paths));
   App app(AppConfig{paths, port, info.token, info.started_at, otel_token, random_hex_id(16)});
   // A client that drips a request holds a worker until this cuts it off.
   ConnectionWatchdog watchdog(port, request_deadline(), [&log](const std::string& line) { log.line(line); });
   configure(server, app, log, watchdog);
+  TRY_ASSIGN(auto team, start_team_listener(paths, app, log));
+  ServeOptions effective = options;
+  effective.stay_alive = options.stay_alive || team != nullptr;  // other machines' exports keep coming
+  info.stay_alive = effective.stay_alive;
+  if (team) info.idle_timeout_secs = 0;
   TRY(write_daemon_file(paths, info));
 
   std::thread listener([&server] { server.listen_after_bind(); });
@@ -291,7 +312,8 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
                                : ", idle exit after " + std::to_string(options.idle_timeout_secs) + " s"));
   if (options.on_ready) options.on_ready(info);
   std::thread warmer([&app, port] { warm_up(app, port); });
-  const std::string reason = wait_for_stop(signals, app, options);
+  const std::string reason = wait_for_stop(signals, app, effective);
+  if (team) team->stop();
   // stop() closes the listening socket; workers finish the requests they
   // hold and the pool is joined before listen_after_bind returns.
   server.stop();

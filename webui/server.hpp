@@ -3,6 +3,7 @@
 // a bounded thread pool, 1 MiB body limit, read/write timeouts, a total
 // deadline for receiving each request (webui/request_deadline.hpp); stops on
 // SIGTERM/SIGINT/SIGHUP (in-flight requests finish) or after the idle timeout.
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -12,6 +13,10 @@
 #include "webui/daemon_state.hpp"
 
 namespace clown::webui {
+
+// The largest request body either listener takes (the team listener's too:
+// webui/team_listener.hpp).
+inline constexpr size_t k_max_body_bytes = 1 << 20;
 
 // Error exit code serve() uses when another daemon already holds the lock.
 inline constexpr int k_exit_already_running = 3;

@@ -214,3 +214,25 @@ TEST_CASE("config: [otel] headers from a config.toml group or others can read ar
   REQUIRE(c);
   CHECK(c->otel.headers_refused.empty());
 }
+
+TEST_CASE("config: [team] role and listen, with wrong values named", "[config]") {
+  const auto c = parsed("[team]\nrole = \"central\"\nlisten = \"10.0.0.5:14318\"\n");
+  CHECK(c.team.role == config::TeamRole::central);
+  CHECK(c.team.listen_host == "10.0.0.5");
+  CHECK(c.team.listen_port == 14318);
+  CHECK(c.warnings.empty());
+  CHECK(parsed("").team.role == config::TeamRole::none);
+  CHECK(parsed("").team.listen_host == "0.0.0.0");
+  CHECK(parsed("").team.listen_port == 4318);
+  CHECK(parsed("[team]\nlisten = \"4400\"\n").team.listen_port == 4400);
+  CHECK(error_of("[team]\nrole = \"server\"\n") ==
+        "/h/config.toml:2: team.role must be \"central\" (accept other machines' OTLP) or \"none\"");
+  CHECK(error_of("[team]\nrole = 1\n") ==
+        "/h/config.toml:2: team.role must be \"central\" (accept other machines' OTLP) or \"none\"");
+  CHECK(error_of("[team]\nlisten = \"0.0.0.0:99999\"\n") ==
+        "/h/config.toml:2: team.listen must be a string \"address:port\", e.g. \"0.0.0.0:4318\"");
+  CHECK(error_of("[team]\nlisten = 4318\n") ==
+        "/h/config.toml:2: team.listen must be a string \"address:port\", e.g. \"0.0.0.0:4318\"");
+  CHECK(parsed("[team]\nrol = \"central\"\n").warnings ==
+        std::vector<std::string>{"/h/config.toml:2: unknown key 'team.rol' (ignored); did you mean 'team.role'?"});
+}

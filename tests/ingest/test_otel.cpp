@@ -295,3 +295,72 @@ TEST_CASE("otel: processes creating the token at once all get the same whole tok
     CHECK(std::distance(fs::directory_iterator(paths.root), fs::directory_iterator{}) == 1);  // no temp file left
   }
 }
+
+namespace {
+
+// A minimal api_request log record with the given record and resource attributes.
+std::string api_request_payload(const json& resource_attrs, const json& record_attrs) {
+  json attrs = json::array({{{"key", "event.name"}, {"value", {{"stringValue", "api_request"}}}},
+                            {{"key", "event.timestamp"}, {"value", {{"stringValue", "2026-11-29T05:15:06.435Z"}}}},
+                            {{"key", "model"}, {"value", {{"stringValue", "claude-sonnet-4-5"}}}},
+                            {{"key", "input_tokens"}, {"value", {{"intValue", "1"}}}},
+                            {{"key", "output_tokens"}, {"value", {{"intValue", "2"}}}},
+                            {{"key", "cache_read_tokens"}, {"value", {{"intValue", "0"}}}},
+                            {{"key", "cache_creation_tokens"}, {"value", {{"intValue", "0"}}}},
+                            {{"key", "request_id"}, {"value", {{"stringValue", "req_x"}}}}});
+  for (const auto& a : record_attrs) attrs.push_back(a);
+  return json{{"resourceLogs",
+               {{{"resource", {{"attributes", resource_attrs}}},
+                 {"scopeLogs", {{{"logRecords", {{{"attributes", attrs}}}}}}}}}}}
+      .dump();
+}
+
+json attr(const std::string& key, const std::string& value) {
+  return {{"key", key}, {"value", {{"stringValue", value}}}};
+}
+
+ingest::OtelRequest remote_one(const json& resource, const json& record, const ingest::RemoteOrigin& origin) {
+  auto batch = ingest::parse_otlp_logs(api_request_payload(resource, record), &origin);
+  REQUIRE(batch);
+  REQUIRE(batch->requests.size() == 1);
+  return batch->requests[0];
+}
+
+}  // namespace
+
+TEST_CASE("otel: another machine's events name its machine and user, never a local run or profile", "[otel][team]") {
+  const ingest::RemoteOrigin origin{"", "10.0.0.7"};
+  const ingest::RemoteOrigin forwarded{"0f8e0000-0000-4000-8000-000000000001", "10.0.0.7"};
+  // clown.machine_id wins; user.email beats clown.user beats Claude Code's ids.
+  auto r = remote_one(json::array({attr("clown.machine_id", "laptop-2"), attr("host.name", "lap"),
+                                   attr("clown.run_id", "abcd"), attr("clown.user", "alice")}),
+                      json::array({attr("user.email", "a@example.com"), attr("user.id", "hash")}), forwarded);
+  CHECK(r.machine == "laptop-2");
+  CHECK(r.user == "a@example.com");
+  CHECK(r.run_id.empty());
+  CHECK(r.profile == "remote");
+  // The forwarding clownd's id, then host.name, then the peer.
+  r = remote_one(json::array({attr("host.name", "lap"), attr("clown.profile", "work"), attr("clown.user", "alice")}),
+                 json::array({attr("user.id", "hash")}), forwarded);
+  CHECK(r.machine == "0f8e0000-0000-4000-8000-000000000001");
+  CHECK(r.user == "alice");
+  CHECK(r.profile == "work");
+  r = remote_one(json::array({attr("host.name", "lap")}), json::array({attr("user.account_uuid", "u-1")}), origin);
+  CHECK(r.machine == "lap");
+  CHECK(r.user == "u-1");
+  r = remote_one(json::array(), json::array({attr("user.id", "hash")}), origin);
+  CHECK(r.machine == "10.0.0.7");
+  CHECK(r.user == "hash");
+  // At most 200 bytes of a sender's text.
+  r = remote_one(json::array({attr("clown.machine_id", std::string(5000, 'm'))}), json::array(), origin);
+  CHECK(r.machine == std::string(200, 'm'));
+  // Through the inbox line and back.
+  const auto back = ingest::otel_request_from_json(ingest::to_json(r));
+  REQUIRE(back);
+  CHECK(back->machine == r.machine);
+  // A local payload keeps its run and names no machine.
+  auto local = ingest::parse_otlp_logs(api_request_payload(json::array({attr("clown.run_id", "abcd")}), json::array()));
+  REQUIRE(local);
+  CHECK(local->requests.at(0).machine.empty());
+  CHECK(local->requests.at(0).run_id == "abcd");
+}

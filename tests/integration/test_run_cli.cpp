@@ -302,22 +302,26 @@ TEST_CASE("clown run points Claude Code's telemetry at clownd, tagged with the r
   const auto daemon = nlohmann::json::parse(read_text(h.root() / "daemon.json"));
   const std::string base = "http://127.0.0.1:" + std::to_string(daemon["port"].get<int>());
   const std::string header = "x-clown-otel-token=" + read_text(h.root() / "otel.token");
-  const nlohmann::json want = {{"CLAUDE_CODE_ENABLE_TELEMETRY", "1"},
-                               {"OTEL_LOGS_EXPORTER", "otlp"},
-                               {"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"},
-                               {"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "http/json"},
-                               {"OTEL_EXPORTER_OTLP_ENDPOINT", base},
-                               {"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", base + "/v1/logs"},
-                               {"OTEL_EXPORTER_OTLP_HEADERS", header},
-                               {"OTEL_EXPORTER_OTLP_LOGS_HEADERS", header},
-                               {"OTEL_LOGS_EXPORT_INTERVAL", "1000"},
-                               {"OTEL_METRICS_EXPORTER", "otlp"},
-                               {"OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/json"},
-                               {"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", base + "/v1/metrics"},
-                               {"OTEL_EXPORTER_OTLP_METRICS_HEADERS", header},
-                               {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "delta"},
-                               {"OTEL_METRIC_EXPORT_INTERVAL", "60000"},
-                               {"OTEL_RESOURCE_ATTRIBUTES", "clown.run_id=" + run_id + ",clown.profile=p"}};
+  std::string machine_id = read_text(h.root() / "machine-id");
+  while (!machine_id.empty() && machine_id.back() == '\n') machine_id.pop_back();
+  REQUIRE(machine_id.size() == 36);
+  const nlohmann::json want = {
+      {"CLAUDE_CODE_ENABLE_TELEMETRY", "1"},
+      {"OTEL_LOGS_EXPORTER", "otlp"},
+      {"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"},
+      {"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "http/json"},
+      {"OTEL_EXPORTER_OTLP_ENDPOINT", base},
+      {"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", base + "/v1/logs"},
+      {"OTEL_EXPORTER_OTLP_HEADERS", header},
+      {"OTEL_EXPORTER_OTLP_LOGS_HEADERS", header},
+      {"OTEL_LOGS_EXPORT_INTERVAL", "1000"},
+      {"OTEL_METRICS_EXPORTER", "otlp"},
+      {"OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/json"},
+      {"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", base + "/v1/metrics"},
+      {"OTEL_EXPORTER_OTLP_METRICS_HEADERS", header},
+      {"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "delta"},
+      {"OTEL_METRIC_EXPORT_INTERVAL", "60000"},
+      {"OTEL_RESOURCE_ATTRIBUTES", "clown.run_id=" + run_id + ",clown.profile=p,clown.machine_id=" + machine_id}};
   auto settings_env = rec["settings"]["env"];
   CHECK(settings_env["DISABLE_AUTOUPDATER"] == "1");  // the profile pins the agent binary
   settings_env.erase("DISABLE_AUTOUPDATER");

@@ -131,7 +131,8 @@ TEST_CASE("store: schema 4 rekeys schema-3 requests by request id, else message 
     db.exec("DELETE FROM schema_version; INSERT INTO schema_version VALUES(3)");
     // (and without what later schemas added: the views, requests.machine)
     db.exec("DROP VIEW v_requests; DROP VIEW v_daily; DROP VIEW v_sessions; DROP VIEW v_runs;");
-    db.exec("ALTER TABLE requests DROP COLUMN machine;");
+    db.exec("ALTER TABLE requests DROP COLUMN machine; ALTER TABLE requests DROP COLUMN user;");
+    db.exec("DROP TABLE otel_metrics;");
     db.exec("ALTER TABLE requests DROP COLUMN query_source; ALTER TABLE requests DROP COLUMN subagent;");
     db.exec("DROP TABLE subagents");
     auto add = [&](const char* key, const char* source) {
@@ -239,4 +240,31 @@ TEST_CASE("store: one row per request whichever source stores it first - each fi
     second_line.dedup_key = "msg:m2";
     CHECK(table.find_twin(second_line, 5000).empty());
   }
+}
+
+TEST_CASE("store: schema 10 adds requests.user and otel_metrics.machine/user, '' for what was stored before",
+          "[store]") {
+  test::TempDir tmp;
+  Paths paths{tmp.path()};
+  {
+    auto store = Store::open(paths);
+    REQUIRE(store);
+    auto& db = (*store)->db();
+    // Back to schema 9, as a store written by the previous release.
+    db.exec("DELETE FROM schema_version; INSERT INTO schema_version VALUES(9)");
+    db.exec("ALTER TABLE requests DROP COLUMN user;");
+    db.exec("ALTER TABLE otel_metrics DROP COLUMN machine; ALTER TABLE otel_metrics DROP COLUMN user;");
+    db.exec(
+        "INSERT INTO requests(dedup_key, ts_ms, session_id, run_id, profile, agent, provider, model, project, "
+        "sidechain, input, output, priced, price_key, source) VALUES('k', 1, 's', '', 'p', 'claude', '', 'm', '', 0, "
+        "1, 1, 0, '', 'otel')");
+    db.exec(
+        "INSERT INTO otel_metrics(name, temporality, start_ns, time_ns, ts_ms, value) VALUES('n', 1, 0, 5, 0, 2.5)");
+  }
+  auto store = Store::open(paths);
+  REQUIRE(store);
+  auto& db = (*store)->db();
+  CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == k_schema_version);
+  CHECK(db.execAndGet("SELECT '[' || user || ']' FROM requests WHERE dedup_key='k'").getString() == "[]");
+  CHECK(db.execAndGet("SELECT '[' || machine || '|' || user || ']' FROM otel_metrics").getString() == "[|]");
 }

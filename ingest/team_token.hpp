@@ -1,0 +1,20 @@
+#pragma once
+// The team token (docs/security.md#team): what other machines' OTLP exporters
+// send as `Authorization: Bearer <token>` to a central clownd's team listener
+// (webui/team_listener.hpp). 64 random hex characters in
+// credentials/@team-token (0600), created by `clown team token` or by the
+// central daemon's first start.
+#include <string>
+
+#include "common/error.hpp"
+#include "common/paths.hpp"
+
+namespace clown::ingest {
+
+fs::path team_token_file(const Paths& paths);
+
+// The stored token, created when missing; `rotate` replaces it (senders with
+// the old one get 401 from then on).
+Expected<std::string> team_token(const Paths& paths, bool rotate = false);
+
+}  // namespace clown::ingest
