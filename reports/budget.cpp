@@ -212,19 +212,24 @@ Expected<std::vector<BudgetStatus>> launch_budget_statuses(const Paths& paths, c
   f.period = "today";
   TRY_ASSIGN(const auto period, resolve_report_period(config, f, now));
   const auto ws = windows(period, now);
-  TRY_ASSIGN(auto store, store::Store::open_readonly(paths));
   std::vector<BudgetStatus> out;
+  // The rollup every writer saves after its commit (docs/file-formats.md#report-cache)
+  // when it is current: neither the database nor a request is read. Else index ranges.
+  std::map<std::string, std::array<double, 3>> spend;
+  std::unique_ptr<store::Store> store;
+  const auto rollup = unchanged_cached_rollup(paths);
+  if (!rollup) {
+    TRY_ASSIGN(store, store::Store::open_readonly(paths));
+  }
   try {
-    auto& db = store->db();
-    // The rollup every writer saves after its commit (docs/file-formats.md#report-cache)
-    // when it is current: no request is read. Else index ranges.
-    std::map<std::string, std::array<double, 3>> spend;
-    if (const auto rollup = current_cached_rollup(paths, db))
+    if (rollup)
       spend = rollup_spend(*rollup, ws);
+    else if (const auto cached = current_cached_rollup(paths, store->db()))
+      spend = rollup_spend(*cached, ws);
     else if (overall)
-      spend = index_spend(db, ws);
+      spend = index_spend(store->db(), ws);
     else
-      spend[profile] = profile_spend(db, profile, ws);
+      spend[profile] = profile_spend(store->db(), profile, ws);
     if (overall) {
       double total[3] = {0, 0, 0};
       for (const auto& [name, spent] : spend)

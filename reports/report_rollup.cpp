@@ -73,7 +73,8 @@ struct DbFingerprint {
   bool operator==(const DbFingerprint&) const = default;
 };
 
-std::optional<DbFingerprint> current_fingerprint(const Paths& paths, SQLite::Database& db, int64_t& newest_mtime_ms) {
+// The files' stamps only (max_id left 0).
+std::optional<DbFingerprint> file_fingerprint(const Paths& paths, int64_t& newest_mtime_ms) {
   DbFingerprint f;
   if (auto st = stat_file(paths.usage_db()))
     f.db = *st;
@@ -86,9 +87,15 @@ std::optional<DbFingerprint> current_fingerprint(const Paths& paths, SQLite::Dat
     f.wal = *wal;
     newest_mtime_ms = std::max(newest_mtime_ms, wal->mtime_ms());
   }
-  SQLite::Statement q(db, "SELECT max(id) FROM requests");
-  if (q.executeStep()) f.max_id = q.getColumn(0).getInt64();
   f.row_size = sizeof(RollupRow);
+  return f;
+}
+
+std::optional<DbFingerprint> current_fingerprint(const Paths& paths, SQLite::Database& db, int64_t& newest_mtime_ms) {
+  auto f = file_fingerprint(paths, newest_mtime_ms);
+  if (!f) return std::nullopt;
+  SQLite::Statement q(db, "SELECT max(id) FROM requests");
+  if (q.executeStep()) f->max_id = q.getColumn(0).getInt64();
   return f;
 }
 
@@ -159,7 +166,9 @@ std::string serialize(const DbFingerprint& fingerprint, const Rollup& r) {
 
 // Maps the cache and uses its rows in place (the cache of a heavy user is
 // several MB; copying it would cost more than the report).
-std::optional<Rollup> read_cache(const fs::path& file, const DbFingerprint& expected) {
+// `files_only`: the stored fingerprint's file stamps must match, its max_id
+// is not compared (for callers that have not opened the database).
+std::optional<Rollup> read_cache(const fs::path& file, const DbFingerprint& expected, bool files_only = false) {
   Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return std::nullopt;
   const auto st = stat_fd(fd.get());
@@ -184,7 +193,10 @@ std::optional<Rollup> read_cache(const fs::path& file, const DbFingerprint& expe
   DbFingerprint fingerprint;
   uint64_t nstrings = 0;
   if (!take(magic, sizeof magic) || std::memcmp(magic, k_magic, sizeof k_magic) != 0) return std::nullopt;
-  if (!take(&fingerprint, sizeof fingerprint) || !(fingerprint == expected)) return std::nullopt;
+  if (!take(&fingerprint, sizeof fingerprint)) return std::nullopt;
+  DbFingerprint want = expected;
+  if (files_only) want.max_id = fingerprint.max_id;
+  if (!(fingerprint == want)) return std::nullopt;
   if (fast_checksum(data) != stored_sum) return std::nullopt;  // altered: rebuilt by the caller
   if (!take(&nstrings, sizeof nstrings) || nstrings > data.size()) return std::nullopt;
   Rollup r;
@@ -427,6 +439,13 @@ Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::
   } catch (const std::exception& e) {
     return fail(std::string("cannot read usage from ") + paths.usage_db().string() + ": " + e.what());
   }
+}
+
+std::shared_ptr<const Rollup> unchanged_cached_rollup(const Paths& paths) {
+  int64_t newest_ms = 0;
+  const auto files = file_fingerprint(paths, newest_ms);
+  auto cached = files ? read_cache(report_cache_file(paths), *files, true) : std::nullopt;
+  return cached ? std::make_shared<const Rollup>(std::move(*cached)) : nullptr;
 }
 
 std::shared_ptr<const Rollup> current_cached_rollup(const Paths& paths, SQLite::Database& db) {

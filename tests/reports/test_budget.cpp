@@ -182,6 +182,14 @@ TEST_CASE("budget: the launch gate's figures from the index equal budget_statuse
     CHECK((*from_rollup)[i].spent == Approx((*launch)[i].spent).epsilon(1e-12));
     CHECK((*from_rollup)[i].level == (*launch)[i].level);
   }
+  // That cache is found from the files' stamps alone (the gate opens no
+  // database); a request stored afterwards changes them, and the gate counts it.
+  CHECK(unchanged_cached_rollup(paths) != nullptr);
+  test::seed(paths, {test::spend_request("2026-11-01T00:20:00Z", "work", 0.5)});
+  CHECK(unchanged_cached_rollup(paths) == nullptr);
+  auto after_write = launch_budget_statuses(paths, *config, "work", now);
+  REQUIRE(after_write);
+  CHECK((*after_write)[0].spent == Approx(6.75));
   // A profile without budgets and no overall ones: nothing read.
   config::Config none;
   CHECK(launch_budget_statuses(paths, none, "work", now)->empty());
