@@ -47,7 +47,8 @@ struct Merger {
     if (parsed.is_discarded()) return fail(at + "not a JSON line (truncated or corrupt)", k_exit_usage);
     store::ParsedRequest request;
     if (auto ok = store::parse_request_line(parsed, request); !ok) return fail(at + ok.error().message, k_exit_usage);
-    if (!store::is_machine_id(request.machine)) return fail(at + "field \"machine\" is not a machine id", k_exit_usage);
+    if (!store::is_machine_name(request.machine))
+      return fail(at + "field \"machine\" is not a machine id or name", k_exit_usage);
     summary.requests += 1;
     if (request.machine == local) {
       summary.own += 1;

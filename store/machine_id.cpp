@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -79,6 +80,12 @@ bool is_machine_id(std::string_view t) {
     if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
+}
+
+bool is_machine_name(std::string_view t) {
+  if (is_machine_id(t)) return true;
+  if (t.empty() || t.size() > 200) return false;
+  return std::none_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
 std::string known_machine_id(const Paths& paths) {

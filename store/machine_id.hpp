@@ -22,5 +22,9 @@ std::string known_machine_id(const Paths& paths);
 
 // A lowercase RFC 4122 UUID text: 8-4-4-4-12 hex digits.
 bool is_machine_id(std::string_view text);
+// A row's machine in an export: a machine id, or what a central clownd
+// stored another machine under (its host.name or address, docs/api.md#team):
+// 1-200 bytes without control characters.
+bool is_machine_name(std::string_view text);
 
 }  // namespace clown::store

@@ -83,6 +83,8 @@ json request_line(const RequestRecord& r, std::string_view machine) {
   j[name(C::query_source)] = r.query_source;
   j[name(C::subagent)] = r.subagent;
   j[name(C::machine)] = r.machine.empty() ? machine : r.machine;
+  // Who sent it to a central clownd (schema 10); absent for this machine's own.
+  if (!r.user.empty()) j[name(C::user)] = r.user;
   return j;
 }
 
@@ -103,6 +105,9 @@ Expected<void> parse_request_line(const json& line, ParsedRequest& out) {
                                               {C::subagent, &out.subagent},
                                               {C::machine, &out.machine}};
   for (const auto& [column, field] : texts) TRY(read_text(line, column, *field));
+  if (line.contains(name(C::user))) {  // optional: files written before schema 10 have none
+    TRY(read_text(line, C::user, out.user));
+  }
   if (out.dedup_key.empty()) return fail("field \"dedup_key\" is empty");
   TRY_ASSIGN(r.ts_ms, read_int(line, C::ts_ms));
   TRY_ASSIGN(r.sidechain, read_bool(line, C::sidechain));
@@ -126,6 +131,7 @@ Expected<void> parse_request_line(const json& line, ParsedRequest& out) {
   r.query_source = out.query_source;
   r.subagent = out.subagent;
   r.machine = out.machine;
+  r.user = out.user;
   return {};
 }
 

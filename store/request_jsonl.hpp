@@ -23,7 +23,7 @@ nlohmann::json request_line(const RequestRecord& record, std::string_view machin
 // A request read back from a line: owns the text RequestRecord views.
 struct ParsedRequest {
   std::string dedup_key, session_id, run_id, profile, agent, provider, model, project, price_key, config_dir,
-      query_source, subagent, machine;
+      query_source, subagent, machine, user;
   RequestRecord record;  // views into the strings above (do not copy a ParsedRequest)
 
   ParsedRequest() = default;

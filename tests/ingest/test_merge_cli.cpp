@@ -261,3 +261,37 @@ TEST_CASE("ingest: merge refuses a wrong or newer format and malformed lines, me
   r = home.clown({"usage", "sql", "SELECT COUNT(*) AS n FROM requests", "--csv"});
   CHECK(r.out == "n\r\n1\r\n");
 }
+
+TEST_CASE("ingest: a central clownd's user identity survives export and merge", "[ingest][merge][cli]") {
+  Home central, other;
+  seed(central, {{"req:remote", 1764000000000, 100, 10, 0.5}, {"req:local", 1764000001000, 200, 20, 0.25}});
+  {
+    // As the team listener stores another machine's request (schema 10).
+    auto store = store::Store::open(central.paths());
+    REQUIRE(store);
+    (*store)->db().exec(
+        "UPDATE requests SET user = 'alice@example.com', machine = 'laptop-2' WHERE dedup_key = 'req:remote'");
+  }
+  const fs::path file = export_to(central, other.dir() / "central.jsonl");
+  std::ifstream in(file);
+  std::string line;
+  int with_user = 0, lines = 0;
+  while (std::getline(in, line)) {
+    if (lines++ == 0) continue;  // the header
+    const json j = json::parse(line);
+    if (j.contains("user")) {
+      ++with_user;
+      CHECK(j["user"] == "alice@example.com");
+      CHECK(j["dedup_key"] == "req:remote");
+    }
+  }
+  CHECK(lines == 3);
+  CHECK(with_user == 1);  // this machine's own rows carry none
+  CHECK(merge(other, {file})["inserted"] == 2);
+  auto r = other.clown({"usage", "sql", "SELECT dedup_key, machine, user FROM requests ORDER BY dedup_key", "--json"});
+  REQUIRE(r.exit_code == 0);
+  const json rows = json::parse(r.out);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0] == json{{"dedup_key", "req:local"}, {"machine", id_of(central)}, {"user", ""}});
+  CHECK(rows[1] == json{{"dedup_key", "req:remote"}, {"machine", "laptop-2"}, {"user", "alice@example.com"}});
+}
