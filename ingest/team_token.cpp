@@ -16,13 +16,20 @@ std::string trimmed(const std::string& text) {
 
 fs::path team_token_file(const Paths& paths) { return paths.credentials_dir() / "@team-token"; }
 
+std::optional<std::string> stored_team_token(const Paths& paths) {
+  auto text = read_file(team_token_file(paths));
+  if (!text) return std::nullopt;
+  std::string token = trimmed(*text);
+  if (token.empty()) return std::nullopt;
+  return token;
+}
+
 Expected<std::string> team_token(const Paths& paths, bool rotate) {
-  const auto file = team_token_file(paths);
   if (!rotate)
-    if (auto text = read_file(file); text && trimmed(*text).size() >= 32) return trimmed(*text);
+    if (auto stored = stored_team_token(paths); stored && stored->size() >= 32) return *stored;
   TRY(ensure_dir(paths.credentials_dir(), 0700));
   const std::string token = random_hex_id(32);
-  TRY(write_file_atomic(file, token + "\n", 0600));
+  TRY(write_file_atomic(team_token_file(paths), token + "\n", 0600));
   return token;
 }
 

@@ -4,6 +4,7 @@
 // (webui/team_listener.hpp). 64 random hex characters in
 // credentials/@team-token (0600), created by `clown team token` or by the
 // central daemon's first start.
+#include <optional>
 #include <string>
 
 #include "common/error.hpp"
@@ -12,6 +13,10 @@
 namespace clown::ingest {
 
 fs::path team_token_file(const Paths& paths);
+
+// The stored token as the file holds it now (trimmed; nullopt when missing or
+// empty). The team listener reads it for every request, so a rotation counts at once.
+std::optional<std::string> stored_team_token(const Paths& paths);
 
 // The stored token, created when missing; `rotate` replaces it (senders with
 // the old one get 401 from then on).

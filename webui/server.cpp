@@ -77,27 +77,6 @@ class Log {
   std::mutex m_mutex;
 };
 
-HttpRequest to_request(const httplib::Request& in) {
-  HttpRequest out;
-  out.method = in.method;
-  out.path = in.path;
-  for (const auto& [k, v] : in.params) out.params.emplace(k, v);
-  for (const auto& [k, v] : in.headers) {
-    std::string key = k;
-    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
-    out.headers.emplace(std::move(key), v);
-  }
-  out.body = in.body;
-  return out;
-}
-
-void send(const HttpResponse& in, httplib::Response& out) {
-  out.status = in.status;
-  for (const auto& [k, v] : in.headers) out.set_header(k, v);
-  if (in.status == 304) return;
-  out.set_content(in.body, in.content_type);
-}
-
 // [team] role = "central": the team listener, started once the app exists;
 // none otherwise. Its token is created on first start, so `clown team token`
 // prints what the daemon accepts.
@@ -143,11 +122,7 @@ sigset_t block_stop_signals() {
 Expected<int> bind_loopback(LoopbackServer& server, int port) {
   // Only SO_REUSEADDR (restart right after a stop); never SO_REUSEPORT, which
   // would let a second process share the port silently.
-  server.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-  });
+  server.set_socket_options([](socket_t sock) { set_socket_options(sock); });
   const bool bound =
       port == 0 ? (port = server.bind_to_any_port("127.0.0.1")) > 0 : server.bind_to_port("127.0.0.1", port);
   if (!bound)
@@ -273,6 +248,33 @@ void warm_up(App& app, int port) {
 }
 
 }  // namespace
+
+HttpRequest to_request(const httplib::Request& in) {
+  HttpRequest out;
+  out.method = in.method;
+  out.path = in.path;
+  for (const auto& [k, v] : in.params) out.params.emplace(k, v);
+  for (const auto& [k, v] : in.headers) {
+    std::string key = k;
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+    out.headers.emplace(std::move(key), v);
+  }
+  out.body = in.body;
+  return out;
+}
+
+void send(const HttpResponse& in, httplib::Response& out) {
+  out.status = in.status;
+  for (const auto& [k, v] : in.headers) out.set_header(k, v);
+  if (in.status == 304) return;
+  out.set_content(in.body, in.content_type);
+}
+
+void set_socket_options(int sock) {
+  int yes = 1;
+  ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+}
 
 Expected<void> serve(Paths paths, const ServeOptions& options) {
   std::error_code ec;

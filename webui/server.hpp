@@ -11,6 +11,12 @@
 #include "common/error.hpp"
 #include "common/paths.hpp"
 #include "webui/daemon_state.hpp"
+#include "webui/http_types.hpp"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace clown::webui {
 
@@ -29,6 +35,13 @@ struct ServeOptions {
   // Called once the server accepts connections and daemon.json is written.
   std::function<void(const DaemonInfo&)> on_ready;
 };
+
+// Between cpp-httplib and the app's own types, for both listeners (the team
+// listener's too: webui/team_listener.hpp): header names lower-cased.
+HttpRequest to_request(const httplib::Request& in);
+void send(const HttpResponse& in, httplib::Response& out);
+// The accepted sockets' options: SO_REUSEADDR and TCP_NODELAY.
+void set_socket_options(int sock);
 
 // Blocks until the daemon stops. Errors before it is ready are returned.
 Expected<void> serve(Paths paths, const ServeOptions& options);

@@ -1,15 +1,7 @@
 #include "webui/team_listener.hpp"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-
 #include <httplib.h>
 
-#include <algorithm>
-#include <cctype>
-
-#include "common/file_io.hpp"
 #include "ingest/team_token.hpp"
 #include "webui/server.hpp"
 
@@ -30,24 +22,6 @@ HttpResponse rpc_status(int http_status, int code, const std::string& message) {
   return res;
 }
 
-HttpRequest to_request(const httplib::Request& in) {
-  HttpRequest out;
-  out.method = in.method;
-  out.path = in.path;
-  for (const auto& [k, v] : in.headers) {
-    std::string key = k;
-    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
-    out.headers.emplace(std::move(key), v);
-  }
-  out.body = in.body;
-  return out;
-}
-
-std::string trimmed(const std::string& text) {
-  const size_t end = text.find_last_not_of(" \t\r\n");
-  return end == std::string::npos ? std::string() : text.substr(0, end + 1);
-}
-
 }  // namespace
 
 struct TeamListener::Server : httplib::Server {};
@@ -58,8 +32,7 @@ TeamListener::TeamListener(Paths paths, OtlpReceiver& receiver)
 TeamListener::~TeamListener() { stop(); }
 
 bool TeamListener::authorized(const HttpRequest& req) const {
-  const auto stored = read_file(ingest::team_token_file(m_paths));
-  const std::string token = stored ? trimmed(*stored) : std::string();
+  const std::string token = ingest::stored_team_token(m_paths).value_or("");
   const std::string auth = req.header("authorization");
   constexpr std::string_view k_bearer = "Bearer ";
   if (token.empty() || auth.size() <= k_bearer.size() || auth.compare(0, k_bearer.size(), k_bearer) != 0) return false;
@@ -90,17 +63,10 @@ Expected<int> TeamListener::start(const std::string& host, int port, std::functi
   server.set_read_timeout(5, 0);
   server.set_write_timeout(5, 0);
   server.set_keep_alive_timeout(5);
-  server.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-  });
+  server.set_socket_options([](socket_t sock) { set_socket_options(sock); });
   auto handler = [this](const httplib::Request& in, httplib::Response& out) {
     m_watchdog->request_received();
-    const HttpResponse res = handle(to_request(in), in.remote_addr);
-    out.status = res.status;
-    for (const auto& [k, v] : res.headers) out.set_header(k, v);
-    out.set_content(res.body, res.content_type);
+    send(handle(to_request(in), in.remote_addr), out);
   };
   server.Get(".*", handler);
   server.Post(".*", handler);
