@@ -248,17 +248,7 @@ TEST_CASE("the request deadline is per request: a kept-alive connection outlives
 TEST_CASE("the team listener cuts off a client that drips a request too", "[fault][daemon][team]") {
   DaemonFixture d;
   d.extra_env["CLOWN_REQUEST_DEADLINE_MS"] = "2000";
-  // A port below Linux's ephemeral range, probed free (as tests/webui/test_team.cpp does).
-  int team_port = 0;
-  for (int port = 23000 + static_cast<int>(::getpid() % 4000); port < 32000 && !team_port; ++port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) team_port = port;
-    ::close(fd);
-  }
+  const int team_port = clown::test::free_fixed_port();
   REQUIRE(team_port != 0);
   clown::test::write_text(d.home / "config.toml",
                           "[team]\nrole = \"central\"\nlisten = \"127.0.0.1:" + std::to_string(team_port) + "\"\n");

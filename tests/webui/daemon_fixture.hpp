@@ -2,8 +2,11 @@
 // A daemon started with the built `clown daemon start` in a private
 // CLOWN_HOME (HOME too, so nothing reads the real ~/.claude), stopped (or
 // killed) when the fixture dies.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -13,6 +16,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
 
@@ -21,6 +25,25 @@
 #include "tests/support/test_support.hpp"
 
 namespace clown::test {
+
+// A free 127.0.0.1 port below Linux's ephemeral range (so a daemon's
+// --port 0 cannot take it), probed with a raw socket and closed again; 0
+// when none was found. For a listener whose port goes into config.toml.
+inline int free_fixed_port() {
+  std::random_device rd;
+  for (int tries = 0; tries < 200; ++tries) {
+    const int port = 20000 + static_cast<int>(rd() % 12000);
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (ok) return port;
+  }
+  return 0;
+}
 
 class DaemonFixture {
  public:

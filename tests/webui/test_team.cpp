@@ -5,15 +5,10 @@
 // a wrong token nothing is stored; the team port serves nothing but OTLP. And
 // the whole chain: a second clownd forwards ([otel] upstream) to the central
 // one, which files the payload under the forwarder's machine id.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-
-#include <random>
 
 #include "tests/webui/daemon_fixture.hpp"
 
@@ -29,23 +24,10 @@ std::string trimmed(std::string s) {
   return s;
 }
 
-// A free port below Linux's ephemeral range (so the daemons' --port 0 cannot
-// take it), probed with a raw socket and closed again.
 int free_port() {
-  std::random_device rd;
-  for (int tries = 0; tries < 200; ++tries) {
-    const int port = 20000 + static_cast<int>(rd() % 12000);
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    if (ok) return port;
-  }
-  FAIL("no free port");
-  return 0;
+  const int port = free_fixed_port();
+  REQUIRE(port != 0);
+  return port;
 }
 
 // The capture with resource attributes added, as a teammate's clown run (or
