@@ -233,4 +233,29 @@ clown::test::ProcessResult run_claude_direct(const World& world, const fs::path&
   return clown::test::run_process(argv, options);
 }
 
+int count_in_transcripts(const fs::path& config_dir, const std::string& needle) {
+  int n = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(config_dir / "projects", ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".jsonl") continue;
+    const std::string text = clown::test::read_text(it->path());
+    for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
+  }
+  return n;
+}
+
+void create_interactive_profile(const World& world, const std::string& alias, const FakeProvider& provider,
+                                const fs::path& claude, const std::string& key) {
+  auto r =
+      world.clown({"profiles", "create", alias, "--provider", "custom", "--endpoint", provider.url(), "--api-key-env",
+                   "E2E_KEY", "--model", "claude-sonnet-4-5", "--agent-bin", claude.string(), "--isolate"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const json seed = {
+      {"hasCompletedOnboarding", true},
+      {"customApiKeyResponses", {{"approved", {key.substr(key.size() - 20)}}, {"rejected", json::array()}}},
+      {"projects", {{world.work.string(), {{"hasTrustDialogAccepted", true}}}}}};
+  clown::test::write_text(world.clown_home / "homes" / alias / ".claude.json", seed.dump());
+}
+
 }  // namespace clown::e2e

@@ -127,4 +127,13 @@ clown::test::ProcessResult run_claude_direct(const World& world, const fs::path&
                                              const std::string& provider_url, const std::string& key,
                                              const std::vector<std::string>& args);
 
+// Occurrences of `needle` in every session transcript under a Claude config dir.
+int count_in_transcripts(const fs::path& config_dir, const std::string& needle);
+
+// An isolated profile `alias` whose Claude home is past the first-run screens
+// (onboarding, approval of `key`, the work folder's trust): they are not what
+// the interactive tests prove.
+void create_interactive_profile(const World& world, const std::string& alias, const FakeProvider& provider,
+                                const fs::path& claude, const std::string& key);
+
 }  // namespace clown::e2e

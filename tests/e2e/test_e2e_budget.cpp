@@ -30,28 +30,10 @@ int count_of(const std::string& text, const std::string& needle) {
   return n;
 }
 
-// Occurrences of `needle` in the session transcripts under a Claude config dir.
-int count_in_transcripts(const fs::path& config_dir, const std::string& needle) {
-  int n = 0;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(config_dir / "projects", ec), end; !ec && it != end; it.increment(ec))
-    if (it->path().extension() == ".jsonl") n += count_of(clown::test::read_text(it->path()), needle);
-  return n;
-}
-
 // An isolated profile past the first-run screens (not what this proves), with
 // a $10 daily budget of which $6 (60 %, warning) was spent earlier today.
 void create_profile_at_warning(const World& world, const FakeProvider& provider, const fs::path& claude) {
-  auto r =
-      world.clown({"profiles", "create", "tui", "--provider", "custom", "--endpoint", provider.url(), "--api-key-env",
-                   "E2E_KEY", "--model", "claude-sonnet-4-5", "--agent-bin", claude.string(), "--isolate"});
-  INFO(r.out << r.err);
-  REQUIRE(r.exit_code == 0);
-  const json seed = {
-      {"hasCompletedOnboarding", true},
-      {"customApiKeyResponses", {{"approved", {k_key.substr(k_key.size() - 20)}}, {"rejected", json::array()}}},
-      {"projects", {{world.work.string(), {{"hasTrustDialogAccepted", true}}}}}};
-  clown::test::write_text(world.clown_home / "homes" / "tui" / ".claude.json", seed.dump());
+  create_interactive_profile(world, "tui", provider, claude, k_key);
   const auto config = world.clown_home / "config.toml";
   clown::test::write_text(
       config, "timezone = \"UTC\"\n" + clown::test::read_text(config) + "[budgets.profiles.tui]\ndaily = 10\n");

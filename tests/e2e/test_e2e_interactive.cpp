@@ -19,35 +19,6 @@ namespace {
 
 const std::string k_key = "sk-ant-api03-e2e-interactive-key-0123456789abcdefghijklmnopqrstuvwxyz";
 
-// Occurrences of `needle` in every transcript under a Claude config dir.
-int count_in_transcripts(const fs::path& config_dir, const std::string& needle) {
-  int n = 0;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(config_dir / "projects", ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() != ".jsonl") continue;
-    const std::string text = clown::test::read_text(it->path());
-    for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
-  }
-  return n;
-}
-
-// An isolated profile whose Claude home is past the first-run screens
-// (onboarding, the key's approval, this folder's trust): they are not what
-// these tests prove.
-void create_interactive_profile(const World& world, const std::string& alias, const FakeProvider& provider,
-                                const fs::path& claude) {
-  auto r =
-      world.clown({"profiles", "create", alias, "--provider", "custom", "--endpoint", provider.url(), "--api-key-env",
-                   "E2E_KEY", "--model", "claude-sonnet-4-5", "--agent-bin", claude.string(), "--isolate"});
-  INFO(r.out << r.err);
-  REQUIRE(r.exit_code == 0);
-  const json seed = {
-      {"hasCompletedOnboarding", true},
-      {"customApiKeyResponses", {{"approved", {k_key.substr(k_key.size() - 20)}}, {"rejected", json::array()}}},
-      {"projects", {{world.work.string(), {{"hasTrustDialogAccepted", true}}}}}};
-  clown::test::write_text(world.clown_home / "homes" / alias / ".claude.json", seed.dump());
-}
-
 // What the session did, for checks on the main thread (Catch2's assertions
 // are not for other threads).
 struct SessionResult {
@@ -136,7 +107,7 @@ void scenario_interactive(const std::string& version, const std::vector<std::str
   World world;
   const auto claude = claude_bin(version);
   FakeProvider provider(world.base.dir(), 701, "normal", k_key, provider_args);
-  create_interactive_profile(world, "tui", provider, claude);
+  create_interactive_profile(world, "tui", provider, claude, k_key);
   auto env = world.env;
   env["E2E_KEY"] = k_key;
   // Non-essential traffic on, as users run it.
@@ -207,8 +178,8 @@ TEST_CASE("e2e10 two profiles in interactive sessions at once each get only thei
   const auto claude = claude_bin(k_new_claude);
   FakeProvider first(world.base.dir(), 801, "normal", k_key);
   FakeProvider second(world.base.dir(), 802, "normal", k_key);
-  create_interactive_profile(world, "one", first, claude);
-  create_interactive_profile(world, "two", second, claude);
+  create_interactive_profile(world, "one", first, claude, k_key);
+  create_interactive_profile(world, "two", second, claude, k_key);
   auto env = world.env;
   env["E2E_KEY"] = k_key;
   env["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = std::nullopt;
