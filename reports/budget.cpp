@@ -224,8 +224,6 @@ Expected<std::vector<BudgetStatus>> launch_budget_statuses(const Paths& paths, c
   try {
     if (rollup)
       spend = rollup_spend(*rollup, ws);
-    else if (const auto cached = current_cached_rollup(paths, store->db()))
-      spend = rollup_spend(*cached, ws);
     else if (overall)
       spend = index_spend(store->db(), ws);
     else

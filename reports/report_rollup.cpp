@@ -448,25 +448,6 @@ std::shared_ptr<const Rollup> unchanged_cached_rollup(const Paths& paths) {
   return cached ? std::make_shared<const Rollup>(std::move(*cached)) : nullptr;
 }
 
-std::shared_ptr<const Rollup> current_cached_rollup(const Paths& paths, SQLite::Database& db) {
-  try {
-    int64_t newest_ms = 0;
-    const auto fingerprint = current_fingerprint(paths, db, newest_ms);
-    if (!fingerprint) return nullptr;
-    Memo& m = memo();
-    std::lock_guard lock(m.mutex);
-    if (m.rollup && m.db_path == paths.usage_db().string() && m.fingerprint == *fingerprint) return m.rollup;
-    auto cached = read_cache(report_cache_file(paths), *fingerprint);
-    if (!cached) return nullptr;
-    m.db_path = paths.usage_db().string();
-    m.fingerprint = *fingerprint;
-    m.rollup = std::make_shared<const Rollup>(std::move(*cached));
-    return m.rollup;
-  } catch (const std::exception&) {
-    return nullptr;  // the caller reads the database instead
-  }
-}
-
 Expected<CurrentRollup> refresh_rollup_cache(const Paths& paths, SQLite::Database& db) {
   try {
     // Best effort: a reader still on an older snapshot keeps part of the WAL,

@@ -70,13 +70,12 @@ Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::
                                                     std::optional<int64_t> since_ms, std::optional<int64_t> until_ms);
 
 // The cached all-time rollup when telemetry/report-cache.bin is current for
-// usage.db, else nullptr: never builds one. For hot paths with a cheaper
-// fallback than a rebuild (the launch budget gate reads index ranges then).
-std::shared_ptr<const Rollup> current_cached_rollup(const Paths& paths, SQLite::Database& db);
-// The same without opening the database: the cache when usage.db and its WAL
-// carry the very stamps it was saved for. A writer saves it only once its
-// files' last change is k_racy_ms old, so any later change has a newer mtime
-// (docs/file-formats.md#report-cache).
+// usage.db, else nullptr: never builds one, and opens no database: the cache
+// counts when usage.db and its WAL carry the very stamps it was saved for. A
+// writer saves it only once its files' last change is k_racy_ms old, so any
+// later change has a newer mtime (docs/file-formats.md#report-cache). For hot
+// paths with a cheaper fallback than a rebuild (the launch budget gate reads
+// index ranges then).
 std::shared_ptr<const Rollup> unchanged_cached_rollup(const Paths& paths);
 
 // Aggregates straight from `requests` (no cache).
