@@ -92,9 +92,7 @@ class SystemZone final : public Zone {
   }
 };
 
-// The zone name glibc reads for the process: $TZ when it names a zone file,
-// else the target of /etc/localtime (or /etc/timezone). "" when unknown: the
-// caller then asks date/tz, as before.
+// A zone file under /usr/share/zoneinfo (never a path leaving it).
 bool is_zone_file(const std::string& name) {
   if (name.empty() || name.front() == '/' || name.find("..") != std::string::npos) return false;
   std::ifstream f(k_zoneinfo + name, std::ios::binary);
@@ -102,10 +100,11 @@ bool is_zone_file(const std::string& name) {
   return f.read(magic, 4) && std::string_view(magic, 4) == "TZif";
 }
 
-std::string system_zone_name(bool& tz_set) {
-  const char* tz = std::getenv("TZ");
-  tz_set = tz && *tz;
-  if (tz_set) {
+// The zone name glibc reads for the process: $TZ when it names a zone file,
+// else the target of /etc/localtime (or /etc/timezone). "" when unknown: the
+// caller then asks date/tz.
+std::string system_zone_name() {
+  if (const char* tz = std::getenv("TZ"); tz && *tz) {
     const std::string value = tz[0] == ':' ? tz + 1 : tz;
     return is_zone_file(value) ? value : "";
   }
@@ -167,8 +166,7 @@ const date::time_zone* current(const std::string&) { return date::current_zone()
 }  // namespace
 
 std::unique_ptr<Zone> system_zone_now() {
-  bool tz_set = false;
-  std::string name = system_zone_name(tz_set);
+  std::string name = system_zone_name();
   if (name.empty()) return nullptr;
   ::tzset();
   return std::make_unique<SystemZone>(std::move(name));
