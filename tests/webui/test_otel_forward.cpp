@@ -56,6 +56,22 @@ std::string logs_body(const std::string& marker) {
          R"("}}]},"scopeLogs":[]}]})";
 }
 
+// What `clown run` leaves for a user who exports to their own collector: run
+// 0123abcd in progress, with `u` as its upstream.
+void run_in_progress(const ForwardFixture& f, const clown::ingest::OtelUpstream& u) {
+  REQUIRE(clown::ingest::store_run_upstream(clown::Paths{f.d.home}, "0123abcd", u));
+  fs::create_directories(f.d.home / "telemetry" / "runs" / "0123abcd");
+}
+
+// A logs payload of that run (with a marker attribute `m` when given), and a metrics one.
+std::string run_logs(const std::string& marker = "") {
+  const std::string m = marker.empty() ? "" : R"(,{"key":"m","value":{"stringValue":")" + marker + R"("}})";
+  return R"({"resourceLogs":[{"resource":{"attributes":[{"key":"clown.run_id","value":{"stringValue":"0123abcd"}})" +
+         m + R"(]},"scopeLogs":[]}]})";
+}
+const std::string k_run_metrics =
+    R"({"resourceMetrics":[{"resource":{"attributes":[{"key":"clown.run_id","value":{"stringValue":"0123abcd"}}]}}]})";
+
 }  // namespace
 
 TEST_CASE("OTLP forward: the upstream gets the exact bodies, content headers and configured headers",
@@ -322,17 +338,14 @@ TEST_CASE("OTLP forward: a run's payloads go to that run's own upstream, others 
   u.url = own.url("/base");
   u.logs_url = own.url("/exact/logs");
   u.headers = {{"Authorization", "Bearer own"}};
-  REQUIRE(clown::ingest::store_run_upstream(clown::Paths{f.d.home}, "0123abcd", u));
-  fs::create_directories(f.d.home / "telemetry" / "runs" / "0123abcd");  // the run is in progress
+  run_in_progress(f, u);
   // A run that ended: its upstream is deleted once the queue is empty.
   REQUIRE(clown::ingest::store_run_upstream(clown::Paths{f.d.home}, "0ld0ld", u));
   const auto old_file = f.d.home / "credentials" / "@otel-runs" / "0ld0ld";
   fs::last_write_time(old_file, fs::last_write_time(old_file) - std::chrono::minutes(2));
   f.start();
-  const std::string tagged =
-      R"({"resourceLogs":[{"resource":{"attributes":[{"key":"clown.run_id","value":{"stringValue":"0123abcd"}}]},"scopeLogs":[]}]})";
-  const std::string tagged_metrics =
-      R"({"resourceMetrics":[{"resource":{"attributes":[{"key":"clown.run_id","value":{"stringValue":"0123abcd"}}]}}]})";
+  const std::string tagged = run_logs();
+  const std::string& tagged_metrics = k_run_metrics;
   REQUIRE(f.post("/v1/logs", tagged));
   REQUIRE(f.post("/v1/metrics", tagged_metrics));
   REQUIRE(f.post("/v1/logs", logs_body("untagged")));
@@ -362,17 +375,12 @@ TEST_CASE("OTLP forward: a run's upstream that is down holds back only its own p
       {"CLOWN_OTEL_RETRY_MS", "300"}, {"CLOWN_OTEL_RETRY_MAX_MS", "300"}, {"CLOWN_OTEL_TIMEOUT_MS", "2000"}};
   clown::ingest::OtelUpstream u;
   u.url = own.url();
-  REQUIRE(clown::ingest::store_run_upstream(clown::Paths{f.d.home}, "0123abcd", u));
-  fs::create_directories(f.d.home / "telemetry" / "runs" / "0123abcd");
+  run_in_progress(f, u);
   f.start();
-  const auto tagged = [](const std::string& marker) {
-    return R"({"resourceLogs":[{"resource":{"attributes":[{"key":"clown.run_id","value":{"stringValue":"0123abcd"}},{"key":"m","value":{"stringValue":")" +
-           marker + R"("}}]},"scopeLogs":[]}]})";
-  };
-  REQUIRE(f.post("/v1/logs", tagged("run-1")));
+  REQUIRE(f.post("/v1/logs", run_logs("run-1")));
   REQUIRE(f.wait([](const json& s) { return s["failed_attempts"].get<int>() >= 1; }));
   REQUIRE(f.post("/v1/logs", logs_body("default-1")));
-  REQUIRE(f.post("/v1/logs", tagged("run-2")));
+  REQUIRE(f.post("/v1/logs", run_logs("run-2")));
   REQUIRE(f.post("/v1/logs", logs_body("default-2")));
   // Both default payloads arrive although older payloads of the dead upstream are queued before them.
   REQUIRE(fallback.wait_for(2));
@@ -385,8 +393,8 @@ TEST_CASE("OTLP forward: a run's upstream that is down holds back only its own p
   REQUIRE(f.wait([](const json& s) { return s["queue_length"] == 0 && s["delivered"] == 4; }));
   const auto got = own.requests();
   REQUIRE(got.size() == 2);
-  CHECK(got[0].body == tagged("run-1"));
-  CHECK(got[1].body == tagged("run-2"));
+  CHECK(got[0].body == run_logs("run-1"));
+  CHECK(got[1].body == run_logs("run-2"));
   CHECK(fallback.requests().size() == 2);
 }
 
@@ -401,13 +409,10 @@ TEST_CASE("OTLP forward: a run whose user exported only metrics forwards only me
   u.metrics_url = own.url("/m/v1/metrics");
   u.metrics_headers = {{"api-key", "m1"}};
   u.logs = false;
-  REQUIRE(clown::ingest::store_run_upstream(clown::Paths{f.d.home}, "0123abcd", u));
-  fs::create_directories(f.d.home / "telemetry" / "runs" / "0123abcd");
+  run_in_progress(f, u);
   f.start();
-  const std::string logs =
-      R"({"resourceLogs":[{"resource":{"attributes":[{"key":"clown.run_id","value":{"stringValue":"0123abcd"}}]},"scopeLogs":[]}]})";
-  const std::string metrics =
-      R"({"resourceMetrics":[{"resource":{"attributes":[{"key":"clown.run_id","value":{"stringValue":"0123abcd"}}]}}]})";
+  const std::string logs = run_logs();
+  const std::string& metrics = k_run_metrics;
   REQUIRE(f.post("/v1/logs", logs));
   REQUIRE(f.post("/v1/metrics", metrics));
   REQUIRE(f.wait([](const json& s) { return s["queue_length"] == 0 && s["delivered"] == 2; }));
