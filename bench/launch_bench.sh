@@ -72,6 +72,20 @@ if [ -x "$build/bench/launch_probe" ]; then
   awk -v dm="$d_med" -v dp="$d_p95" -v cm="$c_med" -v cp="$c_p95" 'BEGIN {
     printf "agent start, direct       median %7.2f ms  p95 %7.2f ms\n", dm, dp
     printf "agent start, clown run    median %7.2f ms  p95 %7.2f ms  launch overhead %5.2f ms  (target < 5 ms)\n", cm, cp, cm - dm }'
+  if [ -n "$heavy" ]; then
+    # The gate alone: the same profile and store without budgets, 3 rounds
+    # alternating with the budgets (medians of RUNS each).
+    cp "$CLOWN_HOME/config.toml" "$work/with.toml"
+    grep -v -e '^\[budgets' -e '^daily' -e '^weekly' -e '^monthly' "$work/with.toml" >"$work/without.toml" || true  # only budgets: empty
+    for _ in 1 2 3; do
+      cp "$work/without.toml" "$CLOWN_HOME/config.toml"
+      read -r n_med _ < <("$build/bench/launch_probe" "$runs" -- "$clown" run probe)
+      cp "$work/with.toml" "$CLOWN_HOME/config.toml"
+      read -r b_med _ < <("$build/bench/launch_probe" "$runs" -- "$clown" run probe)
+      awk -v n="$n_med" -v b="$b_med" 'BEGIN {
+        printf "budget gate alone         %5.2f ms  (agent start %.2f ms with budgets, %.2f ms without; target <= 1 ms)\n", b - n, b, n }'
+    done
+  fi
 fi
 rss=$( { /usr/bin/time -f '%M' "$clown" run bench; } 2>&1 | tail -1 )
 echo "clown run peak RSS        $(awk -v k="$rss" 'BEGIN{printf "%.1f", k/1024}') MiB  (target < 10 MiB)"
