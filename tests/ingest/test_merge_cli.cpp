@@ -251,6 +251,18 @@ TEST_CASE("ingest: merge refuses a wrong or newer format and malformed lines, me
   CHECK(r5.exit_code == 2);
   CHECK(r5.err == "clown: error: " + f5 + ":2: field \"input\" is missing or not an integer\n");
 
+  std::string bad_user = good;
+  bad_user.replace(bad_user.size() - 1, 1, ",\"user\":7}");
+  auto [f7, r7] = run("user.jsonl", header + "\n" + bad_user + "\n");
+  CHECK(r7.exit_code == 2);
+  CHECK(r7.err == "clown: error: " + f7 + ":2: field \"user\" is missing or not a string\n");
+
+  std::string bad_machine = good;
+  bad_machine.replace(bad_machine.find("0f8e2c1a-5b3d-4e7f-9a1b-2c3d4e5f6a7b"), 36, "host\\u0007name");
+  auto [f8, r8] = run("machine.jsonl", header + "\n" + bad_machine + "\n");
+  CHECK(r8.exit_code == 2);
+  CHECK(r8.err == "clown: error: " + f8 + ":2: field \"machine\" is not a machine id or name\n");
+
   // Nothing of the files with a bad line was merged.
   auto r = home.clown({"usage", "sql", "SELECT COUNT(*) AS n FROM requests", "--csv"});
   REQUIRE(r.exit_code == 0);
