@@ -260,6 +260,9 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     const bool bulk = !plan.jobs.empty() && !db.execAndGet("SELECT EXISTS(SELECT 1 FROM requests)").getInt();
     if (bulk) store::drop_request_indexes(db);
     store::RequestWriter writer(db, resolver);
+    // An empty store holds no OpenTelemetry events for a transcript line to be
+    // a twin of, and its time and session indexes are only built after the load.
+    if (bulk) writer.assume_no_twins();
     TouchedSessions touched;
     scan_and_store(db, plan, dirs, writer, cursors, options, summary, touched);
     trace.mark("scan + write");
@@ -273,6 +276,7 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     import_histories(db, writer, dirs, summary);
     trace.mark("stats-cache");
     tx.commit();
+    summary.twin_searches = writer.twin_searches();
     trace.mark("commit");
   } catch (const std::exception& e) {
     return fail(std::string("import failed while writing the usage database: ") + e.what() +

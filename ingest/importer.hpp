@@ -39,6 +39,10 @@ struct ImportSummary {
   // (docs/cost.md#reprice), and the hint saying so ("" when there are none).
   int64_t repriceable_requests = 0, repriceable_models = 0;
   std::string hint;
+  // Requests without an API request id looked up among stored OpenTelemetry
+  // events by content (docs/accuracy.md#dedup). None in a cold import: an
+  // empty store holds no events. Not part of the JSON (tests, tracing).
+  int64_t twin_searches = 0;
 };
 
 Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& options);

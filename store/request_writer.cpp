@@ -30,10 +30,11 @@ WriteOutcome RequestWriter::write(const RequestUsage& r, const Attribution& a) {
   rec.machine = a.machine;
   rec.user = a.user;
   std::string twin;
-  if (r.key.rfind("req:", 0) != 0 &&
+  if (!m_no_twins && r.key.rfind("req:", 0) != 0 &&
       (a.source == RequestSource::otel || a.source == RequestSource::run || a.source == RequestSource::import)) {
     // Without the API's request id a transcript line and an OTel event of the
     // same request have different keys: find the other one by its content.
+    ++m_twin_searches;
     twin = m_table.find_twin(rec, k_twin_slack_ms);
     if (!twin.empty()) {
       if (a.source == RequestSource::otel)

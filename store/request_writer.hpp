@@ -27,10 +27,22 @@ class RequestWriter {
   // The dedup_key the last write stored under (a twin's key when it found one).
   const std::string& last_key() const { return m_last_key; }
 
+  // For a load into an empty `requests` table that stores no OpenTelemetry
+  // events (a cold import of transcripts): a request without an API request
+  // id can have no twin then, so none is searched for. The search filters
+  // by time and session, which a bulk load has no index for yet: one full
+  // table scan per request otherwise (minutes for a history of transcripts
+  // without request ids).
+  void assume_no_twins() { m_no_twins = true; }
+  // How many twin searches ran (tests).
+  int64_t twin_searches() const { return m_twin_searches; }
+
  private:
   RequestTable m_table;
   PriceResolver& m_resolver;
   std::string m_last_key;
+  bool m_no_twins = false;
+  int64_t m_twin_searches = 0;
 };
 
 // The Claude config dir of a transcript: the parent of its "projects" folder
