@@ -4,7 +4,9 @@
 
 #include <cstring>
 
-#if defined(__SSE2__)
+#if defined(__x86_64__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -123,32 +125,69 @@ bool read_usage(od::object usage, store::TokenCounts& t, UsageFields& f) {
   return f.has_input && f.has_output;
 }
 
-// Finds the raw bytes "usage" (quotes included) in [p, end). SSE2 compares
-// 16 candidate positions at once on the three bytes that make the needle rare
+constexpr char k_usage_needle[] = "\"usage\"";
+constexpr size_t k_usage_len = sizeof(k_usage_needle) - 1;
+
+// Finds the raw bytes "usage" (quotes included) in [p, end). Compares 16
+// candidate positions at once on the three bytes that make the needle rare
 // in JSON (opening quote, 'u', closing quote), then confirms with memcmp.
-const char* find_usage_key(const char* p, const char* end) {
-  static constexpr char k_needle[] = "\"usage\"";
-  constexpr size_t k_len = sizeof(k_needle) - 1;
+const char* find_usage_key_sse2(const char* p, const char* end) {
 #if defined(__SSE2__)
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i u = _mm_set1_epi8('u');
-  while (end - p >= static_cast<ptrdiff_t>(16 + k_len - 1)) {
+  while (end - p >= static_cast<ptrdiff_t>(16 + k_usage_len - 1)) {
     __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), quote);
     __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1)), u);
-    __m128i c = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k_len - 1)), quote);
+    __m128i c = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k_usage_len - 1)), quote);
     unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(a, b), c)));
     while (mask) {
       int i = __builtin_ctz(mask);
-      if (std::memcmp(p + i, k_needle, k_len) == 0) return p + i;
+      if (std::memcmp(p + i, k_usage_needle, k_usage_len) == 0) return p + i;
       mask &= mask - 1;
     }
     p += 16;
   }
 #endif
-  return static_cast<const char*>(memmem(p, static_cast<size_t>(end - p), k_needle, k_len));
+  return static_cast<const char*>(memmem(p, static_cast<size_t>(end - p), k_usage_needle, k_usage_len));
 }
 
+#if defined(__x86_64__)
+// The same filter on 32 positions at once, for CPUs with AVX2 (chosen at run
+// time: the build targets plain x86-64). Most of a transcript's bytes are
+// tool output that this loop only has to rule out: twice the bytes per step
+// halves the scan's share of a cold import.
+__attribute__((target("avx2"))) const char* find_usage_key_avx2(const char* p, const char* end) {
+  const __m256i quote = _mm256_set1_epi8('"');
+  const __m256i u = _mm256_set1_epi8('u');
+  while (end - p >= static_cast<ptrdiff_t>(32 + k_usage_len - 1)) {
+    __m256i a = _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), quote);
+    __m256i b = _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 1)), u);
+    __m256i c = _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + k_usage_len - 1)), quote);
+    auto mask = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_and_si256(_mm256_and_si256(a, b), c)));
+    while (mask) {
+      int i = __builtin_ctz(mask);
+      if (std::memcmp(p + i, k_usage_needle, k_usage_len) == 0) return p + i;
+      mask &= mask - 1;
+    }
+    p += 32;
+  }
+  return find_usage_key_sse2(p, end);
+}
+#endif
+
 }  // namespace
+
+namespace detail {
+
+const char* find_usage_key(const char* p, const char* end, bool allow_avx2) {
+#if defined(__x86_64__)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2 && allow_avx2) return find_usage_key_avx2(p, end);
+#endif
+  return find_usage_key_sse2(p, end);
+}
+
+}  // namespace detail
 
 // What one line said, gathered while its fields are walked once.
 struct LineFields {
@@ -322,7 +361,7 @@ void LineParser::parse(std::string_view data, std::string_view fallback_session,
     // "usage" only occur as a real key or value: lines without them (tool
     // output, user prompts) are never parsed.
     size_t len = static_cast<size_t>(le - ls);
-    if (!find_usage_key(ls, le)) {
+    if (!detail::find_usage_key(ls, le)) {
       // Claude Code writes its running totals as lines starting
       // {"type":"cost-state" (2.1.328): kept for reconciliation, not parsed here.
       static constexpr std::string_view k_cost_state = R"({"type":"cost-state")";

@@ -117,4 +117,11 @@ using ScanSink = std::function<void(FileScan&& chunk)>;
 Expected<void> scan_transcript_chunks(const std::filesystem::path& path, const ScanOptions& options, LineParser& parser,
                                       const ScanSink& sink);
 
+namespace detail {
+// The first raw `"usage"` (quotes included) in [p, end), or nullptr: what
+// LineParser looks for before it parses a line. Uses AVX2 when the CPU has
+// it and `allow_avx2` (tests compare both paths), else SSE2.
+const char* find_usage_key(const char* p, const char* end, bool allow_avx2 = true);
+}  // namespace detail
+
 }  // namespace clown::ingest

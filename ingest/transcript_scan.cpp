@@ -16,7 +16,10 @@ namespace clown::ingest {
 
 namespace {
 
-constexpr size_t k_read_size = 2u << 20;
+// Small enough that a read lands in the core's L2 cache and the line scan that
+// follows reads it from there (with 2 MiB reads a cold import of the bench corpus took 2.28 s CPU
+// instead of 2.20 s, medians of 7).
+constexpr size_t k_read_size = 256u << 10;
 
 class ChunkedScan {
  public:
