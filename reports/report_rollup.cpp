@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -35,9 +36,20 @@ static_assert(std::is_trivially_copyable_v<RollupRow>, "RollupRow is written to 
 // ts_ms index is faster than (re)building the all-time rollup.
 constexpr int64_t k_direct_limit = 20000;
 // A database written this recently may change again within the same tick of
-// the kernel's coarse file timestamps (a few ms) without its fingerprint changing,
-// so a rollup built from it is not saved (the "racy" rule git uses for its index).
-constexpr int64_t k_racy_ms = 100;
+// the kernel's coarse file timestamps without its fingerprint changing, so a
+// rollup built from it is not saved (the "racy" rule git uses for its index).
+// Local file systems stamp files from the coarse real-time clock, whose
+// resolution is the kernel's tick (1/HZ: 1-10 ms); twice that, at least 10 ms
+// (it was a fixed 100 ms, which each writer saving the cache waited out).
+int64_t racy_ms() {
+  static const int64_t ms = [] {
+    timespec res{};
+    if (::clock_getres(CLOCK_REALTIME_COARSE, &res) != 0) return int64_t{100};
+    const int64_t tick_ms = static_cast<int64_t>(res.tv_sec) * 1000 + (res.tv_nsec + 999999) / 1000000;
+    return std::max<int64_t>(10, 2 * tick_ms);
+  }();
+  return ms;
+}
 // 05: a checksum of everything before it ends the file. 06: the machine in
 // the row's key (its former reserved slot).
 constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '6'};
@@ -400,7 +412,7 @@ Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::
   try {
     int64_t newest_ms = 0;
     // Racy is judged at the time of the stat: a write after it carries a
-    // newer mtime than any write k_racy_ms before it.
+    // newer mtime than any write racy_ms() before it.
     const int64_t stat_ms = now_ms();
     const auto fingerprint =
         aligned(since_ms) && aligned(until_ms) ? current_fingerprint(paths, db, newest_ms) : std::nullopt;
@@ -428,7 +440,7 @@ Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::
     }
 
     auto all = std::make_shared<const Rollup>(build_all(paths, db));
-    if (stat_ms - newest_ms >= k_racy_ms) {
+    if (stat_ms - newest_ms >= racy_ms()) {
       m.db_path = paths.usage_db().string();
       m.fingerprint = *fingerprint;
       m.rollup = all;
@@ -458,13 +470,13 @@ Expected<CurrentRollup> refresh_rollup_cache(const Paths& paths, SQLite::Databas
     const auto before = current_fingerprint(paths, db, newest_ms);
     if (!before) return CurrentRollup{std::make_shared<const Rollup>(build_rollup(db, {}, {})), std::nullopt};
     auto all = std::make_shared<const Rollup>(build_all(paths, db));
-    const int64_t wait_ms = newest_ms + k_racy_ms - now_ms();
+    const int64_t wait_ms = newest_ms + racy_ms() - now_ms();
     if (wait_ms > 0 && before->max_id >= k_direct_limit)
       std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
     int64_t newest_after = 0;
     const int64_t stat_ms = now_ms();
     const auto after = current_fingerprint(paths, db, newest_after);
-    if (after && *after == *before && stat_ms - newest_after >= k_racy_ms) {
+    if (after && *after == *before && stat_ms - newest_after >= racy_ms()) {
       Memo& m = memo();
       std::lock_guard memo_lock(m.mutex);
       m.db_path = paths.usage_db().string();

@@ -72,7 +72,7 @@ Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::
 // The cached all-time rollup when telemetry/report-cache.bin is current for
 // usage.db, else nullptr: never builds one, and opens no database: the cache
 // counts when usage.db and its WAL carry the very stamps it was saved for. A
-// writer saves it only once its files' last change is k_racy_ms old, so any
+// writer saves it only once its files' last change is two timestamp ticks old, so any
 // later change has a newer mtime (docs/file-formats.md#report-cache). For hot
 // paths with a cheaper fallback than a rebuild (the launch budget gate reads
 // index ranges then).
@@ -96,7 +96,8 @@ struct CurrentRollup {
 // The WAL is checkpointed first and the write lock held while the stamp is
 // taken and the rows read: no commit can fall between them, and closing the
 // connection afterwards changes no stamp the cache records. On a big store it
-// waits out what remains of the racy window (100 ms since the last write)
+// waits out what remains of the racy window (two ticks of the coarse clock,
+// at least 10 ms, since the last write)
 // under that lock; a small one (cheap to rebuild) saves only when not racy.
 Expected<CurrentRollup> refresh_rollup_cache(const Paths& paths, SQLite::Database& db);
 
