@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "common/time.hpp"
 #include "ingest/claude_dirs.hpp"
@@ -226,6 +227,39 @@ void create_indexes_in_bounded_memory(SQLite::Database& db) {
   db.exec("PRAGMA cache_size=-16384");
 }
 
+// Right after the import's commit: copying the WAL into usage.db is mostly
+// waiting for the disk (an fsync of each file), so it runs on the import's
+// connection in a thread while this one builds the all-time rollup of what
+// was committed; the report cache and aggregates.json are then saved through
+// the same connection (reports::refresh_aggregates).
+void refresh_after_commit(const Paths& paths, SQLite::Database& db, ImportSummary& summary) {
+  // The page cache and the scanner threads' freed buffers (in their own malloc
+  // arenas) are not needed any more: handed back so the peak RSS is the larger
+  // of the two phases, not their sum (docs/accuracy.md#memory).
+  db.exec("PRAGMA shrink_memory");
+  ::malloc_trim(0);
+  reports::CommittedRollup built;
+  try {
+    built.data_version = store::data_version(db);
+  } catch (const std::exception&) {
+    // refresh_aggregates reports what is wrong with the database.
+  }
+  std::thread checkpoint([&db] {
+    try {
+      (void)db.execAndGet("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (const std::exception&) {
+      // Best effort: the next checkpoint copies what this one did not.
+    }
+  });
+  try {
+    built.rollup = reports::build_committed_rollup(paths);
+  } catch (const std::exception&) {
+    built.rollup = nullptr;  // refresh_aggregates builds it (and says what failed)
+  }
+  checkpoint.join();
+  if (auto agg = reports::refresh_aggregates(paths, db, built); !agg) summary.warnings.push_back(agg.error().message);
+}
+
 }  // namespace
 
 Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& options) {
@@ -256,6 +290,9 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     // One transaction: an interrupted import leaves the store as it was, and
     // cursors move only together with the requests they cover.
     db.exec("PRAGMA cache_size=-16384");
+    // The commit does not copy the WAL into usage.db itself: refresh_after_commit
+    // does, beside the rollup's build.
+    db.exec("PRAGMA wal_autocheckpoint=0");
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     const bool bulk = !plan.jobs.empty() && !db.execAndGet("SELECT EXISTS(SELECT 1 FROM requests)").getInt();
     if (bulk) store::drop_request_indexes(db);
@@ -282,18 +319,16 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     return fail(std::string("import failed while writing the usage database: ") + e.what() +
                 store::db_failure_advice(paths, e));
   }
-  store.reset();
-  // The scanner threads' freed buffers stay in their malloc arenas, which the
-  // rollup built next cannot reuse: hand them back so the peak RSS is the
-  // larger of the two phases, not their sum (docs/accuracy.md#memory).
-  ::malloc_trim(0);
-  trace.mark("close (checkpoint)");
-  if (summary.files_read > 0 || summary.history_requests > 0 || summary.otel_events > 0) {
-    if (auto agg = reports::refresh_aggregates(paths); !agg) summary.warnings.push_back(agg.error().message);
-    trace.mark("refresh aggregates");
-  } else if (auto agg = reports::ensure_aggregates_current(paths); !agg) {
-    summary.warnings.push_back(agg.error().message);  // stale after a crash before an earlier refresh
+  const bool changed = summary.files_read > 0 || summary.history_requests > 0 || summary.otel_events > 0;
+  if (changed) {
+    refresh_after_commit(paths, db, summary);
+    trace.mark("checkpoint + rollup");
   }
+  store.reset();
+  trace.mark("close");
+  if (!changed)
+    if (auto agg = reports::ensure_aggregates_current(paths); !agg)
+      summary.warnings.push_back(agg.error().message);  // stale after a crash before an earlier refresh
   add_reprice_hint(paths, summary);
   record_import_success(paths, now_ms());
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

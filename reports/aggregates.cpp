@@ -93,6 +93,13 @@ Expected<void> refresh_aggregates(const Paths& paths) {
   return refresh_read_only(paths);
 }
 
+Expected<void> refresh_aggregates(const Paths& paths, SQLite::Database& db, const CommittedRollup& built) {
+  db.setBusyTimeout(k_lock_wait_ms);
+  if (auto current = refresh_rollup_cache(paths, db, &built))
+    return write_aggregates(paths, *current->rollup, current->state);
+  return refresh_read_only(paths);
+}
+
 Expected<bool> ensure_aggregates_current(const Paths& paths) {
   std::error_code ec;
   if (!fs::exists(paths.usage_db(), ec)) return false;

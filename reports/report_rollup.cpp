@@ -25,6 +25,7 @@
 #include "common/file_stamp.hpp"
 #include "common/time.hpp"
 #include "store/requests_table.hpp"
+#include "store/store.hpp"
 
 namespace clown::reports {
 
@@ -39,14 +40,12 @@ constexpr int64_t k_direct_limit = 20000;
 // the kernel's coarse file timestamps without its fingerprint changing, so a
 // rollup built from it is not saved (the "racy" rule git uses for its index).
 // Local file systems stamp files from the coarse real-time clock, whose
-// resolution is the kernel's tick (1/HZ: 1-10 ms); twice that, at least 10 ms
-// (it was a fixed 100 ms, which each writer saving the cache waited out).
+// resolution is the kernel's tick (1/HZ: 1-10 ms): twice that, at least 10 ms.
 int64_t racy_ms() {
   static const int64_t ms = [] {
     timespec res{};
     if (::clock_getres(CLOCK_REALTIME_COARSE, &res) != 0) return int64_t{100};
-    const int64_t tick_ms = static_cast<int64_t>(res.tv_sec) * 1000 + (res.tv_nsec + 999999) / 1000000;
-    return std::max<int64_t>(10, 2 * tick_ms);
+    return std::max<int64_t>(10, 2 * (int64_t{res.tv_sec} * 1000 + (res.tv_nsec + 999999) / 1000000));
   }();
   return ms;
 }
@@ -460,7 +459,12 @@ std::shared_ptr<const Rollup> unchanged_cached_rollup(const Paths& paths) {
   return cached ? std::make_shared<const Rollup>(std::move(*cached)) : nullptr;
 }
 
-Expected<CurrentRollup> refresh_rollup_cache(const Paths& paths, SQLite::Database& db) {
+std::shared_ptr<const Rollup> build_committed_rollup(const Paths& paths) {
+  SQLite::Database db(paths.usage_db().string(), SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX, 5000);
+  return std::make_shared<const Rollup>(build_all(paths, db));
+}
+
+Expected<CurrentRollup> refresh_rollup_cache(const Paths& paths, SQLite::Database& db, const CommittedRollup* built) {
   try {
     // Best effort: a reader still on an older snapshot keeps part of the WAL,
     // whose stamp the cache then records.
@@ -469,7 +473,10 @@ Expected<CurrentRollup> refresh_rollup_cache(const Paths& paths, SQLite::Databas
     int64_t newest_ms = 0;
     const auto before = current_fingerprint(paths, db, newest_ms);
     if (!before) return CurrentRollup{std::make_shared<const Rollup>(build_rollup(db, {}, {})), std::nullopt};
-    auto all = std::make_shared<const Rollup>(build_all(paths, db));
+    // Under the write lock: no commit can come between this check and the stamps.
+    auto all = built && built->rollup && store::data_version(db) == built->data_version
+                   ? built->rollup
+                   : std::make_shared<const Rollup>(build_all(paths, db));
     const int64_t wait_ms = newest_ms + racy_ms() - now_ms();
     if (wait_ms > 0 && before->max_id >= k_direct_limit)
       std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));

@@ -99,7 +99,21 @@ struct CurrentRollup {
 // waits out what remains of the racy window (two ticks of the coarse clock,
 // at least 10 ms, since the last write)
 // under that lock; a small one (cheap to rebuild) saves only when not racy.
-Expected<CurrentRollup> refresh_rollup_cache(const Paths& paths, SQLite::Database& db);
+//
+// `built`: a rollup a writer built meanwhile from what it had committed
+// (build_committed_rollup), used when no other connection has committed
+// since: `db`'s store::data_version is still the one read before it was built.
+struct CommittedRollup {
+  std::shared_ptr<const Rollup> rollup;  // null: build it here
+  int64_t data_version = 0;              // store::data_version(db) before the build started
+};
+Expected<CurrentRollup> refresh_rollup_cache(const Paths& paths, SQLite::Database& db,
+                                             const CommittedRollup* built = nullptr);
+
+// The all-time rollup of what usage.db holds committed now, through
+// read-only connections of its own (so that a writer's connection can
+// checkpoint meanwhile). Throws SQLite::Exception.
+std::shared_ptr<const Rollup> build_committed_rollup(const Paths& paths);
 
 // One committed state of usage.db as text (its files' stamps and the highest
 // request id): a commit in between changes it. nullopt without a database.

@@ -247,6 +247,8 @@ void drop_request_indexes(SQLite::Database& db) {
       "DROP INDEX IF EXISTS requests_profile_ts_cost;");
 }
 
+int64_t data_version(SQLite::Database& db) { return db.execAndGet("PRAGMA data_version").getInt64(); }
+
 void create_request_indexes(SQLite::Database& db) {
   db.exec(CLOWN_REQUEST_INDEXES);
   // Schema 9's, for the statusline and the budget gate.

@@ -41,4 +41,8 @@ inline constexpr const char* k_machine_id_function = "clown_machine_id";
 void drop_request_indexes(SQLite::Database& db);
 void create_request_indexes(SQLite::Database& db);
 
+// SQLite's PRAGMA data_version of `db`: it changes when another connection
+// commits (not when `db` itself does).
+int64_t data_version(SQLite::Database& db);
+
 }  // namespace clown::store
