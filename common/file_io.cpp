@@ -80,6 +80,19 @@ Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_
   return {};
 }
 
+Expected<bool> create_file_once(const std::filesystem::path& path, std::string_view content, unsigned mode) {
+  std::random_device rd;
+  const auto tmp = path.string() + "." + std::to_string(::getpid()) + "." + std::to_string(rd()) + ".tmp";
+  TRY(write_file_atomic(tmp, content, mode));
+  const int linked = ::link(tmp.c_str(), path.c_str());
+  const int link_errno = errno;
+  ::unlink(tmp.c_str());
+  if (linked == 0) return true;
+  if (link_errno == EEXIST) return false;
+  errno = link_errno;
+  return fail(errno_message("cannot create " + path.string()));
+}
+
 namespace {
 
 bool ends_inside_a_line(int fd) {

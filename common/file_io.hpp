@@ -18,6 +18,12 @@ enum class Durability { synced, atomic_only };
 Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode = 0644,
                                  Durability durability = Durability::synced);
 
+// Creates `path` with `content` only if it does not exist yet: written whole
+// to a private file, then linked into place (link() fails if the name exists),
+// so of two processes creating it at once one wins and neither ever reads a
+// half-written file. True when this call created it, false when it existed.
+Expected<bool> create_file_once(const std::filesystem::path& path, std::string_view content, unsigned mode);
+
 // Appends one line with a single write(2) on an O_APPEND descriptor, then
 // fsync. POSIX makes O_APPEND writes atomic with respect to the file offset,
 // so concurrent writers never interleave or lose lines. A newline is added

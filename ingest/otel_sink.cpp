@@ -125,20 +125,11 @@ Expected<std::string> otel_token(const Paths& paths) {
   const auto file = paths.otel_token_file();
   if (auto text = read_file(file); text && text->size() >= 32) return text->substr(0, 32);
   TRY(ensure_dir(paths.root, 0700));
-  // Written whole to a private file first, then linked into place: link()
-  // fails if the token exists, so of two processes creating it at once (two
-  // `clown run`s) one wins, and the other never sees a half-written file.
+  // Of two processes creating it at once (two `clown run`s) one wins, and the
+  // other uses the winner's.
   const std::string token = random_hex_id(16);
-  const auto tmp = file.string() + "." + random_hex_id(8) + ".tmp";
-  TRY(write_file_atomic(tmp, token, 0600));
-  const int linked = ::link(tmp.c_str(), file.c_str());
-  const int link_errno = errno;
-  ::unlink(tmp.c_str());
-  if (linked == 0) return token;
-  if (link_errno != EEXIST) {
-    errno = link_errno;
-    return fail(errno_message("cannot create " + file.string()));
-  }
+  TRY_ASSIGN(const bool created, create_file_once(file, token, 0600));
+  if (created) return token;
   TRY_ASSIGN(const auto text, read_file(file));
   if (text.size() < 32) return fail(file.string() + " is damaged; remove it and try again");
   return text.substr(0, 32);

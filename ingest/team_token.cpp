@@ -25,11 +25,20 @@ std::optional<std::string> stored_team_token(const Paths& paths) {
 }
 
 Expected<std::string> team_token(const Paths& paths, bool rotate) {
-  if (!rotate)
-    if (auto stored = stored_team_token(paths); stored && stored->size() >= 32) return *stored;
-  TRY(ensure_dir(paths.credentials_dir(), 0700));
+  const auto file = team_token_file(paths);
   const std::string token = random_hex_id(32);
-  TRY(write_file_atomic(team_token_file(paths), token + "\n", 0600));
+  if (!rotate) {
+    if (auto stored = stored_team_token(paths); stored && stored->size() >= 32) return *stored;
+    TRY(ensure_dir(paths.credentials_dir(), 0700));
+    // The daemon's first start and `clown team token` may create it at once:
+    // one wins, and both use the winner's.
+    TRY_ASSIGN(const bool created, create_file_once(file, token + "\n", 0600));
+    if (created) return token;
+    if (auto stored = stored_team_token(paths); stored && stored->size() >= 32) return *stored;
+    // A token too short to trust is replaced.
+  }
+  TRY(ensure_dir(paths.credentials_dir(), 0700));
+  TRY(write_file_atomic(file, token + "\n", 0600));
   return token;
 }
 

@@ -64,3 +64,23 @@ TEST_CASE("reading a missing file names it") {
   REQUIRE_FALSE(r);
   CHECK(r.error().message.find("/nonexistent/clown/file") != std::string::npos);
 }
+
+TEST_CASE("create_file_once: creates a missing file whole with its mode, never replaces one", "[file_io]") {
+  test::TempDir tmp;
+  const auto file = tmp.path() / "token";
+  auto first = create_file_once(file, "first\n", 0600);
+  REQUIRE(first);
+  CHECK(*first);
+  auto second = create_file_once(file, "second\n", 0600);
+  REQUIRE(second);
+  CHECK_FALSE(*second);
+  CHECK(*read_file(file) == "first\n");
+  struct stat st {};
+  REQUIRE(::stat(file.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  // No temporary file is left behind either way.
+  CHECK(std::distance(std::filesystem::directory_iterator(tmp.path()), std::filesystem::directory_iterator()) == 1);
+  auto missing_dir = create_file_once(tmp.path() / "no" / "token", "x", 0600);
+  REQUIRE_FALSE(missing_dir);
+  CHECK(missing_dir.error().message.find("no/token") != std::string::npos);
+}

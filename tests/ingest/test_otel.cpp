@@ -3,14 +3,17 @@
 // merge with transcript lines, in both orders, with and without request ids.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <map>
 #include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "common/file_io.hpp"
 #include "ingest/otel.hpp"
 #include "ingest/otel_sink.hpp"
+#include "ingest/team_token.hpp"
 #include "ingest/transcript_parser.hpp"
 #include "registry/pricing_table.hpp"
 #include "store/request_writer.hpp"
@@ -363,4 +366,51 @@ TEST_CASE("otel: another machine's events name its machine and user, never a loc
   REQUIRE(local);
   CHECK(local->requests.at(0).machine.empty());
   CHECK(local->requests.at(0).run_id == "abcd");
+}
+
+TEST_CASE("team token and OTel token: processes creating them at once all get the one stored", "[otel][team]") {
+  // The daemon's first start and `clown team token` (two `clown run`s for
+  // the OTel token) may create the file at the same moment: before, the team
+  // token was replaced by a rename, so one of them could print a token the
+  // other had just overwritten.
+  test::TempDir tmp;
+  Paths paths{tmp.path() / "home"};
+  for (int round = 0; round < 20; ++round) {
+    std::error_code ec;
+    std::filesystem::remove(ingest::team_token_file(paths), ec);
+    std::filesystem::remove(paths.otel_token_file(), ec);
+    constexpr int k_threads = 8;
+    std::vector<std::string> team(k_threads), otel(k_threads);
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < k_threads; ++i)
+      threads.emplace_back([&, i] {
+        ++ready;
+        while (ready.load() < k_threads) {
+        }
+        auto t = ingest::team_token(paths, false);
+        auto o = ingest::otel_token(paths);
+        team[static_cast<size_t>(i)] = t ? *t : "error: " + t.error().message;
+        otel[static_cast<size_t>(i)] = o ? *o : "error: " + o.error().message;
+      });
+    for (auto& t : threads) t.join();
+    const auto stored_team = ingest::stored_team_token(paths);
+    REQUIRE(stored_team);
+    CHECK(stored_team->size() == 64);
+    for (int i = 0; i < k_threads; ++i) {
+      CHECK(team[static_cast<size_t>(i)] == *stored_team);
+      CHECK(otel[static_cast<size_t>(i)] == otel[0]);
+    }
+  }
+  // --rotate replaces it; a damaged (short) one is replaced too.
+  const auto before = *ingest::stored_team_token(paths);
+  auto rotated = ingest::team_token(paths, true);
+  REQUIRE(rotated);
+  CHECK(*rotated != before);
+  CHECK(*ingest::stored_team_token(paths) == *rotated);
+  REQUIRE(write_file_atomic(ingest::team_token_file(paths), "short\n", 0600));
+  auto replaced = ingest::team_token(paths, false);
+  REQUIRE(replaced);
+  CHECK(replaced->size() == 64);
+  CHECK(*ingest::stored_team_token(paths) == *replaced);
 }
