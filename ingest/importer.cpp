@@ -227,12 +227,14 @@ void create_indexes_in_bounded_memory(SQLite::Database& db) {
   db.exec("PRAGMA cache_size=-16384");
 }
 
-// Right after the import's commit: copying the WAL into usage.db is mostly
-// waiting for the disk (an fsync of each file), so it runs on the import's
-// connection in a thread while this one builds the all-time rollup of what
-// was committed; the report cache and aggregates.json are then saved through
-// the same connection (reports::refresh_aggregates).
-void refresh_after_commit(const Paths& paths, SQLite::Database& db, ImportSummary& summary) {
+// Right after the import's commit, on the import's connection in a thread:
+// a bulk load's indexes are built (in a transaction of their own: the rows are
+// committed without them, docs/accuracy.md#bulk-load) and the WAL is copied
+// into usage.db (mostly waiting for the disk: an fsync of each file). This
+// thread meanwhile builds the all-time rollup of what was committed (the
+// indexes change no row); the report cache and aggregates.json are then saved
+// through the same connection (reports::refresh_aggregates).
+void finish_after_commit(const Paths& paths, SQLite::Database& db, bool bulk, bool changed, ImportSummary& summary) {
   // The page cache and the scanner threads' freed buffers (in their own malloc
   // arenas) are not needed any more: handed back so the peak RSS is the larger
   // of the two phases, not their sum (docs/accuracy.md#memory).
@@ -244,19 +246,48 @@ void refresh_after_commit(const Paths& paths, SQLite::Database& db, ImportSummar
   } catch (const std::exception&) {
     // refresh_aggregates reports what is wrong with the database.
   }
-  std::thread checkpoint([&db] {
+  std::string index_error;
+  std::thread writer([&] {
+    try {
+      if (bulk) {
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        create_indexes_in_bounded_memory(db);
+        tx.commit();
+      }
+    } catch (const std::exception& e) {
+      index_error = e.what();
+    }
     try {
       (void)db.execAndGet("PRAGMA wal_checkpoint(PASSIVE)");
     } catch (const std::exception&) {
       // Best effort: the next checkpoint copies what this one did not.
     }
   });
-  try {
-    built.rollup = reports::build_committed_rollup(paths);
-  } catch (const std::exception&) {
-    built.rollup = nullptr;  // refresh_aggregates builds it (and says what failed)
+  // A checkpoint runs beside a writer: the committed rows are copied into
+  // usage.db while the indexes are built (a plain connection: Store::open
+  // would wait for the write lock to build the indexes itself).
+  std::thread copier([&paths] {
+    try {
+      SQLite::Database d(paths.usage_db().string(), SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX,
+                         store::busy_timeout_ms());
+      (void)d.execAndGet("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (const std::exception&) {
+      // Best effort, like the one after the indexes.
+    }
+  });
+  if (changed) {
+    try {
+      built.rollup = reports::build_committed_rollup(paths);
+    } catch (const std::exception&) {
+      built.rollup = nullptr;  // refresh_aggregates builds it (and says what failed)
+    }
   }
-  checkpoint.join();
+  writer.join();
+  copier.join();
+  if (!index_error.empty())
+    summary.warnings.push_back("the usage database's indexes were not built (" + index_error +
+                               "); the next clown command that opens it builds them");
+  if (!changed) return;
   if (auto agg = reports::refresh_aggregates(paths, db, built); !agg) summary.warnings.push_back(agg.error().message);
 }
 
@@ -278,6 +309,7 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
   if (auto metrics = drain_otel_metrics_inbox(paths); !metrics) summary.warnings.push_back(metrics.error().message);
   TRY_ASSIGN(auto store, store::Store::open_single_thread(paths));
   auto& db = store->db();
+  bool bulk_load = false;
   try {
     ImportCursors cursors(db);
     const auto plan = plan_import(dirs, cursors, summary);
@@ -295,7 +327,10 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     db.exec("PRAGMA wal_autocheckpoint=0");
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     const bool bulk = !plan.jobs.empty() && !db.execAndGet("SELECT EXISTS(SELECT 1 FROM requests)").getInt();
-    if (bulk) store::drop_request_indexes(db);
+    if (bulk)
+      store::drop_request_indexes(db);
+    else  // another cold import may have committed its rows and not yet its indexes
+      store::ensure_request_indexes(db);
     store::RequestWriter writer(db, resolver);
     // An empty store holds no OpenTelemetry events for a transcript line to be
     // a twin of, and its time and session indexes are only built after the load.
@@ -305,24 +340,25 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     trace.mark("scan + write");
     record_descriptions(db, plan, summary);
     trace.mark("subagents");
-    if (bulk) create_indexes_in_bounded_memory(db);
-    trace.mark("build indexes");
     save_claude_json_claims(db, dirs, touched, summary);
-    summary.unlogged_sessions = reconcile_sessions(db, writer, touched, pricing.pricing.table);
+    // A bulk load's indexes are built after its commit (finish_after_commit).
+    summary.unlogged_sessions = reconcile_sessions(db, writer, touched, pricing.pricing.table,
+                                                   bulk ? SessionRowsBy::full_scan : SessionRowsBy::index);
     trace.mark("reconcile");
     import_histories(db, writer, dirs, summary);
     trace.mark("stats-cache");
     tx.commit();
     summary.twin_searches = writer.twin_searches();
     trace.mark("commit");
+    bulk_load = bulk;
   } catch (const std::exception& e) {
     return fail(std::string("import failed while writing the usage database: ") + e.what() +
                 store::db_failure_advice(paths, e));
   }
   const bool changed = summary.files_read > 0 || summary.history_requests > 0 || summary.otel_events > 0;
-  if (changed) {
-    refresh_after_commit(paths, db, summary);
-    trace.mark("checkpoint + rollup");
+  if (changed || bulk_load) {
+    finish_after_commit(paths, db, bulk_load, changed, summary);
+    trace.mark("indexes, checkpoint, rollup");
   }
   store.reset();
   trace.mark("close");

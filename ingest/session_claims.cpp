@@ -71,34 +71,68 @@ struct SessionRows {
 };
 // Summed here rather than with GROUP BY, which sorts every row first (most of
 // the cost of the query).
-constexpr const char* k_rows_sql =
-    "SELECT source, model, input, output, cache_write_5m, cache_write_1h, cache_read, web_search, cost_total, "
-    "ts_ms, project FROM requests WHERE session_id=?";
+constexpr const char* k_row_columns =
+    "source, model, input, output, cache_write_5m, cache_write_1h, cache_read, web_search, cost_total, ts_ms, project";
+
+// Adds one row of k_row_columns (from column `c`) to a session's rows.
+class RowsBuilder {
+ public:
+  void add(store::Sql& q, int c) {
+    const auto source = store::request_source_from(q.text(c));
+    if (source == RequestSource::cost_state || source == RequestSource::claude_json) {
+      rows.has_unlogged = true;  // replaced below: neither held nor a place
+      return;
+    }
+    if (!rows.any || q.int64(c + 9) > rows.last_ms) rows.last_ms = q.int64(c + 9);
+    rows.any = true;
+    if (const auto project = q.text(c + 10); project > rows.project) rows.project = std::string(project);
+    if (source == RequestSource::stats_cache) return;
+    if (!m_held || q.text(c + 1) != m_model) {
+      m_model = std::string(q.text(c + 1));
+      m_held = &rows.held[registry::normalize_model_name(m_model)];
+    }
+    m_held->tokens += store::TokenCounts{q.int64(c + 2), q.int64(c + 3), q.int64(c + 4),
+                                         q.int64(c + 5), q.int64(c + 6), q.int64(c + 7)};
+    m_held->cost += q.real(c + 8);
+  }
+  SessionRows rows;
+
+ private:
+  std::string m_model;  // of the row before: a session's rows are mostly one model
+  Held* m_held = nullptr;
+};
 
 SessionRows rows_of(store::Sql& q, const std::string& session) {
   q.bind(1, session);
-  SessionRows rows;
-  std::string model;  // of the row before: a session's rows are mostly one model
-  Held* held = nullptr;
-  while (q.step()) {
-    const auto source = store::request_source_from(q.text(0));
-    if (source == RequestSource::cost_state || source == RequestSource::claude_json) {
-      rows.has_unlogged = true;  // replaced below: neither held nor a place
-      continue;
-    }
-    if (!rows.any || q.int64(9) > rows.last_ms) rows.last_ms = q.int64(9);
-    rows.any = true;
-    if (const auto project = q.text(10); project > rows.project) rows.project = std::string(project);
-    if (source == RequestSource::stats_cache) continue;
-    if (!held || q.text(1) != model) {
-      model = std::string(q.text(1));
-      held = &rows.held[registry::normalize_model_name(model)];
-    }
-    held->tokens += store::TokenCounts{q.int64(2), q.int64(3), q.int64(4), q.int64(5), q.int64(6), q.int64(7)};
-    held->cost += q.real(8);
-  }
+  RowsBuilder b;
+  while (q.step()) b.add(q, 0);
   q.reset();
-  return rows;
+  return std::move(b.rows);
+}
+
+// The rows of every session in `sessions` in one pass over the table, each
+// session's in rowid order as rows_of reads them through the index (so the
+// sums are the same to the last bit).
+std::map<std::string, SessionRows, std::less<>> rows_of_all(SQLite::Database& db,
+                                                            const std::set<std::string>& sessions) {
+  std::map<std::string, RowsBuilder, std::less<>> builders;
+  for (const auto& s : sessions) builders.emplace(s, RowsBuilder{});
+  store::Sql q(db, std::string("SELECT session_id, ") + k_row_columns + " FROM requests ORDER BY id");
+  std::string last_session;
+  RowsBuilder* b = nullptr;
+  bool first = true;
+  while (q.step()) {
+    if (first || q.text(0) != last_session) {
+      first = false;
+      last_session = std::string(q.text(0));
+      const auto it = builders.find(last_session);
+      b = it == builders.end() ? nullptr : &it->second;
+    }
+    if (b) b->add(q, 1);
+  }
+  std::map<std::string, SessionRows, std::less<>> out;
+  for (auto& [session, builder] : builders) out.emplace(session, std::move(builder.rows));
+  return out;
 }
 
 // The claim beyond what is held, field by field (never negative).
@@ -192,18 +226,19 @@ void remove_unlogged(store::Sql& q, const std::string& session) {
 struct Statements {
   explicit Statements(SQLite::Database& db)
       : claims(db, k_claims_sql),
-        rows(db, k_rows_sql),
+        rows(db, std::string("SELECT ") + k_row_columns + " FROM requests WHERE session_id=?"),
         remove(db, "DELETE FROM requests WHERE session_id=? AND source IN (?, ?)") {}
   store::Sql claims, rows, remove;
 };
 
 // Writes the session's unlogged rows; true when there was anything beyond the requests.
+// `prefetched`: the session's rows read beforehand (rows_of_all), else read here.
 bool reconcile_session(Statements& sql, store::RequestWriter& writer, const std::string& session,
-                       const registry::PricingTable& prices) {
+                       const registry::PricingTable& prices, const SessionRows* prefetched) {
   RequestSource source = RequestSource::cost_state;
   const auto claims = claims_of(sql.claims, session, source);
   if (claims.empty()) return false;  // never claimed: no unlogged rows either
-  const auto rows = rows_of(sql.rows, session);
+  const auto rows = prefetched ? *prefetched : rows_of(sql.rows, session);
   if (rows.has_unlogged) remove_unlogged(sql.remove, session);
   const auto& held = rows.held;
   bool wrote = false;
@@ -311,11 +346,25 @@ void save_claim(SQLite::Database& db, const SessionClaim& claim, const store::At
 }
 
 int64_t reconcile_sessions(SQLite::Database& db, store::RequestWriter& writer, const std::set<std::string>& sessions,
-                           const registry::PricingTable& prices) {
+                           const registry::PricingTable& prices, SessionRowsBy by) {
   int64_t written = 0;
   Statements sql(db);
-  for (const auto& s : sessions)
-    if (reconcile_session(sql, writer, s, prices)) ++written;
+  std::map<std::string, SessionRows, std::less<>> prefetched;
+  if (by == SessionRowsBy::full_scan) {
+    // Only the sessions with claims are reconciled: their rows are read
+    // before any session's unlogged rows are written (which change no other
+    // session's rows).
+    std::set<std::string> claimed;
+    store::Sql q(db, "SELECT DISTINCT session_id FROM session_totals");
+    while (q.step())
+      if (auto s = std::string(q.text(0)); sessions.count(s)) claimed.insert(std::move(s));
+    prefetched = rows_of_all(db, claimed);
+  }
+  for (const auto& s : sessions) {
+    const auto it = prefetched.find(s);
+    if (by == SessionRowsBy::full_scan && it == prefetched.end()) continue;  // no claims
+    if (reconcile_session(sql, writer, s, prices, it == prefetched.end() ? nullptr : &it->second)) ++written;
+  }
   return written;
 }
 

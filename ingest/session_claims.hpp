@@ -65,10 +65,16 @@ class ClaimWriter {
   store::Sql m_insert;
 };
 
+// How reconcile_sessions reads the sessions' requests.
+enum class SessionRowsBy {
+  index,      // one query per session (requests_session)
+  full_scan,  // one pass over the table: a bulk load, before its indexes exist
+};
+
 // Rewrites the unlogged rows of `sessions` from their claims (a cost-state
 // claim wins over a .claude.json one) and the requests held; returns how many
 // sessions got an unlogged row.
 int64_t reconcile_sessions(SQLite::Database& db, store::RequestWriter& writer, const std::set<std::string>& sessions,
-                           const registry::PricingTable& prices);
+                           const registry::PricingTable& prices, SessionRowsBy by = SessionRowsBy::index);
 
 }  // namespace clown::ingest

@@ -210,8 +210,8 @@ Expected<void> migrate(SQLite::Database& db, const std::string& where) {
   return {};
 }
 
-// How long a connection waits for another writer (SQLite's busy handler).
-// CLOWN_DB_BUSY_TIMEOUT_MS shortens it for tests of a locked database.
+}  // namespace
+
 int busy_timeout_ms() {
   static const int ms = [] {
     const char* v = std::getenv("CLOWN_DB_BUSY_TIMEOUT_MS");
@@ -220,6 +220,8 @@ int busy_timeout_ms() {
   }();
   return ms;
 }
+
+namespace {
 
 // WAL is a property of the file, set once by its first opener. Switching a
 // fresh file needs its exclusive lock, and SQLite answers SQLITE_BUSY at once
@@ -248,6 +250,21 @@ void drop_request_indexes(SQLite::Database& db) {
 }
 
 int64_t data_version(SQLite::Database& db) { return db.execAndGet("PRAGMA data_version").getInt64(); }
+
+void ensure_request_indexes(SQLite::Database& db) {
+  const int present = db.execAndGet(
+                            "SELECT count(*) FROM sqlite_master WHERE type='index' AND name IN ('requests_ts', "
+                            "'requests_session', 'requests_profile_ts_cost')")
+                          .getInt();
+  if (present == 3) return;
+  if (!sqlite3_get_autocommit(db.getHandle())) {  // inside the caller's transaction
+    create_request_indexes(db);
+    return;
+  }
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  create_request_indexes(db);
+  tx.commit();
+}
 
 void create_request_indexes(SQLite::Database& db) {
   db.exec(CLOWN_REQUEST_INDEXES);
@@ -289,6 +306,7 @@ Expected<std::unique_ptr<SQLite::Database>> open_rw(const Paths& paths, int extr
     db->exec("PRAGMA synchronous=NORMAL");
     auto migrated = migrate(*db, file.string());
     if (!migrated) return tl::unexpected(migrated.error());
+    ensure_request_indexes(*db);
     register_machine_id(*db, *machine);
     return db;
   } catch (const std::exception& e) {

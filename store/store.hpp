@@ -40,9 +40,19 @@ inline constexpr const char* k_machine_id_function = "clown_machine_id";
 // indexes are built once afterwards (a sort) instead of row by row.
 void drop_request_indexes(SQLite::Database& db);
 void create_request_indexes(SQLite::Database& db);
+// Builds the request indexes when they are missing (in the caller's
+// transaction if it is in one, else in its own). A cold import commits its
+// rows before it builds them (ingest/importer.cpp): interrupted in between,
+// or overtaken by another writer, the next writer builds them. Store::open
+// calls it.
+void ensure_request_indexes(SQLite::Database& db);
 
 // SQLite's PRAGMA data_version of `db`: it changes when another connection
 // commits (not when `db` itself does).
 int64_t data_version(SQLite::Database& db);
+
+// How long a connection waits for another writer (SQLite's busy handler):
+// 5 s; CLOWN_DB_BUSY_TIMEOUT_MS shortens it for tests of a locked database.
+int busy_timeout_ms();
 
 }  // namespace clown::store

@@ -5,6 +5,8 @@
 // (2.1.197) count them.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <fstream>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -63,6 +65,13 @@ Sums store_sums(const Paths& paths, const std::string& session) {
   REQUIRE(q.executeStep());
   return {q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), q.getColumn(3).getInt64(),
           q.getColumn(4).getDouble()};
+}
+
+// Every bit of a double.
+std::string hex_float(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%a", v);
+  return buf;
 }
 
 ingest::ImportSummary import(const Paths& paths, const fs::path& dir) {
@@ -205,4 +214,58 @@ TEST_CASE("reconcile: the unlogged row follows the session's requests as they ar
   test::write_text(file, test::read_text(file) + request_line("d", 50, 40, "2026-11-22T10:03:00.000Z"));
   CHECK(import(paths, dir).unlogged_sessions == 0);
   CHECK(by_source(paths) == std::map<std::string, BySource>{{"import", {4, 110, 60, t2 + 60000, "/w"}}});
+}
+
+TEST_CASE("reconcile: a cold import (one pass over the table) and an incremental one store the same unlogged rows",
+          "[reconcile]") {
+  // A cold import reads the sessions' rows in one pass before its indexes
+  // exist; an import into a store that has requests reads each session
+  // through its index. Same captures, same rows, to the last bit of cost.
+  test::TempDir tmp;
+  const auto v = k_data / "2.1.328";
+  Paths cold{tmp.path() / "cold"};
+  const auto c = import(cold, v);
+  Paths warm{tmp.path() / "warm"};
+  {
+    // One unrelated request first: the import below is not a cold one.
+    const auto other = tmp.path() / "other";
+    fs::create_directories(other / "projects" / "-x");
+    std::ofstream(other / "projects" / "-x" / "s.jsonl")
+        << (R"({"type":"assistant","sessionId":"other","timestamp":"2026-01-01T00:00:00.000Z",)"
+            R"("requestId":"req_other","message":{"id":"m","model":"claude-sonnet-4-5",)"
+            R"("usage":{"input_tokens":1,"output_tokens":1}}})"
+            "\n");
+    import(warm, other);
+  }
+  const auto w = import(warm, v);
+  CHECK(c.unlogged_sessions >= 1);
+  CHECK(w.unlogged_sessions == c.unlogged_sessions);
+  auto rows = [](const Paths& p) {
+    auto store = store::Store::open_readonly(p);
+    REQUIRE(store);
+    SQLite::Statement q((*store)->db(),
+                        "SELECT dedup_key, session_id, model, input, output, cache_write_5m, cache_write_1h, "
+                        "cache_read, web_search, cost_total, ts_ms, project FROM requests WHERE source IN "
+                        "('cost-state', 'claude-json') ORDER BY dedup_key");
+    std::vector<std::string> out;
+    while (q.executeStep()) {
+      std::string row;
+      for (int i = 0; i < q.getColumnCount(); ++i)
+        row += (i == 9 ? hex_float(q.getColumn(i).getDouble()) : q.getColumn(i).getString()) + "|";
+      out.push_back(row);
+    }
+    return out;
+  };
+  const auto cold_rows = rows(cold);
+  CHECK_FALSE(cold_rows.empty());
+  CHECK(rows(warm) == cold_rows);
+  // The cold import built its indexes after its commit.
+  auto store = store::Store::open_readonly(cold);
+  REQUIRE(store);
+  CHECK((*store)
+            ->db()
+            .execAndGet("SELECT count(*) FROM sqlite_master WHERE type='index' AND name IN "
+                        "('requests_ts', 'requests_session', 'requests_profile_ts_cost')")
+            .getInt() == 3);
+  CHECK((*store)->db().execAndGet("PRAGMA integrity_check").getString() == "ok");
 }

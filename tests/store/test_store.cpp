@@ -24,6 +24,34 @@ TEST_CASE("store: open creates the directory, WAL and the schema", "[store]") {
             .getString() == "requests_profile_ts_cost,requests_session,requests_ts");
 }
 
+TEST_CASE("store: a store left without its request indexes gets them back from the next writer", "[store]") {
+  // A cold import commits its rows, then builds the indexes in a second
+  // transaction (docs/accuracy.md#bulk-load): killed in between, they are missing.
+  test::TempDir tmp;
+  Paths paths{tmp.path() / "home"};
+  auto index_names = [](SQLite::Database& db) {
+    return db
+        .execAndGet(
+            "SELECT ifnull(group_concat(name), '') FROM (SELECT name FROM sqlite_master WHERE type='index' "
+            "AND name LIKE 'requests_%' ORDER BY name)")
+        .getString();
+  };
+  {
+    auto store = Store::open(paths);
+    REQUIRE(store);
+    drop_request_indexes((*store)->db());
+    CHECK(index_names((*store)->db()).empty());
+  }
+  {
+    auto reader = Store::open_readonly(paths);  // readers build nothing
+    REQUIRE(reader);
+    CHECK(index_names((*reader)->db()).empty());
+  }
+  auto store = Store::open(paths);
+  REQUIRE(store);
+  CHECK(index_names((*store)->db()) == "requests_profile_ts_cost,requests_session,requests_ts");
+}
+
 TEST_CASE("store: reopening keeps rows and one version row", "[store]") {
   test::TempDir tmp;
   Paths paths{tmp.path()};
