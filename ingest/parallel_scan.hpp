@@ -2,6 +2,9 @@
 // Parses transcripts on worker threads while the caller's thread writes the
 // results into SQLite as they arrive, so parsing and writing overlap. Files
 // come in chunks (scan_transcript_chunks): memory does not grow with a file.
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -78,9 +81,15 @@ class ParallelScanner {
   // Bounds memory: parsed-but-unwritten requests wait here (with each
   // worker's chunk in progress, ScanOptions::chunk_requests).
   static constexpr size_t k_max_pending_requests = 8000;
+  static constexpr int k_worker_nice = 5;
   struct Stopped {};  // thrown through the scan of a file when the scanner is destroyed
 
   void work() {
+    // The writer (the caller's thread) is the import's critical path: with
+    // as many workers as cores, the kernel would share a core three ways and
+    // slow it down. Niced workers take what the writer leaves (a cold import
+    // of the bench corpus on 2 cores: 0.93 s instead of 1.03 s, medians of 11).
+    (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), k_worker_nice);
     LineParser parser;
     for (;;) {
       size_t idx = m_next.fetch_add(1);
