@@ -227,13 +227,14 @@ void create_indexes_in_bounded_memory(SQLite::Database& db) {
   db.exec("PRAGMA cache_size=-16384");
 }
 
-// Right after the import's commit, on the import's connection in a thread:
-// a bulk load's indexes are built (in a transaction of their own: the rows are
-// committed without them, docs/accuracy.md#bulk-load) and the WAL is copied
-// into usage.db (mostly waiting for the disk: an fsync of each file). This
-// thread meanwhile builds the all-time rollup of what was committed (the
-// indexes change no row); the report cache and aggregates.json are then saved
-// through the same connection (reports::refresh_aggregates).
+// Right after the import's commit: a bulk load's indexes are built on this
+// thread, on the import's connection (in a transaction of their own: the rows
+// are committed without them, docs/accuracy.md#bulk-load). Beside it, at a
+// lower priority (the index build is the longer path): the all-time rollup of
+// what was committed (the indexes change no row), and a second connection
+// copying the committed rows into usage.db (a checkpoint runs beside a writer;
+// mostly waiting for the disk). The report cache and aggregates.json are then
+// saved through the import's connection (reports::refresh_aggregates).
 void finish_after_commit(const Paths& paths, SQLite::Database& db, bool bulk, bool changed, ImportSummary& summary) {
   // The page cache and the scanner threads' freed buffers (in their own malloc
   // arenas) are not needed any more: handed back so the peak RSS is the larger
@@ -246,27 +247,19 @@ void finish_after_commit(const Paths& paths, SQLite::Database& db, bool bulk, bo
   } catch (const std::exception&) {
     // refresh_aggregates reports what is wrong with the database.
   }
-  std::string index_error;
-  std::thread writer([&] {
+  std::thread rollup([&] {
+    if (!changed) return;
+    yield_to_critical_path();
     try {
-      if (bulk) {
-        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-        create_indexes_in_bounded_memory(db);
-        tx.commit();
-      }
-    } catch (const std::exception& e) {
-      index_error = e.what();
-    }
-    try {
-      (void)db.execAndGet("PRAGMA wal_checkpoint(PASSIVE)");
+      built.rollup = reports::build_committed_rollup(paths);
     } catch (const std::exception&) {
-      // Best effort: the next checkpoint copies what this one did not.
+      built.rollup = nullptr;  // refresh_aggregates builds it (and says what failed)
     }
   });
-  // A checkpoint runs beside a writer: the committed rows are copied into
-  // usage.db while the indexes are built (a plain connection: Store::open
-  // would wait for the write lock to build the indexes itself).
+  // A plain connection: Store::open would wait for the write lock to build
+  // the indexes itself.
   std::thread copier([&paths] {
+    yield_to_critical_path();
     try {
       SQLite::Database d(paths.usage_db().string(), SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX,
                          store::busy_timeout_ms());
@@ -275,15 +268,23 @@ void finish_after_commit(const Paths& paths, SQLite::Database& db, bool bulk, bo
       // Best effort, like the one after the indexes.
     }
   });
-  if (changed) {
-    try {
-      built.rollup = reports::build_committed_rollup(paths);
-    } catch (const std::exception&) {
-      built.rollup = nullptr;  // refresh_aggregates builds it (and says what failed)
+  std::string index_error;
+  try {
+    if (bulk) {
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      create_indexes_in_bounded_memory(db);
+      tx.commit();
     }
+  } catch (const std::exception& e) {
+    index_error = e.what();
   }
-  writer.join();
   copier.join();
+  try {
+    (void)db.execAndGet("PRAGMA wal_checkpoint(PASSIVE)");
+  } catch (const std::exception&) {
+    // Best effort: the next checkpoint copies what this one did not.
+  }
+  rollup.join();
   if (!index_error.empty())
     summary.warnings.push_back("the usage database's indexes were not built (" + index_error +
                                "); the next clown command that opens it builds them");

@@ -33,6 +33,10 @@ struct FileResult {
   std::string error;             // when scan is empty
 };
 
+// Lowers the calling thread's priority to nice 5 (threads it starts inherit
+// it): for work beside an import's critical path, which then keeps a core.
+inline void yield_to_critical_path() { (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 5); }
+
 class ParallelScanner {
  public:
   ParallelScanner(const std::vector<FileJob>& jobs, unsigned threads) : m_jobs(jobs) {
@@ -81,7 +85,6 @@ class ParallelScanner {
   // Bounds memory: parsed-but-unwritten requests wait here (with each
   // worker's chunk in progress, ScanOptions::chunk_requests).
   static constexpr size_t k_max_pending_requests = 8000;
-  static constexpr int k_worker_nice = 5;
   struct Stopped {};  // thrown through the scan of a file when the scanner is destroyed
 
   void work() {
@@ -89,7 +92,7 @@ class ParallelScanner {
     // as many workers as cores, the kernel would share a core three ways and
     // slow it down. Niced workers take what the writer leaves (a cold import
     // of the bench corpus on 2 cores: 0.93 s instead of 1.03 s, medians of 11).
-    (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), k_worker_nice);
+    yield_to_critical_path();
     LineParser parser;
     for (;;) {
       size_t idx = m_next.fetch_add(1);
