@@ -170,6 +170,10 @@ class Generator {
       out += assistant_line(msg, req, model, partial, sidechain, false);
       note(msg + "|" + req, partial, model, sidechain);
     }
+    // A session's cost-state line claims 1 input and 2 output tokens of
+    // claude-sonnet-4-5: only written once its requests hold that much, so
+    // it claims nothing the transcripts do not show (no unlogged row).
+    if (model.rfind("claude-sonnet-4-5", 0) == 0 && t.input >= 1 && t.output >= 2) m_session_claimable = true;
     int blocks = chance(0.45) ? 2 : 1;
     for (int b = 0; b < blocks; ++b) {
       out += assistant_line(msg, req, model, t, sidechain, b == 1);
@@ -223,9 +227,10 @@ class Generator {
           R"(","message":{"role":"user","content":"done"},"toolUseResult":{"status":"completed","totalTokens":5000,"usage":{"input_tokens":4000,"output_tokens":1000}}})"
           "\n";
     } else if (pick < 18) {  // Claude Code's own running totals
-      out += R"({"type":"cost-state","sessionId":")" + m_session +
-             R"(","totalCostUSD":1.25,"modelUsage":{"claude-sonnet-4-5":{"inputTokens":1,"outputTokens":2}}})"
-             "\n";
+      if (m_session_claimable)
+        out += R"({"type":"cost-state","sessionId":")" + m_session +
+               R"(","totalCostUSD":1.25,"modelUsage":{"claude-sonnet-4-5":{"inputTokens":1,"outputTokens":2}}})"
+               "\n";
     } else if (pick < 19) {  // a model nobody prices
       request(out, "acme-local-coder", sidechain);
     }
@@ -272,6 +277,7 @@ class Generator {
       return;
     }
     m_session = uuid();
+    m_session_claimable = false;
     m_cwd = "/home/dev/project" + std::to_string(index % 40);
     m_project = "-home-dev-project" + std::to_string(index % 40);
     m_ts = 1788220800000LL + static_cast<int64_t>(index) * 1500000;  // from 2026-09-01, spread over ~52 days
@@ -299,6 +305,7 @@ class Generator {
   std::mt19937_64 m_rng;
   std::string m_filler;
   std::string m_session, m_cwd, m_project;
+  bool m_session_claimable = false;  // the session holds the cost-state line's claim (request())
   int64_t m_ts = 0;
   std::unordered_map<std::string, Known> m_known;
   std::vector<std::string> m_recent;
