@@ -40,9 +40,17 @@ for line in open(sys.argv[1]):
 builds = sorted(runs)
 for i, b in enumerate(builds):
     print(f"build {b}: {sys.argv[2 + i]}")
-print("main-thread CPU, ms".ljust(24) + "".join(f"build {b}".rjust(10) for b in builds))
-for phase in runs[builds[0]]:
-    print(phase.ljust(24) + "".join(f"{st.median(runs[b][phase]):10.0f}" for b in builds))
-print("main thread, all phases".ljust(24) + "".join(
+print("main-thread CPU, ms".ljust(28) + "".join(f"build {b}".rjust(10) for b in builds))
+# Builds may split the work into different phases: each phase in the order
+# the builds print it, "-" where a build has no such phase.
+phases = []
+for b in builds:
+    for phase in runs[b]:
+        if phase not in phases:
+            phases.append(phase)
+for phase in phases:
+    print(phase.ljust(28) + "".join(
+        (f"{st.median(runs[b][phase]):10.0f}" if runs[b].get(phase) else "-".rjust(10)) for b in builds))
+print("main thread, all phases".ljust(28) + "".join(
     f"{sum(st.median(v) for p, v in runs[b].items() if not p.startswith('(')):10.0f}" for b in builds))
 PY
