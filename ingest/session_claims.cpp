@@ -117,7 +117,10 @@ std::map<std::string, SessionRows, std::less<>> rows_of_all(SQLite::Database& db
                                                             const std::set<std::string>& sessions) {
   std::map<std::string, RowsBuilder, std::less<>> builders;
   for (const auto& s : sessions) builders.emplace(s, RowsBuilder{});
-  store::Sql q(db, std::string("SELECT session_id, ") + k_row_columns + " FROM requests ORDER BY id");
+  // Rows of unclaimed sessions are left out by SQLite (an ephemeral index of
+  // the claimed ones) rather than handed over and skipped here.
+  store::Sql q(db, std::string("SELECT session_id, ") + k_row_columns +
+                       " FROM requests WHERE session_id IN (SELECT session_id FROM session_totals) ORDER BY id");
   std::string last_session;
   RowsBuilder* b = nullptr;
   bool first = true;
