@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -133,17 +134,24 @@ void save_cost_states(ClaimWriter& claims, const FileJob& job, const FileScan& s
 // ahead of the requests it covers). Copies of a request in two chunks (or two
 // files) meet in the store, which keeps one (store/request_writer.hpp).
 void store_chunk(const FileJob& job, const FileScan& scan, ConfigDir& dir, store::RequestWriter& writer,
-                 ImportCursors& cursors, ImportSummary& summary, TouchedSessions& touched) {
+                 ImportCursors& cursors, ImportSummary& summary, TouchedSessions& touched, SessionTally* tally) {
   dir.read_any = true;
   summary.bytes_read += static_cast<int64_t>(scan.bytes_read);
   summary.skipped_lines += scan.stats.skipped_lines;
   summary.duplicates += scan.stats.duplicates;
   const std::string* last_session = nullptr;  // a file's requests are mostly one session
   for (const auto& r : scan.requests.requests()) {
-    if (writer.write(r, dir.attribution) == store::WriteOutcome::inserted)
+    const auto outcome = writer.write(r, dir.attribution);
+    if (outcome == store::WriteOutcome::inserted)
       ++summary.new_requests;
     else
       ++summary.duplicates;
+    if (tally) {
+      if (outcome == store::WriteOutcome::inserted)
+        tally->inserted(r, dir.attribution.source, writer.last_cost_total());
+      else if (outcome == store::WriteOutcome::merged)  // the stored row keeps its own session
+        tally->changed(writer.table().session_of(writer.last_key()));
+    }
     if (!last_session || *last_session != r.session_id) {
       touched.insert(r.session_id);
       last_session = &r.session_id;
@@ -156,7 +164,7 @@ void store_chunk(const FileJob& job, const FileScan& scan, ConfigDir& dir, store
 
 void scan_and_store(SQLite::Database& db, const ImportPlan& plan, std::vector<ConfigDir>& dirs,
                     store::RequestWriter& writer, ImportCursors& cursors, const ImportOptions& options,
-                    ImportSummary& summary, TouchedSessions& touched) {
+                    ImportSummary& summary, TouchedSessions& touched, SessionTally* tally) {
   if (plan.jobs.empty()) return;
   ProgressThrottle progress(options, plan.total_bytes);
   ClaimWriter claims(db);
@@ -165,7 +173,7 @@ void scan_and_store(SQLite::Database& db, const ImportPlan& plan, std::vector<Co
     const auto& job = plan.jobs[result->job];
     if (result->scan) {
       progress.advance(result->scan->bytes_read);
-      store_chunk(job, *result->scan, dirs[job.dir], writer, cursors, summary, touched);
+      store_chunk(job, *result->scan, dirs[job.dir], writer, cursors, summary, touched, tally);
       save_cost_states(claims, job, *result->scan, dirs[job.dir], touched);
       scanner.recycle(std::move(*result));
     } else
@@ -337,14 +345,17 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     // a twin of, and its time and session indexes are only built after the load.
     if (bulk) writer.assume_no_twins();
     TouchedSessions touched;
-    scan_and_store(db, plan, dirs, writer, cursors, options, summary, touched);
+    // A bulk load sums each session's requests as it stores them, for reconcile.
+    std::optional<SessionTally> tally;
+    if (bulk) tally.emplace();
+    scan_and_store(db, plan, dirs, writer, cursors, options, summary, touched, tally ? &*tally : nullptr);
     trace.mark("scan + write");
     record_descriptions(db, plan, summary);
     trace.mark("subagents");
     save_claude_json_claims(db, dirs, touched, summary);
     // A bulk load's indexes are built after its commit (finish_after_commit).
-    summary.unlogged_sessions = reconcile_sessions(db, writer, touched, pricing.pricing.table,
-                                                   bulk ? SessionRowsBy::full_scan : SessionRowsBy::index);
+    summary.unlogged_sessions =
+        reconcile_sessions(db, writer, touched, pricing.pricing.table, tally ? &*tally : nullptr);
     trace.mark("reconcile");
     import_histories(db, writer, dirs, summary);
     trace.mark("stats-cache");

@@ -74,26 +74,32 @@ struct SessionRows {
 constexpr const char* k_row_columns =
     "source, model, input, output, cache_write_5m, cache_write_1h, cache_read, web_search, cost_total, ts_ms, project";
 
-// Adds one row of k_row_columns (from column `c`) to a session's rows.
+// Adds a session's rows, in rowid order, to its SessionRows.
 class RowsBuilder {
  public:
+  // One row of k_row_columns (from column `c`).
   void add(store::Sql& q, int c) {
-    const auto source = store::request_source_from(q.text(c));
+    add(store::request_source_from(q.text(c)), q.text(c + 1),
+        store::TokenCounts{q.int64(c + 2), q.int64(c + 3), q.int64(c + 4), q.int64(c + 5), q.int64(c + 6),
+                           q.int64(c + 7)},
+        q.real(c + 8), q.int64(c + 9), q.text(c + 10));
+  }
+  void add(std::optional<RequestSource> source, std::string_view model, const store::TokenCounts& tokens,
+           double cost_total, int64_t ts_ms, std::string_view project) {
     if (source == RequestSource::cost_state || source == RequestSource::claude_json) {
       rows.has_unlogged = true;  // replaced below: neither held nor a place
       return;
     }
-    if (!rows.any || q.int64(c + 9) > rows.last_ms) rows.last_ms = q.int64(c + 9);
+    if (!rows.any || ts_ms > rows.last_ms) rows.last_ms = ts_ms;
     rows.any = true;
-    if (const auto project = q.text(c + 10); project > rows.project) rows.project = std::string(project);
+    if (project > rows.project) rows.project = std::string(project);
     if (source == RequestSource::stats_cache) return;
-    if (!m_held || q.text(c + 1) != m_model) {
-      m_model = std::string(q.text(c + 1));
+    if (!m_held || model != m_model) {
+      m_model = std::string(model);
       m_held = &rows.held[registry::normalize_model_name(m_model)];
     }
-    m_held->tokens += store::TokenCounts{q.int64(c + 2), q.int64(c + 3), q.int64(c + 4),
-                                         q.int64(c + 5), q.int64(c + 6), q.int64(c + 7)};
-    m_held->cost += q.real(c + 8);
+    m_held->tokens += tokens;
+    m_held->cost += cost_total;
   }
   SessionRows rows;
 
@@ -117,8 +123,8 @@ std::map<std::string, SessionRows, std::less<>> rows_of_all(SQLite::Database& db
                                                             const std::set<std::string>& sessions) {
   std::map<std::string, RowsBuilder, std::less<>> builders;
   for (const auto& s : sessions) builders.emplace(s, RowsBuilder{});
-  // Rows of unclaimed sessions are left out by SQLite (an ephemeral index of
-  // the claimed ones) rather than handed over and skipped here.
+  // Rows of sessions without claims (never reconciled) are left out by
+  // SQLite (an ephemeral index of the claimed ones), not handed over.
   store::Sql q(db, std::string("SELECT session_id, ") + k_row_columns +
                        " FROM requests WHERE session_id IN (SELECT session_id FROM session_totals) ORDER BY id");
   std::string last_session;
@@ -348,25 +354,53 @@ void save_claim(SQLite::Database& db, const SessionClaim& claim, const store::At
   ClaimWriter(db).save(claim, a);
 }
 
+struct SessionTally::Impl {
+  std::map<std::string, RowsBuilder, std::less<>> sessions;
+  std::set<std::string, std::less<>> changed;
+  RowsBuilder* last = nullptr;  // a file's requests are mostly one session
+  std::string last_session;
+};
+
+SessionTally::SessionTally() : m_impl(std::make_unique<Impl>()) {}
+SessionTally::~SessionTally() = default;
+
+void SessionTally::inserted(const store::RequestUsage& r, RequestSource source, double cost_total) {
+  Impl& m = *m_impl;
+  if (!m.last || r.session_id != m.last_session) {
+    m.last = &m.sessions[r.session_id];
+    m.last_session = r.session_id;
+  }
+  m.last->add(source, r.model, r.tokens, cost_total, r.ts_ms, r.cwd);  // as RequestWriter stores it
+}
+
+void SessionTally::changed(const std::string& session) { m_impl->changed.insert(session); }
+
 int64_t reconcile_sessions(SQLite::Database& db, store::RequestWriter& writer, const std::set<std::string>& sessions,
-                           const registry::PricingTable& prices, SessionRowsBy by) {
+                           const registry::PricingTable& prices, const SessionTally* bulk) {
   int64_t written = 0;
   Statements sql(db);
-  std::map<std::string, SessionRows, std::less<>> prefetched;
-  if (by == SessionRowsBy::full_scan) {
-    // Only the sessions with claims are reconciled: their rows are read
-    // before any session's unlogged rows are written (which change no other
-    // session's rows).
-    std::set<std::string> claimed;
-    store::Sql q(db, "SELECT DISTINCT session_id FROM session_totals");
-    while (q.step())
-      if (auto s = std::string(q.text(0)); sessions.count(s)) claimed.insert(std::move(s));
-    prefetched = rows_of_all(db, claimed);
+  // A bulk load's sessions from its tally, except those whose rows changed
+  // after they were stored: read in one pass (no index yet), before any
+  // session's unlogged rows are written (which change no other session's rows).
+  std::map<std::string, SessionRows, std::less<>> read_back;
+  if (bulk) {
+    std::set<std::string> changed;
+    for (const auto& s : bulk->m_impl->changed)
+      if (sessions.count(s)) changed.insert(s);
+    if (!changed.empty()) read_back = rows_of_all(db, changed);
   }
+  const SessionRows none;
   for (const auto& s : sessions) {
-    const auto it = prefetched.find(s);
-    if (by == SessionRowsBy::full_scan && it == prefetched.end()) continue;  // no claims
-    if (reconcile_session(sql, writer, s, prices, it == prefetched.end() ? nullptr : &it->second)) ++written;
+    const SessionRows* rows = nullptr;
+    if (bulk) {
+      if (const auto it = read_back.find(s); it != read_back.end())
+        rows = &it->second;
+      else if (const auto t = bulk->m_impl->sessions.find(s); t != bulk->m_impl->sessions.end())
+        rows = &t->second.rows;
+      else
+        rows = &none;  // every row is the load's: it stored none of this session
+    }
+    if (reconcile_session(sql, writer, s, prices, rows)) ++written;
   }
   return written;
 }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -65,16 +66,34 @@ class ClaimWriter {
   store::Sql m_insert;
 };
 
-// How reconcile_sessions reads the sessions' requests.
-enum class SessionRowsBy {
-  index,      // one query per session (requests_session)
-  full_scan,  // one pass over the table: a bulk load, before its indexes exist
+// The requests of each session as a bulk load (a cold import) stores them,
+// summed while they are written: what reconcile would otherwise read back
+// from a table that has no session index yet.
+class SessionTally {
+ public:
+  SessionTally();
+  ~SessionTally();
+  SessionTally(const SessionTally&) = delete;
+  SessionTally& operator=(const SessionTally&) = delete;
+  // A request stored as a new row with this source and cost_total.
+  void inserted(const store::RequestUsage& request, store::RequestSource source, double cost_total);
+  // A stored row of the session changed (a larger copy): it is read back.
+  void changed(const std::string& session);
+
+ private:
+  friend int64_t reconcile_sessions(SQLite::Database&, store::RequestWriter&, const std::set<std::string>&,
+                                    const registry::PricingTable&, const SessionTally*);
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
 };
 
 // Rewrites the unlogged rows of `sessions` from their claims (a cost-state
 // claim wins over a .claude.json one) and the requests held; returns how many
-// sessions got an unlogged row.
+// sessions got an unlogged row. Each session's rows are read through the
+// session index, or, with `bulk` (every row was stored by that bulk load),
+// taken from its tally, and the few sessions it cannot tell read in one pass
+// over the table.
 int64_t reconcile_sessions(SQLite::Database& db, store::RequestWriter& writer, const std::set<std::string>& sessions,
-                           const registry::PricingTable& prices, SessionRowsBy by = SessionRowsBy::index);
+                           const registry::PricingTable& prices, const SessionTally* bulk = nullptr);
 
 }  // namespace clown::ingest

@@ -44,6 +44,7 @@ WriteOutcome RequestWriter::write(const RequestUsage& r, const Attribution& a) {
     }
   }
   m_last_key.assign(rec.dedup_key);
+  m_last_cost_total = rec.cost.total();
   switch (m_table.upsert(rec)) {
     case RequestTable::Outcome::inserted: return WriteOutcome::inserted;
     case RequestTable::Outcome::merged: return WriteOutcome::merged;

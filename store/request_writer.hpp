@@ -26,6 +26,8 @@ class RequestWriter {
   RequestTable& table() { return m_table; }
   // The dedup_key the last write stored under (a twin's key when it found one).
   const std::string& last_key() const { return m_last_key; }
+  // The cost_total the last write priced the request at (stored when inserted).
+  double last_cost_total() const { return m_last_cost_total; }
 
   // For a load into an empty `requests` table that stores no OpenTelemetry
   // events (a cold import of transcripts): a request without an API request
@@ -41,6 +43,7 @@ class RequestWriter {
   RequestTable m_table;
   PriceResolver& m_resolver;
   std::string m_last_key;
+  double m_last_cost_total = 0;
   bool m_no_twins = false;
   int64_t m_twin_searches = 0;
 };

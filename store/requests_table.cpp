@@ -129,6 +129,7 @@ RequestTable::RequestTable(SQLite::Database& db)
       m_claim(db,
               "UPDATE requests SET run_id=?, profile=?, agent=?, provider=?, source=? "
               "WHERE dedup_key=? AND run_id='' AND source=? AND profile IN (?, ?)"),
+      m_session_of(db, "SELECT session_id FROM requests WHERE dedup_key=?"),
       m_counts(db, token_columns() + cost_columns() + std::vector<RequestColumn>{RequestColumn::priced},
                "WHERE dedup_key=?") {
   try {
@@ -192,6 +193,13 @@ std::optional<StoredCounts> RequestTable::counts(std::string_view dedup_key) {
     out = StoredCounts{m_counts.tokens(), m_counts.cost(), m_counts.int64(RequestColumn::priced) != 0};
   m_counts.sql().reset();
   return out;
+}
+
+std::string RequestTable::session_of(std::string_view dedup_key) {
+  m_session_of.bind(1, dedup_key);
+  std::string session = m_session_of.step() ? std::string(m_session_of.text(0)) : std::string();
+  m_session_of.reset();
+  return session;
 }
 
 RequestQuery::RequestQuery(SQLite::Database& db, const std::vector<RequestColumn>& columns, std::string_view tail) {

@@ -161,6 +161,8 @@ class RequestTable {
   // joins that run. True when it did.
   bool claim_for_run(std::string_view dedup_key, const Attribution& run);
   std::optional<StoredCounts> counts(std::string_view dedup_key);
+  // The session of a stored request ("" when none is stored under the key).
+  std::string session_of(std::string_view dedup_key);
   // The id stamped on rows inserted without one ('' on a connection not
   // opened by Store::open).
   const std::string& machine() const { return m_machine; }
@@ -172,6 +174,7 @@ class RequestTable {
   Sql m_rekey;
   Sql m_twin;
   Sql m_claim;
+  Sql m_session_of;
   RequestQuery m_counts;
 };
 

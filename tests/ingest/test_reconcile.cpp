@@ -12,6 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include "ingest/importer.hpp"
+#include "ingest/session_claims.hpp"
+#include "registry/pricing_table.hpp"
+#include "store/request_writer.hpp"
 #include "store/store.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -268,4 +271,65 @@ TEST_CASE("reconcile: a cold import (one pass over the table) and an incremental
                         "('requests_ts', 'requests_session', 'requests_profile_ts_cost')")
             .getInt() == 3);
   CHECK((*store)->db().execAndGet("PRAGMA integrity_check").getString() == "ok");
+}
+
+TEST_CASE("reconcile: a bulk load's tally gives the rows the index gives, a larger copy read back", "[reconcile]") {
+  // A cold import sums each session's requests as it stores them; a larger
+  // copy that replaced a stored row's counts makes that session read back.
+  test::TempDir tmp;
+  const auto& prices = registry::bundled_pricing();
+  auto request = [](const std::string& key, const std::string& session, int64_t in, int64_t out, int64_t ts) {
+    store::RequestUsage r;
+    r.key = key;
+    r.session_id = session;
+    r.model = "claude-sonnet-4-5-20250929";
+    r.cwd = "/w/" + session;
+    r.ts_ms = ts;
+    r.tokens.input = in;
+    r.tokens.output = out;
+    return r;
+  };
+  // s1: a partial copy, then the final one (merged); s2: two requests; s3: none.
+  const std::vector<store::RequestUsage> load = {
+      request("req:a", "s1", 5, 1, 1000), request("req:b", "s2", 7, 70, 2000), request("req:a", "s1", 5, 400, 1000),
+      request("req:c", "s2", 3, 30, 3000)};
+  auto claim = [](const std::string& session, int64_t in, int64_t out) {
+    ingest::SessionClaim c;
+    c.session_id = session;
+    c.ts_ms = 5000;
+    c.models["claude-sonnet-4-5"].tokens = {in, out, 0, 0, 0, 0};
+    return c;
+  };
+  // s1 claims what it holds after the merge; s2 claims more than it holds; s3 only claims.
+  const std::vector<ingest::SessionClaim> claims = {claim("s1", 5, 400), claim("s2", 12, 150), claim("s3", 1, 2)};
+  auto run = [&](const Paths& paths, bool bulk) {
+    auto store = store::Store::open(paths);
+    REQUIRE(store);
+    auto& db = (*store)->db();
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (bulk) store::drop_request_indexes(db);
+    store::PriceResolver resolver(prices);
+    store::RequestWriter writer(db, resolver);
+    ingest::SessionTally tally;
+    for (const auto& r : load) {
+      const auto outcome = writer.write(r, store::Attribution{});
+      if (outcome == store::WriteOutcome::inserted)
+        tally.inserted(r, store::RequestSource::import, writer.last_cost_total());
+      else if (outcome == store::WriteOutcome::merged)
+        tally.changed(writer.table().session_of(writer.last_key()));
+    }
+    for (const auto& c : claims) ingest::save_claim(db, c, store::Attribution{});
+    const auto written = ingest::reconcile_sessions(db, writer, {"s1", "s2", "s3"}, prices, bulk ? &tally : nullptr);
+    tx.commit();
+    SQLite::Statement q(db,
+                        "SELECT group_concat(session_id || ':' || input || '/' || output || '@' || ts_ms || ' ' || "
+                        "project, ', ') FROM (SELECT * FROM requests WHERE source='cost-state' ORDER BY session_id)");
+    REQUIRE(q.executeStep());
+    return std::make_pair(written, q.getColumn(0).getString());
+  };
+  const auto by_index = run(Paths{tmp.path() / "index"}, false);
+  const auto by_tally = run(Paths{tmp.path() / "tally"}, true);
+  // s2 is 2/50 short; s3 holds nothing and its claim goes at the claim's time.
+  CHECK(by_index == std::make_pair(int64_t{2}, std::string("s2:2/50@3000 /w/s2, s3:1/2@5000 ")));
+  CHECK(by_tally == by_index);
 }
