@@ -1,6 +1,9 @@
 #include "common/file_stamp.hpp"
 
 #include <sys/stat.h>
+#include <time.h>
+
+#include <algorithm>
 
 namespace clown {
 
@@ -23,6 +26,15 @@ std::optional<FileStamp> stat_fd(int fd) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return std::nullopt;
   return from_stat(st);
+}
+
+int64_t racy_window_ms() {
+  static const int64_t ms = [] {
+    timespec res{};
+    if (::clock_getres(CLOCK_REALTIME_COARSE, &res) != 0) return int64_t{100};
+    return std::max<int64_t>(10, 2 * (int64_t{res.tv_sec} * 1000 + (res.tv_nsec + 999999) / 1000000));
+  }();
+  return ms;
 }
 
 }  // namespace clown

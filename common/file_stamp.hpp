@@ -24,4 +24,11 @@ std::optional<FileStamp> stat_file(const std::filesystem::path& path);
 // fstat(2) of an open descriptor.
 std::optional<FileStamp> stat_fd(int fd);
 
+// A file changed this recently may change again within the same tick of the
+// kernel's coarse file timestamps without its stamp changing (the "racy"
+// rule git uses for its index). Local file systems stamp files from the
+// coarse real-time clock, whose resolution is the kernel's tick (1/HZ:
+// 1-10 ms): twice that, and at least 10 ms.
+int64_t racy_window_ms();
+
 }  // namespace clown

@@ -235,6 +235,31 @@ void create_indexes_in_bounded_memory(SQLite::Database& db) {
   db.exec("PRAGMA cache_size=-16384");
 }
 
+// Events a stopped daemon left in its inbox are stored first, so the
+// transcripts imported next merge into them (one row per request either way).
+void drain_inboxes(const Paths& paths, ImportSummary& summary) {
+  if (auto drained = drain_otel_inbox(paths); !drained) {
+    summary.warnings.push_back(drained.error().message);
+  } else {
+    summary.otel_events = drained->stored;
+    for (auto& w : drained->warnings) summary.warnings.push_back(std::move(w));
+  }
+  if (auto metrics = drain_otel_metrics_inbox(paths); !metrics) summary.warnings.push_back(metrics.error().message);
+}
+
+// The sessions' unlogged rows (docs/accuracy.md#reconcile). A bulk load's
+// indexes are built after its commit (finish_after_commit), except the
+// session index when its tally is full: the sessions past it are read
+// through that index.
+void reconcile(SQLite::Database& db, store::RequestWriter& writer, const TouchedSessions& touched,
+               const registry::PricingTable& prices, const SessionTally* tally, ImportSummary& summary) {
+  if (tally && tally->full()) {
+    db.exec("PRAGMA cache_size=-4096");  // CREATE INDEX's sort, like create_indexes_in_bounded_memory
+    store::create_session_index(db);
+  }
+  summary.unlogged_sessions = reconcile_sessions(db, writer, touched, prices, tally);
+}
+
 // Right after the import's commit: a bulk load's indexes are built on this
 // thread, on the import's connection (in a transaction of their own: the rows
 // are committed without them, docs/accuracy.md#bulk-load). Beside it, at a
@@ -307,15 +332,7 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
   ImportSummary summary;
   PhaseTrace trace;
   TRY_ASSIGN(auto dirs, resolve_claude_dirs(paths, options.claude_dirs));
-  // Events a stopped daemon left in its inbox are stored first, so the
-  // transcripts below merge into them (one row per request either way).
-  if (auto drained = drain_otel_inbox(paths); !drained) {
-    summary.warnings.push_back(drained.error().message);
-  } else {
-    summary.otel_events = drained->stored;
-    for (auto& w : drained->warnings) summary.warnings.push_back(std::move(w));
-  }
-  if (auto metrics = drain_otel_metrics_inbox(paths); !metrics) summary.warnings.push_back(metrics.error().message);
+  drain_inboxes(paths, summary);
   TRY_ASSIGN(auto store, store::Store::open_single_thread(paths));
   auto& db = store->db();
   bool bulk_load = false;
@@ -331,7 +348,7 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     // One transaction: an interrupted import leaves the store as it was, and
     // cursors move only together with the requests they cover.
     db.exec("PRAGMA cache_size=-16384");
-    // The commit does not copy the WAL into usage.db itself: refresh_after_commit
+    // The commit does not copy the WAL into usage.db itself: finish_after_commit
     // does, beside the rollup's build.
     db.exec("PRAGMA wal_autocheckpoint=0");
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -353,9 +370,7 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     record_descriptions(db, plan, summary);
     trace.mark("subagents");
     save_claude_json_claims(db, dirs, touched, summary);
-    // A bulk load's indexes are built after its commit (finish_after_commit).
-    summary.unlogged_sessions =
-        reconcile_sessions(db, writer, touched, pricing.pricing.table, tally ? &*tally : nullptr);
+    reconcile(db, writer, touched, pricing.pricing.table, tally ? &*tally : nullptr, summary);
     trace.mark("reconcile");
     import_histories(db, writer, dirs, summary);
     trace.mark("stats-cache");

@@ -359,21 +359,35 @@ struct SessionTally::Impl {
   std::set<std::string, std::less<>> changed;
   RowsBuilder* last = nullptr;  // a file's requests are mostly one session
   std::string last_session;
+  size_t max_sessions = SessionTally::k_max_tally_sessions;
+  bool full = false;  // sessions past max_sessions were not summed
 };
 
-SessionTally::SessionTally() : m_impl(std::make_unique<Impl>()) {}
+SessionTally::SessionTally(size_t max_sessions) : m_impl(std::make_unique<Impl>()) {
+  m_impl->max_sessions = max_sessions;
+}
 SessionTally::~SessionTally() = default;
 
 void SessionTally::inserted(const store::RequestUsage& r, RequestSource source, double cost_total) {
   Impl& m = *m_impl;
   if (!m.last || r.session_id != m.last_session) {
-    m.last = &m.sessions[r.session_id];
     m.last_session = r.session_id;
+    const auto it = m.sessions.find(r.session_id);
+    if (it != m.sessions.end()) {
+      m.last = &it->second;
+    } else if (m.sessions.size() < m.max_sessions) {
+      m.last = &m.sessions[r.session_id];
+    } else {
+      m.last = nullptr;  // read back through the session index (full())
+      m.full = true;
+    }
   }
-  m.last->add(source, r.model, r.tokens, cost_total, r.ts_ms, r.cwd);  // as RequestWriter stores it
+  if (m.last) m.last->add(source, r.model, r.tokens, cost_total, r.ts_ms, r.cwd);  // as RequestWriter stores it
 }
 
 void SessionTally::changed(const std::string& session) { m_impl->changed.insert(session); }
+
+bool SessionTally::full() const { return m_impl->full; }
 
 int64_t reconcile_sessions(SQLite::Database& db, store::RequestWriter& writer, const std::set<std::string>& sessions,
                            const registry::PricingTable& prices, const SessionTally* bulk) {
@@ -382,8 +396,10 @@ int64_t reconcile_sessions(SQLite::Database& db, store::RequestWriter& writer, c
   // A bulk load's sessions from its tally, except those whose rows changed
   // after they were stored: read in one pass (no index yet), before any
   // session's unlogged rows are written (which change no other session's rows).
+  // A full tally's sessions beyond it are read through the session index the
+  // caller built; without it, changed sessions are read in one pass here.
   std::map<std::string, SessionRows, std::less<>> read_back;
-  if (bulk) {
+  if (bulk && !bulk->full()) {
     std::set<std::string> changed;
     for (const auto& s : bulk->m_impl->changed)
       if (sessions.count(s)) changed.insert(s);
@@ -391,13 +407,13 @@ int64_t reconcile_sessions(SQLite::Database& db, store::RequestWriter& writer, c
   }
   const SessionRows none;
   for (const auto& s : sessions) {
-    const SessionRows* rows = nullptr;
-    if (bulk) {
+    const SessionRows* rows = nullptr;  // read through the index
+    if (bulk && !(bulk->full() && bulk->m_impl->changed.count(s))) {
       if (const auto it = read_back.find(s); it != read_back.end())
         rows = &it->second;
       else if (const auto t = bulk->m_impl->sessions.find(s); t != bulk->m_impl->sessions.end())
         rows = &t->second.rows;
-      else
+      else if (!bulk->full())
         rows = &none;  // every row is the load's: it stored none of this session
     }
     if (reconcile_session(sql, writer, s, prices, rows)) ++written;

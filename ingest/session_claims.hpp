@@ -71,7 +71,8 @@ class ClaimWriter {
 // from a table that has no session index yet.
 class SessionTally {
  public:
-  SessionTally();
+  // `max_sessions`: how many sessions are summed at most (see full()).
+  explicit SessionTally(size_t max_sessions = k_max_tally_sessions);
   ~SessionTally();
   SessionTally(const SessionTally&) = delete;
   SessionTally& operator=(const SessionTally&) = delete;
@@ -79,6 +80,12 @@ class SessionTally {
   void inserted(const store::RequestUsage& request, store::RequestSource source, double cost_total);
   // A stored row of the session changed (a larger copy): it is read back.
   void changed(const std::string& session);
+  // True once a request of a session past the first `max_sessions` came:
+  // those sessions are read back, through the session index, which the
+  // caller then builds before reconcile_sessions. Bounds the tally's memory
+  // (about 400 bytes a session).
+  bool full() const;
+  static constexpr size_t k_max_tally_sessions = 4096;
 
  private:
   friend int64_t reconcile_sessions(SQLite::Database&, store::RequestWriter&, const std::set<std::string>&,

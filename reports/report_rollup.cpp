@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -36,19 +35,6 @@ static_assert(std::is_trivially_copyable_v<RollupRow>, "RollupRow is written to 
 // Below this many requests in range, aggregating from `requests` through the
 // ts_ms index is faster than (re)building the all-time rollup.
 constexpr int64_t k_direct_limit = 20000;
-// A database written this recently may change again within the same tick of
-// the kernel's coarse file timestamps without its fingerprint changing, so a
-// rollup built from it is not saved (the "racy" rule git uses for its index).
-// Local file systems stamp files from the coarse real-time clock, whose
-// resolution is the kernel's tick (1/HZ: 1-10 ms): twice that, at least 10 ms.
-int64_t racy_ms() {
-  static const int64_t ms = [] {
-    timespec res{};
-    if (::clock_getres(CLOCK_REALTIME_COARSE, &res) != 0) return int64_t{100};
-    return std::max<int64_t>(10, 2 * (int64_t{res.tv_sec} * 1000 + (res.tv_nsec + 999999) / 1000000));
-  }();
-  return ms;
-}
 // 05: a checksum of everything before it ends the file. 06: the machine in
 // the row's key (its former reserved slot).
 constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '6'};
@@ -380,6 +366,7 @@ Rollup build_all(const Paths& paths, SQLite::Database& db) {
   std::thread worker([&] {
     try {
       SQLite::Database db2(paths.usage_db().string(), SQLite::OPEN_READONLY, 5000);
+      db2.exec("PRAGMA cache_size=-256");  // one pass over the table: a big page cache only costs memory
       upper = scan(db2, std::nullopt, std::nullopt, std::make_pair(mid + 1, hi));
     } catch (...) {
       upper_error = std::current_exception();
@@ -411,7 +398,7 @@ Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::
   try {
     int64_t newest_ms = 0;
     // Racy is judged at the time of the stat: a write after it carries a
-    // newer mtime than any write racy_ms() before it.
+    // newer mtime than any write racy_window_ms() before it.
     const int64_t stat_ms = now_ms();
     const auto fingerprint =
         aligned(since_ms) && aligned(until_ms) ? current_fingerprint(paths, db, newest_ms) : std::nullopt;
@@ -439,7 +426,7 @@ Expected<std::shared_ptr<const Rollup>> load_rollup(const Paths& paths, SQLite::
     }
 
     auto all = std::make_shared<const Rollup>(build_all(paths, db));
-    if (stat_ms - newest_ms >= racy_ms()) {
+    if (stat_ms - newest_ms >= racy_window_ms()) {
       m.db_path = paths.usage_db().string();
       m.fingerprint = *fingerprint;
       m.rollup = all;
@@ -461,7 +448,8 @@ std::shared_ptr<const Rollup> unchanged_cached_rollup(const Paths& paths) {
 
 std::shared_ptr<const Rollup> build_committed_rollup(const Paths& paths) {
   SQLite::Database db(paths.usage_db().string(), SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX, 5000);
-  return std::make_shared<const Rollup>(build_all(paths, db));
+  db.exec("PRAGMA cache_size=-256");  // as build_all's second connection
+  return std::make_shared<const Rollup>(scan(db, std::nullopt, std::nullopt, std::nullopt));
 }
 
 Expected<CurrentRollup> refresh_rollup_cache(const Paths& paths, SQLite::Database& db, const CommittedRollup* built) {
@@ -477,13 +465,13 @@ Expected<CurrentRollup> refresh_rollup_cache(const Paths& paths, SQLite::Databas
     auto all = built && built->rollup && store::data_version(db) == built->data_version
                    ? built->rollup
                    : std::make_shared<const Rollup>(build_all(paths, db));
-    const int64_t wait_ms = newest_ms + racy_ms() - now_ms();
+    const int64_t wait_ms = newest_ms + racy_window_ms() - now_ms();
     if (wait_ms > 0 && before->max_id >= k_direct_limit)
       std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
     int64_t newest_after = 0;
     const int64_t stat_ms = now_ms();
     const auto after = current_fingerprint(paths, db, newest_after);
-    if (after && *after == *before && stat_ms - newest_after >= racy_ms()) {
+    if (after && *after == *before && stat_ms - newest_after >= racy_window_ms()) {
       Memo& m = memo();
       std::lock_guard memo_lock(m.mutex);
       m.db_path = paths.usage_db().string();

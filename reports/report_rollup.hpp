@@ -110,9 +110,11 @@ struct CommittedRollup {
 Expected<CurrentRollup> refresh_rollup_cache(const Paths& paths, SQLite::Database& db,
                                              const CommittedRollup* built = nullptr);
 
-// The all-time rollup of what usage.db holds committed now, through
-// read-only connections of its own (so that a writer's connection can
-// checkpoint meanwhile). Throws SQLite::Exception.
+// The all-time rollup of what usage.db holds committed now, through a
+// read-only connection of its own (so that a writer's connection can build
+// indexes and checkpoint meanwhile), on the calling thread alone: the writer
+// keeps the other core busy, and one pass holds half the memory of two
+// halves and their merge. Throws SQLite::Exception.
 std::shared_ptr<const Rollup> build_committed_rollup(const Paths& paths);
 
 // One committed state of usage.db as text (its files' stamps and the highest

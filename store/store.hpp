@@ -40,6 +40,9 @@ inline constexpr const char* k_machine_id_function = "clown_machine_id";
 // indexes are built once afterwards (a sort) instead of row by row.
 void drop_request_indexes(SQLite::Database& db);
 void create_request_indexes(SQLite::Database& db);
+// Just the one on requests.session_id (a bulk load that reads sessions back
+// before its other indexes exist).
+void create_session_index(SQLite::Database& db);
 // Builds the request indexes when they are missing (in the caller's
 // transaction if it is in one, else in its own). A cold import commits its
 // rows before it builds them (ingest/importer.cpp): interrupted in between,

@@ -275,7 +275,8 @@ TEST_CASE("reconcile: a cold import (one pass over the table) and an incremental
 
 TEST_CASE("reconcile: a bulk load's tally gives the rows the index gives, a larger copy read back", "[reconcile]") {
   // A cold import sums each session's requests as it stores them; a larger
-  // copy that replaced a stored row's counts makes that session read back.
+  // copy that replaced a stored row's counts makes that session read back,
+  // and so does a session past the tally's bound.
   test::TempDir tmp;
   const auto& prices = registry::bundled_pricing();
   auto request = [](const std::string& key, const std::string& session, int64_t in, int64_t out, int64_t ts) {
@@ -302,7 +303,7 @@ TEST_CASE("reconcile: a bulk load's tally gives the rows the index gives, a larg
   };
   // s1 claims what it holds after the merge; s2 claims more than it holds; s3 only claims.
   const std::vector<ingest::SessionClaim> claims = {claim("s1", 5, 400), claim("s2", 12, 150), claim("s3", 1, 2)};
-  auto run = [&](const Paths& paths, bool bulk) {
+  auto run = [&](const Paths& paths, bool bulk, size_t tally_sessions = ingest::SessionTally::k_max_tally_sessions) {
     auto store = store::Store::open(paths);
     REQUIRE(store);
     auto& db = (*store)->db();
@@ -310,7 +311,7 @@ TEST_CASE("reconcile: a bulk load's tally gives the rows the index gives, a larg
     if (bulk) store::drop_request_indexes(db);
     store::PriceResolver resolver(prices);
     store::RequestWriter writer(db, resolver);
-    ingest::SessionTally tally;
+    ingest::SessionTally tally(tally_sessions);
     for (const auto& r : load) {
       const auto outcome = writer.write(r, store::Attribution{});
       if (outcome == store::WriteOutcome::inserted)
@@ -319,6 +320,7 @@ TEST_CASE("reconcile: a bulk load's tally gives the rows the index gives, a larg
         tally.changed(writer.table().session_of(writer.last_key()));
     }
     for (const auto& c : claims) ingest::save_claim(db, c, store::Attribution{});
+    if (bulk && tally.full()) store::create_session_index(db);  // as the importer does
     const auto written = ingest::reconcile_sessions(db, writer, {"s1", "s2", "s3"}, prices, bulk ? &tally : nullptr);
     tx.commit();
     SQLite::Statement q(db,
@@ -332,4 +334,6 @@ TEST_CASE("reconcile: a bulk load's tally gives the rows the index gives, a larg
   // s2 is 2/50 short; s3 holds nothing and its claim goes at the claim's time.
   CHECK(by_index == std::make_pair(int64_t{2}, std::string("s2:2/50@3000 /w/s2, s3:1/2@5000 ")));
   CHECK(by_tally == by_index);
+  // A tally of one session: s2 (past it) and s1 (changed) are read through the index.
+  CHECK(run(Paths{tmp.path() / "small"}, true, 1) == by_index);
 }
