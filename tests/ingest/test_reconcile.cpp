@@ -337,3 +337,42 @@ TEST_CASE("reconcile: a bulk load's tally gives the rows the index gives, a larg
   // A tally of one session: s2 (past it) and s1 (changed) are read through the index.
   CHECK(run(Paths{tmp.path() / "small"}, true, 1) == by_index);
 }
+
+TEST_CASE("reconcile: a cold import of more sessions than its tally holds reads the rest through the index",
+          "[reconcile]") {
+  // Each session: one request of 10 input tokens, and Claude Code's own
+  // total of 11: every session is one input token short, past the tally's
+  // 4,096 sessions or not.
+  test::TempDir tmp;
+  Paths paths{tmp.path() / "home"};
+  const auto dir = tmp.path() / "claude";
+  const int sessions = static_cast<int>(ingest::SessionTally::k_max_tally_sessions) + 100;
+  fs::create_directories(dir / "projects" / "-w");
+  for (int i = 0; i < sessions; ++i) {
+    const std::string s = "s" + std::to_string(i);
+    std::ofstream(dir / "projects" / "-w" / (s + ".jsonl"))
+        << R"({"type":"assistant","sessionId":")" << s << R"(","timestamp":"2026-11-01T00:00:00.000Z",)"
+        << R"("requestId":"req_)" << i << R"(","cwd":"/w","message":{"id":"m)" << i
+        << R"(","model":"claude-sonnet-4-5","usage":{"input_tokens":10,"output_tokens":20}}})"
+        << "\n"
+        << R"({"type":"cost-state","sessionId":")" << s
+        << R"(","modelUsage":{"claude-sonnet-4-5":{"inputTokens":11,"outputTokens":20}}})"
+        << "\n";
+  }
+  const auto s = import(paths, dir);
+  CHECK(s.new_requests == sessions);
+  CHECK(s.unlogged_sessions == sessions);
+  auto store = store::Store::open_readonly(paths);
+  REQUIRE(store);
+  SQLite::Statement q((*store)->db(),
+                      "SELECT source, COUNT(*), TOTAL(input), TOTAL(output) FROM requests GROUP BY source ORDER BY "
+                      "source");
+  std::vector<std::string> rows;
+  while (q.executeStep())
+    rows.push_back(q.getColumn(0).getString() + " " + q.getColumn(1).getString() + " " +
+                   std::to_string(q.getColumn(2).getInt64()) + " " + std::to_string(q.getColumn(3).getInt64()));
+  const std::string n = std::to_string(sessions);
+  CHECK(rows == std::vector<std::string>{
+                    "cost-state " + n + " " + n + " 0",
+                    "import " + n + " " + std::to_string(sessions * 10) + " " + std::to_string(sessions * 20)});
+}
