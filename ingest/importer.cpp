@@ -272,14 +272,14 @@ void finish_after_commit(const Paths& paths, SQLite::Database& db, bool bulk, bo
   // The page cache and the scanner threads' freed buffers (in their own malloc
   // arenas) are not needed any more: handed back so the peak RSS is the larger
   // of the two phases, not their sum (docs/accuracy.md#memory).
-  db.exec("PRAGMA shrink_memory");
-  ::malloc_trim(0);
   reports::CommittedRollup built;
   try {
+    db.exec("PRAGMA shrink_memory");
     built.data_version = store::data_version(db);
   } catch (const std::exception&) {
     // refresh_aggregates reports what is wrong with the database.
   }
+  ::malloc_trim(0);
   std::thread rollup([&] {
     if (!changed) return;
     yield_to_critical_path();
