@@ -6,8 +6,10 @@
 
 #include <fstream>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
+#include "bench/corpus.hpp"
 #include "common/time.hpp"
 #include "runs/active_runs.hpp"
 #include "runs/run_record.hpp"
@@ -164,4 +166,55 @@ TEST_CASE("active runs: live tokens of runs whose launcher is alive, nothing sto
   CHECK(runs[0]["session_ids"] == json::array({"s1"}));
   CHECK(runs[0]["cost"]["total_cost"].get<double>() == Approx(11 * 3e-6 + 22 * 15e-6).epsilon(1e-9));
   CHECK(!fs::exists(paths.usage_db()));
+}
+
+TEST_CASE("cli: a cold import killed between its two commits lost nothing, and the next import builds its indexes",
+          "[import-cli]") {
+  // A cold import commits its rows and cursors, then builds the time, session
+  // and status-line indexes in a second transaction (docs/accuracy.md#bulk-load).
+  test::TempDir tmp;
+  const auto home = tmp.path() / "home";
+  const auto claude = tmp.path() / "claude";
+  bench::CorpusSpec spec;
+  spec.files = 40;
+  spec.scale = 0.03;
+  spec.seed = 11;
+  const auto known = bench::generate_corpus(claude, spec);
+  REQUIRE(clown_import(home, {"--claude-dir", claude.string(), "--json"}).exit_code == 0);
+  auto report = [&] {
+    test::ProcessOptions o;
+    o.env["CLOWN_HOME"] = home.string();
+    o.env["HOME"] = (home / "no-such-home").string();
+    o.env["CLAUDE_CONFIG_DIR"] = std::nullopt;
+    auto r = test::run_process({test::clown_binary().string(), "usage", "--period", "all", "--json"}, o);
+    REQUIRE(r.exit_code == 0);
+    return json::parse(r.out);
+  };
+  const auto complete = report();
+  CHECK(complete["total_requests"] == known.requests);
+  CHECK(complete["total_tokens"]["output_tokens"] == known.tokens.output);
+  auto request_indexes = [&] {
+    SQLite::Database db((home / "telemetry" / "usage.db").string(), SQLite::OPEN_READONLY);
+    return db
+        .execAndGet(
+            "SELECT count(*) FROM sqlite_master WHERE type='index' AND name IN ('requests_ts', "
+            "'requests_session', 'requests_profile_ts_cost')")
+        .getInt();
+  };
+  CHECK(request_indexes() == 3);
+  // What a kill between the two commits leaves: every row and cursor, none
+  // of those indexes (and no report cache, which is saved after them).
+  {
+    SQLite::Database db((home / "telemetry" / "usage.db").string(), SQLite::OPEN_READWRITE);
+    db.exec("DROP INDEX requests_ts; DROP INDEX requests_session; DROP INDEX requests_profile_ts_cost;");
+  }
+  fs::remove(home / "telemetry" / "report-cache.bin");
+  CHECK(request_indexes() == 0);
+  CHECK(report() == complete);  // reports need no index to be right
+  auto again = clown_import(home, {"--claude-dir", claude.string(), "--json"});
+  REQUIRE(again.exit_code == 0);
+  CHECK(json::parse(again.out)["new_requests"] == 0);
+  CHECK(json::parse(again.out)["files_read"] == 0);
+  CHECK(request_indexes() == 3);
+  CHECK(report() == complete);
 }
