@@ -229,9 +229,9 @@ void import_histories(SQLite::Database& db, store::RequestWriter& writer, const 
 // CREATE INDEX sorts in memory up to the page cache's size, on top of the
 // cache itself: a smaller cache while it sorts keeps the import within
 // 64 MiB (docs/accuracy.md#memory).
-void create_indexes_in_bounded_memory(SQLite::Database& db) {
+void create_indexes_in_bounded_memory(SQLite::Database& db, void (*create)(SQLite::Database&)) {
   db.exec("PRAGMA cache_size=-4096");
-  store::create_request_indexes(db);
+  create(db);
   db.exec("PRAGMA cache_size=-16384");
 }
 
@@ -249,14 +249,11 @@ void drain_inboxes(const Paths& paths, ImportSummary& summary) {
 
 // The sessions' unlogged rows (docs/accuracy.md#reconcile). A bulk load's
 // indexes are built after its commit (finish_after_commit), except the
-// session index when its tally is full: the sessions past it are read
-// through that index.
+// session index when its tally cannot tell some session: that one is read
+// through the index.
 void reconcile(SQLite::Database& db, store::RequestWriter& writer, const TouchedSessions& touched,
                const registry::PricingTable& prices, const SessionTally* tally, ImportSummary& summary) {
-  if (tally && tally->full()) {
-    db.exec("PRAGMA cache_size=-4096");  // CREATE INDEX's sort, like create_indexes_in_bounded_memory
-    store::create_session_index(db);
-  }
+  if (tally && tally->needs_index()) create_indexes_in_bounded_memory(db, store::create_session_index);
   summary.unlogged_sessions = reconcile_sessions(db, writer, touched, prices, tally);
 }
 
@@ -305,7 +302,7 @@ void finish_after_commit(const Paths& paths, SQLite::Database& db, bool bulk, bo
   try {
     if (bulk) {
       SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-      create_indexes_in_bounded_memory(db);
+      create_indexes_in_bounded_memory(db, store::create_request_indexes);
       tx.commit();
     }
   } catch (const std::exception& e) {

@@ -71,18 +71,18 @@ struct SessionRows {
 };
 // Summed here rather than with GROUP BY, which sorts every row first (most of
 // the cost of the query).
-constexpr const char* k_row_columns =
-    "source, model, input, output, cache_write_5m, cache_write_1h, cache_read, web_search, cost_total, ts_ms, project";
+constexpr const char* k_rows_sql =
+    "SELECT source, model, input, output, cache_write_5m, cache_write_1h, cache_read, web_search, cost_total, "
+    "ts_ms, project FROM requests WHERE session_id=?";
 
 // Adds a session's rows, in rowid order, to its SessionRows.
 class RowsBuilder {
  public:
-  // One row of k_row_columns (from column `c`).
-  void add(store::Sql& q, int c) {
-    add(store::request_source_from(q.text(c)), q.text(c + 1),
-        store::TokenCounts{q.int64(c + 2), q.int64(c + 3), q.int64(c + 4), q.int64(c + 5), q.int64(c + 6),
-                           q.int64(c + 7)},
-        q.real(c + 8), q.int64(c + 9), q.text(c + 10));
+  // One row of k_rows_sql.
+  void add(store::Sql& q) {
+    add(store::request_source_from(q.text(0)), q.text(1),
+        store::TokenCounts{q.int64(2), q.int64(3), q.int64(4), q.int64(5), q.int64(6), q.int64(7)}, q.real(8),
+        q.int64(9), q.text(10));
   }
   void add(std::optional<RequestSource> source, std::string_view model, const store::TokenCounts& tokens,
            double cost_total, int64_t ts_ms, std::string_view project) {
@@ -111,37 +111,9 @@ class RowsBuilder {
 SessionRows rows_of(store::Sql& q, const std::string& session) {
   q.bind(1, session);
   RowsBuilder b;
-  while (q.step()) b.add(q, 0);
+  while (q.step()) b.add(q);
   q.reset();
   return std::move(b.rows);
-}
-
-// The rows of every session in `sessions` in one pass over the table, each
-// session's in rowid order as rows_of reads them through the index (so the
-// sums are the same to the last bit).
-std::map<std::string, SessionRows, std::less<>> rows_of_all(SQLite::Database& db,
-                                                            const std::set<std::string>& sessions) {
-  std::map<std::string, RowsBuilder, std::less<>> builders;
-  for (const auto& s : sessions) builders.emplace(s, RowsBuilder{});
-  // Rows of sessions without claims (never reconciled) are left out by
-  // SQLite (an ephemeral index of the claimed ones), not handed over.
-  store::Sql q(db, std::string("SELECT session_id, ") + k_row_columns +
-                       " FROM requests WHERE session_id IN (SELECT session_id FROM session_totals) ORDER BY id");
-  std::string last_session;
-  RowsBuilder* b = nullptr;
-  bool first = true;
-  while (q.step()) {
-    if (first || q.text(0) != last_session) {
-      first = false;
-      last_session = std::string(q.text(0));
-      const auto it = builders.find(last_session);
-      b = it == builders.end() ? nullptr : &it->second;
-    }
-    if (b) b->add(q, 1);
-  }
-  std::map<std::string, SessionRows, std::less<>> out;
-  for (auto& [session, builder] : builders) out.emplace(session, std::move(builder.rows));
-  return out;
 }
 
 // The claim beyond what is held, field by field (never negative).
@@ -235,13 +207,13 @@ void remove_unlogged(store::Sql& q, const std::string& session) {
 struct Statements {
   explicit Statements(SQLite::Database& db)
       : claims(db, k_claims_sql),
-        rows(db, std::string("SELECT ") + k_row_columns + " FROM requests WHERE session_id=?"),
+        rows(db, k_rows_sql),
         remove(db, "DELETE FROM requests WHERE session_id=? AND source IN (?, ?)") {}
   store::Sql claims, rows, remove;
 };
 
 // Writes the session's unlogged rows; true when there was anything beyond the requests.
-// `prefetched`: the session's rows read beforehand (rows_of_all), else read here.
+// `prefetched`: the session's rows as a bulk load summed them, else read here.
 bool reconcile_session(Statements& sql, store::RequestWriter& writer, const std::string& session,
                        const registry::PricingTable& prices, const SessionRows* prefetched) {
   RequestSource source = RequestSource::cost_state;
@@ -378,7 +350,7 @@ void SessionTally::inserted(const store::RequestUsage& r, RequestSource source, 
     } else if (m.sessions.size() < m.max_sessions) {
       m.last = &m.sessions[r.session_id];
     } else {
-      m.last = nullptr;  // read back through the session index (full())
+      m.last = nullptr;  // read back through the session index (needs_index())
       m.full = true;
     }
   }
@@ -387,33 +359,21 @@ void SessionTally::inserted(const store::RequestUsage& r, RequestSource source, 
 
 void SessionTally::changed(const std::string& session) { m_impl->changed.insert(session); }
 
-bool SessionTally::full() const { return m_impl->full; }
+bool SessionTally::needs_index() const { return m_impl->full || !m_impl->changed.empty(); }
 
 int64_t reconcile_sessions(SQLite::Database& db, store::RequestWriter& writer, const std::set<std::string>& sessions,
                            const registry::PricingTable& prices, const SessionTally* bulk) {
   int64_t written = 0;
   Statements sql(db);
-  // A bulk load's sessions from its tally, except those whose rows changed
-  // after they were stored: read in one pass (no index yet), before any
-  // session's unlogged rows are written (which change no other session's rows).
-  // A full tally's sessions beyond it are read through the session index the
-  // caller built; without it, changed sessions are read in one pass here.
-  std::map<std::string, SessionRows, std::less<>> read_back;
-  if (bulk && !bulk->full()) {
-    std::set<std::string> changed;
-    for (const auto& s : bulk->m_impl->changed)
-      if (sessions.count(s)) changed.insert(s);
-    if (!changed.empty()) read_back = rows_of_all(db, changed);
-  }
+  // A bulk load's sessions from its tally; those it cannot tell (a stored row
+  // changed, or past its bound) through the session index the caller built.
   const SessionRows none;
   for (const auto& s : sessions) {
     const SessionRows* rows = nullptr;  // read through the index
-    if (bulk && !(bulk->full() && bulk->m_impl->changed.count(s))) {
-      if (const auto it = read_back.find(s); it != read_back.end())
-        rows = &it->second;
-      else if (const auto t = bulk->m_impl->sessions.find(s); t != bulk->m_impl->sessions.end())
+    if (bulk && !bulk->m_impl->changed.count(s)) {
+      if (const auto t = bulk->m_impl->sessions.find(s); t != bulk->m_impl->sessions.end())
         rows = &t->second.rows;
-      else if (!bulk->full())
+      else if (!bulk->m_impl->full)
         rows = &none;  // every row is the load's: it stored none of this session
     }
     if (reconcile_session(sql, writer, s, prices, rows)) ++written;

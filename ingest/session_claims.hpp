@@ -71,7 +71,7 @@ class ClaimWriter {
 // from a table that has no session index yet.
 class SessionTally {
  public:
-  // `max_sessions`: how many sessions are summed at most (see full()).
+  // `max_sessions`: how many sessions are summed at most (see needs_index()).
   explicit SessionTally(size_t max_sessions = k_max_tally_sessions);
   ~SessionTally();
   SessionTally(const SessionTally&) = delete;
@@ -80,11 +80,11 @@ class SessionTally {
   void inserted(const store::RequestUsage& request, store::RequestSource source, double cost_total);
   // A stored row of the session changed (a larger copy): it is read back.
   void changed(const std::string& session);
-  // True once a request of a session past the first `max_sessions` came:
-  // those sessions are read back, through the session index, which the
-  // caller then builds before reconcile_sessions. Bounds the tally's memory
-  // (about 400 bytes a session).
-  bool full() const;
+  // True when some session is read back: one whose stored row changed, or
+  // one past the first `max_sessions` (which bounds the tally's memory, about
+  // 400 bytes a session). They are read through the session index, which the
+  // caller then builds before reconcile_sessions.
+  bool needs_index() const;
   static constexpr size_t k_max_tally_sessions = 4096;
 
  private:
@@ -98,8 +98,7 @@ class SessionTally {
 // claim wins over a .claude.json one) and the requests held; returns how many
 // sessions got an unlogged row. Each session's rows are read through the
 // session index, or, with `bulk` (every row was stored by that bulk load),
-// taken from its tally, and the few sessions it cannot tell read in one pass
-// over the table.
+// taken from its tally, except the sessions it cannot tell (needs_index()).
 int64_t reconcile_sessions(SQLite::Database& db, store::RequestWriter& writer, const std::set<std::string>& sessions,
                            const registry::PricingTable& prices, const SessionTally* bulk = nullptr);
 
