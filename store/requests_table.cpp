@@ -118,7 +118,8 @@ std::vector<RequestColumn> operator+(std::vector<RequestColumn> a, const std::ve
 }
 
 RequestTable::RequestTable(SQLite::Database& db)
-    : m_db(db.getHandle()),
+    : m_database(db),
+      m_db(db.getHandle()),
       m_upsert(db, upsert_sql()),
       m_rekey(db, "UPDATE OR IGNORE requests SET dedup_key=? WHERE dedup_key=?"),
       m_twin(db,
@@ -129,7 +130,6 @@ RequestTable::RequestTable(SQLite::Database& db)
       m_claim(db,
               "UPDATE requests SET run_id=?, profile=?, agent=?, provider=?, source=? "
               "WHERE dedup_key=? AND run_id='' AND source=? AND profile IN (?, ?)"),
-      m_session_of(db, "SELECT session_id FROM requests WHERE dedup_key=?"),
       m_counts(db, token_columns() + cost_columns() + std::vector<RequestColumn>{RequestColumn::priced},
                "WHERE dedup_key=?") {
   try {
@@ -196,9 +196,13 @@ std::optional<StoredCounts> RequestTable::counts(std::string_view dedup_key) {
 }
 
 std::string RequestTable::session_of(std::string_view dedup_key) {
-  m_session_of.bind(1, dedup_key);
-  std::string session = m_session_of.step() ? std::string(m_session_of.text(0)) : std::string();
-  m_session_of.reset();
+  // Prepared on first use: only a bulk import asks, and only when a copy
+  // merged, while every run, OTel batch and import builds a RequestTable.
+  if (!m_session_of) m_session_of.emplace(m_database, "SELECT session_id FROM requests WHERE dedup_key=?");
+  Sql& q = *m_session_of;
+  q.bind(1, dedup_key);
+  std::string session = q.step() ? std::string(q.text(0)) : std::string();
+  q.reset();
   return session;
 }
 

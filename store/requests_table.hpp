@@ -168,13 +168,14 @@ class RequestTable {
   const std::string& machine() const { return m_machine; }
 
  private:
+  SQLite::Database& m_database;
   sqlite3* m_db;
   std::string m_machine;
   Sql m_upsert;
   Sql m_rekey;
   Sql m_twin;
   Sql m_claim;
-  Sql m_session_of;
+  std::optional<Sql> m_session_of;  // session_of(), prepared on first use
   RequestQuery m_counts;
 };
 
