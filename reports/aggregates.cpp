@@ -85,11 +85,7 @@ Expected<void> refresh_aggregates(const Paths& paths) {
   // fast as the rest; without the write lock, read-only as before.
   std::error_code ec;
   if (!fs::exists(paths.usage_db(), ec)) return refresh_read_only(paths);  // no store to create here
-  if (auto store = store::Store::open_single_thread(paths)) {
-    (*store)->db().setBusyTimeout(k_lock_wait_ms);
-    if (auto current = refresh_rollup_cache(paths, (*store)->db()))
-      return write_aggregates(paths, *current->rollup, current->state);
-  }
+  if (auto store = store::Store::open_single_thread(paths)) return refresh_aggregates(paths, (*store)->db(), {});
   return refresh_read_only(paths);
 }
 

@@ -13,7 +13,7 @@ namespace clown::reports {
 Expected<void> refresh_aggregates(const Paths& paths);
 
 // The same through a writer's own connection `db` right after its commit,
-// with the rollup it built meanwhile (refresh_rollup_cache).
+// with the rollup it built meanwhile, if any (refresh_rollup_cache).
 Expected<void> refresh_aggregates(const Paths& paths, SQLite::Database& db, const CommittedRollup& built);
 
 // Rebuilds aggregates.json when it is missing, unreadable or older than the
