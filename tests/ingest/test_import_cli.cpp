@@ -30,8 +30,9 @@ std::string line(const std::string& msg, int64_t in, int64_t out, const std::str
          "\n";
 }
 
-test::ProcessResult clown_import(const fs::path& home, std::vector<std::string> args) {
-  std::vector<std::string> argv{test::clown_binary().string(), "usage", "import-claude"};
+// `clown ARGS` with its own home, out of reach of the real ~/.claude.
+test::ProcessResult run_clown(const fs::path& home, std::vector<std::string> args) {
+  std::vector<std::string> argv{test::clown_binary().string()};
   argv.insert(argv.end(), args.begin(), args.end());
   test::ProcessOptions o;
   o.env["CLOWN_HOME"] = home.string();
@@ -39,6 +40,11 @@ test::ProcessResult clown_import(const fs::path& home, std::vector<std::string> 
   o.env["CLAUDE_CONFIG_DIR"] = std::nullopt;
   o.env["NO_COLOR"] = "1";
   return test::run_process(argv, o);
+}
+
+test::ProcessResult clown_import(const fs::path& home, std::vector<std::string> args) {
+  args.insert(args.begin(), {"usage", "import-claude"});
+  return run_clown(home, std::move(args));
 }
 
 }  // namespace
@@ -182,11 +188,7 @@ TEST_CASE("cli: a cold import killed between its two commits lost nothing, and t
   const auto known = bench::generate_corpus(claude, spec);
   REQUIRE(clown_import(home, {"--claude-dir", claude.string(), "--json"}).exit_code == 0);
   auto report = [&] {
-    test::ProcessOptions o;
-    o.env["CLOWN_HOME"] = home.string();
-    o.env["HOME"] = (home / "no-such-home").string();
-    o.env["CLAUDE_CONFIG_DIR"] = std::nullopt;
-    auto r = test::run_process({test::clown_binary().string(), "usage", "--period", "all", "--json"}, o);
+    auto r = run_clown(home, {"usage", "--period", "all", "--json"});
     REQUIRE(r.exit_code == 0);
     return json::parse(r.out);
   };
