@@ -7,6 +7,17 @@
 using namespace clown;
 using namespace clown::store;
 
+namespace {
+// The requests table's own indexes, by name.
+std::string index_names(SQLite::Database& db) {
+  return db
+      .execAndGet(
+          "SELECT ifnull(group_concat(name), '') FROM (SELECT name FROM sqlite_master WHERE type='index' "
+          "AND name LIKE 'requests_%' ORDER BY name)")
+      .getString();
+}
+}  // namespace
+
 TEST_CASE("store: open creates the directory, WAL and the schema", "[store]") {
   test::TempDir tmp;
   Paths paths{tmp.path() / "home"};
@@ -17,11 +28,9 @@ TEST_CASE("store: open creates the directory, WAL and the schema", "[store]") {
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
   CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == k_schema_version);
   for (const char* t : {"requests", "runs", "import_files", "stats_cache"}) CHECK(db.tableExists(t));
-  // The time and session indexes, and schema 9's covering one for a
-  // profile's spend; dedup_key has its own UNIQUE autoindex.
-  CHECK(db.execAndGet("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type='index' AND name "
-                      "LIKE 'requests_%' ORDER BY name)")
-            .getString() == "requests_profile_ts_cost,requests_session,requests_ts");
+  // The time index (covering a profile's spend since a time) and the
+  // session index; dedup_key has its own UNIQUE autoindex.
+  CHECK(index_names(db) == "requests_session,requests_ts_profile_cost");
 }
 
 TEST_CASE("store: a store left without its request indexes gets them back from the next writer", "[store]") {
@@ -29,13 +38,6 @@ TEST_CASE("store: a store left without its request indexes gets them back from t
   // transaction (docs/accuracy.md#bulk-load): killed in between, they are missing.
   test::TempDir tmp;
   Paths paths{tmp.path() / "home"};
-  auto index_names = [](SQLite::Database& db) {
-    return db
-        .execAndGet(
-            "SELECT ifnull(group_concat(name), '') FROM (SELECT name FROM sqlite_master WHERE type='index' "
-            "AND name LIKE 'requests_%' ORDER BY name)")
-        .getString();
-  };
   {
     auto store = Store::open(paths);
     REQUIRE(store);
@@ -49,7 +51,7 @@ TEST_CASE("store: a store left without its request indexes gets them back from t
   }
   auto store = Store::open(paths);
   REQUIRE(store);
-  CHECK(index_names((*store)->db()) == "requests_profile_ts_cost,requests_session,requests_ts");
+  CHECK(index_names((*store)->db()) == "requests_session,requests_ts_profile_cost");
 }
 
 TEST_CASE("store: reopening keeps rows and one version row", "[store]") {
@@ -141,8 +143,8 @@ INSERT INTO requests(dedup_key, ts_ms, session_id, run_id, profile, agent, provi
   REQUIRE(store);
   auto& db = (*store)->db();
   CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == k_schema_version);
-  CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name LIKE 'requests_%'").getInt() ==
-        3);
+  // Schema 11 replaced schema 1's time index and schema 9's covering one.
+  CHECK(index_names(db) == "requests_session,requests_ts_profile_cost");
   CHECK(db.execAndGet("SELECT input || '/' || config_dir || '/' FROM requests WHERE dedup_key='k'").getString() ==
         "5//");
   CHECK(db.tableExists("stats_cache_files"));
