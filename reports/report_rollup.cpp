@@ -23,6 +23,7 @@
 #include "common/file_io.hpp"
 #include "common/file_stamp.hpp"
 #include "common/time.hpp"
+#include "reports/rollup_builder.hpp"
 #include "store/requests_table.hpp"
 #include "store/store.hpp"
 
@@ -38,27 +39,6 @@ constexpr int64_t k_direct_limit = 20000;
 // 05: a checksum of everything before it ends the file. 06: the machine in
 // the row's key (its former reserved slot).
 constexpr char k_magic[8] = {'C', 'L', 'W', 'N', 'R', 'C', '0', '6'};
-
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
-struct Key {
-  int64_t bucket;
-  int32_t f[8];  // session, profile, agent, provider, model, project, query_source, machine
-  int32_t sidechain;
-  bool operator==(const Key&) const = default;
-};
-
-struct KeyHash {
-  size_t operator()(const Key& k) const {
-    uint64_t h = static_cast<uint64_t>(k.bucket) * 0x9E3779B97F4A7C15ull;
-    for (int32_t v : k.f) h = (h ^ static_cast<uint32_t>(v)) * 0x100000001B3ull;
-    h = (h ^ static_cast<uint32_t>(k.sidechain)) * 0x100000001B3ull;
-    return static_cast<size_t>(h ^ (h >> 29));
-  }
-};
 
 // What identifies one state of usage.db: the database and WAL files' stamps,
 // plus the highest request id (and the row layout of this build).
@@ -95,49 +75,6 @@ std::optional<DbFingerprint> current_fingerprint(const Paths& paths, SQLite::Dat
   if (q.executeStep()) f->max_id = q.getColumn(0).getInt64();
   return f;
 }
-
-class Builder {
- public:
-  explicit Builder(Rollup& out) : m_out(out) {}
-  std::vector<RollupRow> take_rows() { return std::move(m_rows_vec); }
-
-  int32_t intern(std::string_view s) {
-    auto it = m_index.find(s);
-    if (it != m_index.end()) return it->second;
-    const auto id = static_cast<int32_t>(m_out.strings.size());
-    m_out.strings.emplace_back(s);
-    m_index.emplace(std::string(s), id);
-    return id;
-  }
-
-  RollupRow& row(const Key& key) {
-    auto [it, inserted] = m_rows.try_emplace(key, m_rows_vec.size());
-    if (inserted) {
-      RollupRow r;
-      r.bucket = key.bucket;
-      r.session = key.f[0];
-      r.profile = key.f[1];
-      r.agent = key.f[2];
-      r.provider = key.f[3];
-      r.model = key.f[4];
-      r.project = key.f[5];
-      r.query_source = key.f[6];
-      r.machine = key.f[7];
-      r.sidechain = key.sidechain;
-      r.no_session = m_out.strings[static_cast<size_t>(key.f[0])].empty() ? 1 : 0;
-      r.first_ms = std::numeric_limits<int64_t>::max();
-      r.last_ms = std::numeric_limits<int64_t>::min();
-      m_rows_vec.push_back(r);
-    }
-    return m_rows_vec[it->second];
-  }
-
- private:
-  Rollup& m_out;
-  std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> m_index;
-  std::unordered_map<Key, size_t, KeyHash> m_rows;
-  std::vector<RollupRow> m_rows_vec;
-};
 
 void put(std::string& out, const void* p, size_t n) { out.append(static_cast<const char*>(p), n); }
 
@@ -262,11 +199,8 @@ namespace {
 Rollup scan(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional<int64_t> until_ms,
             std::optional<std::pair<int64_t, int64_t>> ids) {
   using C = store::RequestColumn;
-  Rollup out;
-  Builder builder(out);
+  RollupBuilder builder;
   const bool bounded = since_ms || until_ms;
-  const C keys[] = {C::session_id, C::profile, C::agent,        C::provider,
-                    C::model,      C::project, C::query_source, C::machine};
   store::RequestQuery q(
       db,
       std::vector<C>{C::ts_ms, C::session_id, C::profile, C::agent, C::provider, C::model, C::project, C::query_source,
@@ -283,70 +217,36 @@ Rollup scan(SQLite::Database& db, std::optional<int64_t> since_ms, std::optional
     q.sql().bind(2, ids->second);
   }
   const std::string_view stats_cache = store::to_string(store::RequestSource::stats_cache);
-  // Consecutive requests mostly share session, profile, project...: compare
-  // with the previous row's value before hashing.
-  std::string last_text[8];
-  int32_t last_id[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
-  auto column_id = [&](int i, std::string_view v) {
-    if (last_id[i] < 0 || v != last_text[i]) {
-      last_id[i] = builder.intern(v);
-      last_text[i].assign(v);
-    }
-    return last_id[i];
-  };
   while (q.next()) {
-    const int64_t ts = q.int64(C::ts_ms);
-    Key key{floor_div(ts, k_bucket_ms), {}, q.int64(C::sidechain) != 0 ? 1 : 0};
-    for (int i = 0; i < 8; ++i) {
-      std::string_view v = q.text(keys[i]);
-      // stats-cache history rows carry a placeholder session id: they are no agent session.
-      if (i == 0 && q.text(C::source) == stats_cache) v = {};
-      key.f[i] = column_id(i, v);
-    }
-    RollupRow& r = builder.row(key);
-    r.first_ms = std::min(r.first_ms, ts);
-    r.last_ms = std::max(r.last_ms, ts);
-    r.requests += 1;
-    r.tokens += q.tokens();
-    r.cost += q.cost();
-    const double cost_total = q.real(C::cost_total);
-    r.cost_total += cost_total;
-    if (q.int64(C::priced) == 0) r.unpriced_requests += 1;
-    if (q.int64(C::sidechain) != 0 || !q.text(C::subagent).empty()) {
-      r.subagent_requests += 1;
-      r.subagent_cost += cost_total;
-    }
+    RollupInput in;
+    in.ts_ms = q.int64(C::ts_ms);
+    in.session_id = q.text(C::session_id);
+    in.profile = q.text(C::profile);
+    in.agent = q.text(C::agent);
+    in.provider = q.text(C::provider);
+    in.model = q.text(C::model);
+    in.project = q.text(C::project);
+    in.query_source = q.text(C::query_source);
+    in.machine = q.text(C::machine);
+    in.subagent = q.text(C::subagent);
+    in.sidechain = q.int64(C::sidechain) != 0;
+    // stats-cache history rows carry a placeholder session id: they are no agent session.
+    in.history = q.text(C::source) == stats_cache;
+    in.priced = q.int64(C::priced) != 0;
+    in.tokens = q.tokens();
+    in.cost = q.cost();
+    in.cost_total = q.real(C::cost_total);
+    builder.add(in);
   }
-  out.own(builder.take_rows());
-  return out;
+  return builder.take();
 }
 
 // Sums rollups built from disjoint sets of requests.
 Rollup merge(const Rollup& a, const Rollup& b) {
-  Rollup out;
-  Builder builder(out);
-  for (const Rollup* part : {&a, &b}) {
-    std::vector<int32_t> remap(part->strings.size());
-    for (size_t i = 0; i < remap.size(); ++i) remap[i] = builder.intern(part->strings[i]);
-    for (const auto& src : part->rows) {
-      auto id = [&](int32_t v) { return remap[static_cast<size_t>(v)]; };
-      RollupRow& r = builder.row(Key{src.bucket,
-                                     {id(src.session), id(src.profile), id(src.agent), id(src.provider), id(src.model),
-                                      id(src.project), id(src.query_source), id(src.machine)},
-                                     src.sidechain});
-      r.first_ms = std::min(r.first_ms, src.first_ms);
-      r.last_ms = std::max(r.last_ms, src.last_ms);
-      r.requests += src.requests;
-      r.unpriced_requests += src.unpriced_requests;
-      r.tokens += src.tokens;
-      r.cost += src.cost;
-      r.cost_total += src.cost_total;
-      r.subagent_requests += src.subagent_requests;
-      r.subagent_cost += src.subagent_cost;
-    }
-  }
-  out.own(builder.take_rows());
-  return out;
+  RollupBuilder builder;
+  builder.add(a);
+  builder.add(b);
+  return builder.take();
 }
 
 // The all-time rollup, the two halves of the table scanned on both cores
