@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/time.hpp"
+#include "ingest/bulk_rollup.hpp"
 #include "ingest/claude_dirs.hpp"
 #include "ingest/import_cursors.hpp"
 #include "ingest/otel_sink.hpp"
@@ -257,15 +258,35 @@ void reconcile(SQLite::Database& db, store::RequestWriter& writer, const Touched
   summary.unlogged_sessions = reconcile_sessions(db, writer, touched, prices, tally);
 }
 
+// What a load into an empty `requests` table sums as it stores the rows:
+// each session's requests, for reconcile, and the all-time rollup (no table
+// scan after the commit). An empty store holds no OpenTelemetry events for a
+// transcript line to be a twin of (and its time and session indexes are only
+// built after the load): none is searched for.
+struct BulkLoad {
+  BulkLoad(SQLite::Database& db, store::RequestWriter& w) : rollup(db), writer(w) {
+    writer.assume_no_twins();
+    writer.observe_inserts(&rollup);
+  }
+  ~BulkLoad() { writer.observe_inserts(nullptr); }
+  BulkLoad(const BulkLoad&) = delete;
+  BulkLoad& operator=(const BulkLoad&) = delete;
+  SessionTally tally;
+  BulkRollup rollup;
+  store::RequestWriter& writer;
+};
+
 // Right after the import's commit: a bulk load's indexes are built on this
 // thread, on the import's connection (in a transaction of their own: the rows
 // are committed without them, docs/accuracy.md#bulk-load). Beside it, at a
 // lower priority (the index build is the longer path): the all-time rollup of
-// what was committed (the indexes change no row), and a second connection
+// what was committed (the indexes change no row; `summed`: the rollup a bulk
+// load summed while it stored the rows, ingest/bulk_rollup.hpp), and a second connection
 // copying the committed rows into usage.db (a checkpoint runs beside a writer;
 // mostly waiting for the disk). The report cache and aggregates.json are then
 // saved through the import's connection (reports::refresh_aggregates).
-void finish_after_commit(const Paths& paths, SQLite::Database& db, bool bulk, bool changed, ImportSummary& summary) {
+void finish_after_commit(const Paths& paths, SQLite::Database& db, bool bulk, bool changed,
+                         std::shared_ptr<const reports::Rollup> summed, ImportSummary& summary) {
   // The page cache and the scanner threads' freed buffers (in their own malloc
   // arenas) are not needed any more: handed back so the peak RSS is the larger
   // of the two phases, not their sum (docs/accuracy.md#memory).
@@ -277,8 +298,9 @@ void finish_after_commit(const Paths& paths, SQLite::Database& db, bool bulk, bo
     // refresh_aggregates reports what is wrong with the database.
   }
   ::malloc_trim(0);
+  built.rollup = std::move(summed);
   std::thread rollup([&] {
-    if (!changed) return;
+    if (!changed || built.rollup) return;
     yield_to_critical_path();
     try {
       built.rollup = reports::build_committed_rollup(paths);
@@ -333,6 +355,7 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
   TRY_ASSIGN(auto store, store::Store::open_single_thread(paths));
   auto& db = store->db();
   bool bulk_load = false;
+  std::shared_ptr<const reports::Rollup> summed;
   try {
     ImportCursors cursors(db);
     const auto plan = plan_import(dirs, cursors, summary);
@@ -355,23 +378,23 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
     else  // another cold import may have committed its rows and not yet its indexes
       store::ensure_request_indexes(db);
     store::RequestWriter writer(db, resolver);
-    // An empty store holds no OpenTelemetry events for a transcript line to be
-    // a twin of, and its time and session indexes are only built after the load.
-    if (bulk) writer.assume_no_twins();
+    std::optional<BulkLoad> load;
+    if (bulk) load.emplace(db, writer);
+    SessionTally* tally = load ? &load->tally : nullptr;
     TouchedSessions touched;
-    // A bulk load sums each session's requests as it stores them, for reconcile.
-    std::optional<SessionTally> tally;
-    if (bulk) tally.emplace();
-    scan_and_store(db, plan, dirs, writer, cursors, options, summary, touched, tally ? &*tally : nullptr);
+    scan_and_store(db, plan, dirs, writer, cursors, options, summary, touched, tally);
     trace.mark("scan + write");
     record_descriptions(db, plan, summary);
     trace.mark("subagents");
     save_claude_json_claims(db, dirs, touched, summary);
-    reconcile(db, writer, touched, pricing.pricing.table, tally ? &*tally : nullptr, summary);
+    reconcile(db, writer, touched, pricing.pricing.table, tally, summary);
     trace.mark("reconcile");
     import_histories(db, writer, dirs, summary);
     trace.mark("stats-cache");
     tx.commit();
+    summed = load ? load->rollup.take() : nullptr;
+    load.reset();
+    summary.rollup_summed = summed != nullptr;
     summary.twin_searches = writer.twin_searches();
     trace.mark("commit");
     bulk_load = bulk;
@@ -381,7 +404,7 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
   }
   const bool changed = summary.files_read > 0 || summary.history_requests > 0 || summary.otel_events > 0;
   if (changed || bulk_load) {
-    finish_after_commit(paths, db, bulk_load, changed, summary);
+    finish_after_commit(paths, db, bulk_load, changed, std::move(summed), summary);
     trace.mark("indexes, checkpoint, rollup");
   }
   store.reset();

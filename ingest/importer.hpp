@@ -43,6 +43,9 @@ struct ImportSummary {
   // events by content (docs/accuracy.md#dedup). None in a cold import: an
   // empty store holds no events. Not part of the JSON (tests, tracing).
   int64_t twin_searches = 0;
+  // A cold import's all-time rollup was summed from the rows as they were
+  // stored (ingest/bulk_rollup.hpp), not read back. Not part of the JSON.
+  bool rollup_summed = false;
 };
 
 Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& options);

@@ -27,7 +27,7 @@ WriteOutcome RequestWriter::write(const RequestUsage& r, const Attribution& a) {
   rec.config_dir = a.config_dir;
   rec.query_source = r.query_source;
   rec.subagent = r.subagent;
-  rec.machine = a.machine;
+  rec.machine = a.machine.empty() ? std::string_view(m_table.machine()) : std::string_view(a.machine);
   rec.user = a.user;
   std::string twin;
   if (!m_no_twins && r.key.rfind("req:", 0) != 0 &&
@@ -46,7 +46,9 @@ WriteOutcome RequestWriter::write(const RequestUsage& r, const Attribution& a) {
   m_last_key.assign(rec.dedup_key);
   m_last_cost_total = rec.cost.total();
   switch (m_table.upsert(rec)) {
-    case RequestTable::Outcome::inserted: return WriteOutcome::inserted;
+    case RequestTable::Outcome::inserted:
+      if (m_observer) m_observer->inserted(rec);
+      return WriteOutcome::inserted;
     case RequestTable::Outcome::merged: return WriteOutcome::merged;
     case RequestTable::Outcome::duplicate: return WriteOutcome::duplicate;
   }

@@ -19,6 +19,14 @@ enum class WriteOutcome { inserted, merged, duplicate };
 // response's arrival on the same machine).
 inline constexpr int64_t k_twin_slack_ms = 5000;
 
+// Told of every request a writer inserts, with the values stored
+// (ingest/bulk_rollup.hpp sums a cold import's rows as they are stored).
+class InsertObserver {
+ public:
+  virtual ~InsertObserver() = default;
+  virtual void inserted(const RequestRecord& stored) = 0;
+};
+
 class RequestWriter {
  public:
   RequestWriter(SQLite::Database& db, PriceResolver& resolver);
@@ -38,6 +46,8 @@ class RequestWriter {
   void assume_no_twins() { m_no_twins = true; }
   // How many twin searches ran (tests).
   int64_t twin_searches() const { return m_twin_searches; }
+  // Tells `observer` (null: nobody) of every insert from now on.
+  void observe_inserts(InsertObserver* observer) { m_observer = observer; }
 
  private:
   RequestTable m_table;
@@ -46,6 +56,7 @@ class RequestWriter {
   double m_last_cost_total = 0;
   bool m_no_twins = false;
   int64_t m_twin_searches = 0;
+  InsertObserver* m_observer = nullptr;
 };
 
 // The Claude config dir of a transcript: the parent of its "projects" folder

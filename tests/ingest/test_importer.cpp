@@ -325,3 +325,29 @@ TEST_CASE("import: a directory named *.jsonl is not a transcript", "[import]") {
   CHECK(s.files_seen == 1);
   CHECK(s.new_requests == 1);
 }
+
+TEST_CASE("import: a cold import sums its rollup as it stores the rows unless a later copy merges into a stored row",
+          "[import]") {
+  // The rollup summed while storing cannot take back what a merged copy
+  // replaced: the stored rows are summed after the commit instead
+  // (ingest/bulk_rollup.hpp; tests/ingest/test_bulk_rollup.cpp compares both).
+  test::TempDir tmp;
+  Paths paths{tmp.path() / "home"};
+  auto dir = tmp.path() / "claude";
+  append(dir / "projects" / "-w" / "a.jsonl", line("m1", 5, 1) + line("m2", 7, 2, "claude-haiku-4-5"));
+  auto cold = import(paths, dir);
+  CHECK(cold.new_requests == 2);
+  CHECK(cold.rollup_summed);
+  append(dir / "projects" / "-w" / "b.jsonl", line("m3", 5, 3));
+  CHECK_FALSE(import(paths, dir).rollup_summed);  // not a cold import
+
+  test::TempDir tmp2;
+  Paths paths2{tmp2.path() / "home"};
+  auto dir2 = tmp2.path() / "claude";
+  append(dir2 / "projects" / "-w" / "a.jsonl", line("m1", 5, 1) + line("m2", 7, 2, "claude-haiku-4-5"));
+  append(dir2 / "projects" / "-w" / "b.jsonl", line("m1", 5, 400));  // a larger copy in another file
+  auto merged = import(paths2, dir2);
+  CHECK(merged.new_requests == 2);
+  CHECK_FALSE(merged.rollup_summed);
+  CHECK(sums(paths2).output == 402);
+}
