@@ -142,13 +142,33 @@ RequestTable::RequestTable(SQLite::Database& db)
 
 RequestTable::Outcome RequestTable::upsert(const RequestRecord& r) {
   Sql& s = m_upsert;
+  // Text that repeats from the last request stays bound (a copy owned here:
+  // the request's own strings may be gone by the next one).
+  auto text = [&](int index, std::string_view v) {
+    auto& held = m_bound_text[static_cast<size_t>(index)];
+    if (held && *held == v) return;
+    held.emplace(v);
+    s.bind(index, std::string_view(*held));
+  };
   // Columns in RequestColumn order.
-  s.bind(1, r.dedup_key).bind(2, r.ts_ms).bind(3, r.session_id).bind(4, r.run_id).bind(5, r.profile);
-  s.bind(6, r.agent).bind(7, r.provider).bind(8, r.model).bind(9, r.project).bind(10, r.sidechain ? 1 : 0);
+  s.bind(1, r.dedup_key).bind(2, r.ts_ms);
+  text(3, r.session_id);
+  text(4, r.run_id);
+  text(5, r.profile);
+  text(6, r.agent);
+  text(7, r.provider);
+  text(8, r.model);
+  text(9, r.project);
+  s.bind(10, r.sidechain ? 1 : 0);
   const int i = bind_counts(s, 11, r.tokens, r.cost);
-  s.bind(i, r.priced ? 1 : 0).bind(i + 1, r.price_key).bind(i + 2, to_string(r.source)).bind(i + 3, r.config_dir);
-  s.bind(i + 4, r.query_source).bind(i + 5, r.subagent).bind(i + 6, r.machine.empty() ? m_machine : r.machine);
-  s.bind(i + 7, r.user);
+  s.bind(i, r.priced ? 1 : 0);
+  text(i + 1, r.price_key);
+  text(i + 2, to_string(r.source));
+  text(i + 3, r.config_dir);
+  text(i + 4, r.query_source);
+  text(i + 5, r.subagent);
+  text(i + 6, r.machine.empty() ? std::string_view(m_machine) : r.machine);
+  text(i + 7, r.user);
   // An insert sets the connection's last rowid (rowids start at 1); an
   // update of the stored row leaves it alone.
   sqlite3_set_last_insert_rowid(m_db, 0);

@@ -172,6 +172,10 @@ class RequestTable {
   sqlite3* m_db;
   std::string m_machine;
   Sql m_upsert;
+  // The text upsert() bound last per parameter, owned here: consecutive
+  // requests mostly share them (session, profile, model, project...), and an
+  // unchanged one is not bound again.
+  std::array<std::optional<std::string>, k_request_columns + 1> m_bound_text;
   Sql m_rekey;
   Sql m_twin;
   Sql m_claim;
