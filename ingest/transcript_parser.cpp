@@ -24,14 +24,32 @@ bool more_tokens(const store::TokenCounts& candidate, const store::TokenCounts& 
 }
 
 bool RequestSet::add(store::RequestUsage request) {
-  auto [it, inserted] = m_index.try_emplace(request.key, m_requests.size());
-  if (inserted) {
-    m_requests.push_back(std::move(request));
-    return true;
+  if ((m_requests.size() + 1) * 2 > m_slots.size()) grow();
+  const size_t mask = m_slots.size() - 1;
+  for (size_t i = std::hash<std::string_view>{}(request.key) & mask;; i = (i + 1) & mask) {
+    const uint32_t slot = m_slots[i];
+    if (slot == 0) {
+      m_slots[i] = static_cast<uint32_t>(m_requests.size() + 1);
+      m_requests.push_back(std::move(request));
+      return true;
+    }
+    auto& held = m_requests[slot - 1];
+    if (held.key == request.key) {
+      if (more_tokens(request.tokens, held.tokens)) held = std::move(request);
+      return false;
+    }
   }
-  auto& held = m_requests[it->second];
-  if (more_tokens(request.tokens, held.tokens)) held = std::move(request);
-  return false;
+}
+
+void RequestSet::grow() {
+  std::vector<uint32_t> slots(std::max<size_t>(64, m_slots.size() * 2));
+  const size_t mask = slots.size() - 1;
+  for (size_t r = 0; r < m_requests.size(); ++r) {
+    size_t i = std::hash<std::string_view>{}(m_requests[r].key) & mask;
+    while (slots[i] != 0) i = (i + 1) & mask;
+    slots[i] = static_cast<uint32_t>(r + 1);
+  }
+  m_slots.swap(slots);
 }
 
 namespace {

@@ -8,7 +8,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "common/error.hpp"
@@ -42,12 +41,19 @@ class RequestSet {
   // Returns true when the request was new.
   bool add(store::RequestUsage request);
   const std::vector<store::RequestUsage>& requests() const { return m_requests; }
-  std::vector<store::RequestUsage> take() { return std::move(m_requests); }
+  std::vector<store::RequestUsage> take() {
+    m_slots.clear();
+    return std::move(m_requests);
+  }
   size_t size() const { return m_requests.size(); }
 
  private:
+  void grow();
   std::vector<store::RequestUsage> m_requests;
-  std::unordered_map<std::string, size_t> m_index;
+  // Open addressing over the requests' own keys (no copy of a key, no node
+  // per request: every usage line of an import passes here): 1 + the
+  // request's index, 0 = free; a power of two, at most half full.
+  std::vector<uint32_t> m_slots;
 };
 
 // Keeps the larger copy (more tokens; on a tie the one already held).

@@ -254,6 +254,13 @@ void use_wal(SQLite::Database& db) {
 
 }  // namespace
 
+void configure_sqlite() {
+  // CREATE INDEX sorts in memory up to the page cache's size but at least
+  // SQLITE_CONFIG_PMASZ pages (250 by default): 16 MiB with 64 KiB pages,
+  // above the import's 4 MiB bound (ingest/importer.cpp). 64 pages = 4 MiB.
+  (void)sqlite3_config(SQLITE_CONFIG_PMASZ, 64u);
+}
+
 void drop_request_indexes(SQLite::Database& db) {
   db.exec(
       "DROP INDEX IF EXISTS requests_ts; DROP INDEX IF EXISTS requests_profile_ts; "
