@@ -23,7 +23,7 @@ bool more_tokens(const store::TokenCounts& candidate, const store::TokenCounts& 
   return candidate.web_search > held.web_search;
 }
 
-bool RequestSet::add(store::RequestUsage request) {
+bool RequestSet::add(store::RequestUsage&& request) {
   if ((m_requests.size() + 1) * 2 > m_slots.size()) grow();
   const size_t mask = m_slots.size() - 1;
   for (size_t i = std::hash<std::string_view>{}(request.key) & mask;; i = (i + 1) & mask) {
@@ -338,15 +338,16 @@ struct LineParser::Impl {
     // too; without one (some gateways send none) the message id; without
     // either, the line's own place in time and session is the best identity.
     if (f.has_rid && !m_request_id.empty())
-      r.key = "req:" + m_request_id;
+      r.key.assign("req:").append(m_request_id);
     else if (f.has_mid && !m_message_id.empty())
-      r.key = "msg:" + m_message_id;
+      r.key.assign("msg:").append(m_message_id);
     else
-      r.key = "nomsg:" + r.session_id + ":" + std::to_string(r.ts_ms);
+      r.key.assign("nomsg:").append(r.session_id).append(":").append(std::to_string(r.ts_ms));
     return LineKind::request;
   }
 
   std::string m_request_id;
+  store::RequestUsage m_scratch;  // the line being parsed (LineParser::parse)
   std::vector<std::string> m_cost_states;
   std::string m_message_id;
 };
@@ -387,7 +388,9 @@ void LineParser::parse(std::string_view data, std::string_view fallback_session,
         m_impl->m_cost_states.emplace_back(ls, len);
       continue;
     }
-    store::RequestUsage r;
+    // One request reused line after line: a copy already held (most usage
+    // lines are copies of the line before) leaves its buffers to the next.
+    store::RequestUsage& r = m_impl->m_scratch;
     size_t capacity = static_cast<size_t>(end - ls) + k_padding;
     switch (m_impl->parse_line(ls, len, capacity, fallback_session, r)) {
       case LineKind::request:

@@ -38,8 +38,9 @@ struct ParseStats {
 // messages into new files. The copy with the most tokens wins.
 class RequestSet {
  public:
-  // Returns true when the request was new.
-  bool add(store::RequestUsage request);
+  // Returns true when the request was new. `request` is moved from only when
+  // it is kept (new, or a larger copy): a caller reusing it keeps its buffers.
+  bool add(store::RequestUsage&& request);
   const std::vector<store::RequestUsage>& requests() const { return m_requests; }
   std::vector<store::RequestUsage> take() {
     m_slots.clear();
