@@ -344,10 +344,14 @@ TEST_CASE("import: a cold import sums its rollup as it stores the rows unless a 
   test::TempDir tmp2;
   Paths paths2{tmp2.path() / "home"};
   auto dir2 = tmp2.path() / "claude";
-  append(dir2 / "projects" / "-w" / "a.jsonl", line("m1", 5, 1) + line("m2", 7, 2, "claude-haiku-4-5"));
-  append(dir2 / "projects" / "-w" / "b.jsonl", line("m1", 5, 400));  // a larger copy in another file
+  // A file's requests reach the store in chunks of about 4096: the larger
+  // copy at the end of the file comes after its first copy was stored.
+  std::string text = line("m1", 5, 1);
+  for (int i = 0; i < 5000; ++i) text += line("f" + std::to_string(i), 1, 1);
+  text += line("m1", 5, 400);
+  append(dir2 / "projects" / "-w" / "a.jsonl", text);
   auto merged = import(paths2, dir2);
-  CHECK(merged.new_requests == 2);
+  CHECK(merged.new_requests == 5001);
   CHECK_FALSE(merged.rollup_summed);
-  CHECK(sums(paths2).output == 402);
+  CHECK(sums(paths2).output == 5400);
 }
