@@ -1,5 +1,6 @@
 #include "common/file_stamp.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -25,6 +26,12 @@ std::optional<FileStamp> stat_file(const std::filesystem::path& path) {
 std::optional<FileStamp> stat_fd(int fd) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return std::nullopt;
+  return from_stat(st);
+}
+
+std::optional<FileStamp> stat_at(int dir_fd, const char* name) {
+  struct stat st {};
+  if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return std::nullopt;
   return from_stat(st);
 }
 

@@ -1,5 +1,10 @@
 #include "ingest/claude_dirs.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <string_view>
@@ -116,29 +121,97 @@ void warn_link(std::vector<std::string>* warnings, const fs::path& link, const f
 
 }  // namespace
 
-std::vector<std::string> list_transcripts(const fs::path& config_dir, std::vector<std::string>* warnings) {
-  std::vector<std::string> out;
+namespace {
+
+bool is_transcript_name(std::string_view name) { return name.size() > 6 && name.substr(name.size() - 6) == ".jsonl"; }
+
+// Lists one directory (an open descriptor) and the directories under it.
+// Entries are typed and stat'ed relative to the directory: no path lookup
+// per file, which was most of a warm import's time. A directory is entered
+// only when it is one (never through a link); a linked transcript is kept
+// when it resolves inside `root`.
+class TranscriptWalk {
+ public:
+  TranscriptWalk(const fs::path& root, std::vector<std::string>* warnings) : m_root(root), m_warnings(warnings) {}
+
+  void walk(int dir_fd, const std::string& dir) {
+    DIR* d = ::fdopendir(dir_fd);  // owns dir_fd from here
+    if (!d) {
+      ::close(dir_fd);
+      return;  // unreadable: skipped, like a directory without permission
+    }
+    while (const dirent* e = ::readdir(d)) {
+      const std::string_view name = e->d_name;
+      if (name == "." || name == "..") continue;
+      unsigned char type = e->d_type;
+      if (type == DT_UNKNOWN) type = type_at(::dirfd(d), e->d_name);
+      const std::string path = dir + "/" + e->d_name;
+      if (type == DT_DIR) {
+        const int sub = ::openat(::dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub >= 0) walk(sub, path);
+      } else if (is_transcript_name(name)) {
+        add(::dirfd(d), e->d_name, type, path);
+      }
+    }
+    ::closedir(d);
+  }
+
+  std::vector<ListedTranscript> take() {
+    std::sort(m_out.begin(), m_out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    return std::move(m_out);
+  }
+
+ private:
+  static unsigned char type_at(int dir_fd, const char* name) {
+    struct stat st {};
+    if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return DT_UNKNOWN;
+    if (S_ISDIR(st.st_mode)) return DT_DIR;
+    if (S_ISREG(st.st_mode)) return DT_REG;
+    if (S_ISLNK(st.st_mode)) return DT_LNK;
+    return DT_UNKNOWN;
+  }
+
+  void add(int dir_fd, const char* name, unsigned char type, const std::string& path) {
+    if (type == DT_REG) {
+      if (auto st = stat_at(dir_fd, name)) m_out.push_back({path, st});
+      return;
+    }
+    if (type != DT_LNK) return;
+    if (!resolves_inside(path, m_root)) {
+      warn_link(m_warnings, path, m_root);
+      return;
+    }
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec)) m_out.push_back({path, std::nullopt});
+  }
+
+  const fs::path& m_root;
+  std::vector<std::string>* m_warnings;
+  std::vector<ListedTranscript> m_out;
+};
+
+}  // namespace
+
+std::vector<ListedTranscript> list_transcript_files(const fs::path& config_dir, std::vector<std::string>* warnings) {
   const auto projects = config_dir / "projects";
   std::error_code ec;
-  if (!fs::is_directory(projects, ec)) return out;
+  if (!fs::is_directory(projects, ec)) return {};
   const fs::path root = fs::canonical(config_dir, ec);
-  if (ec) return out;
+  if (ec) return {};
   if (!resolves_inside(projects, root)) {
     warn_link(warnings, projects, root);
-    return out;
+    return {};
   }
-  // No follow_directory_symlink: linked directories are not entered at all.
-  fs::recursive_directory_iterator it(projects, fs::directory_options::skip_permission_denied, ec), end;
-  for (; !ec && it != end; it.increment(ec)) {
-    const auto& p = it->path();
-    if (p.extension() != ".jsonl") continue;
-    if (it->is_symlink(ec) && !resolves_inside(p, root)) {
-      warn_link(warnings, p, root);
-      continue;
-    }
-    if (it->is_regular_file(ec)) out.push_back(p.string());
-  }
-  std::sort(out.begin(), out.end());
+  const int fd = ::open(projects.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return {};
+  TranscriptWalk walk(root, warnings);
+  walk.walk(fd, projects.string());
+  return walk.take();
+}
+
+std::vector<std::string> list_transcripts(const fs::path& config_dir, std::vector<std::string>* warnings) {
+  std::vector<std::string> out;
+  for (auto& f : list_transcript_files(config_dir, warnings)) out.push_back(std::move(f.path));
   return out;
 }
 

@@ -2,10 +2,12 @@
 // The Claude Code config dirs an import reads (docs/accuracy.md#transcripts)
 // and who their requests belong to.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/file_stamp.hpp"
 #include "common/paths.hpp"
 #include "store/requests_table.hpp"
 
@@ -29,5 +31,15 @@ Expected<std::vector<ConfigDir>> resolve_claude_dirs(const Paths& paths,
 // `warnings` when given (docs/security.md#import).
 std::vector<std::string> list_transcripts(const std::filesystem::path& config_dir,
                                           std::vector<std::string>* warnings = nullptr);
+
+// The same files with their stamps, read while listing (stat relative to
+// each directory, no path lookup per file); nullopt for a file that could
+// not be stat'ed (a linked transcript: stat the path).
+struct ListedTranscript {
+  std::string path;
+  std::optional<FileStamp> stamp;
+};
+std::vector<ListedTranscript> list_transcript_files(const std::filesystem::path& config_dir,
+                                                    std::vector<std::string>* warnings = nullptr);
 
 }  // namespace clown::ingest

@@ -75,8 +75,8 @@ struct ImportPlan {
 ImportPlan plan_import(const std::vector<ConfigDir>& dirs, const ImportCursors& cursors, ImportSummary& summary) {
   ImportPlan plan;
   for (size_t d = 0; d < dirs.size(); ++d) {
-    for (auto& f : list_transcripts(dirs[d].path, &summary.warnings)) {
-      const auto st = stat_file(f);
+    for (auto& [f, stamp] : list_transcript_files(dirs[d].path, &summary.warnings)) {
+      const auto st = stamp ? stamp : stat_file(f);
       if (!st) continue;
       ++summary.files_seen;
       if (subagent_of_transcript(f)) plan.subagents.push_back(f);
