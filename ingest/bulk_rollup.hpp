@@ -43,6 +43,7 @@ class BulkRollup final : public store::InsertObserver {
   int64_t m_reported = 0;  // inserts the writer reported
   int64_t m_inserts = 0;   // inserts into requests the hook saw
   bool m_valid = true;
+  size_t m_rows_seen = 0;
 };
 
 }  // namespace clown::ingest

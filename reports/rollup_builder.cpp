@@ -40,6 +40,7 @@ struct RollupBuilder::Impl {
   std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> index;
   std::unordered_map<Key, size_t, KeyHash> row_of;
   std::vector<RollupRow> rows;
+  size_t string_bytes = 0;
   // Consecutive requests mostly share session, profile, project...: compared
   // with the previous request's value before hashing.
   std::string last_text[8];
@@ -51,6 +52,7 @@ struct RollupBuilder::Impl {
     const auto id = static_cast<int32_t>(out.strings.size());
     out.strings.emplace_back(s);
     index.emplace(std::string(s), id);
+    string_bytes += 2 * (sizeof(std::string) + s.size());  // the string and its index key
     return id;
   }
 
@@ -137,6 +139,16 @@ void RollupBuilder::add(const Rollup& part) {
 }
 
 size_t RollupBuilder::rows() const { return m_impl->rows.size(); }
+
+size_t RollupBuilder::memory() const {
+  const Impl& m = *m_impl;
+  // A hash node holds its key and value, a next pointer and the cached hash.
+  constexpr size_t k_node = sizeof(Key) + sizeof(size_t) + 2 * sizeof(void*);
+  constexpr size_t k_string_node = sizeof(std::string) + sizeof(int32_t) + 2 * sizeof(void*);
+  size_t bytes = m.rows.capacity() * sizeof(RollupRow) + m.row_of.size() * k_node +
+                 m.row_of.bucket_count() * sizeof(void*) + m.index.bucket_count() * sizeof(void*);
+  return bytes + m.string_bytes + m.out.strings.size() * k_string_node;
+}
 
 Rollup RollupBuilder::take() {
   Rollup out = std::move(m_impl->out);

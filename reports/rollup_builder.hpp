@@ -35,6 +35,8 @@ class RollupBuilder {
   // Every row of a rollup of other requests (disjoint from those added).
   void add(const Rollup& part);
   size_t rows() const;
+  // About what it holds in memory, in bytes (rows, their index, the strings).
+  size_t memory() const;
   Rollup take();
 
  private:

@@ -66,7 +66,9 @@ struct Outcome {
 
 // Stores requests 0..n-1 (keys repeat every 500: the copies are duplicates,
 // or merge when `grow` gives a later copy more output) into an empty store.
-Outcome load(int n, bool grow, const std::function<void(SQLite::Database&)>& before_commit = {}) {
+// `sessions`: each request in a session of its own, over `n` keys.
+Outcome load(int n, bool grow, const std::function<void(SQLite::Database&)>& before_commit = {},
+             bool sessions = false) {
   test::TempDir tmp;
   auto store = store::Store::open(Paths{tmp.path()});
   REQUIRE(store);
@@ -80,8 +82,14 @@ Outcome load(int n, bool grow, const std::function<void(SQLite::Database&)>& bef
     SQLite::Transaction tx(db);
     ingest::BulkRollup rollup(db);
     writer.observe_inserts(&rollup);
-    for (int i = 0; i < n; ++i)
-      writer.write(request(i, grow ? 10 + i : 10 + i % 500), i % 50 == 1 ? history : store::Attribution{});
+    for (int i = 0; i < n; ++i) {
+      auto r = request(i, grow ? 10 + i : 10 + i % 500);
+      if (sessions) {
+        r.key = "req:own" + std::to_string(i);
+        r.session_id = "session-of-its-own-" + std::to_string(i);
+      }
+      writer.write(r, i % 50 == 1 ? history : store::Attribution{});
+    }
     if (before_commit) before_commit(db);
     tx.commit();
     out.summed = rollup.take();
@@ -116,4 +124,13 @@ TEST_CASE("bulk rollup: a copy merged into a stored row, a row deleted or a row 
               }).summed);
   CHECK_FALSE(
       load(600, false, [](SQLite::Database& db) { db.exec("UPDATE requests SET output = 1 WHERE id = 2"); }).summed);
+}
+
+TEST_CASE("bulk rollup: past its memory bound it gives none and frees what it held", "[bulk-rollup]") {
+  // A row per session and quarter hour: 30,000 sessions hold well over the 4 MiB bound.
+  auto big = load(30000, false, {}, true);
+  CHECK_FALSE(big.summed);
+  auto small = load(3000, false, {}, true);
+  REQUIRE(small.summed);
+  CHECK(canonical(*small.summed) == small.stored);
 }
