@@ -56,6 +56,19 @@ namespace {
 
 enum class LineKind { request, not_request, synthetic, bad };
 
+// A field's key: its raw bytes when they hold no escape (Claude Code writes
+// none, and unescaping copies every key of every usage line), else unescaped.
+bool key_of(od::field& field, std::string_view& out) {
+  const char* raw = field.key().raw();
+  const char* q = raw;
+  while (*q != '"' && *q != '\\') ++q;  // a key always ends at a quote
+  if (*q == '"') {
+    out = std::string_view(raw, static_cast<size_t>(q - raw));
+    return true;
+  }
+  return !field.unescaped_key().get(out);
+}
+
 // A token count: an integer in [0, 10^9] (docs/accuracy.md#token-range).
 // Absent or null optional counts are 0; anything else (string, negative,
 // fraction, 2^63-1) makes the line unreadable.
@@ -91,7 +104,7 @@ bool read_usage(od::object usage, store::TokenCounts& t, UsageFields& f) {
     od::field field;
     if (std::move(field_result).get(field)) return false;
     std::string_view key;
-    if (field.unescaped_key().get(key)) return false;
+    if (!key_of(field, key)) return false;
     if (key == "input_tokens") {
       bool is_null = false;
       if (field.value().is_null().get(is_null) || is_null) return false;  // required
@@ -116,7 +129,7 @@ bool read_usage(od::object usage, store::TokenCounts& t, UsageFields& f) {
         od::field sf;
         if (std::move(sr).get(sf)) return false;
         std::string_view sk;
-        if (sf.unescaped_key().get(sk)) return false;
+        if (!key_of(sf, sk)) return false;
         if (sk == "ephemeral_5m_input_tokens") {
           if (!read_count(sf.value(), f.split_5m)) return false;
           f.has_split = true;
@@ -135,7 +148,7 @@ bool read_usage(od::object usage, store::TokenCounts& t, UsageFields& f) {
         od::field sf;
         if (std::move(sr).get(sf)) return false;
         std::string_view sk;
-        if (sf.unescaped_key().get(sk)) return false;
+        if (!key_of(sf, sk)) return false;
         if (sk == "web_search_requests" && !read_count(sf.value(), t.web_search)) return false;
       }
     }
@@ -230,7 +243,7 @@ struct LineParser::Impl {
       od::field field;
       if (std::move(field_result).get(field)) return LineKind::bad;
       std::string_view key;
-      if (field.unescaped_key().get(key)) return LineKind::bad;
+      if (!key_of(field, key)) return LineKind::bad;
       const LineKind kind = read_field(key, field.value(), f, r);
       if (kind != LineKind::request) return kind;
     }
@@ -287,7 +300,7 @@ struct LineParser::Impl {
       od::field mf;
       if (std::move(mr).get(mf)) return false;
       std::string_view mk, text;
-      if (mf.unescaped_key().get(mk)) return false;
+      if (!key_of(mf, mk)) return false;
       if (mk == "id") {
         if (!read_string(mf.value(), text, f.has_mid)) return false;
         if (f.has_mid) m_message_id.assign(text);

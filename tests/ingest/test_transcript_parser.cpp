@@ -57,6 +57,31 @@ TEST_CASE("parser: a real-shaped line gives exact tokens, the 5m/1h split and we
   CHECK(p.stats.skipped_lines == 0);
 }
 
+TEST_CASE("parser: keys written with escapes mean the same keys", "[parser]") {
+  // Keys are compared raw unless they hold an escape (Claude Code writes
+  // none); an escaped letter in a key is still that letter.
+  std::string escaped = line("msg_1", "req_1", 166, 349, 3997, 38430,
+                             R"(,"cache_creation":{"ephemeral_5m_input_tokens":3528,"ephemeral_1h_input_tokens":469})");
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {R"("input_tokens")", R"("input_tok\u0065ns")"},
+           {R"("ephemeral_1h_input_tokens")", R"("ephemeral_1h_input_tok\u0065ns")"},
+           {R"("requestId")", R"("request\u0049d")"},
+           {R"("usage")", R"("usag\u0065")"},
+           {R"("timestamp")", R"("times\u0074amp")"}}) {
+    const auto at = escaped.find(from);
+    REQUIRE(at != std::string::npos);
+    escaped.replace(at, from.size(), to);
+  }
+  escaped.insert(escaped.find(R"("usag\u0065")"), R"("x":"usage",)");  // the raw "usage" the scan looks for
+  auto p = parse(escaped);
+  REQUIRE(p.set.size() == 1);
+  const auto& r = p.set.requests()[0];
+  CHECK(r.key == "req:req_1");
+  CHECK(r.tokens == TokenCounts{166, 349, 3528, 469, 38430, 0});
+  CHECK(r.ts_ms == 1795341774943);
+  CHECK(p.stats.skipped_lines == 0);
+}
+
 TEST_CASE("parser: without the split all cache writes are 5-minute", "[parser]") {
   auto p = parse(line("m", "req_m", 1, 2, 500, 7));
   REQUIRE(p.set.size() == 1);
