@@ -72,10 +72,37 @@ struct ImportPlan {
   std::vector<std::string> subagents;  // every subagent transcript seen (for their meta.json)
 };
 
-ImportPlan plan_import(const std::vector<ConfigDir>& dirs, const ImportCursors& cursors, ImportSummary& summary) {
+// Every dir's transcripts, listed on a thread of its own while the store opens.
+class Listing {
+ public:
+  explicit Listing(const std::vector<ConfigDir>& dirs)
+      : m_thread([this, &dirs] {
+          for (const auto& d : dirs) m_files.push_back(list_transcript_files(d.path, &m_warnings));
+        }) {}
+  ~Listing() { join(); }
+  Listing(const Listing&) = delete;
+  Listing& operator=(const Listing&) = delete;
+  void join() {
+    if (m_thread.joinable()) m_thread.join();
+  }
+  // Per dir, in the order of `dirs`; the warnings go to `summary`.
+  std::vector<std::vector<ListedTranscript>> take(ImportSummary& summary) {
+    join();
+    for (auto& w : m_warnings) summary.warnings.push_back(std::move(w));
+    return std::move(m_files);
+  }
+
+ private:
+  std::vector<std::vector<ListedTranscript>> m_files;
+  std::vector<std::string> m_warnings;
+  std::thread m_thread;  // last: starts once the members it fills exist
+};
+
+ImportPlan plan_import(Listing& listing, const ImportCursors& cursors, ImportSummary& summary) {
   ImportPlan plan;
-  for (size_t d = 0; d < dirs.size(); ++d) {
-    for (auto& [f, stamp] : list_transcript_files(dirs[d].path, &summary.warnings)) {
+  auto listed = listing.take(summary);
+  for (size_t d = 0; d < listed.size(); ++d) {
+    for (auto& [f, stamp] : listed[d]) {
       const auto st = stamp ? stamp : stat_file(f);
       if (!st) continue;
       ++summary.files_seen;
@@ -351,14 +378,17 @@ Expected<ImportSummary> import_claude(const Paths& paths, const ImportOptions& o
   ImportSummary summary;
   PhaseTrace trace;
   TRY_ASSIGN(auto dirs, resolve_claude_dirs(paths, options.claude_dirs));
+  Listing listing(dirs);
   drain_inboxes(paths, summary);
-  TRY_ASSIGN(auto store, store::Store::open_single_thread(paths));
+  auto opened = store::Store::open_single_thread(paths);
+  listing.join();
+  TRY_ASSIGN(auto store, std::move(opened));
   auto& db = store->db();
   bool bulk_load = false;
   std::shared_ptr<const reports::Rollup> summed;
   try {
     ImportCursors cursors(db);
-    const auto plan = plan_import(dirs, cursors, summary);
+    const auto plan = plan_import(listing, cursors, summary);
     trace.mark("list files");
     const auto pricing = registry::load_pricing(paths);
     if (!pricing.warning.empty()) summary.warnings.push_back(pricing.warning);
