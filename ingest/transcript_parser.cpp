@@ -204,16 +204,37 @@ __attribute__((target("avx2"))) const char* find_usage_key_avx2(const char* p, c
   }
   return find_usage_key_sse2(p, end);
 }
+
+// And on 64 positions, for CPUs with AVX-512BW: the comparisons give bit
+// masks directly.
+__attribute__((target("avx512f,avx512bw"))) const char* find_usage_key_avx512(const char* p, const char* end) {
+  const __m512i quote = _mm512_set1_epi8('"');
+  const __m512i u = _mm512_set1_epi8('u');
+  while (end - p >= static_cast<ptrdiff_t>(64 + k_usage_len - 1)) {
+    uint64_t mask = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p), quote) &
+                    _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p + 1), u) &
+                    _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p + k_usage_len - 1), quote);
+    while (mask) {
+      const int i = __builtin_ctzll(mask);
+      if (std::memcmp(p + i, k_usage_needle, k_usage_len) == 0) return p + i;
+      mask &= mask - 1;
+    }
+    p += 64;
+  }
+  return find_usage_key_avx2(p, end);
+}
 #endif
 
 }  // namespace
 
 namespace detail {
 
-const char* find_usage_key(const char* p, const char* end, bool allow_avx2) {
+const char* find_usage_key(const char* p, const char* end, Simd widest) {
 #if defined(__x86_64__)
+  static const bool avx512 = __builtin_cpu_supports("avx512bw");
   static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2 && allow_avx2) return find_usage_key_avx2(p, end);
+  if (avx512 && widest >= Simd::avx512) return find_usage_key_avx512(p, end);
+  if (avx2 && widest >= Simd::avx2) return find_usage_key_avx2(p, end);
 #endif
   return find_usage_key_sse2(p, end);
 }

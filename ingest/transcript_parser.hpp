@@ -126,9 +126,10 @@ Expected<void> scan_transcript_chunks(const std::filesystem::path& path, const S
 
 namespace detail {
 // The first raw `"usage"` (quotes included) in [p, end), or nullptr: what
-// LineParser looks for before it parses a line. Uses AVX2 when the CPU has
-// it and `allow_avx2` (tests compare both paths), else SSE2.
-const char* find_usage_key(const char* p, const char* end, bool allow_avx2 = true);
+// LineParser looks for before it parses a line. Uses the widest vectors the
+// CPU has, up to `widest` (tests compare every path).
+enum class Simd { sse2, avx2, avx512 };
+const char* find_usage_key(const char* p, const char* end, Simd widest = Simd::avx512);
 }  // namespace detail
 
 }  // namespace clown::ingest

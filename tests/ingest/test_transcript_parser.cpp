@@ -314,13 +314,13 @@ TEST_CASE("scan_transcript_chunks: a file bigger than the read buffer comes in b
   CHECK(whole->last);
 }
 
-TEST_CASE("find_usage_key: the AVX2 and SSE2 paths find the same first \"usage\" at every offset and length",
+TEST_CASE("find_usage_key: the SSE2, AVX2 and AVX-512 paths find the first \"usage\" at every offset and length",
           "[parser]") {
   // Haystacks around the vector widths: the key at each position, near
   // misses ("usag", quote-u pairs, an unquoted usage) before it, and none.
   const std::string needle = R"("usage")";
   const std::string noise = R"("u":"us","usag","\"user\"",usage,"uu")";
-  for (size_t len = 0; len <= 100; ++len) {
+  for (size_t len = 0; len <= 160; ++len) {
     std::string base;
     while (base.size() < len) base += noise;
     base.resize(len);
@@ -333,12 +333,12 @@ TEST_CASE("find_usage_key: the AVX2 and SSE2 paths find the same first \"usage\"
     for (const auto& s : cases) {
       const char* b = s.data();
       const char* e = b + s.size();
-      const char* sse2 = detail::find_usage_key(b, e, false);
-      const char* best = detail::find_usage_key(b, e);
       const auto at = s.find(needle);
+      const char* want = at == std::string::npos ? nullptr : b + at;
       INFO(s);
-      CHECK(sse2 == (at == std::string::npos ? nullptr : b + at));
-      CHECK(best == sse2);
+      CHECK(detail::find_usage_key(b, e, detail::Simd::sse2) == want);
+      CHECK(detail::find_usage_key(b, e, detail::Simd::avx2) == want);
+      CHECK(detail::find_usage_key(b, e, detail::Simd::avx512) == want);
     }
   }
 }
