@@ -9,10 +9,8 @@
 #include "cli/run_app.hpp"
 #include "common/error.hpp"
 #include "common/paths.hpp"
-#include "store/store.hpp"
 
 int main(int argc, char** argv) {
-  clown::store::configure_sqlite();
   clown::Paths paths = clown::Paths::from_env();
   CLI::App app{"clownd - clown's daemon and network helper (started by clown)"};
   app.name("clownd");

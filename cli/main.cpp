@@ -7,7 +7,6 @@
 #include "cli/commands.hpp"
 #include "cli/run_app.hpp"
 #include "common/error.hpp"
-#include "store/store.hpp"
 
 namespace {
 
@@ -23,7 +22,6 @@ Files live in $CLOWN_HOME (default ~/.config/clown). Docs: README.md)";
 }  // namespace
 
 int main(int argc, char** argv) {
-  clown::store::configure_sqlite();
   clown::cli::Context ctx;
   ctx.paths = clown::Paths::from_env();
   std::error_code ec;

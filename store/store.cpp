@@ -27,6 +27,10 @@ namespace {
 // initialized, hence at static initialization; later it would fail
 // harmlessly with SQLITE_MISUSE.
 [[maybe_unused]] const int k_memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+// CREATE INDEX sorts in memory up to the page cache's size but at least
+// SQLITE_CONFIG_PMASZ pages (250 by default): 16 MiB with 64 KiB pages,
+// above the import's 4 MiB bound (ingest/importer.cpp). 64 pages = 4 MiB.
+[[maybe_unused]] const int k_sort_floor = sqlite3_config(SQLITE_CONFIG_PMASZ, 64u);
 
 // The indexes queries use today: time ranges (reports, export; with the
 // profile and cost, a profile's spend since a time is summed from the index
@@ -253,13 +257,6 @@ void use_wal(SQLite::Database& db) {
 }
 
 }  // namespace
-
-void configure_sqlite() {
-  // CREATE INDEX sorts in memory up to the page cache's size but at least
-  // SQLITE_CONFIG_PMASZ pages (250 by default): 16 MiB with 64 KiB pages,
-  // above the import's 4 MiB bound (ingest/importer.cpp). 64 pages = 4 MiB.
-  (void)sqlite3_config(SQLITE_CONFIG_PMASZ, 64u);
-}
 
 void drop_request_indexes(SQLite::Database& db) {
   db.exec(

@@ -36,10 +36,6 @@ inline constexpr int k_schema_version = 11;
 // id (store/machine_id.hpp).
 inline constexpr const char* k_machine_id_function = "clown_machine_id";
 
-// Process-wide SQLite settings; call first thing in main(), before any
-// connection (sqlite3_config refuses once SQLite is initialized).
-void configure_sqlite();
-
 // A bulk load into an empty `requests` table is faster when the secondary
 // indexes are built once afterwards (a sort) instead of row by row.
 void drop_request_indexes(SQLite::Database& db);
