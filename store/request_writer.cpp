@@ -27,7 +27,8 @@ WriteOutcome RequestWriter::write(const RequestUsage& r, const Attribution& a) {
   rec.config_dir = a.config_dir;
   rec.query_source = r.query_source;
   rec.subagent = r.subagent;
-  rec.machine = a.machine.empty() ? std::string_view(m_table.machine()) : std::string_view(a.machine);
+  rec.machine = a.machine;
+  rec.machine = m_table.machine_of(rec);  // what the observer is told is what is stored
   rec.user = a.user;
   std::string twin;
   if (!m_no_twins && r.key.rfind("req:", 0) != 0 &&

@@ -167,7 +167,7 @@ RequestTable::Outcome RequestTable::upsert(const RequestRecord& r) {
   text(i + 3, r.config_dir);
   text(i + 4, r.query_source);
   text(i + 5, r.subagent);
-  text(i + 6, r.machine.empty() ? std::string_view(m_machine) : r.machine);
+  text(i + 6, machine_of(r));
   text(i + 7, r.user);
   // An insert sets the connection's last rowid (rowids start at 1); an
   // update of the stored row leaves it alone.

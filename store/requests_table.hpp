@@ -166,6 +166,8 @@ class RequestTable {
   // The id stamped on rows inserted without one ('' on a connection not
   // opened by Store::open).
   const std::string& machine() const { return m_machine; }
+  // The machine a row is stored under: its own, else this one's.
+  std::string_view machine_of(const RequestRecord& r) const { return r.machine.empty() ? m_machine : r.machine; }
 
  private:
   SQLite::Database& m_database;
