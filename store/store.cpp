@@ -313,8 +313,9 @@ Expected<std::unique_ptr<SQLite::Database>> open_rw(const Paths& paths, int extr
     // 64 KiB pages (SQLite's largest): a bulk import writes a sixteenth of the
     // pages (and WAL frames) 4 KiB pages would need, and a cold import of the
     // bench corpus took 0.77 s instead of 0.81 s with 16 KiB (medians of 9
-    // interleaved rounds); reports, the statusline and warm imports measured
-    // the same. Only takes effect on a new, empty file (an existing store
+    // interleaved rounds of two builds differing only here, README
+    // "Performance"); reports, the statusline and warm imports measured the
+    // same. Only takes effect on a new, empty file (an existing store
     // keeps its size), and must come before WAL is switched on.
     db->exec("PRAGMA page_size=65536");
     use_wal(*db);
