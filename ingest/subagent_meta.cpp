@@ -13,15 +13,25 @@ namespace clown::ingest {
 
 namespace fs = std::filesystem;
 
+// By slicing the text (no std::filesystem::path: an import asks for every
+// transcript, and a path's pieces allocate).
 std::optional<store::SubagentRow> subagent_of_transcript(const std::string& path) {
-  const fs::path p(path);
-  const std::string name = p.filename().string();
-  if (p.extension() != ".jsonl" || name.rfind("agent-", 0) != 0 || p.parent_path().filename() != "subagents")
+  std::string_view rest(path);
+  auto last_part = [&rest]() {  // cuts the last component off `rest`
+    const size_t slash = rest.rfind('/');
+    const std::string_view part = slash == std::string_view::npos ? rest : rest.substr(slash + 1);
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(0, slash);
+    return part;
+  };
+  constexpr std::string_view prefix = "agent-", suffix = ".jsonl";
+  const std::string_view name = last_part();
+  if (name.size() <= prefix.size() + suffix.size() || name.substr(0, prefix.size()) != prefix ||
+      name.substr(name.size() - suffix.size()) != suffix || last_part() != "subagents")
     return std::nullopt;
   store::SubagentRow row;
-  row.session_id = p.parent_path().parent_path().filename().string();
-  row.agent_id = name.substr(6, name.size() - 6 - 6);  // between "agent-" and ".jsonl"
-  if (row.session_id.empty() || row.agent_id.empty()) return std::nullopt;
+  row.session_id = last_part();
+  row.agent_id = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+  if (row.session_id.empty()) return std::nullopt;
   return row;
 }
 

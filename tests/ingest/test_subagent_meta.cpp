@@ -36,6 +36,14 @@ TEST_CASE("subagents: which transcripts are a subagent's", "[ingest][subagents]"
   CHECK_FALSE(subagent_of_transcript("/c/projects/-w/1234-ab/subagents/notes.jsonl"));
   CHECK_FALSE(subagent_of_transcript("/c/projects/-w/1234-ab/other/agent-x.jsonl"));
   CHECK_FALSE(subagent_of_transcript("/c/projects/-w/1234-ab/subagents/agent-x.meta.json"));
+  CHECK_FALSE(subagent_of_transcript("/c/projects/-w/1234-ab/subagents/agent-.jsonl"));
+  CHECK_FALSE(subagent_of_transcript("subagents/agent-x.jsonl"));
+  CHECK_FALSE(subagent_of_transcript("agent-x.jsonl"));
+  CHECK_FALSE(subagent_of_transcript("/c/projects/-w/1234-ab/subagents/agent-x.jsonl.bak"));
+  auto relative = subagent_of_transcript("s1/subagents/agent-b.jsonl");
+  REQUIRE(relative);
+  CHECK(relative->session_id == "s1");
+  CHECK(relative->agent_id == "b");
 }
 
 TEST_CASE("subagents: the real meta.json of both Claude Code versions", "[ingest][subagents]") {
