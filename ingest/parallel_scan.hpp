@@ -102,26 +102,22 @@ class ParallelScanner {
       opts.offset = m_jobs[job].offset;
       try {
         auto scanned = scan_transcript_chunks(m_jobs[job].path, opts, parser, [&](FileScan&& chunk) {
-          push(FileResult{job, std::move(chunk), {}}, parser);
+          push(FileResult{job, std::move(chunk), {}});
         });
-        if (!scanned) push(FileResult{job, std::nullopt, scanned.error().message}, parser);
+        if (!scanned) push(FileResult{job, std::nullopt, scanned.error().message});
       } catch (const Stopped&) {
         return;
       }
     }
   }
 
-  // Waits for room, then queues a chunk or a file's error. Written chunks
-  // are taken apart first, without the lock: their requests go back to this
-  // worker's parser for reuse (LineParser::recycle), the rest is freed.
-  void push(FileResult r, LineParser& parser) {
+  // Waits for room, then queues a chunk or a file's error.
+  void push(FileResult r) {
     std::unique_lock lock(m_mutex);
     std::vector<FileResult> spent;
     spent.swap(m_spent);
-    if (!spent.empty()) {
+    if (!spent.empty()) {  // freed without the lock
       lock.unlock();
-      for (auto& s : spent)
-        if (s.scan) parser.recycle(s.scan->requests.take());
       spent.clear();
       lock.lock();
     }

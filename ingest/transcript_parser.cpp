@@ -381,8 +381,7 @@ struct LineParser::Impl {
   }
 
   std::string m_request_id;
-  store::RequestUsage m_scratch;              // the line being parsed (LineParser::parse)
-  std::vector<store::RequestUsage> m_spares;  // LineParser::recycle
+  store::RequestUsage m_scratch;  // the line being parsed (LineParser::parse)
   std::vector<std::string> m_cost_states;
   std::string m_message_id;
 };
@@ -391,14 +390,6 @@ LineParser::LineParser() : m_impl(std::make_unique<Impl>()) {}
 
 std::vector<std::string> LineParser::take_cost_states() { return std::exchange(m_impl->m_cost_states, {}); }
 LineParser::~LineParser() = default;
-
-void LineParser::recycle(std::vector<store::RequestUsage>&& spent) {
-  auto& spares = m_impl->m_spares;
-  while (!spent.empty() && spares.size() < k_max_spares) {
-    spares.push_back(std::move(spent.back()));
-    spent.pop_back();
-  }
-}
 size_t LineParser::cost_state_count() const { return m_impl->m_cost_states.size(); }
 
 void LineParser::parse(std::string_view data, std::string_view fallback_session, RequestSet& out, ParseStats& stats) {
@@ -438,13 +429,7 @@ void LineParser::parse(std::string_view data, std::string_view fallback_session,
     switch (m_impl->parse_line(ls, len, capacity, fallback_session, r)) {
       case LineKind::request:
         ++stats.usage_lines;
-        if (!out.add(std::move(r)))
-          ++stats.duplicates;
-        else if (!m_impl->m_spares.empty()) {  // r was moved into `out`: buffers from a spare
-          r = std::move(m_impl->m_spares.back());
-          m_impl->m_spares.pop_back();
-          r.query_source.clear();  // the one field a transcript line never sets
-        }
+        if (!out.add(std::move(r))) ++stats.duplicates;
         break;
       case LineKind::synthetic: ++stats.synthetic; break;
       case LineKind::bad: ++stats.skipped_lines; break;

@@ -78,12 +78,6 @@ class LineParser {
   std::vector<std::string> take_cost_states();
   size_t cost_state_count() const;
 
-  // Requests of a chunk the store is done with: their strings' buffers are
-  // reused for the next requests parsed (no allocation per request; up to
-  // k_max_spares are kept, the rest freed).
-  void recycle(std::vector<store::RequestUsage>&& spent);
-  static constexpr size_t k_max_spares = 4096;
-
   static constexpr size_t k_padding = 64;
 
  private:

@@ -114,48 +114,6 @@ TEST_CASE("parser: sidechain requests are counted and flagged", "[parser]") {
   CHECK(p.set.requests()[1].model == "claude-haiku-4-5");
 }
 
-TEST_CASE("parser: recycled requests lend their buffers, never their values", "[parser]") {
-  LineParser parser;
-  auto run = [&](const std::string& text, RequestSet& out) {
-    std::string padded = text + std::string(LineParser::k_padding, '\0');
-    ParseStats stats;
-    parser.parse(std::string_view(padded.data(), text.size()), "file-session", out, stats);
-  };
-  // Long values (past the strings' inline storage) in every text field.
-  const std::string long_cwd = "/home/someone/projects/a-long-project-name-" + std::string(40, 'x');
-  RequestSet first;
-  std::string subagent_line =
-      line("m1", "r1", 1, 2, 0, 0, "", "claude-opus-4-1-20250805", "2026-11-22T10:02:54.943Z", true);
-  subagent_line.replace(subagent_line.find(R"("cwd":"/w")"), 10, R"("cwd":")" + long_cwd + R"(","agentId":"agent-7")");
-  run(subagent_line, first);
-  REQUIRE(first.size() == 1);
-  CHECK(first.requests()[0].cwd == long_cwd);
-  CHECK(first.requests()[0].subagent == "agent-7");
-  auto spent = first.take();
-  spent[0].query_source = "compact";  // a field transcripts never set
-  parser.recycle(std::move(spent));
-
-  // The next request is parsed into the recycled one (the request being
-  // parsed is handed over whole when kept, then replaced by a spare): a line
-  // with no sessionId, cwd or agentId.
-  RequestSet second;
-  run(line("m0", "r0", 1, 1) +
-          R"({"type":"assistant","timestamp":"2026-11-22T10:03:00.000Z","requestId":"r2","message":{"id":"m2",)"
-          R"("model":"claude-haiku-4-5","usage":{"input_tokens":3,"output_tokens":4}}})"
-          "\n",
-      second);
-  REQUIRE(second.size() == 2);
-  const auto& r = second.requests()[1];
-  CHECK(r.key == "req:r2");
-  CHECK(r.session_id == "file-session");
-  CHECK(r.cwd.empty());
-  CHECK(r.subagent.empty());
-  CHECK(r.query_source.empty());
-  CHECK(r.model == "claude-haiku-4-5");
-  CHECK(!r.sidechain);
-  CHECK(r.tokens == TokenCounts{3, 4, 0, 0, 0, 0});
-}
-
 TEST_CASE("parser: bad lines are skipped and counted, never abort", "[parser]") {
   std::string good = line("ok", "req_ok", 5, 6);
   std::string truncated = good.substr(0, good.size() / 2) + "\n";
