@@ -326,15 +326,16 @@ void finish_after_commit(const Paths& paths, SQLite::Database& db, bool bulk, bo
   }
   ::malloc_trim(0);
   built.rollup = std::move(summed);
-  std::thread rollup([&] {
-    if (!changed || built.rollup) return;
-    yield_to_critical_path();
-    try {
-      built.rollup = reports::build_committed_rollup(paths);
-    } catch (const std::exception&) {
-      built.rollup = nullptr;  // refresh_aggregates builds it (and says what failed)
-    }
-  });
+  std::thread rollup;  // only when the load did not sum it
+  if (changed && !built.rollup)
+    rollup = std::thread([&] {
+      yield_to_critical_path();
+      try {
+        built.rollup = reports::build_committed_rollup(paths);
+      } catch (const std::exception&) {
+        built.rollup = nullptr;  // refresh_aggregates builds it (and says what failed)
+      }
+    });
   // A plain connection: Store::open would wait for the write lock to build
   // the indexes itself.
   std::thread copier([&paths] {
@@ -363,7 +364,7 @@ void finish_after_commit(const Paths& paths, SQLite::Database& db, bool bulk, bo
   } catch (const std::exception&) {
     // Best effort: the next checkpoint copies what this one did not.
   }
-  rollup.join();
+  if (rollup.joinable()) rollup.join();
   if (!index_error.empty())
     summary.warnings.push_back("the usage database's indexes were not built (" + index_error +
                                "); the next clown command that opens it builds them");
