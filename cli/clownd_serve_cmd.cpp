@@ -106,8 +106,10 @@ void set_status_command(CLI::App& daemon, const Paths& paths) {
     std::cout << "clown daemon is running (pid " << st.info->pid << "): " << st.info->url << "/usage\n"
               << "  started  " << st.info->started_at << "\n"
               << "  idle     " << idle_text(*st.info) << "\n"
-              << "  log      " << st.info->log_file << "\n"
-              << otel_text(otel);
+              << "  log      " << st.info->log_file << "\n";
+    if (!st.info->team_listen.empty())
+      std::cout << "  team     " << st.info->team_listen << " (OTLP from other machines, with the team token)\n";
+    std::cout << otel_text(otel);
   });
 }
 

@@ -22,6 +22,7 @@ nlohmann::json to_json(const DaemonInfo& info, bool with_token) {
                    {"stay_alive", info.stay_alive},
                    {"idle_timeout_secs", info.idle_timeout_secs},
                    {"log_file", info.log_file}};
+  if (!info.team_listen.empty()) j["team_listen"] = info.team_listen;
   if (with_token) j["token"] = info.token;
   return j;
 }
@@ -43,6 +44,7 @@ Expected<DaemonInfo> read_daemon_file(const Paths& paths) {
   info.stay_alive = j.value("stay_alive", false);
   info.idle_timeout_secs = j.value("idle_timeout_secs", int64_t{0});
   info.log_file = j.value("log_file", "");
+  if (auto t = j.find("team_listen"); t != j.end() && t->is_string()) info.team_listen = t->get<std::string>();
   return info;
 }
 

@@ -24,6 +24,9 @@ struct DaemonInfo {
   bool stay_alive = false;
   int64_t idle_timeout_secs = 0;  // 0 with stay_alive
   std::string log_file;
+  // [team] role = "central": where the team listener takes other machines'
+  // OTLP (host:port); "" when there is none.
+  std::string team_listen;
 };
 
 // with_token=false for anything shown to a user (status output).

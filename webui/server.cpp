@@ -79,16 +79,17 @@ class Log {
 
 // [team] role = "central": the team listener, started once the app exists;
 // none otherwise. Its token is created on first start, so `clown team token`
-// prints what the daemon accepts.
-Expected<std::unique_ptr<TeamListener>> start_team_listener(const Paths& paths, App& app, Log& log) {
+// prints what the daemon accepts. `address` gets the host:port it listens on.
+Expected<std::unique_ptr<TeamListener>> start_team_listener(const Paths& paths, App& app, Log& log,
+                                                            std::string& address) {
   TRY_ASSIGN(const auto config, config::load_config(paths));
   if (config.team.role != config::TeamRole::central) return nullptr;
   TRY(ingest::team_token(paths));
   auto team = std::make_unique<TeamListener>(paths, app.otlp());
   TRY_ASSIGN(const int port, team->start(config.team.listen_host, config.team.listen_port,
                                          [&log](const std::string& line) { log.line("team listener: " + line); }));
-  log.line("team listener (OTLP from other machines, docs/api.md#team) on " + config.team.listen_host + ":" +
-           std::to_string(port));
+  address = config.team.listen_host + ":" + std::to_string(port);
+  log.line("team listener (OTLP from other machines, docs/api.md#team) on " + address);
   return team;
 }
 
@@ -301,7 +302,7 @@ Expected<void> serve(Paths paths, const ServeOptions& options) {
   // A client that drips a request holds a worker until this cuts it off.
   ConnectionWatchdog watchdog(port, request_deadline(), [&log](const std::string& line) { log.line(line); });
   configure(server, app, log, watchdog);
-  TRY_ASSIGN(auto team, start_team_listener(paths, app, log));
+  TRY_ASSIGN(auto team, start_team_listener(paths, app, log, info.team_listen));
   ServeOptions effective = options;
   effective.stay_alive = options.stay_alive || team != nullptr;  // other machines' exports keep coming
   info.stay_alive = effective.stay_alive;

@@ -74,11 +74,13 @@ TEST_CASE("daemon start writes daemon.json, answers health, second start reports
   CHECK(js["port"] == d.port);
   CHECK(js["url"] == url + "/usage");
   CHECK_FALSE(js.contains("token"));
+  CHECK_FALSE(js.contains("team_listen"));  // no [team] role = "central"
   CHECK(status.out.find(d.token) == std::string::npos);
 
   auto text = d.clown({"daemon", "status"});
   CHECK(text.exit_code == 0);
   CHECK(text.out.rfind("clown daemon is running (pid " + std::to_string(d.pid) + "): " + url + "/usage\n", 0) == 0);
+  CHECK(text.out.find("  team ") == std::string::npos);
 
   auto stop = d.clown({"daemon", "stop"});
   CHECK(stop.exit_code == 0);

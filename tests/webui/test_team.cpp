@@ -96,6 +96,15 @@ TEST_CASE("Team listener: another machine's export with the team token is stored
           "[webui][otlp][team]") {
   Central c;
   REQUIRE(c.token.size() == 64);
+  // `clown daemon status` says where other machines send to.
+  const std::string listen = "127.0.0.1:" + std::to_string(c.team_port);
+  auto status = c.d.clown({"daemon", "status", "--json"});
+  REQUIRE(status.exit_code == 0);
+  CHECK(json::parse(status.out)["team_listen"] == listen);
+  auto text = c.d.clown({"daemon", "status"});
+  REQUIRE(text.exit_code == 0);
+  CHECK(text.out.find("\n  team     " + listen + " (OTLP from other machines, with the team token)\n") !=
+        std::string::npos);
   CHECK(c.token == trimmed(read_text(c.d.home / "credentials" / "@team-token")));
   CHECK((fs::status(c.d.home / "credentials" / "@team-token").permissions() & fs::perms::all) ==
         (fs::perms::owner_read | fs::perms::owner_write));
