@@ -185,6 +185,10 @@ ALTER TABLE otel_metrics ADD COLUMN user TEXT NOT NULL DEFAULT '';
 DROP INDEX IF EXISTS requests_ts;
 DROP INDEX IF EXISTS requests_profile_ts_cost;
 )sql" CLOWN_REQUESTS_TIME_INDEX,
+    // 12: v_requests ends with `user` (schema 10's requests.user: who sent a
+    // request to a central clownd), so SQL over the stable views can tell
+    // teammates apart (docs/schema.md#views).
+    k_requests_view_user_migration,
 };
 
 static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == k_schema_version, "one migration per schema version");

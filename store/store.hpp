@@ -30,7 +30,7 @@ class Store {
   std::unique_ptr<SQLite::Database> m_db;
 };
 
-inline constexpr int k_schema_version = 11;
+inline constexpr int k_schema_version = 12;
 
 // The SQL function a writable Store's connection answers with this machine's
 // id (store/machine_id.hpp).

@@ -78,4 +78,26 @@ FROM runs r LEFT JOIN (
   FROM requests WHERE run_id != '' GROUP BY run_id) q ON q.run_id = r.run_id;
 )sql";
 
+// Schema 12: v_requests gains `user` as its last column (columns are only
+// ever appended; those before it stay as they were).
+inline constexpr const char* k_requests_view_user_migration = R"sql(
+DROP VIEW IF EXISTS v_requests;
+CREATE VIEW v_requests AS
+SELECT
+  strftime('%Y-%m-%dT%H:%M:%S', ts_ms / 1000, 'unixepoch') || printf('.%03dZ', ts_ms % 1000) AS time,
+  ts_ms,
+  date(ts_ms / 1000, 'unixepoch') AS date_utc,
+  profile, agent, provider, model, project, session_id, run_id,
+  sidechain, subagent,
+  input AS input_tokens,
+  output AS output_tokens,
+  cache_write_5m + cache_write_1h AS cache_write_tokens,
+  cache_read AS cache_read_tokens,
+  input + output + cache_write_5m + cache_write_1h + cache_read AS total_tokens,
+  web_search AS web_searches,
+  cost_total AS cost_usd,
+  priced, source, query_source, machine, dedup_key, user
+FROM requests;
+)sql";
+
 }  // namespace clown::store

@@ -280,9 +280,10 @@ TEST_CASE("store: schema 10 adds requests.user and otel_metrics.machine/user, ''
     auto store = Store::open(paths);
     REQUIRE(store);
     auto& db = (*store)->db();
-    // Back to schema 9, as a store written by the previous release.
+    // Back to schema 9, as a store written by the previous release (its
+    // v_requests had no user; schema 12 recreates the view).
     db.exec("DELETE FROM schema_version; INSERT INTO schema_version VALUES(9)");
-    db.exec("ALTER TABLE requests DROP COLUMN user;");
+    db.exec("DROP VIEW v_requests; ALTER TABLE requests DROP COLUMN user;");
     db.exec("ALTER TABLE otel_metrics DROP COLUMN machine; ALTER TABLE otel_metrics DROP COLUMN user;");
     db.exec(
         "INSERT INTO requests(dedup_key, ts_ms, session_id, run_id, profile, agent, provider, model, project, "
@@ -296,5 +297,6 @@ TEST_CASE("store: schema 10 adds requests.user and otel_metrics.machine/user, ''
   auto& db = (*store)->db();
   CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == k_schema_version);
   CHECK(db.execAndGet("SELECT '[' || user || ']' FROM requests WHERE dedup_key='k'").getString() == "[]");
+  CHECK(db.execAndGet("SELECT '[' || user || ']' FROM v_requests WHERE dedup_key='k'").getString() == "[]");
   CHECK(db.execAndGet("SELECT '[' || machine || '|' || user || ']' FROM otel_metrics").getString() == "[|]");
 }

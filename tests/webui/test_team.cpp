@@ -169,6 +169,10 @@ TEST_CASE("Team listener: another machine's export with the team token is stored
                                               {"run_id", ""},
                                               {"source", "otel"},
                                               {"n", 2}}}));
+  // The stable view carries the user too (schema 12).
+  sql = c.d.clown({"usage", "sql", "--json", "SELECT machine, user, COUNT(*) AS n FROM v_requests GROUP BY 1, 2"});
+  REQUIRE(sql.exit_code == 0);
+  CHECK(json::parse(sql.out) == json::array({{{"machine", "laptop-2"}, {"user", "alice@example.com"}, {"n", 2}}}));
   sql = c.d.clown({"usage", "sql", "--json", "SELECT DISTINCT machine, user, run_id FROM otel_metrics"});
   REQUIRE(sql.exit_code == 0);
   // user.id: the hash Claude Code 2.1.328 puts on every point.
