@@ -1,28 +1,32 @@
 #pragma once
 // The SQL of the migration that adds requests.machine and the stable views
-// (docs/schema.md#views). The views' column lists are an interface: a later
-// migration that must touch a view drops and recreates it with the same
-// columns (tests/store/test_views.cpp lists them).
+// (docs/schema.md#views), and of the later ones that touch a view. The views'
+// column lists are an interface: a migration that changes a view drops and
+// recreates it with the same columns, new ones only appended
+// (tests/store/test_views.cpp lists them).
 
 namespace clown::store {
 
+// v_requests' columns as schema 6 made them; later schemas append after them.
+#define CLOWN_V_REQUESTS_SCHEMA_6_COLUMNS                                                                   \
+  "\nSELECT"                                                                                                \
+  "\n  strftime('%Y-%m-%dT%H:%M:%S', ts_ms / 1000, 'unixepoch') || printf('.%03dZ', ts_ms % 1000) AS time," \
+  "\n  ts_ms,"                                                                                              \
+  "\n  date(ts_ms / 1000, 'unixepoch') AS date_utc,"                                                        \
+  "\n  profile, agent, provider, model, project, session_id, run_id,"                                       \
+  "\n  sidechain, subagent,"                                                                                \
+  "\n  input AS input_tokens,"                                                                              \
+  "\n  output AS output_tokens,"                                                                            \
+  "\n  cache_write_5m + cache_write_1h AS cache_write_tokens,"                                              \
+  "\n  cache_read AS cache_read_tokens,"                                                                    \
+  "\n  input + output + cache_write_5m + cache_write_1h + cache_read AS total_tokens,"                      \
+  "\n  web_search AS web_searches,"                                                                         \
+  "\n  cost_total AS cost_usd,"                                                                             \
+  "\n  priced, source, query_source, machine, dedup_key"
+
 inline constexpr const char* k_machine_and_views_migration = R"sql(
 ALTER TABLE requests ADD COLUMN machine TEXT NOT NULL DEFAULT '';
-CREATE VIEW IF NOT EXISTS v_requests AS
-SELECT
-  strftime('%Y-%m-%dT%H:%M:%S', ts_ms / 1000, 'unixepoch') || printf('.%03dZ', ts_ms % 1000) AS time,
-  ts_ms,
-  date(ts_ms / 1000, 'unixepoch') AS date_utc,
-  profile, agent, provider, model, project, session_id, run_id,
-  sidechain, subagent,
-  input AS input_tokens,
-  output AS output_tokens,
-  cache_write_5m + cache_write_1h AS cache_write_tokens,
-  cache_read AS cache_read_tokens,
-  input + output + cache_write_5m + cache_write_1h + cache_read AS total_tokens,
-  web_search AS web_searches,
-  cost_total AS cost_usd,
-  priced, source, query_source, machine, dedup_key
+CREATE VIEW IF NOT EXISTS v_requests AS)sql" CLOWN_V_REQUESTS_SCHEMA_6_COLUMNS R"sql(
 FROM requests;
 CREATE VIEW IF NOT EXISTS v_daily AS
 SELECT
@@ -82,21 +86,7 @@ FROM runs r LEFT JOIN (
 // ever appended; those before it stay as they were).
 inline constexpr const char* k_requests_view_user_migration = R"sql(
 DROP VIEW IF EXISTS v_requests;
-CREATE VIEW v_requests AS
-SELECT
-  strftime('%Y-%m-%dT%H:%M:%S', ts_ms / 1000, 'unixepoch') || printf('.%03dZ', ts_ms % 1000) AS time,
-  ts_ms,
-  date(ts_ms / 1000, 'unixepoch') AS date_utc,
-  profile, agent, provider, model, project, session_id, run_id,
-  sidechain, subagent,
-  input AS input_tokens,
-  output AS output_tokens,
-  cache_write_5m + cache_write_1h AS cache_write_tokens,
-  cache_read AS cache_read_tokens,
-  input + output + cache_write_5m + cache_write_1h + cache_read AS total_tokens,
-  web_search AS web_searches,
-  cost_total AS cost_usd,
-  priced, source, query_source, machine, dedup_key, user
+CREATE VIEW v_requests AS)sql" CLOWN_V_REQUESTS_SCHEMA_6_COLUMNS R"sql(, user
 FROM requests;
 )sql";
 
