@@ -29,9 +29,10 @@ std::optional<FileStamp> stat_fd(int fd) {
   return from_stat(st);
 }
 
-std::optional<FileStamp> stat_at(int dir_fd, const char* name) {
+std::optional<FileStamp> stat_at(int dir_fd, const char* name, unsigned* mode) {
   struct stat st {};
   if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return std::nullopt;
+  if (mode) *mode = st.st_mode;
   return from_stat(st);
 }
 

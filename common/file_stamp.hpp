@@ -23,8 +23,9 @@ struct FileStamp {
 std::optional<FileStamp> stat_file(const std::filesystem::path& path);
 // fstat(2) of an open descriptor.
 std::optional<FileStamp> stat_fd(int fd);
-// fstatat(2) of `name` in the directory `dir_fd`, not following a link.
-std::optional<FileStamp> stat_at(int dir_fd, const char* name);
+// fstatat(2) of `name` in the directory `dir_fd`, not following a link;
+// `mode`, when given, gets its st_mode (the file's type with the same call).
+std::optional<FileStamp> stat_at(int dir_fd, const char* name, unsigned* mode = nullptr);
 
 // A file changed this recently may change again within the same tick of the
 // kernel's coarse file timestamps without its stamp changing (the "racy"

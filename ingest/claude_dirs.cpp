@@ -144,13 +144,24 @@ class TranscriptWalk {
       const std::string_view name = e->d_name;
       if (name == "." || name == "..") continue;
       unsigned char type = e->d_type;
-      if (type == DT_UNKNOWN) type = type_at(::dirfd(d), e->d_name);
+      // A file system without d_type: one stat gives the type and, for a
+      // file, the stamp too.
+      std::optional<FileStamp> stamp;
+      if (type == DT_UNKNOWN) {
+        unsigned mode = 0;
+        stamp = stat_at(::dirfd(d), e->d_name, &mode);
+        type = !stamp          ? DT_UNKNOWN
+               : S_ISDIR(mode) ? DT_DIR
+               : S_ISREG(mode) ? DT_REG
+               : S_ISLNK(mode) ? DT_LNK
+                               : DT_UNKNOWN;
+      }
       const std::string path = dir + "/" + e->d_name;
       if (type == DT_DIR) {
         const int sub = ::openat(::dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (sub >= 0) walk(sub, path);
       } else if (is_transcript_name(name)) {
-        add(::dirfd(d), e->d_name, type, path);
+        add(::dirfd(d), e->d_name, type, path, std::move(stamp));
       }
     }
     ::closedir(d);
@@ -162,18 +173,11 @@ class TranscriptWalk {
   }
 
  private:
-  static unsigned char type_at(int dir_fd, const char* name) {
-    struct stat st {};
-    if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return DT_UNKNOWN;
-    if (S_ISDIR(st.st_mode)) return DT_DIR;
-    if (S_ISREG(st.st_mode)) return DT_REG;
-    if (S_ISLNK(st.st_mode)) return DT_LNK;
-    return DT_UNKNOWN;
-  }
-
-  void add(int dir_fd, const char* name, unsigned char type, const std::string& path) {
+  // `stamp`: the file's, when the walk already stat'ed it for its type.
+  void add(int dir_fd, const char* name, unsigned char type, const std::string& path, std::optional<FileStamp> stamp) {
     if (type == DT_REG) {
-      if (auto st = stat_at(dir_fd, name)) m_out.push_back({path, st});
+      if (!stamp) stamp = stat_at(dir_fd, name);
+      if (stamp) m_out.push_back({path, stamp});
       return;
     }
     if (type != DT_LNK) return;
